@@ -1,0 +1,101 @@
+"""The one settings object. Nothing else in chatapp reads os.environ."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+logger = logging.getLogger("chatapp.settings")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "chatapp.db"
+DEV_SECRET_FILE = PROJECT_ROOT / ".secrets" / "jwt_secret"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (and an optional `.env` file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    jwt_secret: str | None = None
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_ttl_seconds: int = Field(default=3600, ge=60, le=60 * 60 * 24 * 30)
+    chat_token_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    chatapp_env: Literal["dev", "prod"] = "dev"
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    chatapp_model: str = "gpt-4.1-mini"
+    chatapp_tracing: bool = False
+    chatapp_chat_ui: Literal["auto", "chatkit", "native"] = "auto"
+    chatkit_domain_key: str = "domain_pk_localhost_dev"
+    chatkit_workflow_id: str | None = None
+    reflex_redis_url: str | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_postgres_driver(cls, url: str) -> str:
+        # Plain postgres:// URLs (Heroku, docker) mean psycopg 3 here.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @property
+    def is_prod(self) -> bool:
+        return self.chatapp_env == "prod"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment cannot run the app safely."""
+
+
+def _dev_secret() -> str:
+    """A random secret kept in a git-ignored file so dev tokens survive restarts."""
+    if DEV_SECRET_FILE.exists():
+        return DEV_SECRET_FILE.read_text().strip()
+    DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    DEV_SECRET_FILE.write_text(secret)
+    DEV_SECRET_FILE.chmod(0o600)
+    return secret
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Load settings once; prod refuses to start without a strong JWT_SECRET."""
+    settings = Settings()
+    if settings.jwt_secret is None:
+        if settings.is_prod:
+            raise ConfigurationError(
+                "CHATAPP_ENV=prod requires JWT_SECRET (at least "
+                f"{MIN_SECRET_LENGTH} characters); generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        settings.jwt_secret = _dev_secret()
+        logger.warning(
+            "JWT_SECRET is not set: using a generated development secret from %s. "
+            "Set JWT_SECRET for any shared or production deployment.",
+            DEV_SECRET_FILE,
+        )
+    elif settings.is_prod and len(settings.jwt_secret) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"JWT_SECRET is too short for production: use at least {MIN_SECRET_LENGTH} characters."
+        )
+    return settings
