@@ -1,0 +1,78 @@
+"""The FastAPI app that carries chatapp's HTTP routes; Reflex mounts its own app beneath it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from chatapp.api import auth, health, tasks
+from chatapp.api.errors import install_error_handlers
+from chatapp.settings import get_settings
+
+
+class BodyLimit:
+    """Reject request bodies over the limit with 413 before any handler reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await _too_large(send, self.max_bytes)
+            return
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _too_large(send, self.max_bytes)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    import json
+
+    body = json.dumps({"detail": f"Request body too large (limit {limit} bytes)."}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def build_api() -> FastAPI:
+    """Create the API app with every chatapp route and JSON error handling."""
+    settings = get_settings()
+    api = FastAPI(
+        title="chatapp API",
+        version="0.1.0",
+        description="Tasks, auth and chat for chatapp. Every route but /health and "
+        "/api/auth/{signup,login} needs `Authorization: Bearer <access_token>`.",
+    )
+    install_error_handlers(api)
+    api.include_router(health.router)
+    api.include_router(auth.router)
+    api.include_router(tasks.router)
+    api.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    return api

@@ -1,0 +1,1 @@
+"""Identity: password hashing, JWTs, login rate limiting."""

@@ -1,0 +1,94 @@
+"""Password hashing (argon2) and JWT issue/verify (PyJWT). The only place that touches either."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from chatapp.settings import get_settings
+
+SESSION_AUDIENCE = "chatapp:session"
+CHAT_AUDIENCE = "chatapp:chat"
+ISSUER = "chatapp"
+
+_hasher = PasswordHasher()
+# Verified when the email is unknown, so both failure paths cost the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing-only")
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, expired, or not for this audience."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    audience: str
+    expires_at: datetime
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Constant-work check; `None` hash (unknown user) still runs a verification."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def issue_token(
+    user_id: int, *, audience: str = SESSION_AUDIENCE, ttl_seconds: int | None = None
+) -> tuple[str, int]:
+    """Return (token, lifetime in seconds) for `user_id`."""
+    settings = get_settings()
+    if ttl_seconds is None:
+        ttl_seconds = (
+            settings.chat_token_ttl_seconds
+            if audience == CHAT_AUDIENCE
+            else settings.jwt_ttl_seconds
+        )
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user_id),
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
+        "aud": audience,
+        "iss": ISSUER,
+    }
+    token = jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
+    return token, ttl_seconds
+
+
+def decode_token(token: str, *, audience: str | tuple[str, ...] = SESSION_AUDIENCE) -> TokenClaims:
+    """Verify signature, expiry, audience and subject; raise InvalidToken otherwise."""
+    settings = get_settings()
+    audiences = (audience,) if isinstance(audience, str) else audience
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret,
+            # A fixed list: never trust the token header's own "alg" (blocks alg=none).
+            algorithms=[settings.jwt_algorithm],
+            audience=list(audiences),
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "aud"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("Your session has expired. Please sign in again.") from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidToken("Invalid authentication token.") from exc
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub.isdigit():
+        raise InvalidToken("Invalid authentication token.")
+    return TokenClaims(
+        user_id=int(sub),
+        audience=claims["aud"],
+        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+    )

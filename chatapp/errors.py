@@ -1,0 +1,54 @@
+"""Domain errors: services raise these; each door (REST, MCP, chat, UI) maps them for its user."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """An error whose message is safe and useful to show to the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
+class InvalidInput(AppError):
+    status_code = 422
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Unauthorized(AppError):
+    status_code = 401
+
+
+class Forbidden(AppError):
+    status_code = 403
+
+
+class RateLimited(AppError):
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+
+
+def task_not_found(task_id: int) -> NotFound:
+    # Same message for "missing" and "someone else's": never confirm another user's ids exist.
+    return NotFound(f"Task {task_id} not found")

@@ -1,0 +1,205 @@
+"""Task input/output shapes and their validation rules (one place for every limit)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+TAGS_MAX = 10
+TAG_MAX = 32
+LIST_LIMIT_DEFAULT = 50
+LIST_LIMIT_MAX = 200
+
+Priority = Literal["low", "medium", "high"]
+Status = Literal["all", "pending", "completed"]
+SortKey = Literal["created", "due", "priority", "title"]
+Order = Literal["asc", "desc"]
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Naive datetimes are UTC (SQLite drops offsets); aware ones are converted."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _clean_title(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _clean_priority(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip().lower()
+        return value or None
+    return value
+
+
+def _clean_description(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def clean_tags(value: object) -> object:
+    """'#Work', ' home ' → ['work', 'home']; duplicates dropped, order kept."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [t for t in value.replace(",", " ").split()]
+    if not isinstance(value, list):
+        return value
+    tags: list[str] = []
+    for tag in value:
+        if not isinstance(tag, str):
+            return value  # let pydantic report the wrong type
+        tag = tag.strip().lstrip("#").strip().lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Description = Annotated[str | None, Field(max_length=DESCRIPTION_MAX)]
+Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=TAG_MAX)]], Field(max_length=TAGS_MAX)]
+
+
+class _TaskFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("title", mode="before", check_fields=False)
+    @classmethod
+    def _title(cls, v: object) -> object:
+        return _clean_title(v)
+
+    @field_validator("description", mode="before", check_fields=False)
+    @classmethod
+    def _description(cls, v: object) -> object:
+        return _clean_description(v)
+
+    @field_validator("priority", mode="before", check_fields=False)
+    @classmethod
+    def _priority(cls, v: object) -> object:
+        return _clean_priority(v)
+
+    @field_validator("tags", mode="before", check_fields=False)
+    @classmethod
+    def _tags(cls, v: object) -> object:
+        return clean_tags(v)
+
+    @field_validator("due_at", mode="after", check_fields=False)
+    @classmethod
+    def _due(cls, v: datetime | None) -> datetime | None:
+        return as_utc(v)
+
+
+class TaskCreate(_TaskFields):
+    title: Title
+    description: Description = None
+    priority: Priority | None = None
+    due_at: datetime | None = None
+    tags: Tags = Field(default_factory=list)
+    completed: bool = False
+
+
+class TaskReplace(TaskCreate):
+    """PUT: every content field is replaced; omitted ones reset to their defaults."""
+
+    completed: bool | None = None  # omitted keeps the current state
+
+
+class TaskUpdate(_TaskFields):
+    """PATCH: only the fields present change."""
+
+    title: Title | None = None
+    description: Description = None
+    priority: Priority | None = None
+    due_at: datetime | None = None
+    tags: Tags | None = None
+    completed: bool | None = None
+
+    @field_validator("title", mode="after")
+    @classmethod
+    def _title_not_null(cls, v: str | None) -> str | None:
+        if v is None:
+            raise ValueError("title cannot be null")
+        return v
+
+
+class CompleteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    completed: bool = True
+
+
+class TaskQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status = "all"
+    q: str | None = Field(default=None, max_length=200)
+    priority: Priority | None = None
+    tag: str | None = Field(default=None, max_length=TAG_MAX + 1)
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    sort: SortKey = "created"
+    order: Order = "asc"
+    limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=LIST_LIMIT_MAX)
+    offset: int = Field(default=0, ge=0)
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _priority(cls, v: object) -> object:
+        return _clean_priority(v)
+
+    @field_validator("tag", mode="before")
+    @classmethod
+    def _tag(cls, v: object) -> object:
+        if isinstance(v, str):
+            v = v.strip().lstrip("#").strip().lower()
+            return v or None
+        return v
+
+    @field_validator("q", mode="before")
+    @classmethod
+    def _q(cls, v: object) -> object:
+        if isinstance(v, str):
+            return v.strip() or None
+        return v
+
+    @field_validator("due_before", "due_after", mode="after")
+    @classmethod
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        return as_utc(v)
+
+
+class TaskOut(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    completed: bool
+    priority: Priority | None
+    due_at: datetime | None
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+
+    @classmethod
+    def of(cls, task) -> TaskOut:
+        return cls(
+            id=task.id,
+            title=task.title,
+            description=task.description,
+            completed=task.completed,
+            priority=task.priority,
+            due_at=as_utc(task.due_at),
+            tags=list(task.tags or []),
+            created_at=as_utc(task.created_at),
+            updated_at=as_utc(task.updated_at),
+            completed_at=as_utc(task.completed_at),
+        )
