@@ -1,36 +1,11 @@
-"""Welcome to Reflex! This file outlines the steps to create a basic app."""
+"""The Reflex app: pages plus chatapp's HTTP API mounted into the same backend."""
 
 import reflex as rx
 
-from rxconfig import config
+from chatapp.api import build_api
+from chatapp.pages import auth, tasks  # noqa: F401  (pages register themselves with @rx.page)
 
-
-class State(rx.State):
-    """The app state."""
-
-
-def index() -> rx.Component:
-    # Welcome Page (Index)
-    return rx.container(
-        rx.color_mode.button(position="top-right"),
-        rx.vstack(
-            rx.heading("Welcome to Reflex!", size="9"),
-            rx.text(
-                "Get started by editing ",
-                rx.code(f"{config.app_name}/{config.app_name}.py"),
-                size="5",
-            ),
-            rx.link(
-                rx.button("Check out our docs!"),
-                href="https://reflex.dev/docs/getting-started/introduction/",
-                is_external=True,
-            ),
-            spacing="5",
-            justify="center",
-            min_height="85vh",
-        ),
-    )
-
-
-app = rx.App()
-app.add_page(index)
+app = rx.App(
+    stylesheets=["/styles.css"],
+    api_transformer=build_api(),
+)

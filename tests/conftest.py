@@ -16,7 +16,9 @@ os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("REFLEX_REDIS_URL", None)
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("CHATAPP_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "CHATAPP_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _use_database(url: str) -> None:

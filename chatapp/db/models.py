@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-
 # Stable constraint names, so Alembic autogenerate sees no drift across databases.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",

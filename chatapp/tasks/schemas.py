@@ -67,7 +67,9 @@ def clean_tags(value: object) -> object:
 
 Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
 Description = Annotated[str | None, Field(max_length=DESCRIPTION_MAX)]
-Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=TAG_MAX)]], Field(max_length=TAGS_MAX)]
+Tags = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=TAG_MAX)]], Field(max_length=TAGS_MAX)
+]
 
 
 class _TaskFields(BaseModel):

@@ -52,7 +52,9 @@ def _filtered(user_id: int, query: TaskQuery):
         stmt = stmt.where(Task.priority == query.priority)
     if query.tag:
         # Tags are stored normalised as a JSON list of strings: match the quoted element.
-        stmt = stmt.where(cast(Task.tags, String).like(f'%"{_escape_like(query.tag)}"%', escape="\\"))
+        stmt = stmt.where(
+            cast(Task.tags, String).like(f'%"{_escape_like(query.tag)}"%', escape="\\")
+        )
     if query.due_before:
         stmt = stmt.where(col(Task.due_at) < query.due_before)
     if query.due_after:

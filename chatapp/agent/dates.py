@@ -1,0 +1,633 @@
+"""Natural-language due dates, resolved against an explicit `now`.
+
+Every function here is pure: the caller passes `now` (an aware datetime in the user's zone) and
+gets back aware datetimes in that zone plus the character spans of the text that was consumed, so
+a task title can be cut free of its date ("call mom tomorrow at 5pm" -> "call mom").
+
+Conventions: a day without a time means 09:00; "tonight" means 20:00; "end of week" is Friday
+17:00; a bare weekday ("friday") is its next occurrence after today; "next friday" is the Friday
+of next (Monday-based) week.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIME = time(9, 0)
+TONIGHT_TIME = time(20, 0)
+END_OF_DAY_TIME = time(17, 0)
+LAST_MINUTE = time(23, 59, 59)
+
+Span = tuple[int, int]
+
+_FLAGS = re.IGNORECASE
+
+_NOW_LINE = re.compile(
+    r"current date and time\s*:\s*(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)"
+    r"(?:\s*\((?P<zone>[A-Za-z0-9_+\-/]+)\))?",
+    _FLAGS,
+)
+
+_WEEKDAYS = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tue": 1, "tues": 1,
+    "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+    "a couple": 2, "couple of": 2, "a few": 3, "few": 3,
+}  # fmt: skip
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAY_PARTS = {
+    "morning": time(9, 0),
+    "afternoon": time(15, 0),
+    "evening": time(18, 0),
+    "night": TONIGHT_TIME,
+}
+
+_WEEKDAY_RE = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun"
+)
+_MONTH_RE = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_NUMBER_RE = (
+    r"[0-9]{1,3}|a couple of|a couple|couple of|a few|few|an|a|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve"
+)
+_PREFIX = (
+    r"(?:(?P<prefix>due(?:\s+(?:on|by|before|until))?|by|on|for|before|until|till|til|after"
+    r"|from|starting(?:\s+on)?|no\s+later\s+than)\s+)?"
+)
+
+_ISO = re.compile(
+    _PREFIX + r"\b(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:[T ](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?![\w:])",
+    _FLAGS,
+)
+_RELATIVE = re.compile(
+    _PREFIX + r"\b(?:in\s+(?P<n>" + _NUMBER_RE + r")\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?"
+    r"|weeks?|wks?|months?|years?)|(?P<n2>" + _NUMBER_RE + r")\s+(?P<unit2>minutes?|mins?|hours?"
+    r"|hrs?|days?|weeks?|wks?|months?|years?)\s+from\s+(?:now|today))\b",
+    _FLAGS,
+)
+_DAY_WORD = re.compile(
+    _PREFIX
+    + r"\b(?P<word>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tomorow|tmrw|tmr|today|tonight"
+    r"|tonite|this\s+(?:morning|afternoon|evening))(?:\s+(?P<part>morning|afternoon|evening|night))?\b",
+    _FLAGS,
+)
+_END_OF = re.compile(
+    _PREFIX
+    + r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<unit>day|week|month|year)|(?P<abbr>eod|eow|eom|eoy))\b",
+    _FLAGS,
+)
+_PERIOD = re.compile(
+    _PREFIX
+    + r"\b(?P<which>next|this|the|this\s+coming|coming)\s+(?P<unit>week|month|year|weekend)\b",
+    _FLAGS,
+)
+_WEEKDAY = re.compile(
+    _PREFIX
+    + r"\b(?:(?P<which>this\s+coming|this|next|coming)\s+)?(?P<day>"
+    + _WEEKDAY_RE
+    + r")\b\.?",
+    _FLAGS,
+)
+_MONTH_DAY = re.compile(
+    _PREFIX + r"\b(?P<month>" + _MONTH_RE + r")\.?\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s+(?P<year>[0-9]{4})\b)?(?!:)",
+    _FLAGS,
+)
+_DAY_MONTH = re.compile(
+    _PREFIX
+    + r"\b(?:the\s+)?(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
+    + _MONTH_RE
+    + r")\b\.?"
+    r"(?:,?\s+(?P<year>[0-9]{4})\b)?",
+    _FLAGS,
+)
+_ORDINAL_DAY = re.compile(
+    _PREFIX
+    + r"\bthe\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:"
+    + _MONTH_RE
+    + r")\b)",
+    _FLAGS,
+)
+
+_TIME_PREFIX = r"(?:(?P<prefix>at|by|before|around|from|@)\s*)?"
+_CLOCK_12 = re.compile(
+    _TIME_PREFIX
+    + r"\b(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-5][0-9]))?\s*(?P<ampm>[ap])\.?m\b\.?",
+    _FLAGS,
+)
+_CLOCK_24 = re.compile(
+    _TIME_PREFIX + r"\b(?P<hour>[01]?[0-9]|2[0-3])[:h](?P<minute>[0-5][0-9])\b",
+    _FLAGS,
+)
+_CLOCK_BARE = re.compile(
+    r"(?P<prefix>\bat|\bby|\baround|@)\s*(?P<hour>[0-9]{1,2})\b(?![:.]?[0-9])"
+    r"(?!\s*(?:%|percent|st\b|nd\b|rd\b|th\b|days?\b|weeks?\b|months?\b|years?\b|hours?\b"
+    r"|minutes?\b|items?\b|tasks?\b|people\b|of\b))",
+    _FLAGS,
+)
+_NAMED_TIME = re.compile(
+    r"(?:\b(?P<prefix>at|by|before|around)\s+)?\b(?P<name>noon|midday|midnight|lunch\s*time|lunchtime)\b",
+    _FLAGS,
+)
+_PART_TIME = re.compile(
+    r"\b(?:in\s+the\s+)?(?P<part>morning|afternoon|evening)\b",
+    _FLAGS,
+)
+# A bare weekday is only a date when what follows cannot be the rest of a title ("sunday roast").
+_AFTER_BARE_WEEKDAY = re.compile(
+    r"\s*(?:$|[,.;:!?)#]|and\b|at\b|@|[0-9]|morning|afternoon|evening|night|noon|high|low|medium"
+    r"|priority|urgent|due\b|by\b|before\b|with\b|tagged\b|tag\b)",
+    _FLAGS,
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A moment found in text, and the spans of the text that expressed it."""
+
+    value: datetime
+    spans: tuple[Span, ...]
+    has_time: bool
+    prefix: str | None = None
+
+    def remove_from(self, text: str) -> str:
+        return remove_spans(text, self.spans)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A due-date window for filtering: either bound may be open."""
+
+    start: datetime | None
+    end: datetime | None
+    label: str
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class _DatePart:
+    span: Span
+    prefix: str | None
+    day: date | None = None
+    moment: datetime | None = None
+    implied: time | None = None
+    evening: bool = False
+
+
+@dataclass(frozen=True)
+class _TimePart:
+    span: Span
+    prefix: str | None
+    value: time
+    meridiem_known: bool
+
+
+def find_now(text: str | None) -> datetime | None:
+    """The moment in a `Current date and time: <ISO> (<zone>)` line, if there is one."""
+    if not text:
+        return None
+    match = _NOW_LINE.search(text)
+    if match is None:
+        return None
+    raw = match.group("iso").replace(" ", "T")
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    zone = _zone(match.group("zone"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone or UTC)
+    return moment.astimezone(zone) if zone is not None else moment
+
+
+def parse_now(text: str | None, fallback: datetime | None = None) -> datetime:
+    """`find_now`, or `fallback`, or the current UTC time."""
+    found = find_now(text)
+    if found is not None:
+        return found
+    return fallback if fallback is not None else datetime.now(UTC)
+
+
+def find_datetime(text: str, now: datetime) -> DateMatch | None:
+    """The first due moment expressed in `text`, resolved against `now`."""
+    day_part = _first(_date_parts(text, now))
+    blocked = [day_part.span] if day_part else []
+    time_part = _first(p for p in _time_parts(text) if not _overlaps(p.span, blocked))
+
+    if day_part is not None and day_part.moment is not None:
+        return DateMatch(day_part.moment, (day_part.span,), True, day_part.prefix)
+    if day_part is not None and day_part.day is not None:
+        if time_part is not None:
+            at = time_part.value
+            if day_part.evening and not time_part.meridiem_known and at.hour < 12:
+                at = at.replace(hour=at.hour + 12)
+            spans = tuple(sorted((day_part.span, time_part.span)))
+            return DateMatch(_at(day_part.day, at, now), spans, True, day_part.prefix)
+        at = day_part.implied or DEFAULT_TIME
+        return DateMatch(
+            _at(day_part.day, at, now),
+            (day_part.span,),
+            day_part.implied is not None,
+            day_part.prefix,
+        )
+    if time_part is not None:
+        candidate = _at(now.date(), time_part.value, now)
+        if candidate <= now:
+            candidate = _at(now.date() + timedelta(days=1), time_part.value, now)
+        return DateMatch(candidate, (time_part.span,), True, time_part.prefix)
+    return None
+
+
+def find_period(text: str, now: datetime) -> Period | None:
+    """A due-date window for a listing question ("due this week", "before friday")."""
+    today = now.date()
+    match = re.search(
+        r"\b(?:(?:due|for|on|from)\s+)?(?P<word>today|tonight|tomorrow|tmrw)\b", text, _FLAGS
+    )
+    if match:
+        day = today if match.group("word").lower() in ("today", "tonight") else today + timedelta(1)
+        label = "due today" if day == today else "due tomorrow"
+        return Period(*day_bounds(day, now), label, (match.span(),))
+    match = re.search(
+        r"\b(?:(?:due|for|from)\s+)?(?:the\s+)?(?P<which>rest\s+of\s+(?:the|this)|this|next|the|coming)"
+        r"\s+(?P<unit>week|weekend|month)\b",
+        text,
+        _FLAGS,
+    )
+    if match:
+        which = match.group("which").lower()
+        unit = match.group("unit").lower()
+        following = which == "next"
+        if unit == "week":
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=int(following))
+            start = _at(monday, time(0), now)
+            if which.startswith("rest"):
+                start = now
+            end = _at(monday + timedelta(days=6), LAST_MINUTE, now)
+        elif unit == "weekend":
+            saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+            if today.weekday() == 6:
+                saturday = today - timedelta(days=1)
+            if following:
+                saturday += timedelta(weeks=1)
+            start = _at(saturday, time(0), now)
+            end = _at(saturday + timedelta(days=1), LAST_MINUTE, now)
+        else:
+            first = _add_months(today.replace(day=1), int(following))
+            start = _at(first, time(0), now)
+            end = _at(_month_end(first), LAST_MINUTE, now)
+        label = f"due {'next' if following else 'this'} {unit}"
+        return Period(start, end, label, (match.span(),))
+    match = re.search(
+        r"\b(?:in\s+)?(?:the\s+)?(?:next|coming)\s+(?P<n>"
+        + _NUMBER_RE
+        + r")\s+(?P<unit>days?|weeks?)\b",
+        text,
+        _FLAGS,
+    )
+    if match:
+        days = _number(match.group("n")) * (7 if match.group("unit").lower().startswith("w") else 1)
+        end = _at(today + timedelta(days=days), LAST_MINUTE, now)
+        return Period(now, end, f"due in the next {days} days", (match.span(),))
+    match = re.search(r"\b(?:coming\s+up|upcoming|soon)\b", text, _FLAGS)
+    if match:
+        end = _at(today + timedelta(days=7), LAST_MINUTE, now)
+        return Period(now, end, "due in the next 7 days", (match.span(),))
+
+    found = find_datetime(text, now)
+    if found is None:
+        return None
+    prefix = (found.prefix or "").lower()
+    day_start, day_end = day_bounds(found.value.date(), now)
+    shown = describe(found.value, now) if found.has_time else short_day(found.value, now)
+    if prefix.startswith(("by", "before", "until", "till", "til", "no later", "due by")):
+        end = found.value if found.has_time else day_end
+        return Period(None, end, f"due by {shown}", found.spans)
+    if prefix.startswith(("after", "from", "starting")):
+        start = found.value if found.has_time else day_start
+        return Period(start, None, f"due after {shown}", found.spans)
+    return Period(day_start, day_end, f"due on {short_day(found.value, now)}", found.spans)
+
+
+def day_bounds(day: date, now: datetime) -> tuple[datetime, datetime]:
+    """The first and last second of `day` in the zone of `now`."""
+    return _at(day, time(0), now), _at(day, LAST_MINUTE, now)
+
+
+def remove_spans(text: str, spans: Iterable[Span]) -> str:
+    """`text` without the given spans, with the whitespace around them collapsed."""
+    kept: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            start = cursor
+        kept.append(text[cursor:start])
+        cursor = max(cursor, end)
+    kept.append(text[cursor:])
+    joined = " ".join(part.strip() for part in kept if part.strip())
+    return re.sub(r"\s+([,.;:!?])", r"\1", joined).strip()
+
+
+def to_iso(moment: datetime) -> str:
+    """ISO 8601 with offset, to the second."""
+    return moment.isoformat(timespec="seconds")
+
+
+def parse_iso(value: object, now: datetime) -> datetime | None:
+    """An ISO 8601 string from a tool, in the zone of `now`; naive values are taken as UTC."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    raw = value.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(now.tzinfo)
+
+
+def describe(moment: datetime, now: datetime) -> str:
+    """A short human form: "Tue 24 Nov at 17:00" (with the year when it is not this year)."""
+    local = moment.astimezone(now.tzinfo)
+    return f"{short_day(local, now)} at {local.strftime('%H:%M')}"
+
+
+def short_day(moment: datetime, now: datetime) -> str:
+    """ "Tue 24 Nov", with the year when it is not the year of `now`."""
+    local = moment.astimezone(now.tzinfo)
+    # Fixed English names: strftime would follow whatever locale the process runs under.
+    shown = f"{_DAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month - 1]}"
+    return shown if local.year == now.year else f"{shown} {local.year}"
+
+
+_PartT = TypeVar("_PartT", _DatePart, _TimePart)
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _at(day: date, at: time, now: datetime) -> datetime:
+    # With a ZoneInfo this picks the offset in force on `day`, so DST changes are honoured.
+    return datetime.combine(day, at, tzinfo=now.tzinfo or UTC)
+
+
+def _first(parts: Iterable[_PartT]) -> _PartT | None:
+    ordered = sorted(parts, key=lambda part: (part.span[0], part.span[0] - part.span[1]))
+    return ordered[0] if ordered else None
+
+
+def _overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in others)
+
+
+def _number(word: str) -> int:
+    word = " ".join(word.lower().split())
+    return int(word) if word.isdigit() else _NUMBERS.get(word, 1)
+
+
+def _prefix(match: re.Match[str]) -> str | None:
+    value = match.groupdict().get("prefix")
+    return " ".join(value.lower().split()) if value else None
+
+
+def _date_parts(text: str, now: datetime) -> Iterable[_DatePart]:
+    today = now.date()
+    for match in _ISO.finditer(text):
+        try:
+            day = date.fromisoformat(match.group("date"))
+        except ValueError:
+            continue
+        if match.group("time"):
+            zone = match.group("zone")
+            raw = f"{match.group('date')}T{match.group('time')}"
+            if zone:
+                raw += "+00:00" if zone.upper() == "Z" else zone
+            try:
+                moment = datetime.fromisoformat(raw)
+            except ValueError:
+                continue
+            moment = (
+                moment.astimezone(now.tzinfo) if moment.tzinfo else _at(day, moment.time(), now)
+            )
+            yield _DatePart(match.span(), _prefix(match), moment=moment)
+        else:
+            yield _DatePart(match.span(), _prefix(match), day=day)
+
+    for match in _RELATIVE.finditer(text):
+        amount = _number(match.group("n") or match.group("n2"))
+        unit = (match.group("unit") or match.group("unit2")).lower()
+        if amount > 1000:
+            continue
+        if unit.startswith(("min", "h")):
+            delta = timedelta(minutes=amount) if unit.startswith("min") else timedelta(hours=amount)
+            moment = (now.astimezone(UTC) + delta).astimezone(now.tzinfo)
+            yield _DatePart(match.span(), _prefix(match), moment=moment)
+            continue
+        if unit.startswith("d"):
+            day = today + timedelta(days=amount)
+        elif unit.startswith("w"):
+            day = today + timedelta(weeks=amount)
+        elif unit.startswith("m"):
+            day = _add_months(today, amount)
+        else:
+            day = _add_months(today, 12 * amount)
+        yield _DatePart(match.span(), _prefix(match), day=day)
+
+    for match in _DAY_WORD.finditer(text):
+        word = " ".join(match.group("word").lower().split())
+        part = (match.group("part") or "").lower()
+        if word.endswith("day after tomorrow"):
+            day = today + timedelta(days=2)
+        elif word in ("tomorrow", "tomorow", "tmrw", "tmr"):
+            day = today + timedelta(days=1)
+        else:
+            day = today
+        implied = None
+        if word in ("tonight", "tonite"):
+            implied, part = TONIGHT_TIME, "night"
+        elif word.startswith("this "):
+            part = word.split()[1]
+        if part:
+            implied = _DAY_PARTS[part]
+        evening = part in ("evening", "night", "afternoon")
+        yield _DatePart(match.span(), _prefix(match), day=day, implied=implied, evening=evening)
+
+    for match in _END_OF.finditer(text):
+        unit = (match.group("unit") or match.group("abbr")).lower()
+        unit = {"eod": "day", "eow": "week", "eom": "month", "eoy": "year"}.get(unit, unit)
+        if unit == "day":
+            day = today
+            implied = END_OF_DAY_TIME if now.time() < END_OF_DAY_TIME else LAST_MINUTE
+        elif unit == "week":
+            day = today + timedelta(days=(4 - today.weekday()) % 7)
+            if _at(day, END_OF_DAY_TIME, now) <= now:
+                day += timedelta(weeks=1)
+            implied = END_OF_DAY_TIME
+        elif unit == "month":
+            day = _month_end(today)
+            if _at(day, END_OF_DAY_TIME, now) <= now:
+                day = _month_end(_add_months(today.replace(day=1), 1))
+            implied = END_OF_DAY_TIME
+        else:
+            day = date(today.year, 12, 31)
+            implied = END_OF_DAY_TIME
+        yield _DatePart(match.span(), _prefix(match), day=day, implied=implied)
+
+    for match in _PERIOD.finditer(text):
+        which = " ".join(match.group("which").lower().split())
+        unit = match.group("unit").lower()
+        following = which == "next"
+        if unit == "week":
+            if following:
+                day = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+                yield _DatePart(match.span(), _prefix(match), day=day)
+            else:
+                day = today + timedelta(days=(4 - today.weekday()) % 7)
+                yield _DatePart(match.span(), _prefix(match), day=day, implied=END_OF_DAY_TIME)
+        elif unit == "weekend":
+            saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+            if today.weekday() == 6:
+                saturday = today
+            if following:
+                saturday += timedelta(weeks=1)
+            yield _DatePart(match.span(), _prefix(match), day=saturday)
+        elif unit == "month":
+            if following:
+                yield _DatePart(
+                    match.span(), _prefix(match), day=_add_months(today.replace(day=1), 1)
+                )
+            else:
+                yield _DatePart(
+                    match.span(), _prefix(match), day=_month_end(today), implied=END_OF_DAY_TIME
+                )
+        elif following:
+            yield _DatePart(match.span(), _prefix(match), day=date(today.year + 1, 1, 1))
+        else:
+            day = date(today.year, 12, 31)
+            yield _DatePart(match.span(), _prefix(match), day=day, implied=END_OF_DAY_TIME)
+
+    for match in _WEEKDAY.finditer(text):
+        name = match.group("day").lower()
+        which = " ".join((match.group("which") or "").lower().split())
+        prefixed = bool(which or match.group("prefix"))
+        if not prefixed:
+            if len(name) < 6:
+                continue
+            if not _AFTER_BARE_WEEKDAY.match(text, match.end()):
+                continue
+        weekday = _WEEKDAYS[name]
+        if which == "next":
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+            day = monday + timedelta(days=weekday)
+        elif which == "this":
+            ahead = (weekday - today.weekday()) % 7
+            day = today + timedelta(days=ahead)
+        else:
+            ahead = (weekday - today.weekday()) % 7 or 7
+            day = today + timedelta(days=ahead)
+        yield _DatePart(match.span(), _prefix(match), day=day)
+
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        for match in pattern.finditer(text):
+            month = _MONTHS[match.group("month").lower().rstrip(".")]
+            day_number = int(match.group("day"))
+            year = int(match.group("year")) if match.group("year") else today.year
+            try:
+                day = date(year, month, day_number)
+            except ValueError:
+                continue
+            if not match.group("year") and day < today:
+                try:
+                    day = date(year + 1, month, day_number)
+                except ValueError:
+                    continue
+            yield _DatePart(match.span(), _prefix(match), day=day)
+
+    for match in _ORDINAL_DAY.finditer(text):
+        day_number = int(match.group("day"))
+        if not 1 <= day_number <= 31:
+            continue
+        candidate = today.replace(day=1)
+        for _ in range(3):
+            if day_number <= calendar.monthrange(candidate.year, candidate.month)[1]:
+                day = candidate.replace(day=day_number)
+                if day >= today:
+                    yield _DatePart(match.span(), _prefix(match), day=day)
+                    break
+            candidate = _add_months(candidate, 1)
+
+
+def _time_parts(text: str) -> Iterable[_TimePart]:
+    for match in _CLOCK_12.finditer(text):
+        hour = int(match.group("hour"))
+        minute = int(match.group("minute") or 0)
+        if not 1 <= hour <= 12:
+            continue
+        hour = hour % 12 + (12 if match.group("ampm").lower() == "p" else 0)
+        yield _TimePart(match.span(), _prefix(match), time(hour, minute), True)
+    for match in _CLOCK_24.finditer(text):
+        hour, minute = int(match.group("hour")), int(match.group("minute"))
+        yield _TimePart(match.span(), _prefix(match), time(hour, minute), hour >= 13 or hour == 0)
+    for match in _CLOCK_BARE.finditer(text):
+        hour = int(match.group("hour"))
+        if hour > 23:
+            continue
+        # "at 5" in a to-do list means the afternoon, not five in the morning.
+        if 1 <= hour <= 6:
+            hour += 12
+        yield _TimePart(match.span(), _prefix(match), time(hour, 0), hour >= 13)
+    for match in _NAMED_TIME.finditer(text):
+        name = match.group("name").lower()
+        value = LAST_MINUTE.replace(second=0) if name == "midnight" else time(12, 0)
+        yield _TimePart(match.span(), _prefix(match), value, True)
+    for match in _PART_TIME.finditer(text):
+        yield _TimePart(match.span(), None, _DAY_PARTS[match.group("part").lower()], True)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

@@ -1,0 +1,1 @@
+"""Reflex UI building blocks: functions returning components; no DB, no agent."""

@@ -1,0 +1,114 @@
+"""Sign-in and sign-up cards."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from chatapp.auth.accounts import PASSWORD_MIN_LENGTH
+from chatapp.state.auth import AuthState
+
+
+def _field(label: str, name: str, type_: str, placeholder: str, **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.input(
+            id=name,
+            name=name,
+            type=type_,
+            placeholder=placeholder,
+            required=True,
+            size="3",
+            width="100%",
+            **props,
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _messages() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            AuthState.auth_notice != "",
+            rx.callout(
+                AuthState.auth_notice, icon="info", color_scheme="blue", size="1", id="auth-notice"
+            ),
+        ),
+        rx.cond(
+            AuthState.auth_error != "",
+            rx.callout(
+                AuthState.auth_error,
+                icon="triangle-alert",
+                color_scheme="red",
+                size="1",
+                id="auth-error",
+                role="alert",
+            ),
+        ),
+    )
+
+
+def auth_card(signing_up: bool) -> rx.Component:
+    title = "Create your account" if signing_up else "Welcome back"
+    fields = [
+        _field(
+            "Email", "email", "email", "you@example.com", auto_complete="email", auto_focus=True
+        ),
+        _field(
+            "Password",
+            "password",
+            "password",
+            f"At least {PASSWORD_MIN_LENGTH} characters" if signing_up else "Your password",
+            auto_complete="new-password" if signing_up else "current-password",
+            min_length=PASSWORD_MIN_LENGTH if signing_up else 1,
+        ),
+    ]
+    if signing_up:
+        fields.append(
+            _field(
+                "Confirm password",
+                "confirm",
+                "password",
+                "Type it again",
+                auto_complete="new-password",
+            )
+        )
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(title, size="6"),
+                rx.text(
+                    "Talk to your todo list." if signing_up else "Sign in to your tasks.",
+                    color_scheme="gray",
+                    size="2",
+                ),
+                _messages(),
+                *fields,
+                rx.button(
+                    rx.cond(AuthState.submitting, rx.spinner(size="2"), rx.fragment()),
+                    "Create account" if signing_up else "Sign in",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    disabled=AuthState.submitting,
+                    id="auth-submit",
+                ),
+                rx.text(
+                    "Already have an account? " if signing_up else "New here? ",
+                    rx.link(
+                        "Sign in" if signing_up else "Create an account",
+                        href="/login" if signing_up else "/signup",
+                    ),
+                    size="2",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=AuthState.sign_up if signing_up else AuthState.sign_in,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        size="4",
+        width="100%",
+        max_width="420px",
+    )

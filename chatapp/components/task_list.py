@@ -1,0 +1,369 @@
+"""The task panel: add form, filters, the list with inline edit, empty state, undo bar."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from chatapp.state.tasks import TaskRow, TaskState
+
+PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
+
+
+def priority_select(name: str, default: str | rx.Var = "", id_: str | None = None) -> rx.Component:
+    return rx.el.select(
+        rx.el.option("No priority", value=""),
+        rx.el.option("Low", value="low"),
+        rx.el.option("Medium", value="medium"),
+        rx.el.option("High", value="high"),
+        name=name,
+        default_value=default,
+        id=id_,
+        aria_label="Priority",
+        class_name="rx-native-select",
+    )
+
+
+def add_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.hstack(
+                rx.input(
+                    id="new-task-title",
+                    name="title",
+                    placeholder="Add a task… (press Enter)",
+                    required=True,
+                    max_length=200,
+                    size="3",
+                    flex="1",
+                    auto_focus=True,
+                    aria_label="Task title",
+                ),
+                rx.button(rx.icon("plus", size=16), "Add", type="submit", size="3", id="add-task"),
+                width="100%",
+            ),
+            rx.flex(
+                rx.input(
+                    id="new-task-description",
+                    name="description",
+                    placeholder="Description (optional)",
+                    max_length=2000,
+                    flex="2",
+                    min_width="180px",
+                    aria_label="Description",
+                ),
+                rx.input(
+                    id="new-task-due",
+                    name="due",
+                    type="datetime-local",
+                    flex="1",
+                    min_width="180px",
+                    aria_label="Due date",
+                ),
+                priority_select("priority", id_="new-task-priority"),
+                rx.input(
+                    id="new-task-tags",
+                    name="tags",
+                    placeholder="#tags",
+                    flex="1",
+                    min_width="120px",
+                    aria_label="Tags",
+                ),
+                gap="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.cond(
+                TaskState.form_error != "",
+                rx.text(
+                    TaskState.form_error,
+                    color_scheme="red",
+                    size="2",
+                    id="form-error",
+                    role="alert",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=TaskState.add_task,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def filter_bar() -> rx.Component:
+    return rx.flex(
+        rx.segmented_control.root(
+            rx.segmented_control.item("All", value="all"),
+            rx.segmented_control.item("Pending", value="pending"),
+            rx.segmented_control.item("Done", value="completed"),
+            value=TaskState.status_filter,
+            on_change=TaskState.set_status_filter,
+            id="status-filter",
+        ),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=14)),
+            placeholder="Search",
+            value=TaskState.search,
+            on_change=TaskState.set_search.debounce(250),
+            id="task-search",
+            aria_label="Search tasks",
+            flex="1",
+            min_width="140px",
+        ),
+        rx.hstack(
+            rx.select(
+                ["created", "due", "priority", "title"],
+                value=TaskState.sort,
+                on_change=TaskState.set_sort,
+                size="2",
+                aria_label="Sort by",
+            ),
+            rx.icon_button(
+                rx.cond(
+                    TaskState.order == "asc",
+                    rx.icon("arrow-up-narrow-wide", size=16),
+                    rx.icon("arrow-down-wide-narrow", size=16),
+                ),
+                on_click=TaskState.toggle_order,
+                variant="soft",
+                aria_label="Toggle sort order",
+            ),
+            spacing="1",
+        ),
+        gap="2",
+        wrap="wrap",
+        align="center",
+        width="100%",
+    )
+
+
+def _view_row(task: TaskRow) -> rx.Component:
+    return rx.hstack(
+        rx.checkbox(
+            checked=task.completed,
+            on_change=TaskState.toggle_done(task.id),
+            size="3",
+            aria_label=rx.cond(task.completed, "Mark as not done", "Mark as done"),
+            class_name="task-check",
+        ),
+        rx.vstack(
+            rx.hstack(
+                rx.text(
+                    task.title,
+                    weight="medium",
+                    text_decoration=rx.cond(task.completed, "line-through", "none"),
+                    color=rx.cond(task.completed, rx.color("gray", 9), rx.color("gray", 12)),
+                    class_name="task-title",
+                    word_break="break-word",
+                ),
+                rx.cond(
+                    task.priority != "",
+                    rx.badge(
+                        task.priority,
+                        color_scheme=rx.match(
+                            task.priority, ("high", "red"), ("medium", "amber"), "gray"
+                        ),
+                        variant="soft",
+                    ),
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.cond(
+                task.description != "", rx.text(task.description, size="2", color_scheme="gray")
+            ),
+            rx.hstack(
+                rx.cond(
+                    task.due_label != "",
+                    rx.hstack(
+                        rx.icon("calendar", size=12),
+                        rx.text(task.due_label, size="1", class_name="task-due"),
+                        rx.cond(task.overdue, rx.badge("overdue", color_scheme="red", size="1")),
+                        spacing="1",
+                        align="center",
+                        color=rx.cond(task.overdue, rx.color("red", 11), rx.color("gray", 11)),
+                    ),
+                ),
+                rx.foreach(task.tags, lambda tag: rx.badge("#", tag, variant="outline", size="1")),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
+        rx.hstack(
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                on_click=TaskState.start_edit(task.id),
+                variant="ghost",
+                aria_label="Edit task",
+                class_name="task-edit",
+            ),
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                on_click=TaskState.delete(task.id),
+                variant="ghost",
+                color_scheme="red",
+                aria_label="Delete task",
+                class_name="task-delete",
+            ),
+            spacing="1",
+        ),
+        width="100%",
+        align="start",
+        spacing="3",
+    )
+
+
+def _edit_row(task: TaskRow) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.input(
+                name="title",
+                default_value=task.title,
+                required=True,
+                max_length=200,
+                auto_focus=True,
+                aria_label="Title",
+                id="edit-title",
+            ),
+            rx.input(
+                name="description",
+                default_value=task.description,
+                placeholder="Description",
+                max_length=2000,
+                aria_label="Description",
+            ),
+            rx.flex(
+                rx.input(
+                    name="due",
+                    type="datetime-local",
+                    default_value=task.due_input,
+                    aria_label="Due date",
+                ),
+                priority_select("priority", default=task.priority),
+                rx.input(
+                    name="tags",
+                    default_value=task.tags_text,
+                    placeholder="#tags",
+                    aria_label="Tags",
+                    flex="1",
+                ),
+                gap="2",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.button("Save", type="submit", size="2", id="edit-save"),
+                rx.button(
+                    "Cancel",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    on_click=TaskState.cancel_edit,
+                ),
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=TaskState.save_edit,
+        width="100%",
+    )
+
+
+def task_item(task: TaskRow) -> rx.Component:
+    return rx.box(
+        rx.cond(TaskState.editing_id == task.id, _edit_row(task), _view_row(task)),
+        padding="3",
+        border_radius="var(--radius-3)",
+        background=rx.color("gray", 1),
+        border=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        class_name="task-item",
+        data_task_id=task.id,
+        data_completed=rx.cond(task.completed, "true", "false"),
+    )
+
+
+def empty_state() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("sparkles", size=28, color=rx.color("accent", 9)),
+            rx.cond(
+                (TaskState.search != "") | (TaskState.status_filter != "all"),
+                rx.text("No tasks match these filters.", weight="medium"),
+                rx.text("No tasks yet. Add your first one above.", weight="medium"),
+            ),
+            align="center",
+            spacing="2",
+        ),
+        padding_y="8",
+        width="100%",
+        id="empty-state",
+    )
+
+
+def undo_bar() -> rx.Component:
+    return rx.cond(
+        TaskState.undo_title != "",
+        rx.callout.root(
+            rx.hstack(
+                rx.callout.text("Deleted “", TaskState.undo_title, "”."),
+                rx.spacer(),
+                rx.button("Undo", size="1", on_click=TaskState.undo_delete, id="undo-delete"),
+                rx.icon_button(
+                    rx.icon("x", size=12),
+                    size="1",
+                    variant="ghost",
+                    on_click=TaskState.dismiss_undo,
+                    aria_label="Dismiss",
+                ),
+                width="100%",
+                align="center",
+            ),
+            color_scheme="gray",
+            size="1",
+            width="100%",
+            id="undo-bar",
+        ),
+    )
+
+
+def task_panel() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("Tasks", size="6"),
+            rx.badge(TaskState.pending_count, " pending", variant="soft", id="pending-count"),
+            rx.cond(TaskState.loading, rx.spinner(size="2")),
+            align="center",
+            spacing="3",
+        ),
+        add_form(),
+        filter_bar(),
+        undo_bar(),
+        rx.cond(
+            TaskState.tasks.length() > 0,
+            rx.vstack(
+                rx.foreach(TaskState.tasks, task_item), spacing="2", width="100%", id="task-list"
+            ),
+            empty_state(),
+        ),
+        rx.cond(
+            TaskState.total > TaskState.tasks.length(),
+            rx.text(
+                "Showing ",
+                TaskState.tasks.length(),
+                " of ",
+                TaskState.total,
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,1 @@
+"""Pages compose components and attach on_load events."""

@@ -1,0 +1,1 @@
+"""Reflex state: auth, tasks (and chat later). Calls services, never SQL."""

@@ -1,0 +1,131 @@
+"""AuthState: sign up, sign in, sign out; the session token lives in the browser's localStorage."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+from pydantic import ValidationError
+
+from chatapp.auth import accounts
+from chatapp.auth.security import InvalidToken, decode_token, issue_token
+from chatapp.errors import AppError
+
+TOKEN_STORAGE_KEY = "chatapp_token"
+EXPIRED_MESSAGE = "Your session has expired. Please sign in again."
+
+
+def friendly_validation(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ())) or "input"
+    if field == "password" and first.get("type") == "string_too_short":
+        return f"Password must be at least {accounts.PASSWORD_MIN_LENGTH} characters."
+    if field == "email":
+        return "Please enter a valid email address."
+    return f"{field}: {first.get('msg', 'is invalid')}"
+
+
+class AuthState(rx.State):
+    """Who is signed in. Every event re-derives the user from the signed token, never from input."""
+
+    token: str = rx.LocalStorage("", name=TOKEN_STORAGE_KEY, sync=True)
+    email: str = ""
+    auth_error: str = ""
+    auth_notice: str = ""
+    submitting: bool = False
+
+    def current_user_id(self) -> int | None:
+        """The verified user id for this event, or None when the token is missing/invalid."""
+        if not self.token:
+            return None
+        try:
+            return decode_token(self.token).user_id
+        except InvalidToken:
+            return None
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return bool(self.token)
+
+    @rx.event
+    def on_auth_page_load(self):
+        """Sign-in/up pages: bounce signed-in users to their tasks; show why we're here."""
+        self.auth_error = ""
+        self.submitting = False
+        reason = self.router.url.query_parameters.get("reason", "")
+        self.auth_notice = {
+            "expired": EXPIRED_MESSAGE,
+            "signed_out": "You have been signed out.",
+        }.get(reason, "")
+        if self.current_user_id() is not None:
+            return rx.redirect("/tasks")
+        return None
+
+    @rx.event
+    def require_auth(self):
+        """Protected pages' on_load: a missing or expired token goes to sign-in with a message."""
+        user_id = self.current_user_id()
+        if user_id is None:
+            had_token = bool(self.token)
+            self.token = ""
+            return rx.redirect("/login?reason=expired" if had_token else "/login")
+        if not self.email:
+            user = accounts.get_user(user_id)
+            if user is None:
+                self.token = ""
+                return rx.redirect("/login")
+            self.email = user.email
+        return None
+
+    async def _credentials_flow(self, form_data: dict, signing_up: bool):
+        self.auth_error = ""
+        email = str(form_data.get("email", "")).strip()
+        password = str(form_data.get("password", ""))
+        try:
+            if signing_up:
+                if password != str(form_data.get("confirm", password)):
+                    self.auth_error = "Passwords do not match."
+                    return None
+                creds = accounts.Credentials(email=email, password=password)
+                user = await asyncio.to_thread(accounts.sign_up, creds)
+            else:
+                creds = accounts.LoginCredentials(email=email, password=password)
+                user = await asyncio.to_thread(accounts.authenticate, creds)
+        except ValidationError as exc:
+            self.auth_error = friendly_validation(exc)
+            return None
+        except AppError as exc:
+            self.auth_error = exc.message
+            return None
+        self.token, _ = issue_token(user.id)
+        self.email = user.email
+        self.auth_notice = ""
+        return rx.redirect("/tasks")
+
+    @rx.event
+    async def sign_up(self, form_data: dict):
+        self.submitting = True
+        yield
+        try:
+            result = await self._credentials_flow(form_data, signing_up=True)
+        finally:
+            self.submitting = False
+        if result is not None:
+            yield result
+
+    @rx.event
+    async def sign_in(self, form_data: dict):
+        self.submitting = True
+        yield
+        try:
+            result = await self._credentials_flow(form_data, signing_up=False)
+        finally:
+            self.submitting = False
+        if result is not None:
+            yield result
+
+    @rx.event
+    def sign_out(self):
+        self.token = ""
+        self.email = ""
+        return rx.redirect("/login?reason=signed_out")

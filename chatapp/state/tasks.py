@@ -1,0 +1,272 @@
+"""TaskState: the task page's list, filters, add/edit forms and undo — all via the task service."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import reflex as rx
+from pydantic import ValidationError
+
+from chatapp.errors import AppError
+from chatapp.state.auth import AuthState
+from chatapp.tasks import service
+from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
+
+PAGE_SIZE = 100
+
+
+@dataclasses.dataclass
+class TaskRow:
+    """What the page shows for one task (dates already in the viewer's time zone)."""
+
+    id: int = 0
+    title: str = ""
+    description: str = ""
+    completed: bool = False
+    priority: str = ""
+    due_label: str = ""
+    due_input: str = ""
+    overdue: bool = False
+    tags: list[str] = dataclasses.field(default_factory=list)
+    tags_text: str = ""
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def to_row(task: TaskOut, tz: ZoneInfo, now: datetime) -> TaskRow:
+    due_label = due_input = ""
+    overdue = False
+    if task.due_at is not None:
+        local = task.due_at.astimezone(tz)
+        fmt = "%a %d %b" if local.year == now.astimezone(tz).year else "%a %d %b %Y"
+        due_label = local.strftime(fmt) + local.strftime(", %H:%M")
+        due_input = local.strftime("%Y-%m-%dT%H:%M")
+        overdue = not task.completed and task.due_at < now
+    return TaskRow(
+        id=task.id,
+        title=task.title,
+        description=task.description or "",
+        completed=task.completed,
+        priority=task.priority or "",
+        due_label=due_label,
+        due_input=due_input,
+        overdue=overdue,
+        tags=list(task.tags),
+        tags_text=" ".join(f"#{t}" for t in task.tags),
+    )
+
+
+def parse_local_datetime(value: str, tz: ZoneInfo) -> datetime | None:
+    """'2026-11-24T17:00' (or a bare date) typed in the browser's zone → aware UTC datetime."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise AppError(f"Due date '{value}' is not a valid date.") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC)
+
+
+def first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err.get("loc", ())) or "input"
+    return f"{field.capitalize()}: {err.get('msg', 'is invalid')}"
+
+
+class TaskState(AuthState):
+    tasks: list[TaskRow] = []
+    total: int = 0
+    loading: bool = False
+    status_filter: str = "all"
+    search: str = ""
+    sort: str = "created"
+    order: str = "asc"
+    timezone: str = "UTC"
+    editing_id: int = 0
+    form_error: str = ""
+    undo_title: str = ""
+    _deleted: TaskOut | None = None
+
+    @rx.var
+    def pending_count(self) -> int:
+        return sum(1 for t in self.tasks if not t.completed)
+
+    def _user(self) -> int | None:
+        return self.current_user_id()
+
+    def _session_expired(self):
+        self.token = ""
+        return rx.redirect("/login?reason=expired")
+
+    async def _reload(self) -> None:
+        user_id = self._user()
+        if user_id is None:
+            return
+        query = TaskQuery(
+            status=self.status_filter,
+            q=self.search or None,
+            sort=self.sort,
+            order=self.order,
+            limit=PAGE_SIZE,
+        )
+        rows, total = await asyncio.to_thread(service.list_tasks, user_id, query)
+        tz, now = _zone(self.timezone), datetime.now(UTC)
+        self.tasks = [to_row(t, tz, now) for t in rows]
+        self.total = total
+
+    @rx.event
+    async def load(self):
+        """on_load of /tasks: verify the session, then fetch."""
+        if self._user() is None:
+            return self._session_expired() if self.token else rx.redirect("/login")
+        self.loading = True
+        try:
+            await self._reload()
+        finally:
+            self.loading = False
+        return rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TaskState.set_timezone
+        )
+
+    @rx.event
+    async def set_timezone(self, tz: str):
+        if isinstance(tz, str) and tz and tz != self.timezone:
+            self.timezone = str(_zone(tz).key)
+            await self._reload()
+
+    async def _guarded(self, action, success: str | None = None):
+        """Run a service call for the signed-in user; errors become toasts, never tracebacks."""
+        user_id = self._user()
+        if user_id is None:
+            return self._session_expired()
+        try:
+            await asyncio.to_thread(action, user_id)
+        except ValidationError as exc:
+            return rx.toast.error(first_error(exc))
+        except AppError as exc:
+            await self._reload()
+            return rx.toast.error(exc.message)
+        await self._reload()
+        return rx.toast.success(success) if success else None
+
+    @rx.event
+    async def set_status_filter(self, value: str | list[str]):
+        value = value[0] if isinstance(value, list) and value else value
+        self.status_filter = value if value in ("all", "pending", "completed") else "all"
+        await self._reload()
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search = value[:200]
+        await self._reload()
+
+    @rx.event
+    async def set_sort(self, value: str):
+        self.sort = value if value in ("created", "due", "priority", "title") else "created"
+        await self._reload()
+
+    @rx.event
+    async def toggle_order(self):
+        self.order = "desc" if self.order == "asc" else "asc"
+        await self._reload()
+
+    @rx.event
+    async def add_task(self, form_data: dict):
+        self.form_error = ""
+        try:
+            data = TaskCreate(
+                title=form_data.get("title", ""),
+                description=form_data.get("description") or None,
+                priority=form_data.get("priority") or None,
+                due_at=parse_local_datetime(form_data.get("due", ""), _zone(self.timezone)),
+                tags=form_data.get("tags") or [],
+            )
+        except ValidationError as exc:
+            self.form_error = first_error(exc)
+            return None
+        except AppError as exc:
+            self.form_error = exc.message
+            return None
+        result = await self._guarded(lambda uid: service.create_task(uid, data))
+        if result is None:
+            return [
+                rx.set_value("new-task-title", ""),
+                rx.set_value("new-task-description", ""),
+                rx.set_value("new-task-due", ""),
+                rx.set_value("new-task-tags", ""),
+                rx.set_focus("new-task-title"),
+            ]
+        return result
+
+    @rx.event
+    async def toggle_done(self, task_id: int):
+        row = next((t for t in self.tasks if t.id == task_id), None)
+        done = not row.completed if row else True
+        return await self._guarded(lambda uid: service.set_completed(uid, task_id, done))
+
+    @rx.event
+    def start_edit(self, task_id: int):
+        self.editing_id = task_id
+
+    @rx.event
+    def cancel_edit(self):
+        self.editing_id = 0
+
+    @rx.event
+    async def save_edit(self, form_data: dict):
+        task_id = self.editing_id
+        if not task_id:
+            return None
+        try:
+            changes = TaskUpdate(
+                title=form_data.get("title", ""),
+                description=form_data.get("description") or None,
+                priority=form_data.get("priority") or None,
+                due_at=parse_local_datetime(form_data.get("due", ""), _zone(self.timezone)),
+                tags=form_data.get("tags") or [],
+            )
+        except ValidationError as exc:
+            return rx.toast.error(first_error(exc))
+        except AppError as exc:
+            return rx.toast.error(exc.message)
+        self.editing_id = 0
+        return await self._guarded(lambda uid: service.update_task(uid, task_id, changes), "Saved")
+
+    @rx.event
+    async def delete(self, task_id: int):
+        user_id = self._user()
+        if user_id is None:
+            return self._session_expired()
+        try:
+            self._deleted = await asyncio.to_thread(service.delete_task, user_id, task_id)
+        except AppError as exc:
+            await self._reload()
+            return rx.toast.error(exc.message)
+        self.undo_title = self._deleted.title
+        await self._reload()
+        return None
+
+    @rx.event
+    async def undo_delete(self):
+        snapshot = self._deleted
+        if snapshot is None:
+            return None
+        self._deleted = None
+        self.undo_title = ""
+        return await self._guarded(lambda uid: service.restore_task(uid, snapshot), "Restored")
+
+    @rx.event
+    def dismiss_undo(self):
+        self._deleted = None
+        self.undo_title = ""

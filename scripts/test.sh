@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install everything that is missing (Python test deps, bun, Debian Chromium) and run the whole
+# test suite. Extra arguments go to pytest, e.g. `scripts/test.sh -k tasks`.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" --test
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  log "installing Debian's chromium for the browser tests"
+  SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+log "running the test suite"
+exec python -m pytest -q -p no:cacheprovider "$@"
