@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chatapp.api import auth, health, tasks
@@ -34,7 +35,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(self.max_bytes)
             return message
 
         try:
@@ -43,14 +44,20 @@ class BodyLimit:
             await _too_large(send, self.max_bytes)
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _too_large_detail(limit: int) -> str:
+    return f"Request body too large (limit {limit} bytes)."
+
+
+class _BodyTooLarge(HTTPException):
+    # An HTTPException, so FastAPI's body reader re-raises it (any other error becomes a 400).
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=_too_large_detail(limit))
 
 
 async def _too_large(send: Send, limit: int) -> None:
     import json
 
-    body = json.dumps({"detail": f"Request body too large (limit {limit} bytes)."}).encode()
+    body = json.dumps({"detail": _too_large_detail(limit)}).encode()
     await send(
         {
             "type": "http.response.start",

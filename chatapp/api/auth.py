@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from chatapp.api.deps import CurrentClaims
+from chatapp.api.deps import ACCOUNT_GONE, CurrentClaims
 from chatapp.auth import accounts
 from chatapp.auth.accounts import Credentials, LoginCredentials
 from chatapp.auth.security import issue_token
@@ -47,5 +47,5 @@ def login(body: LoginCredentials) -> TokenOut:
 def me(claims: CurrentClaims) -> MeOut:
     user = accounts.get_user(claims.user_id)
     if user is None:
-        raise Unauthorized("This account no longer exists.")
+        raise Unauthorized(ACCOUNT_GONE)
     return MeOut(user_id=user.id, email=user.email)

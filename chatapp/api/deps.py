@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
+from chatapp.auth import accounts
 from chatapp.auth.security import SESSION_AUDIENCE, InvalidToken, TokenClaims, decode_token
 from chatapp.errors import Forbidden, Unauthorized
 
 MISSING_TOKEN = "Missing bearer token: send 'Authorization: Bearer <access_token>'."
+ACCOUNT_GONE = "This account no longer exists."
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -31,7 +33,11 @@ def verify_bearer(authorization: str | None, audience=SESSION_AUDIENCE) -> Token
 def current_claims(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenClaims:
-    return verify_bearer(authorization)
+    claims = verify_bearer(authorization)
+    # A signed token outlives its account; without this its writes would hit the FK (500).
+    if accounts.get_user(claims.user_id) is None:
+        raise Unauthorized(ACCOUNT_GONE)
+    return claims
 
 
 def path_user(user_id: str, claims: Annotated[TokenClaims, Depends(current_claims)]) -> int:

@@ -38,7 +38,8 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-work check; `None` hash (unknown user) still runs a verification."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        # bool(), not "is not None": an empty stored hash must not fall back to the dummy hash.
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -85,7 +86,8 @@ def decode_token(token: str, *, audience: str | tuple[str, ...] = SESSION_AUDIEN
     except jwt.PyJWTError as exc:
         raise InvalidToken("Invalid authentication token.") from exc
     sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub.isdigit():
+    # isdigit() alone accepts '²' and other Unicode digits that int() rejects or misreads.
+    if not isinstance(sub, str) or not (sub.isascii() and sub.isdigit()):
         raise InvalidToken("Invalid authentication token.")
     return TokenClaims(
         user_id=int(sub),

@@ -279,7 +279,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
 def task_item(task: TaskRow) -> rx.Component:
     return rx.box(
         rx.cond(TaskState.editing_id == task.id, _edit_row(task), _view_row(task)),
-        padding="3",
+        padding="12px",
         border_radius="var(--radius-3)",
         background=rx.color("gray", 1),
         border=f"1px solid {rx.color('gray', 4)}",
@@ -302,7 +302,7 @@ def empty_state() -> rx.Component:
             align="center",
             spacing="2",
         ),
-        padding_y="8",
+        padding_y="48px",
         width="100%",
         id="empty-state",
     )

@@ -14,7 +14,13 @@ from chatapp.settings import get_settings
 _engine: Engine | None = None
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite's built-in lower() folds ASCII only; case-insensitive search needs all of Unicode.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     # WAL lets readers run while one writer commits; FKs are off by default in SQLite.
     cursor.execute("PRAGMA journal_mode=WAL")

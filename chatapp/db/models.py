@@ -23,6 +23,7 @@ def utcnow() -> datetime:
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: int | None = Field(default=None, primary_key=True)
     # Stored lower-cased, so the unique index makes emails unique case-insensitively.
@@ -42,6 +43,8 @@ class Task(SQLModel, table=True):
             "priority IS NULL OR priority IN ('low', 'medium', 'high')",
             name="priority",
         ),
+        # AUTOINCREMENT: SQLite must never hand a deleted task's id to a new task.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

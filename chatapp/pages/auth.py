@@ -6,7 +6,7 @@ from chatapp.state.auth import AuthState
 
 
 def _centered(card: rx.Component) -> rx.Component:
-    return page_shell(rx.center(card, padding_top=["4", "10"]), max_width="480px")
+    return page_shell(rx.center(card, padding_top=["16px", "64px"]), max_width="480px")
 
 
 @rx.page(route="/login", title="Sign in · chatapp", on_load=AuthState.on_auth_page_load)

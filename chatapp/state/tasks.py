@@ -16,6 +16,7 @@ from chatapp.tasks import service
 from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
 
 PAGE_SIZE = 100
+NEW_TASK_FIELDS = ("title", "description", "due", "priority", "tags")
 
 
 @dataclasses.dataclass

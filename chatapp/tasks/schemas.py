@@ -13,6 +13,7 @@ TAGS_MAX = 10
 TAG_MAX = 32
 LIST_LIMIT_DEFAULT = 50
 LIST_LIMIT_MAX = 200
+LIST_OFFSET_MAX = 2**63 - 1  # the largest OFFSET PostgreSQL and SQLite accept
 
 Priority = Literal["low", "medium", "high"]
 Status = Literal["all", "pending", "completed"]
@@ -27,6 +28,13 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def _reject_nul(value: object) -> object:
+    # PostgreSQL text cannot hold NUL; say so here rather than fail in the database.
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
 
 
 def _clean_title(value: object) -> object:
@@ -78,12 +86,12 @@ class _TaskFields(BaseModel):
     @field_validator("title", mode="before", check_fields=False)
     @classmethod
     def _title(cls, v: object) -> object:
-        return _clean_title(v)
+        return _clean_title(_reject_nul(v))
 
     @field_validator("description", mode="before", check_fields=False)
     @classmethod
     def _description(cls, v: object) -> object:
-        return _clean_description(v)
+        return _clean_description(_reject_nul(v))
 
     @field_validator("priority", mode="before", check_fields=False)
     @classmethod
@@ -140,7 +148,8 @@ class CompleteBody(BaseModel):
 
 
 class TaskQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Unknown query parameters (cache busters, tracking) are ignored, not errors.
+    model_config = ConfigDict(extra="ignore")
 
     status: Status = "all"
     q: str | None = Field(default=None, max_length=200)
@@ -151,7 +160,7 @@ class TaskQuery(BaseModel):
     sort: SortKey = "created"
     order: Order = "asc"
     limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=LIST_LIMIT_MAX)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=LIST_OFFSET_MAX)
 
     @field_validator("priority", mode="before")
     @classmethod
@@ -169,6 +178,7 @@ class TaskQuery(BaseModel):
     @field_validator("q", mode="before")
     @classmethod
     def _q(cls, v: object) -> object:
+        _reject_nul(v)
         if isinstance(v, str):
             return v.strip() or None
         return v

@@ -6,6 +6,8 @@ Reflex state, agent) can reach another user's rows. Missing and foreign tasks lo
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import String, case, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -23,7 +25,13 @@ _PRIORITY_RANK = case(
 )
 
 
+# Task.id is a 32-bit INTEGER on PostgreSQL: a larger id cannot exist, and binding it would fail.
+MAX_TASK_ID = 2**31 - 1
+
+
 def _owned(session: Session, user_id: int, task_id: int) -> Task:
+    if not 1 <= task_id <= MAX_TASK_ID:
+        raise task_not_found(task_id)
     task = session.exec(select(Task).where(Task.id == task_id, Task.user_id == user_id)).first()
     if task is None:
         raise task_not_found(task_id)
@@ -51,10 +59,10 @@ def _filtered(user_id: int, query: TaskQuery):
     if query.priority:
         stmt = stmt.where(Task.priority == query.priority)
     if query.tag:
-        # Tags are stored normalised as a JSON list of strings: match the quoted element.
-        stmt = stmt.where(
-            cast(Task.tags, String).like(f'%"{_escape_like(query.tag)}"%', escape="\\")
-        )
+        # Tags are stored as a JSON list: match the element as JSON writes it (quoted, with
+        # non-ASCII as \uXXXX escapes), so tag='café' finds ["café"].
+        element = _escape_like(json.dumps(query.tag))
+        stmt = stmt.where(cast(Task.tags, String).like(f"%{element}%", escape="\\"))
     if query.due_before:
         stmt = stmt.where(col(Task.due_at) < query.due_before)
     if query.due_after:
