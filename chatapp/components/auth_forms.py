@@ -10,7 +10,7 @@ from chatapp.state.auth import AuthState
 
 def _field(label: str, name: str, type_: str, placeholder: str, **props) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.el.label(label, html_for=name, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
         rx.input(
             id=name,
             name=name,

@@ -9,17 +9,20 @@ from chatapp.state.tasks import TaskRow, TaskState
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
 
 
-def priority_select(name: str, default: str | rx.Var = "", id_: str | None = None) -> rx.Component:
+def priority_select(
+    name: str, default: str | rx.Var = "", id_: str | None = None, **props
+) -> rx.Component:
     return rx.el.select(
         rx.el.option("No priority", value=""),
         rx.el.option("Low", value="low"),
         rx.el.option("Medium", value="medium"),
         rx.el.option("High", value="high"),
         name=name,
-        default_value=default,
+        **({"default_value": default} if default is not None else {}),
         id=id_,
         aria_label="Priority",
         class_name="rx-native-select",
+        **props,
     )
 
 
@@ -59,7 +62,13 @@ def add_form() -> rx.Component:
                     min_width="180px",
                     aria_label="Due date",
                 ),
-                priority_select("priority", id_="new-task-priority"),
+                priority_select(
+                    "priority",
+                    id_="new-task-priority",
+                    value=TaskState.new_priority,
+                    on_change=TaskState.set_new_priority,
+                    default=None,
+                ),
                 rx.input(
                     id="new-task-tags",
                     name="tags",

@@ -16,7 +16,7 @@ from chatapp.tasks import service
 from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
 
 PAGE_SIZE = 100
-NEW_TASK_FIELDS = ("title", "description", "due", "priority", "tags")
+NEW_TASK_FIELDS = ("title", "description", "due", "tags")
 
 
 @dataclasses.dataclass
@@ -97,6 +97,7 @@ class TaskState(AuthState):
     editing_id: int = 0
     form_error: str = ""
     undo_title: str = ""
+    new_priority: str = ""
     _deleted: TaskOut | None = None
 
     @rx.var
@@ -162,6 +163,10 @@ class TaskState(AuthState):
         return rx.toast.success(success) if success else None
 
     @rx.event
+    def set_new_priority(self, value: str):
+        self.new_priority = value if value in ("low", "medium", "high") else ""
+
+    @rx.event
     async def set_status_filter(self, value: str | list[str]):
         value = value[0] if isinstance(value, list) and value else value
         self.status_filter = value if value in ("all", "pending", "completed") else "all"
@@ -201,6 +206,7 @@ class TaskState(AuthState):
             return None
         result = await self._guarded(lambda uid: service.create_task(uid, data))
         if result is None:
+            self.new_priority = ""
             return [
                 rx.set_value("new-task-title", ""),
                 rx.set_value("new-task-description", ""),

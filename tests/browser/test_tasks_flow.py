@@ -1,0 +1,125 @@
+"""The spine, as a person uses it: sign up, add a dated task, complete it, reload, sign out/in."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+def sign_up(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/signup")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("#auth-submit")
+    page.wait_for_url("**/tasks")
+
+
+def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#auth-submit")
+
+
+def task_item(page: Page, title: str):
+    return page.locator(".task-item", has=page.locator(".task-title", has_text=title))
+
+
+def test_signup_add_complete_reload_signout_signin(page: Page, live_server: str, artifacts):
+    email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
+    sign_up(page, live_server, email)
+
+    page.fill("#new-task-title", "Buy milk")
+    page.fill("#new-task-due", "2030-06-14T17:00")
+    page.fill("#new-task-tags", "#shop")
+    page.select_option("#new-task-priority", "high")
+    page.press("#new-task-title", "Enter")
+    item = task_item(page, "Buy milk")
+    expect(item).to_have_count(1)
+    expect(item.locator(".task-due")).to_contain_text("14 Jun 2030, 17:00")
+    expect(item).to_contain_text("#shop")
+    for field in ("title", "due", "tags", "priority"):
+        expect(page.locator(f"#new-task-{field}")).to_have_value("")
+
+    item.locator(".task-check").click()
+    expect(item).to_have_attribute("data-completed", "true")
+    page.screenshot(path=str(artifacts / "tasks-light.png"), full_page=True)
+
+    page.reload()
+    expect(page).to_have_url(re.compile(r".*/tasks/?$"))
+    expect(task_item(page, "Buy milk")).to_have_attribute("data-completed", "true")
+
+    page.click("#sign-out")
+    page.wait_for_url("**/login**")
+    expect(page.locator("#auth-notice")).to_contain_text("signed out")
+    page.goto(f"{live_server}/tasks")
+    page.wait_for_url("**/login**")
+
+    sign_in(page, live_server, email)
+    page.wait_for_url("**/tasks")
+    expect(task_item(page, "Buy milk")).to_have_attribute("data-completed", "true")
+
+
+def test_wrong_password_is_shown_and_keeps_user_on_sign_in(page: Page, live_server: str):
+    email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
+    sign_up(page, live_server, email)
+    page.click("#sign-out")
+    page.wait_for_url("**/login**")
+    sign_in(page, live_server, email, "wrong password!")
+    expect(page.locator("#auth-error")).to_contain_text("Incorrect email or password")
+    expect(page).to_have_url(re.compile(r".*/login/?$"))
+
+
+def test_expired_token_sends_user_to_sign_in_with_message(page: Page, live_server: str):
+    import os
+
+    email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
+    sign_up(page, live_server, email)
+    token = page.evaluate("() => localStorage.getItem('chatapp_token')")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    past = datetime.now(UTC) - timedelta(hours=2)
+    claims.update(iat=int(past.timestamp()), exp=int((past + timedelta(hours=1)).timestamp()))
+    expired = jwt.encode(claims, os.environ["JWT_SECRET"], algorithm="HS256")
+    page.evaluate("(t) => localStorage.setItem('chatapp_token', t)", expired)
+    page.goto(f"{live_server}/tasks")
+    page.wait_for_url(re.compile(r".*/login/?\?reason=expired$"))
+    expect(page.locator("#auth-notice")).to_contain_text("expired")
+
+
+def test_edit_delete_undo_search_and_dark_phone_layout(page: Page, live_server: str, artifacts):
+    sign_up(page, live_server, f"e2e-{uuid.uuid4().hex[:8]}@example.com")
+    for title in ("Pay taxes", "Walk the dog"):
+        page.fill("#new-task-title", title)
+        page.press("#new-task-title", "Enter")
+        expect(task_item(page, title)).to_have_count(1)
+
+    task_item(page, "Walk the dog").locator(".task-edit").click()
+    page.fill("#edit-title", "Walk the dog twice")
+    page.press("#edit-title", "Enter")
+    expect(task_item(page, "Walk the dog twice")).to_have_count(1)
+
+    task_item(page, "Pay taxes").locator(".task-delete").click()
+    expect(task_item(page, "Pay taxes")).to_have_count(0)
+    page.click("#undo-delete")
+    expect(task_item(page, "Pay taxes")).to_have_count(1)
+
+    page.fill("#task-search", "taxes")
+    expect(page.locator(".task-item")).to_have_count(1)
+    page.fill("#task-search", "")
+    expect(page.locator(".task-item")).to_have_count(2)
+
+    page.evaluate("() => localStorage.setItem('theme', 'dark')")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator(".task-item")).to_have_count(2)
+    page.screenshot(path=str(artifacts / "tasks-dark-phone.png"), full_page=True)
