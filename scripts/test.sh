@@ -11,5 +11,10 @@ if [[ ! -x /usr/bin/chromium ]]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+log "lint: ruff format --check + ruff check"
+LINT_PATHS=(chatapp tests alembic/env.py rxconfig.py)
+ruff format --check --quiet "${LINT_PATHS[@]}"
+ruff check --quiet "${LINT_PATHS[@]}"
+
 log "running the test suite"
 exec python -m pytest -q -p no:cacheprovider "$@"
