@@ -87,6 +87,9 @@ def db(database_url) -> Iterator[str]:
     from chatapp.db import get_engine
 
     with get_engine().begin() as conn:
+        conn.execute(text("DELETE FROM chat_items"))
+        conn.execute(text("DELETE FROM chat_threads"))
+        conn.execute(text("DELETE FROM chat_attachments"))
         conn.execute(text("DELETE FROM tasks"))
         conn.execute(text("DELETE FROM users"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
@@ -62,3 +63,57 @@ class Task(SQLModel, table=True):
         default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
     )
     completed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+# ChatKit store tables (the spec's Conversation and Message). Only chatapp.chat.store writes them;
+# `payload` holds the ChatKit model exactly as `model_dump(mode="json")` gave it, and the other
+# columns are copies kept for ownership, ordering and paging.
+
+
+class ChatThread(SQLModel, table=True):
+    __tablename__ = "chat_threads"
+    __table_args__ = (
+        # threads.list: one user's threads in created_at order, id breaking ties.
+        sa.Index("ix_chat_threads_user_created", "user_id", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=255)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    title: str | None = Field(default=None)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
+    )
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ChatItem(SQLModel, table=True):
+    __tablename__ = "chat_items"
+    __table_args__ = (
+        # Item ids are unique per thread, not globally: ChatKit reuses model-provided ids
+        # (Chat Completions models give every message "__fake_id__"), and one user's ids must
+        # never collide with, or reveal, another user's.
+        sa.Index("ix_chat_items_thread_item", "thread_id", "id", unique=True),
+        sa.Index("ix_chat_items_thread_seq", "thread_id", "seq"),
+        # AUTOINCREMENT: seq only ever grows, so it records the order items were stored.
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(max_length=255)
+    thread_id: str = Field(foreign_key="chat_threads.id", ondelete="CASCADE", max_length=255)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    type: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ChatAttachment(SQLModel, table=True):
+    __tablename__ = "chat_attachments"
+
+    id: str = Field(primary_key=True, max_length=255)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
+    )
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,373 @@
+"""ChatKit's Store on chatapp's database: the only code that reads or writes chat thread, item and
+attachment rows.
+
+Every method is scoped to `context.user_id`. Another user's thread, item or attachment is
+indistinguishable from one that does not exist: chatkit's NotFoundError, and nothing written.
+
+Ordering. Threads list by (created_at, id), which is what ChatKit's threads.list promises
+("sorted by creation time") and what its history groups by. Items list by `seq`, the order this
+store accepted them: immune to created_at ties, to naive local `datetime.now()` stamps and to
+clock skew between workers, and it is the order ChatKit streamed the items in.
+
+Blocking. Each call is one short transaction, run in a worker thread (`asyncio.to_thread`): a
+PostgreSQL round trip or an SQLite writer waiting on `busy_timeout` must never stall the loop that
+is streaming other users' replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from pydantic import TypeAdapter
+from sqlalchemy import delete, tuple_
+from sqlmodel import Session, col, select
+
+from chatapp.db import session_scope
+from chatapp.db.models import ChatAttachment, ChatItem, ChatThread, utcnow
+
+T = TypeVar("T")
+
+_ITEM = TypeAdapter(ThreadItem)
+_ATTACHMENT = TypeAdapter(Attachment)
+
+# Width of the id columns; an id that cannot be stored cannot name an existing row.
+MAX_ID_LENGTH = 255
+
+
+@dataclass
+class RequestContext:
+    """Who a ChatKit request acts for; ChatKit passes it to every Store call and to respond().
+
+    `user_id` comes from the verified token, never from the request body or the model. The rest
+    is per-request scratch: the user's clock for date phrases, and what the turn did.
+    """
+
+    user_id: int
+    timezone: str = "UTC"
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    tool_calls: list = field(default_factory=list)
+    error: str | None = None
+
+
+class SQLStore(Store[RequestContext]):
+    """ChatKit threads, items and attachments in SQL, one user's rows per request context."""
+
+    def generate_thread_id(self, context: RequestContext) -> str:
+        """A "thr_" id with 96 random bits: thread ids are global, 32 bits would collide."""
+        return _widened(default_generate_id("thread"))
+
+    def generate_item_id(
+        self, item_type: StoreItemType, thread: ThreadMetadata, context: RequestContext
+    ) -> str:
+        """The library's prefixed id ("msg_", "tc_", "wf_", …) with 96 random bits."""
+        return _widened(default_generate_id(item_type))
+
+    async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
+        """Load one of the user's threads."""
+        return await asyncio.to_thread(_load_thread, context.user_id, thread_id)
+
+    async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Create the thread for the user, or update it if it is already theirs."""
+        await asyncio.to_thread(_save_thread, context.user_id, thread)
+
+    async def load_threads(
+        self, limit: int, after: str | None, order: str, context: RequestContext
+    ) -> Page[ThreadMetadata]:
+        """A page of the user's threads by creation time; `after` is the previous page's last id."""
+        return await asyncio.to_thread(_load_threads, context.user_id, limit, after, order)
+
+    async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+        """Delete one of the user's threads and all its items."""
+        await asyncio.to_thread(_delete_thread, context.user_id, thread_id)
+
+    async def load_thread_items(
+        self,
+        thread_id: str,
+        after: str | None,
+        limit: int,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadItem]:
+        """A page of a thread's items in stored order; `after` is the previous page's last id."""
+        return await asyncio.to_thread(_load_items, context.user_id, thread_id, after, limit, order)
+
+    async def add_thread_item(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> None:
+        """Append an item; one already stored under its id is updated in place.
+
+        ChatKit re-adds items it already saved (a workflow left open at the end of a turn is
+        added again when it ends), so adding is an upsert that keeps the item's position.
+        """
+        await asyncio.to_thread(_upsert_item, context.user_id, thread_id, item)
+
+    async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
+        """Upsert an item by id within the thread, keeping its position."""
+        await asyncio.to_thread(_upsert_item, context.user_id, thread_id, item)
+
+    async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
+        """Load one item of one of the user's threads."""
+        return await asyncio.to_thread(_load_item, context.user_id, thread_id, item_id)
+
+    async def delete_thread_item(
+        self, thread_id: str, item_id: str, context: RequestContext
+    ) -> None:
+        """Delete an item of one of the user's threads; an id not in the thread is a no-op.
+
+        ChatKit removes every id it produced when a guardrail trips, including items it never
+        saved, so a missing item must not fail the stream. A foreign thread still raises.
+        """
+        await asyncio.to_thread(_delete_item, context.user_id, thread_id, item_id)
+
+    async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
+        """Create or update one of the user's attachment records."""
+        await asyncio.to_thread(_save_attachment, context.user_id, attachment)
+
+    async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
+        """Load one of the user's attachment records."""
+        return await asyncio.to_thread(_load_attachment, context.user_id, attachment_id)
+
+    async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
+        """Delete one of the user's attachment records."""
+        await asyncio.to_thread(_delete_attachment, context.user_id, attachment_id)
+
+
+def _widened(library_id: str) -> str:
+    return library_id + secrets.token_hex(8)
+
+
+def _storable(identifier: str) -> bool:
+    # PostgreSQL rejects NUL in text even in a WHERE clause; such an id is simply not found.
+    return 0 < len(identifier) <= MAX_ID_LENGTH and "\x00" not in identifier
+
+
+def _require_storable(identifier: str, kind: str) -> None:
+    if not _storable(identifier):
+        raise ValueError(f"{kind} id must be 1-{MAX_ID_LENGTH} characters without NUL")
+
+
+def _utc(moment: datetime) -> datetime:
+    # ChatKit stamps naive local times (datetime.now()); astimezone reads those as local.
+    return moment.astimezone(UTC)
+
+
+def _descending(order: str) -> bool:
+    if order not in ("asc", "desc"):
+        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+    return order == "desc"
+
+
+def _page(
+    rows: list[T], limit: int, cursor: Callable[[T], str]
+) -> tuple[list[T], bool, str | None]:
+    """Rows fetched with limit + 1 → (data, has_more, after) as ChatKit's Page expects."""
+    has_more = len(rows) > limit
+    data = rows[:limit]
+    return data, has_more, cursor(data[-1]) if has_more else None
+
+
+def _thread_not_found(thread_id: str) -> NotFoundError:
+    return NotFoundError(f"Thread {thread_id} not found")
+
+
+def _owned_thread(session: Session, user_id: int, thread_id: str) -> ChatThread:
+    if _storable(thread_id):
+        row = session.exec(
+            select(ChatThread).where(ChatThread.id == thread_id, ChatThread.user_id == user_id)
+        ).first()
+        if row is not None:
+            return row
+    raise _thread_not_found(thread_id)
+
+
+def _owned_item(session: Session, user_id: int, thread_id: str, item_id: str) -> ChatItem:
+    _owned_thread(session, user_id, thread_id)
+    if _storable(item_id):
+        row = session.exec(
+            select(ChatItem).where(
+                ChatItem.thread_id == thread_id,
+                ChatItem.id == item_id,
+                ChatItem.user_id == user_id,
+            )
+        ).first()
+        if row is not None:
+            return row
+    raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
+
+
+def _load_thread(user_id: int, thread_id: str) -> ThreadMetadata:
+    with session_scope() as session:
+        return ThreadMetadata.model_validate(_owned_thread(session, user_id, thread_id).payload)
+
+
+def _save_thread(user_id: int, thread: ThreadMetadata) -> None:
+    _require_storable(thread.id, "Thread")
+    # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
+    title = thread.title.replace("\x00", "") if thread.title is not None else None
+    # ChatKit may hand over a full Thread; its items live in their own rows, never in here.
+    payload = {
+        key: value
+        for key, value in thread.model_dump(mode="json").items()
+        if key in ThreadMetadata.model_fields
+    }
+    with session_scope() as session:
+        row = session.get(ChatThread, thread.id)
+        if row is None:
+            session.add(
+                ChatThread(
+                    id=thread.id,
+                    user_id=user_id,
+                    title=title,
+                    created_at=_utc(thread.created_at),
+                    payload=payload,
+                )
+            )
+        elif row.user_id != user_id:
+            raise _thread_not_found(thread.id)
+        else:
+            row.sqlmodel_update(
+                {
+                    "title": title,
+                    "created_at": _utc(thread.created_at),
+                    "updated_at": utcnow(),
+                    "payload": payload,
+                }
+            )
+
+
+def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Page[ThreadMetadata]:
+    descending = _descending(order)
+    limit = max(limit, 1)
+    key = tuple_(col(ChatThread.created_at), col(ChatThread.id))
+    with session_scope() as session:
+        stmt = select(ChatThread.payload).where(ChatThread.user_id == user_id)
+        if after:
+            mark = _owned_thread(session, user_id, after)
+            position = (mark.created_at, mark.id)
+            stmt = stmt.where(key < position if descending else key > position)
+        if descending:
+            stmt = stmt.order_by(col(ChatThread.created_at).desc(), col(ChatThread.id).desc())
+        else:
+            stmt = stmt.order_by(col(ChatThread.created_at), col(ChatThread.id))
+        payloads = session.exec(stmt.limit(limit + 1)).all()
+    threads = [ThreadMetadata.model_validate(payload) for payload in payloads]
+    data, has_more, next_after = _page(threads, limit, lambda thread: thread.id)
+    return Page[ThreadMetadata](data=data, has_more=has_more, after=next_after)
+
+
+def _delete_thread(user_id: int, thread_id: str) -> None:
+    with session_scope() as session:
+        thread = _owned_thread(session, user_id, thread_id)
+        # The foreign key cascades too; deleting here keeps that true on a connection without
+        # SQLite's foreign_keys pragma.
+        session.exec(delete(ChatItem).where(col(ChatItem.thread_id) == thread_id))
+        session.delete(thread)
+
+
+def _load_items(
+    user_id: int, thread_id: str, after: str | None, limit: int, order: str
+) -> Page[ThreadItem]:
+    descending = _descending(order)
+    limit = max(limit, 1)
+    seq = col(ChatItem.seq)
+    with session_scope() as session:
+        _owned_thread(session, user_id, thread_id)
+        stmt = select(ChatItem.payload).where(
+            ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
+        )
+        if after:
+            mark = _owned_item(session, user_id, thread_id, after).seq
+            stmt = stmt.where(seq < mark if descending else seq > mark)
+        stmt = stmt.order_by(seq.desc() if descending else seq)
+        payloads = session.exec(stmt.limit(limit + 1)).all()
+    items = [_ITEM.validate_python(payload) for payload in payloads]
+    data, has_more, next_after = _page(items, limit, lambda item: item.id)
+    return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
+
+
+def _upsert_item(user_id: int, thread_id: str, item: ThreadItem) -> None:
+    _require_storable(item.id, "Item")
+    fields = {
+        "type": item.type,
+        "created_at": _utc(item.created_at),
+        "payload": item.model_dump(mode="json"),
+    }
+    with session_scope() as session:
+        thread = _owned_thread(session, user_id, thread_id)
+        row = session.exec(
+            select(ChatItem).where(ChatItem.thread_id == thread_id, ChatItem.id == item.id)
+        ).first()
+        if row is None:
+            session.add(ChatItem(id=item.id, thread_id=thread_id, user_id=user_id, **fields))
+        else:
+            row.sqlmodel_update(fields)
+        thread.updated_at = utcnow()
+
+
+def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:
+    with session_scope() as session:
+        payload = _owned_item(session, user_id, thread_id, item_id).payload
+    return _ITEM.validate_python(payload)
+
+
+def _delete_item(user_id: int, thread_id: str, item_id: str) -> None:
+    with session_scope() as session:
+        thread = _owned_thread(session, user_id, thread_id)
+        if not _storable(item_id):
+            return
+        deleted = session.exec(
+            delete(ChatItem).where(
+                col(ChatItem.thread_id) == thread_id,
+                col(ChatItem.id) == item_id,
+                col(ChatItem.user_id) == user_id,
+            )
+        )
+        if deleted.rowcount:
+            thread.updated_at = utcnow()
+
+
+def _attachment_not_found(attachment_id: str) -> NotFoundError:
+    return NotFoundError(f"Attachment {attachment_id} not found")
+
+
+def _owned_attachment(session: Session, user_id: int, attachment_id: str) -> ChatAttachment:
+    if _storable(attachment_id):
+        row = session.exec(
+            select(ChatAttachment).where(
+                ChatAttachment.id == attachment_id, ChatAttachment.user_id == user_id
+            )
+        ).first()
+        if row is not None:
+            return row
+    raise _attachment_not_found(attachment_id)
+
+
+def _save_attachment(user_id: int, attachment: Attachment) -> None:
+    _require_storable(attachment.id, "Attachment")
+    payload = attachment.model_dump(mode="json")
+    with session_scope() as session:
+        row = session.get(ChatAttachment, attachment.id)
+        if row is None:
+            session.add(ChatAttachment(id=attachment.id, user_id=user_id, payload=payload))
+        elif row.user_id != user_id:
+            raise _attachment_not_found(attachment.id)
+        else:
+            row.payload = payload
+
+
+def _load_attachment(user_id: int, attachment_id: str) -> Attachment:
+    with session_scope() as session:
+        payload = _owned_attachment(session, user_id, attachment_id).payload
+    return _ATTACHMENT.validate_python(payload)
+
+
+def _delete_attachment(user_id: int, attachment_id: str) -> None:
+    with session_scope() as session:
+        session.delete(_owned_attachment(session, user_id, attachment_id))
