@@ -5,7 +5,10 @@ import reflex as rx
 from chatapp.api import build_api
 from chatapp.pages import auth, tasks  # noqa: F401  (pages register themselves with @rx.page)
 
+api = build_api()
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=build_api(),
+    api_transformer=api,
 )
+# Reflex runs its own lifespan, not the mounted API's: start the /mcp session manager there.
+app.register_lifespan_task(api.state.mcp_endpoint.serving)

@@ -315,7 +315,9 @@ def find_period(text: str, now: datetime) -> Period | None:
         _FLAGS,
     )
     if match:
-        days = _number(match.group("n")) * (7 if match.group("unit").lower().startswith("w") else 1)
+        days = parse_number(match.group("n")) * (
+            7 if match.group("unit").lower().startswith("w") else 1
+        )
         end = _at(today + timedelta(days=days), LAST_MINUTE, now)
         return Period(now, end, f"due in the next {days} days", (match.span(),))
     match = re.search(r"\b(?:coming\s+up|upcoming|soon)\b", text, _FLAGS)
@@ -418,7 +420,8 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
 
-def _number(word: str) -> int:
+def parse_number(word: str) -> int:
+    """A small count written as digits or words ("3", "three", "a couple of")."""
     word = " ".join(word.lower().split())
     return int(word) if word.isdigit() else _NUMBERS.get(word, 1)
 
@@ -452,7 +455,7 @@ def _date_parts(text: str, now: datetime) -> Iterable[_DatePart]:
             yield _DatePart(match.span(), _prefix(match), day=day)
 
     for match in _RELATIVE.finditer(text):
-        amount = _number(match.group("n") or match.group("n2"))
+        amount = parse_number(match.group("n") or match.group("n2"))
         unit = (match.group("unit") or match.group("unit2")).lower()
         if amount > 1000:
             continue

@@ -6,9 +6,10 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from chatapp.api import auth, health, tasks
+from chatapp.api import auth, chat, health, tasks
 from chatapp.api.errors import install_error_handlers
 from chatapp.settings import get_settings
+from chatapp.tools import MCP_PATH, TaskMCPEndpoint
 
 
 class BodyLimit:
@@ -74,15 +75,23 @@ async def _too_large(send: Send, limit: int) -> None:
 def build_api() -> FastAPI:
     """Create the API app with every chatapp route and JSON error handling."""
     settings = get_settings()
+    mcp = TaskMCPEndpoint()
     api = FastAPI(
         title="chatapp API",
         version="0.1.0",
         description="Tasks, auth and chat for chatapp. Every route but /health and "
-        "/api/auth/{signup,login} needs `Authorization: Bearer <access_token>`.",
+        "/api/auth/{signup,login} needs `Authorization: Bearer <access_token>`. "
+        f"MCP task tools (streamable HTTP) are at {MCP_PATH}.",
+        # Runs when this app is the server's top app (uvicorn, TestClient). Reflex does not run
+        # a mounted app's lifespan: chatapp.py registers `mcp.serving` as a lifespan task.
+        lifespan=lambda _api: mcp.serving(),
     )
+    api.state.mcp_endpoint = mcp
     install_error_handlers(api)
     api.include_router(health.router)
     api.include_router(auth.router)
     api.include_router(tasks.router)
+    api.include_router(chat.router)
+    api.router.add_route(MCP_PATH, mcp, include_in_schema=False)
     api.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     return api

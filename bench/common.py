@@ -1,0 +1,67 @@
+"""Shared benchmark plumbing: a migrated throwaway database, a real uvicorn server, stats."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def use_fresh_sqlite() -> str:
+    """Point the app at a new migrated SQLite file; returns its URL."""
+    os.environ.setdefault("JWT_SECRET", "bench-secret-" + "x" * 40)
+    os.environ.pop("OPENAI_API_KEY", None)
+    path = Path(tempfile.mkdtemp(prefix="chatapp-bench-")) / "bench.db"
+    url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    from tests.conftest import _use_database, migrate
+
+    migrate(url)
+    _use_database(url)
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app):
+    """Run an ASGI app with uvicorn on a free loopback port in a background thread."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary(name: str, samples_s: list[float]) -> dict[str, float]:
+    ms = [s * 1000 for s in samples_s]
+    stats = {"median_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "n": len(ms)}
+    print(f"{name:<34} n={stats['n']:<4} median={stats['median_ms']:8.2f} ms  p95={stats['p95_ms']:8.2f} ms")
+    return stats

@@ -1,0 +1,435 @@
+"""One model step: from the conversation so far to tool calls to make, or words to say.
+
+A turn can take several steps. The planner is stateless: each step re-reads the user's message
+and the calls already made after it, and decides what is still missing. "Delete the meeting
+task" is a list_tasks lookup, then (with its output in the input) a delete_task call or a
+question, then a confirmation built from the delete output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+
+from chatapp.agent import dates, replies
+from chatapp.agent.conversation import Conversation, Exchange
+from chatapp.agent.intents import (
+    AddTasks,
+    Chat,
+    DeleteTask,
+    Intent,
+    ListTasks,
+    RefIntent,
+    Select,
+    SetCompleted,
+    TaskFilter,
+    TaskRef,
+    UpdateTask,
+    clean_title,
+    parse_intent,
+)
+from chatapp.agent.tool_results import TaskView, parse_result, tasks_in
+from chatapp.agent.toolbox import PlannedCall, Toolbox, ToolKind, kind_of_name
+
+MAX_EXCHANGES_PER_TURN = 24
+
+_MUTATIONS: tuple[ToolKind, ...] = ("complete_task", "delete_task", "update_task")
+_OFFERED = re.compile(r"(?:\*\*(?P<bold>.+?)\*\*|~~(?P<struck>.+?)~~) \(task (?P<id>[0-9]+)\)")
+_SUFFIXES = ("ings", "ing", "ies", "ed", "es", "s")
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the model outputs this step: function calls, or (when there are none) text."""
+
+    calls: tuple[PlannedCall, ...] = ()
+    text: str = ""
+
+
+def plan_step(
+    conversation: Conversation, toolbox: Toolbox, now: datetime, *, parallel: bool = True
+) -> Step:
+    """The next step of the turn that `conversation` ends with."""
+    intent = parse_intent(conversation.user_text, now)
+    resolved = _in_context(intent, conversation, toolbox, now)
+    if isinstance(resolved, Step):
+        return resolved
+    if conversation.exchanges:
+        return _continue(resolved, conversation.exchanges, toolbox, now, parallel)
+    return _begin(resolved, toolbox, now, parallel)
+
+
+def match_tasks(words: str, tasks: Sequence[TaskView]) -> list[TaskView]:
+    """Tasks whose title (or failing that, description) contains every word of `words`."""
+    wanted = _normal(words)
+    if not wanted:
+        return []
+    exact = [task for task in tasks if _normal(task.title) == wanted]
+    if exact:
+        return exact
+    phrase = [task for task in tasks if wanted in _normal(task.title)]
+    if phrase:
+        return phrase
+    stems = _stems(wanted)
+    in_title = [task for task in tasks if _covers(_stems(task.title), stems)]
+    if in_title:
+        return in_title
+    return [
+        task for task in tasks if _covers(_stems(f"{task.title} {task.description or ''}"), stems)
+    ]
+
+
+def _in_context(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime
+) -> Intent | Step:
+    if isinstance(intent, Select):
+        return _resolve_selection(intent, conversation, toolbox, now)
+    if isinstance(intent, SetCompleted | DeleteTask | UpdateTask) and intent.ref.pronoun:
+        task_id = conversation.last_task_id()
+        if task_id is None:
+            return Step(text=replies.which_task_reply())
+        return replace(intent, ref=TaskRef(task_id=task_id))
+    return intent
+
+
+def _resolve_selection(
+    select: Select, conversation: Conversation, toolbox: Toolbox, now: datetime
+) -> Intent | Step:
+    question = conversation.last_assistant_text or ""
+    original_text = conversation.previous_user_text
+    if not replies.ASK_WHICH_PATTERN.search(question) or original_text is None:
+        if select.number is not None:
+            return Step(text=replies.what_to_do_reply(select.number))
+        return Step(text=replies.chat_reply("unknown", now, toolbox.kinds))
+    offered = [
+        (
+            int(match.group("id")),
+            (match.group("bold") or match.group("struck") or "").replace("\\", ""),
+        )
+        for match in _OFFERED.finditer(question)
+    ]
+    ids = [task_id for task_id, _ in offered]
+    chosen = None
+    if select.number is not None and select.number in ids:
+        chosen = select.number
+    elif select.ordinal is not None and ids and -len(ids) <= select.ordinal <= len(ids):
+        chosen = ids[select.ordinal - 1 if select.ordinal > 0 else select.ordinal]
+    elif select.words:
+        views = [TaskView(id=task_id, title=title) for task_id, title in offered]
+        matches = match_tasks(select.words, views)
+        chosen = matches[0].id if len(matches) == 1 else None
+    elif select.number is not None:
+        chosen = select.number
+    original = parse_intent(original_text, now)
+    if chosen is None or not isinstance(original, SetCompleted | DeleteTask | UpdateTask):
+        return Step(text=replies.which_task_reply())
+    return replace(original, ref=TaskRef(task_id=chosen))
+
+
+def _begin(intent: Intent, toolbox: Toolbox, now: datetime, parallel: bool) -> Step:
+    if isinstance(intent, Chat | Select):
+        kind = intent.kind if isinstance(intent, Chat) else "unknown"
+        return Step(text=replies.chat_reply(kind, now, toolbox.kinds))
+    if isinstance(intent, AddTasks):
+        return _add_calls(intent, 0, toolbox, parallel)
+    if isinstance(intent, ListTasks):
+        return _list_call(intent.filter, toolbox)
+    if intent.ref.task_id is not None and not _needs_current(intent):
+        return _mutation(intent, intent.ref.task_id, None, toolbox, now)
+    return _lookup(intent, toolbox, filtered=True)
+
+
+def _continue(
+    intent: Intent,
+    exchanges: Sequence[Exchange],
+    toolbox: Toolbox,
+    now: datetime,
+    parallel: bool,
+) -> Step:
+    if len(exchanges) > MAX_EXCHANGES_PER_TURN or isinstance(intent, Chat | Select):
+        return Step(text=_summarise(exchanges, now))
+    if isinstance(intent, AddTasks):
+        made = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
+        if len(made) < len(intent.drafts) and made == list(exchanges):
+            return _add_calls(intent, len(made), toolbox, parallel)
+        return Step(text=_summarise(exchanges, now))
+    if isinstance(intent, ListTasks):
+        lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
+        if not lookups:
+            return Step(text=_summarise(exchanges, now))
+        return Step(text=_list_text(lookups[-1], intent.filter, now))
+
+    mutations = [e for e in exchanges if kind_of_name(e.name) in _MUTATIONS]
+    if mutations:
+        return Step(text=_summarise(mutations, now))
+    lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
+    if not lookups:
+        return Step(text=_summarise(exchanges, now))
+    last = lookups[-1]
+    result = parse_result(last.output or "")
+    if result.error is not None:
+        return Step(text=replies.error_reply("look up your tasks", result.error))
+    tasks = tasks_in(result.data)
+    if tasks is None:
+        return Step(
+            text=replies.error_reply("look up your tasks", "the task list came back empty-handed")
+        )
+
+    if intent.ref.task_id is not None:
+        current = next((task for task in tasks if task.id == intent.ref.task_id), None)
+        if current is None:
+            return Step(text=replies.no_such_task_reply(intent.ref.task_id))
+        return _mutation(intent, current.id, current, toolbox, now)
+
+    words = intent.ref.words or ""
+    matches = _prefer(intent, match_tasks(words, tasks))
+    if not matches and last.arguments.get("query") and len(lookups) == 1:
+        return _lookup(intent, toolbox, filtered=False)
+    if len(matches) == 1:
+        return _mutation(intent, matches[0].id, matches[0], toolbox, now)
+    action = _action(intent)
+    if matches:
+        return Step(text=replies.ambiguous_reply(words, matches, action, now))
+    return Step(text=replies.no_match_reply(words, action))
+
+
+def _add_calls(intent: AddTasks, start: int, toolbox: Toolbox, parallel: bool) -> Step:
+    if not toolbox.has("add_task"):
+        return Step(text=replies.missing_tool_reply("add_task"))
+    drafts = intent.drafts[start:]
+    if not parallel:
+        drafts = drafts[:1]
+    calls = []
+    for draft in drafts:
+        call = toolbox.call(
+            "add_task",
+            title=draft.title,
+            description=draft.description,
+            priority=draft.priority,
+            due_at=dates.to_iso(draft.due_at) if draft.due_at else None,
+            tags=list(draft.tags) or None,
+        )
+        if call is None:
+            return Step(text=replies.missing_tool_reply("add_task"))
+        calls.append(call)
+    return Step(calls=tuple(calls))
+
+
+def _list_call(task_filter: TaskFilter, toolbox: Toolbox) -> Step:
+    call = toolbox.call(
+        "list_tasks",
+        status=task_filter.status,
+        query=task_filter.query,
+        priority=task_filter.priority,
+        tag=task_filter.tag,
+        due_before=dates.to_iso(task_filter.due_before) if task_filter.due_before else None,
+        due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after else None,
+    )
+    if call is None:
+        return Step(text=replies.missing_tool_reply("list_tasks"))
+    return Step(calls=(call,))
+
+
+def _lookup(intent: RefIntent, toolbox: Toolbox, *, filtered: bool) -> Step:
+    words = intent.ref.words if filtered else None
+    call = toolbox.call("list_tasks", status="all", query=words)
+    if call is None:
+        return Step(text="I can't look tasks up by name right now. Which task number do you mean?")
+    return Step(calls=(call,))
+
+
+def _needs_current(intent: RefIntent) -> bool:
+    # Moving a due date "by 2 days" needs the date it has now.
+    return isinstance(intent, UpdateTask) and intent.changes.shift is not None
+
+
+def _mutation(
+    intent: RefIntent,
+    task_id: int,
+    current: TaskView | None,
+    toolbox: Toolbox,
+    now: datetime,
+) -> Step:
+    if isinstance(intent, DeleteTask):
+        call = toolbox.call("delete_task", task_id=task_id)
+        return _single(call, "delete_task")
+    if isinstance(intent, SetCompleted):
+        if intent.completed:
+            return _single(
+                toolbox.call("complete_task", task_id=task_id, completed=True), "complete_task"
+            )
+        if toolbox.accepts("complete_task", "completed"):
+            return _single(
+                toolbox.call("complete_task", task_id=task_id, completed=False), "complete_task"
+            )
+        if toolbox.accepts("update_task", "completed"):
+            return _single(
+                toolbox.call("update_task", task_id=task_id, completed=False), "update_task"
+            )
+        return Step(text="Sorry, I can't reopen tasks with the tools I have right now.")
+
+    changes = intent.changes
+    due_at = changes.due_at
+    if changes.shift is not None:
+        base = dates.parse_iso(current.due_at if current else None, now)
+        if base is None:
+            base = datetime.combine(now.date(), time(9, 0), tzinfo=now.tzinfo)
+        due_at = (
+            base + changes.shift
+            if changes.shift < timedelta(days=1)
+            else _shift_days(base, changes.shift)
+        )
+    wanted = {
+        "title": clean_title(changes.title) if changes.title else None,
+        "description": changes.description,
+        "priority": changes.priority,
+        "due_at": dates.to_iso(due_at) if due_at else None,
+        "tags": list(changes.tags) if changes.tags else None,
+    }
+    if not toolbox.has("update_task"):
+        return Step(text=replies.missing_tool_reply("update_task"))
+    unsupported = [
+        name for name, value in wanted.items() if value and not toolbox.accepts("update_task", name)
+    ]
+    if unsupported and len(unsupported) == sum(1 for value in wanted.values() if value):
+        fields = ", ".join(name.replace("_", " ") for name in unsupported)
+        return Step(text=f"Sorry, I can't change a task's {fields} with the tools I have.")
+    return _single(toolbox.call("update_task", task_id=task_id, **wanted), "update_task")
+
+
+def _shift_days(base: datetime, shift: timedelta) -> datetime:
+    # Keep the wall-clock time across DST changes: shift the date, not a number of hours.
+    return datetime.combine(base.date() + timedelta(days=shift.days), base.timetz())
+
+
+def _single(call: PlannedCall | None, kind: ToolKind) -> Step:
+    if call is None:
+        return Step(text=replies.missing_tool_reply(kind))
+    return Step(calls=(call,))
+
+
+def _action(intent: RefIntent) -> replies.Action:
+    if isinstance(intent, DeleteTask):
+        return "delete"
+    if isinstance(intent, SetCompleted):
+        return "complete" if intent.completed else "reopen"
+    return "update"
+
+
+def _prefer(intent: RefIntent, matches: list[TaskView]) -> list[TaskView]:
+    if isinstance(intent, SetCompleted) and len(matches) > 1:
+        preferred = [task for task in matches if task.completed != intent.completed]
+        return preferred or matches
+    return matches
+
+
+def _list_text(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> str:
+    result = parse_result(exchange.output or "")
+    if result.error is not None:
+        return replies.error_reply("look up your tasks", result.error)
+    tasks = tasks_in(result.data)
+    if tasks is None:
+        return replies.error_reply(
+            "read your task list", "it came back in a form I don't understand"
+        )
+    sent = {name for name, value in exchange.arguments.items() if value is not None}
+    return replies.list_reply(_filter_locally(tasks, task_filter, sent, now), task_filter, now)
+
+
+def _filter_locally(
+    tasks: list[TaskView], task_filter: TaskFilter, sent: set[str], now: datetime
+) -> list[TaskView]:
+    """Apply the filters the tool could not take, so a minimal list_tasks still answers right."""
+    return [task for task in tasks if _passes(task, task_filter, sent, now)]
+
+
+def _passes(task: TaskView, task_filter: TaskFilter, sent: set[str], now: datetime) -> bool:
+    due = dates.parse_iso(task.due_at, now)
+    checks = (
+        "status" in sent
+        or task_filter.status == "all"
+        or task.completed == (task_filter.status == "completed"),
+        "query" in sent or not task_filter.query or bool(match_tasks(task_filter.query, [task])),
+        "priority" in sent or not task_filter.priority or task.priority == task_filter.priority,
+        "tag" in sent
+        or not task_filter.tag
+        or task_filter.tag.lower() in (tag.lower() for tag in task.tags),
+        "due_before" in sent
+        or task_filter.due_before is None
+        or (due is not None and due <= task_filter.due_before),
+        "due_after" in sent
+        or task_filter.due_after is None
+        or (due is not None and due >= task_filter.due_after),
+    )
+    return all(checks)
+
+
+def _summarise(exchanges: Sequence[Exchange], now: datetime) -> str:
+    """A confirmation for every tool result of the turn, in order."""
+    parts: list[str] = []
+    adds = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
+    if adds:
+        results = []
+        for exchange in adds:
+            result = parse_result(exchange.output or "")
+            results.append((exchange.arguments, result.data, result.error))
+        parts.append(replies.added_reply(results, now))
+    for exchange in exchanges:
+        kind = kind_of_name(exchange.name)
+        if kind in (None, "add_task"):
+            continue
+        if kind == "list_tasks":
+            if exchange is exchanges[-1]:
+                parts.append(_list_text(exchange, TaskFilter(), now))
+            continue
+        parts.append(_mutation_text(exchange, kind, now))
+    return "\n\n".join(part for part in parts if part) or replies.FALLBACK
+
+
+def _mutation_text(exchange: Exchange, kind: ToolKind, now: datetime) -> str:
+    result = parse_result(exchange.output or "")
+    arguments = exchange.arguments
+    task_id = arguments.get("task_id", "?")
+    data = result.data
+    status = str(data.get("status", "")).lower() if isinstance(data, dict) else ""
+    if kind == "complete_task":
+        completed = arguments.get("completed", True) is not False and status != "reopened"
+        if result.error is not None:
+            doing = f"mark task {task_id} as done" if completed else f"reopen task {task_id}"
+            return replies.error_reply(doing, result.error)
+        return replies.completed_reply(arguments, data, completed)
+    if kind == "delete_task":
+        if result.error is not None:
+            return replies.error_reply(f"delete task {task_id}", result.error)
+        return replies.deleted_reply(arguments, data)
+    if result.error is not None:
+        return replies.error_reply(f"update task {task_id}", result.error)
+    given = {name for name, value in arguments.items() if value is not None} - {"task_id"}
+    if given <= {"completed"} or status == "reopened":
+        return replies.completed_reply(arguments, data, arguments.get("completed") is not False)
+    return replies.updated_reply(arguments, data, now)
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(word) for word in _normal(text).split()}
+
+
+def _covers(have: set[str], wanted: set[str]) -> bool:
+    return bool(wanted) and all(
+        any(word.startswith(stem) or stem.startswith(word) for word in have if len(word) >= 3)
+        or stem in have
+        for stem in wanted
+    )

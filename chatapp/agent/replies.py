@@ -1,0 +1,292 @@
+"""The words the offline model says: confirmations built from tool outputs, lists, questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from chatapp.agent import dates
+from chatapp.agent.intents import ChatKind, TaskFilter
+from chatapp.agent.tool_results import TaskView, as_int, task_view
+from chatapp.agent.toolbox import ToolKind
+
+Action = Literal["complete", "reopen", "delete", "update"]
+
+MAX_LISTED = 50
+ASK_WHICH = "Which one should I {action}?"
+ASK_WHICH_PATTERN = re.compile(r"Which one should I (complete|reopen|delete|update)\?")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~<>|])")
+_TOOL_PURPOSE: dict[ToolKind, str] = {
+    "add_task": "add tasks",
+    "list_tasks": "look up your tasks",
+    "complete_task": "mark tasks done",
+    "delete_task": "delete tasks",
+    "update_task": "change tasks",
+}
+_CAPABILITIES: tuple[tuple[ToolKind, str], ...] = (
+    ("add_task", "**add** tasks: \u201cadd buy milk tomorrow at 5pm #errands\u201d"),
+    (
+        "list_tasks",
+        "**show** them: \u201cwhat's pending?\u201d, \u201cwhat's due this week?\u201d, "
+        "\u201cfind tasks about taxes\u201d",
+    ),
+    (
+        "complete_task",
+        "**complete** or **reopen** them: \u201cmark task 3 done\u201d, \u201creopen task 4\u201d",
+    ),
+    (
+        "update_task",
+        "**change** them: \u201crename task 2 to Call the bank\u201d, \u201cmove task 2 to next "
+        "friday\u201d, \u201cmake task 3 high priority\u201d",
+    ),
+    (
+        "delete_task",
+        "**delete** them: \u201cdelete task 5\u201d or \u201cdelete the meeting task\u201d",
+    ),
+)
+_DOT = " \u00b7 "
+FALLBACK = (
+    "Sorry, I couldn't make sense of that. Try rephrasing, or say \u201chelp\u201d to see what I "
+    "can do."
+)
+
+
+def md(text: str) -> str:
+    """`text` safe inside markdown emphasis."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def chat_reply(kind: ChatKind, now: datetime, available: Sequence[ToolKind]) -> str:
+    if kind == "greeting":
+        return (
+            "Hi! I'm your to-do assistant. Tell me what to add, or ask what's on your list "
+            "\u2014 say \u201chelp\u201d to see everything I can do."
+        )
+    if kind == "thanks":
+        return "You're welcome! Anything else for your list?"
+    if kind == "ack":
+        return "Okay! Just tell me whenever you want to add, check or change a task."
+    if kind == "help":
+        return help_reply(available)
+    if kind == "date":
+        zone = getattr(now.tzinfo, "key", None) or now.strftime("UTC%z")
+        return f"It's {dates.short_day(now, now)} {now.year}, {now.strftime('%H:%M')} ({zone})."
+    if kind == "empty":
+        return "I'm here! Say something like \u201cadd buy milk\u201d or \u201cshow my tasks\u201d."
+    if kind == "missing_title":
+        return "What should the new task say? For example: \u201cadd buy milk tomorrow\u201d."
+    if kind == "missing_change":
+        return (
+            "What should I change? You can give a new title (\u201crename task 2 to ...\u201d), "
+            "a due date (\u201cmove task 2 to friday\u201d), a priority or tags."
+        )
+    if kind == "bulk":
+        return (
+            "To keep your list safe I change one task at a time. Tell me which task "
+            "\u2014 by its number or a word from its title."
+        )
+    if kind == "unsupported":
+        return (
+            "I can't clear a task's tags, date or priority yet, but I can set new ones "
+            "(\u201cmove task 2 to friday\u201d, \u201cmake task 3 low priority\u201d)."
+        )
+    return (
+        "I'm not sure what you'd like me to do with that. I look after your to-do list: try "
+        "\u201cadd <task>\u201d, \u201cshow my tasks\u201d or \u201cmark task 3 done\u201d, or "
+        "say \u201chelp\u201d."
+    )
+
+
+def help_reply(available: Sequence[ToolKind]) -> str:
+    lines = [f"- {text}" for kind, text in _CAPABILITIES if kind in available]
+    if not lines:
+        return (
+            "I'm your to-do assistant, but my task tools aren't connected right now, so I can "
+            "only chat. Please try again later."
+        )
+    return (
+        "I manage your to-do list. I can:\n"
+        + "\n".join(lines)
+        + (
+            "\n\nDates like \u201ctomorrow at 5pm\u201d, \u201cnext friday\u201d or \u201cin 3 days\u201d "
+            "work too."
+        )
+    )
+
+
+def missing_tool_reply(kind: ToolKind) -> str:
+    return (
+        f"Sorry, I can't {_TOOL_PURPOSE[kind]} right now: the `{kind}` tool isn't available to me."
+    )
+
+
+def which_task_reply() -> str:
+    return (
+        "Which task do you mean? Tell me its number or a word from its title "
+        "\u2014 say \u201cshow my tasks\u201d to see them."
+    )
+
+
+def what_to_do_reply(task_id: int) -> str:
+    return (
+        f"What should I do with task {task_id}? For example \u201cmark task {task_id} done\u201d, "
+        f"\u201cmove task {task_id} to friday\u201d or \u201cdelete task {task_id}\u201d."
+    )
+
+
+def error_reply(doing: str, message: str) -> str:
+    message = message.strip().rstrip(".")
+    hint = ""
+    if re.search(r"not\s+found|no\s+such|does\s*n[o']t\s+exist", message, re.IGNORECASE):
+        hint = " It may have been deleted already \u2014 say \u201cshow my tasks\u201d to check the numbers."
+    return f"Sorry, I couldn't {doing}: {message}.{hint}"
+
+
+def task_line(task: TaskView, now: datetime) -> str:
+    """One markdown bullet for a task."""
+    if task.completed:
+        return f"- \u2713 ~~{md(task.title)}~~ (task {task.id})"
+    details = []
+    due = dates.parse_iso(task.due_at, now)
+    if due is not None:
+        overdue = " **overdue**" if due < now else ""
+        details.append(f"due {dates.describe(due, now)}{overdue}")
+    if task.priority:
+        details.append(f"{task.priority} priority")
+    if task.tags:
+        details.append(" ".join(f"#{md(tag)}" for tag in task.tags))
+    suffix = "".join(f"{_DOT}{detail}" for detail in details)
+    return f"- **{md(task.title)}** (task {task.id}){suffix}"
+
+
+def describe_filter(task_filter: TaskFilter) -> str:
+    """ "pending tasks due today tagged #work", for headings and empty results."""
+    words = {"pending": "pending tasks", "completed": "completed tasks"}.get(
+        task_filter.status, "tasks"
+    )
+    if task_filter.overdue:
+        words = "overdue tasks"
+    if task_filter.priority:
+        words = f"{task_filter.priority}-priority {words}"
+    if task_filter.period and not task_filter.overdue:
+        words += f" {task_filter.period}"
+    if task_filter.tag:
+        words += f" tagged #{md(task_filter.tag)}"
+    if task_filter.query:
+        words += f" matching \u201c{md(task_filter.query)}\u201d"
+    return words
+
+
+def list_reply(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
+    described = describe_filter(task_filter)
+    if not tasks:
+        if described == "tasks":
+            return "Your list is empty. Add something with \u201cadd buy milk\u201d."
+        return f"You have no {described}."
+    shown = tasks[:MAX_LISTED]
+    count = len(tasks)
+    noun = described if count != 1 else re.sub(r"\btasks\b", "task", described, count=1)
+    lines = [f"You have {count} {noun}:"]
+    lines.extend(task_line(task, now) for task in shown)
+    if count > len(shown):
+        lines.append(f"\u2026and {count - len(shown)} more.")
+    return "\n".join(lines)
+
+
+def added_reply(results: Sequence[tuple[Mapping[str, Any], Any, str | None]], now: datetime) -> str:
+    """Confirm add_task results: (arguments sent, decoded payload, error) per call."""
+    added = []
+    failures = []
+    for arguments, data, error in results:
+        if error is not None:
+            title = md(str(arguments.get("title") or "that task"))
+            failures.append(f"Sorry, I couldn't add **{title}**: {error.rstrip('.')}.")
+            continue
+        added.append(_added_phrase(arguments, data, now))
+    lines = []
+    if len(added) == 1:
+        lines.append(f"Added {added[0]}.")
+    elif added:
+        lines.append(f"Added {len(added)} tasks:")
+        lines.extend(f"- {phrase}" for phrase in added)
+    lines.extend(failures)
+    return "\n".join(lines) if lines else "I didn't add anything."
+
+
+def _added_phrase(arguments: Mapping[str, Any], data: Any, now: datetime) -> str:
+    payload = data if isinstance(data, Mapping) else {}
+    title = str(payload.get("title") or arguments.get("title") or "your task")
+    task_id = as_int(payload.get("task_id", payload.get("id")))
+    phrase = f"**{md(title)}**" + (f" (task {task_id})" if task_id is not None else "")
+    due = dates.parse_iso(payload.get("due_at") or arguments.get("due_at"), now)
+    if due is not None:
+        phrase += f", due {dates.describe(due, now)}"
+    priority = payload.get("priority") or arguments.get("priority")
+    if isinstance(priority, str) and priority:
+        phrase += f", {priority} priority"
+    tags = payload.get("tags") or arguments.get("tags")
+    if isinstance(tags, list) and tags:
+        phrase += ", tagged " + " ".join(f"#{md(str(tag))}" for tag in tags)
+    return phrase
+
+
+def completed_reply(arguments: Mapping[str, Any], data: Any, completed: bool) -> str:
+    title, task_id = _title_and_id(arguments, data)
+    if completed:
+        return f"Marked {title} (task {task_id}) as done. \u2713"
+    return f"Reopened {title} (task {task_id}); it's back on your pending list."
+
+
+def deleted_reply(arguments: Mapping[str, Any], data: Any) -> str:
+    title, task_id = _title_and_id(arguments, data)
+    return f"Deleted {title} (task {task_id})."
+
+
+def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str:
+    title, task_id = _title_and_id(arguments, data)
+    changes = []
+    due = dates.parse_iso(arguments.get("due_at"), now)
+    if due is not None:
+        changes.append(f"due {dates.describe(due, now)}")
+    if arguments.get("priority"):
+        changes.append(f"{arguments['priority']} priority")
+    if arguments.get("tags"):
+        changes.append("tagged " + " ".join(f"#{md(str(tag))}" for tag in arguments["tags"]))
+    if arguments.get("description"):
+        changes.append("with the new description")
+    if arguments.get("title"):
+        sentence = f"Renamed task {task_id} to {title}."
+        return sentence + (f" It's now {', '.join(changes)}." if changes else "")
+    summary = f": now {', '.join(changes)}" if changes else ""
+    return f"Updated {title} (task {task_id}){summary}."
+
+
+def _title_and_id(arguments: Mapping[str, Any], data: Any) -> tuple[str, str]:
+    payload = data if isinstance(data, Mapping) else {}
+    view = task_view(payload)
+    task_id = view.id if view is not None else as_int(arguments.get("task_id"))
+    title = payload.get("title") or arguments.get("title")
+    shown_id = str(task_id) if task_id is not None else "?"
+    return (f"**{md(str(title))}**" if title else "the task"), shown_id
+
+
+def ambiguous_reply(words: str, tasks: Sequence[TaskView], action: Action, now: datetime) -> str:
+    lines = [f"I found {len(tasks)} tasks matching \u201c{md(words)}\u201d:"]
+    lines.extend(task_line(task, now) for task in tasks[:MAX_LISTED])
+    lines.append("")
+    lines.append(f"{ASK_WHICH.format(action=action)} Reply with its task number.")
+    return "\n".join(lines)
+
+
+def no_match_reply(words: str, action: Action) -> str:
+    return (
+        f"I couldn't find a task matching \u201c{md(words)}\u201d to {action}. Say \u201cshow my "
+        "tasks\u201d to see what's on your list."
+    )
+
+
+def no_such_task_reply(task_id: int) -> str:
+    return f"I couldn't find task {task_id} on your list. Say \u201cshow my tasks\u201d to check the numbers."

@@ -1,0 +1,166 @@
+"""Reading what the task tools sent back: JSON payloads, task rows, and errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_ERROR_TEXT = re.compile(
+    r"\b(?:not\s+found|error|invalid|failed|failure|denied|unauthori[sz]ed|forbidden|couldn'?t"
+    r"|could\s+not|cannot|can'?t|unable|missing|no\s+such|does\s+not\s+exist|doesn'?t\s+exist)\b",
+    re.IGNORECASE,
+)
+# The SDK's default tool failure message wraps the real error; the user only needs the latter.
+_SDK_ERROR_PREFIX = re.compile(
+    r"^an\s+error\s+occurred\s+while\s+running\s+the\s+tool\.\s*please\s+try\s+again\.\s*"
+    r"(?:error:\s*)?",
+    re.IGNORECASE,
+)
+_WRAPPER_KEYS = ("result", "tasks", "items", "results", "data", "task")
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """A tool output: its decoded payload, or the error it reports."""
+
+    data: Any
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """One task as a tool described it; fields the tool left out are None."""
+
+    id: int
+    title: str
+    completed: bool = False
+    priority: str | None = None
+    due_at: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+
+
+def output_text(output: Any) -> str:
+    """The text of a function_call_output `output`: a string or a list of content parts."""
+    if output is None:
+        return ""
+    if isinstance(output, str):
+        return output
+    if isinstance(output, Mapping):
+        return str(output.get("text", "")) if "text" in output else json.dumps(output, default=str)
+    if isinstance(output, list | tuple):
+        parts = [output_text(part) for part in output]
+        return "\n".join(part for part in parts if part)
+    return str(output)
+
+
+def parse_result(text: str) -> ToolResult:
+    """Decode a tool output; a JSON object with "error"/"detail" or error prose is an error."""
+    data = _decode(text)
+    if isinstance(data, Mapping):
+        for key in ("error", "detail", "message"):
+            value = data.get(key)
+            if key != "message" and value:
+                return ToolResult(data, _error_message(value))
+            if key == "message" and value and data.get("status") in ("error", "failed"):
+                return ToolResult(data, _error_message(value))
+        return ToolResult(data)
+    if isinstance(data, list):
+        return ToolResult(data)
+    stripped = (text or "").strip()
+    if not stripped:
+        return ToolResult(None)
+    if _ERROR_TEXT.search(stripped):
+        return ToolResult(None, _error_message(stripped))
+    return ToolResult(stripped)
+
+
+def tasks_in(data: Any) -> list[TaskView] | None:
+    """The task rows of a list_tasks payload, or None when it is not a task list."""
+    if isinstance(data, Mapping):
+        for key in _WRAPPER_KEYS:
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+    if not isinstance(data, list):
+        return None
+    tasks = [task for task in (task_view(row) for row in data) if task is not None]
+    return tasks if tasks or not data else None
+
+
+def task_view(row: Any) -> TaskView | None:
+    """A TaskView from one task-shaped mapping (`id` or `task_id`, `title`, ...)."""
+    if not isinstance(row, Mapping):
+        return None
+    if isinstance(row.get("task"), Mapping):
+        row = {**row, **row["task"]}
+    task_id = as_int(row.get("id", row.get("task_id")))
+    if task_id is None:
+        return None
+    completed = row.get("completed")
+    if not isinstance(completed, bool):
+        completed = str(row.get("status", "")).lower() in ("completed", "done")
+    tags = row.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [tag for tag in re.split(r"[,\s]+", tags) if tag]
+    return TaskView(
+        id=task_id,
+        title=_one_line(row.get("title")) or f"Task {task_id}",
+        completed=completed,
+        priority=_text_or_none(row.get("priority")),
+        due_at=_text_or_none(row.get("due_at", row.get("due", row.get("due_date")))),
+        tags=tuple(str(tag) for tag in tags if isinstance(tag, str | int)),
+        description=_text_or_none(row.get("description")),
+    )
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _decode(text: str) -> Any:
+    data: Any = text
+    for _ in range(2):
+        if not isinstance(data, str):
+            break
+        try:
+            data = json.loads(data)
+        except (ValueError, TypeError, RecursionError):
+            break
+    if isinstance(data, Mapping) and set(data) == {"result"}:
+        inner = data["result"]
+        return _decode(inner) if isinstance(inner, str) else inner
+    return data if not isinstance(data, str) or data != text else None
+
+
+def _error_message(value: Any) -> str:
+    if isinstance(value, Mapping):
+        value = value.get("message") or value.get("detail") or json.dumps(value, default=str)
+    elif isinstance(value, list):
+        value = "; ".join(
+            str(item.get("msg", item)) if isinstance(item, Mapping) else str(item) for item in value
+        )
+    message = _SDK_ERROR_PREFIX.sub("", _one_line(value) or "").strip()
+    return message[:300] or "something went wrong on my side, please try again"
+
+
+def _one_line(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def _text_or_none(value: Any) -> str | None:
+    text = _one_line(value)
+    return text or None

@@ -1,0 +1,153 @@
+"""Chat doors over HTTP: the spec's stateless JSON API and the ChatKit protocol endpoint."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chatkit.server import StreamingResult
+from chatkit.store import NotFoundError
+from chatkit.types import ChatKitReq
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from chatapp.api.deps import PathUser, verify_bearer
+from chatapp.api.errors import validation_message
+from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
+from chatapp.chat import get_chat_server
+from chatapp.chat.store import RequestContext
+from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
+from chatapp.errors import InvalidInput, NotFound
+
+logger = logging.getLogger("chatapp.api.chat")
+router = APIRouter(tags=["chat"])
+_CHATKIT_REQUEST = TypeAdapter(ChatKitReq)
+
+
+def valid_timezone(name: str | None) -> str:
+    if not name:
+        return "UTC"
+    try:
+        return ZoneInfo(name).key
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(f"timezone: unknown time zone '{name}'", field="timezone") from exc
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(min_length=1, max_length=MESSAGE_MAX_CHARS)
+    conversation_id: str | None = Field(default=None, max_length=255)
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/Paris")
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("message must not be empty")
+        return v.strip()
+
+
+class ToolCallOut(BaseModel):
+    name: str
+    arguments: dict[str, Any]
+    output: Any
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    response: str
+    tool_calls: list[ToolCallOut]
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+@router.post("/api/{user_id}/chat", response_model=ChatResponse)
+async def chat(
+    user: PathUser,
+    body: ChatRequest,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+):
+    """One turn: the message joins the conversation (a new one if no id), the agent answers.
+    With `Accept: text/event-stream` the reply streams as `delta` events, then one `done`."""
+    ctx = RequestContext(user_id=user, timezone=valid_timezone(body.timezone))
+    server = get_chat_server()
+    if body.conversation_id:
+        try:
+            await server.store.load_thread(body.conversation_id, ctx)
+        except NotFoundError as exc:
+            raise NotFound(f"Conversation {body.conversation_id} not found") from exc
+
+    summary = TurnSummary(conversation_id=body.conversation_id)
+    events = stream_turn(server, ctx, body.message, body.conversation_id)
+
+    if accept and "text/event-stream" in accept:
+
+        async def sse():
+            try:
+                async for event in events:
+                    known = summary.conversation_id
+                    delta = summary.observe(event)
+                    if known is None and summary.conversation_id:
+                        yield _sse("conversation", {"conversation_id": summary.conversation_id})
+                    if delta:
+                        yield _sse("delta", {"delta": delta})
+                yield _sse("done", summary.body(ctx))
+            except Exception:
+                logger.exception("chat stream failed")
+                yield _sse("error", {"detail": "The chat turn failed. Your message was saved."})
+
+        return StreamingResponse(
+            sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    async for event in events:
+        summary.observe(event)
+    return JSONResponse(summary.body(ctx))
+
+
+@router.post("/chatkit", include_in_schema=False)
+async def chatkit(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_chatapp_timezone: Annotated[str | None, Header()] = None,
+):
+    """The ChatKit protocol endpoint for <openai-chatkit> (session or chat-scoped token)."""
+    claims = verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
+    body = await request.body()
+    try:
+        parsed = _CHATKIT_REQUEST.validate_json(body)
+    except ValidationError as exc:
+        detail = validation_message(exc.errors()) if body.strip() else "Empty request body."
+        return JSONResponse({"detail": f"Invalid ChatKit request: {detail}"}, status_code=400)
+    try:
+        tz = valid_timezone(x_chatapp_timezone)
+    except InvalidInput:
+        tz = "UTC"
+    ctx = RequestContext(user_id=claims.user_id, timezone=tz)
+    server = get_chat_server()
+    try:
+        thread_id = getattr(parsed.params, "thread_id", None)
+        if thread_id:
+            await server.store.load_thread(thread_id, ctx)
+        result = await server.process(body, ctx)
+        if not isinstance(result, StreamingResult):
+            return Response(result.json, media_type="application/json")
+        stream = result.__aiter__()
+        first = await anext(stream, b"")
+    except NotFoundError as exc:
+        return JSONResponse({"detail": str(exc) or "Not found."}, status_code=404)
+    except (ValueError, NotImplementedError, RuntimeError) as exc:
+        return JSONResponse({"detail": f"Invalid ChatKit request: {exc}"}, status_code=400)
+
+    async def rest():
+        yield first
+        async for chunk in stream:
+            yield chunk
+
+    return StreamingResponse(rest(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,182 @@
+"""TodoChatServer: the one chat core. Every front door (ChatKit, native Reflex chat, JSON API)
+ends here, and `respond()` is the only place the agent runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import openai
+from agents import RunConfig, Runner
+from agents.exceptions import MaxTurnsExceeded
+from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.server import ChatKitServer
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemUpdatedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from chatapp.agent.agent import build_agent
+from chatapp.agent.provider import model_name, model_provider
+from chatapp.chat.history import (
+    ToolCallRecord,
+    TodoItemConverter,
+    parse_arguments,
+    thread_title,
+    tool_call_items,
+)
+from chatapp.chat.store import RequestContext, SQLStore
+from chatapp.tools import InProcessTaskMCP
+
+logger = logging.getLogger("chatapp.chat")
+
+HISTORY_WINDOW = 40  # thread items sent to the model per turn
+MAX_AGENT_TURNS = 8
+CONVERTER = TodoItemConverter()
+
+
+def user_text(item: UserMessageItem) -> str:
+    return " ".join(c.text for c in item.content if isinstance(c, UserMessageTextContent)).strip()
+
+
+def provider_error_message(exc: BaseException) -> tuple[str, str]:
+    """(code, message for the user) for a failed model call. The user's message stays saved."""
+    saved = "Your message was saved; send it again or retry in a moment."
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return "model_auth", f"The AI model rejected the server's credentials. {saved}"
+    if isinstance(exc, openai.RateLimitError):
+        return "model_rate_limited", f"The AI model is busy (rate limited). {saved}"
+    if isinstance(exc, openai.APITimeoutError):
+        return "model_timeout", f"The AI model took too long to answer. {saved}"
+    if isinstance(exc, openai.APIStatusError | openai.APIConnectionError):
+        return "model_unavailable", f"The AI model is unavailable right now. {saved}"
+    if isinstance(exc, MaxTurnsExceeded):
+        return "max_turns", "I got stuck working on that. Could you rephrase it more simply?"
+    return "internal", f"Something went wrong while answering. {saved}"
+
+
+def output_text(output: object) -> str:
+    """The text of a tool output (the SDK hands MCP results over as {"type": "text", ...})."""
+    if isinstance(output, str):
+        return output
+    if isinstance(output, dict):
+        return str(output.get("text", output))
+    if isinstance(output, list):
+        return "\n".join(output_text(part) for part in output)
+    return str(output)
+
+
+class _ToolCallTap:
+    """Wraps a streamed run: each finished tool call becomes a chip + hidden record in the
+    thread (through the AgentContext queue) and is collected on the request context."""
+
+    def __init__(self, result, agent_ctx: AgentContext, ctx: RequestContext) -> None:
+        self._result = result
+        self._agent_ctx = agent_ctx
+        self._ctx = ctx
+        self._calls: dict[str, tuple[str, str]] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._result, name)
+
+    async def stream_events(self):
+        async for event in self._result.stream_events():
+            if event.type == "run_item_stream_event":
+                await self._observe(event.item)
+            yield event
+
+    async def _observe(self, item) -> None:
+        raw = item.raw_item
+        if item.type == "tool_call_item":
+            call_id = getattr(raw, "call_id", None) or (raw.get("call_id") if isinstance(raw, dict) else None)
+            name = getattr(raw, "name", None) or (raw.get("name") if isinstance(raw, dict) else None)
+            args = getattr(raw, "arguments", None) or (raw.get("arguments") if isinstance(raw, dict) else None)
+            if call_id and name:
+                self._calls[call_id] = (name, args or "{}")
+        elif item.type == "tool_call_output_item":
+            call_id = raw.get("call_id") if isinstance(raw, dict) else getattr(raw, "call_id", None)
+            name, args = self._calls.pop(call_id, ("tool", "{}"))
+            record = ToolCallRecord(
+                call_id=call_id or "",
+                name=name,
+                arguments=parse_arguments(args),
+                output=output_text(item.output),
+            )
+            self._ctx.tool_calls.append(record)
+            thread = self._agent_ctx.thread
+            for thread_item in tool_call_items(
+                record, thread, self._agent_ctx.generate_id, datetime.now(UTC)
+            ):
+                await self._agent_ctx.stream(ThreadItemDoneEvent(item=thread_item))
+
+
+async def _fresh_assistant_ids(events, new_id) -> AsyncIterator[ThreadStreamEvent]:
+    """Give each streamed assistant message a store id of its own: Chat Completions models
+    report every message as "__fake_id__", which would merge replies in one thread."""
+    mapping: dict[str, str] = {}
+    async for event in events:
+        if isinstance(event, ThreadItemAddedEvent | ThreadItemDoneEvent) and isinstance(
+            event.item, AssistantMessageItem
+        ):
+            original = event.item.id
+            if isinstance(event, ThreadItemAddedEvent) or original not in mapping:
+                mapping[original] = new_id()
+            event.item.id = mapping[original]
+        elif isinstance(event, ThreadItemUpdatedEvent) and event.item_id in mapping:
+            event.item_id = mapping[event.item_id]
+        yield event
+
+
+class TodoChatServer(ChatKitServer[RequestContext]):
+    def __init__(self, store: SQLStore | None = None) -> None:
+        super().__init__(store or SQLStore())
+
+    async def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        if input_user_message is not None and not thread.title:
+            thread.title = thread_title(user_text(input_user_message))
+        agent_ctx = AgentContext(thread=thread, store=self.store, request_context=context)
+        page = await self.store.load_thread_items(thread.id, None, HISTORY_WINDOW, "desc", context)
+        history = await CONVERTER.to_agent_input(list(reversed(page.data)))
+        try:
+            async with InProcessTaskMCP(context.user_id) as tools:
+                agent = build_agent(now=context.now, timezone=context.timezone, mcp_servers=[tools])
+                result = Runner.run_streamed(
+                    agent,
+                    history,
+                    context=agent_ctx,
+                    max_turns=MAX_AGENT_TURNS,
+                    run_config=RunConfig(model=model_name(), model_provider=model_provider()),
+                )
+                events = stream_agent_response(agent_ctx, _ToolCallTap(result, agent_ctx, context))
+                async for event in _fresh_assistant_ids(
+                    events, lambda: self.store.generate_item_id("message", thread, context)
+                ):
+                    yield event
+        except Exception as exc:  # the user gets a clear reply; details go to the log
+            code, message = provider_error_message(exc)
+            if code == "internal":
+                logger.exception("chat turn failed in thread %s", thread.id)
+            else:
+                logger.warning("model call failed in thread %s: %s: %s", thread.id, code, exc)
+            context.error = code
+            yield ThreadItemDoneEvent(
+                item=AssistantMessageItem(
+                    id=self.store.generate_item_id("message", thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(UTC),
+                    content=[AssistantMessageContent(text=f"⚠️ {message}", annotations=[])],
+                )
+            )

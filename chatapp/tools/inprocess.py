@@ -1,0 +1,111 @@
+"""The task tools for the app's own agent: the same MCPServer, called in-process for one user.
+
+    agent = Agent(..., mcp_servers=[InProcessTaskMCP(user_id)])
+
+No transport and no session: `list_tools` and `call_tool` go straight to the `TaskToolServer`
+instance that `/mcp` serves, with `user_id` bound (a context variable) for each call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.mcp import MCPServer as AgentsMCPServer
+from mcp_types import (
+    CallToolResult,
+    GetPromptResult,
+    InputRequiredResult,
+    ListPromptsResult,
+)
+from mcp_types import Tool as MCPTool
+
+from chatapp.tools.identity import acting_as
+from chatapp.tools.server import SERVER_NAME, TaskToolServer, task_server, tool_error
+
+NEEDS_INPUT = "This tool asked for more input, which the in-process adapter cannot give."
+
+
+class InProcessTaskMCP(AgentsMCPServer):
+    """An Agents SDK MCP server bound to one signed-in user.
+
+    Build one per agent run (or per user); the user comes from the caller's own authenticated
+    context (the chat core's run context), never from the model. Extra keyword options
+    (`require_approval`, `failure_error_function`, ...) go to the Agents SDK base class.
+    """
+
+    def __init__(
+        self,
+        user_id: int,
+        *,
+        name: str = SERVER_NAME,
+        cache_tools_list: bool = True,
+        server: TaskToolServer = task_server,
+        **options: Any,
+    ) -> None:
+        if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id < 1:
+            raise ValueError(f"user_id must be a positive int, not {user_id!r}")
+        super().__init__(**options)
+        self.user_id = user_id
+        self.cache_tools_list = cache_tools_list
+        self._name = name
+        self._server = server
+        self._tools: list[MCPTool] | None = None
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    async def connect(self) -> None:
+        """Nothing to connect: the server lives in this process."""
+
+    async def cleanup(self) -> None:
+        """Nothing to close."""
+
+    async def __aenter__(self) -> InProcessTaskMCP:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.cleanup()
+
+    async def list_tools(self, run_context: Any = None, agent: Any = None) -> list[MCPTool]:
+        """The server's tools (fetched once when `cache_tools_list`), as detached copies."""
+        tools = self._tools
+        if tools is None or not self.cache_tools_list:
+            tools = await self._server.list_tools()
+            if self.cache_tools_list:
+                self._tools = tools
+        return [tool.model_copy(deep=True) for tool in tools]
+
+    @property
+    def cached_tools(self) -> list[MCPTool] | None:
+        if self._tools is None:
+            return None
+        return [tool.model_copy(deep=True) for tool in self._tools]
+
+    def invalidate_tools_cache(self) -> None:
+        self._tools = None
+
+    async def call_tool(
+        self,
+        tool_name: str,
+        arguments: dict[str, Any] | None,
+        meta: dict[str, Any] | None = None,
+    ) -> CallToolResult:
+        """Call `tool_name` as this adapter's user; failures come back as `isError` results."""
+        with acting_as(self.user_id):
+            result = await self._server.call_tool(tool_name, dict(arguments or {}))
+        if isinstance(result, InputRequiredResult):
+            return tool_error(NEEDS_INPUT)
+        return result
+
+    async def list_prompts(self) -> ListPromptsResult:
+        return ListPromptsResult(prompts=await self._server.list_prompts())
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None
+    ) -> GetPromptResult:
+        result = await self._server.get_prompt(name, arguments)
+        if isinstance(result, InputRequiredResult):
+            raise ValueError(NEEDS_INPUT)
+        return result

@@ -1,0 +1,334 @@
+"""The MCP task tools: thin wrappers over chatapp.tasks.service on one MCPServer instance.
+
+Each tool finds its user (`identity.acting_user`), calls the task service, and returns a JSON
+string. Failures the caller can act on (unknown task, invalid field, forged user_id) come back as
+an `isError` result whose text is just the message, e.g. "Task 7 not found".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import anyio.to_thread
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp_types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
+from pydantic import Field, ValidationError
+
+from chatapp.errors import AppError, InvalidInput
+from chatapp.tasks import service
+from chatapp.tasks.schemas import (
+    LIST_LIMIT_DEFAULT,
+    Priority,
+    Status,
+    TaskCreate,
+    TaskOut,
+    TaskQuery,
+    TaskUpdate,
+)
+from chatapp.tools.identity import acting_user
+
+logger = logging.getLogger("chatapp.tools")
+
+SERVER_NAME = "chatapp-tasks"
+INSTRUCTIONS = (
+    "Tools for the signed-in user's to-do list. Every tool acts for the authenticated user; "
+    "task ids come from add_task or list_tasks. Dates are ISO 8601."
+)
+NOTHING_TO_UPDATE = (
+    "Nothing to update: give at least one of title, description, priority, due_at or tags."
+)
+USER_ID_HELP = (
+    "Optional, for compatibility with clients that send it. The tools always act for the "
+    "signed-in user; a different user_id makes the call fail."
+)
+DUE_HELP = "ISO 8601 date or date-time, e.g. 2026-03-01T17:00:00+01:00 (no offset means UTC)."
+
+TaskId = Annotated[int, Field(description="The task's id, as add_task or list_tasks gave it.")]
+UserId = Annotated[int | str | None, Field(description=USER_ID_HELP)]
+Tags = Annotated[list[str] | None, Field(description="Short labels, e.g. ['work', 'home'].")]
+
+
+def tool_error(message: str) -> CallToolResult:
+    """An `isError` tool result whose only content is `message`."""
+    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+
+
+def describe_invalid(exc: ValidationError, renames: Mapping[str, str] | None = None) -> str:
+    """'due_at: Input should be a valid datetime; tags: ...' — one clause per bad field."""
+    clauses = []
+    for err in exc.errors():
+        field = ".".join(str(part) for part in err.get("loc", ())) or "arguments"
+        field = (renames or {}).get(field, field)
+        kind = err.get("type")
+        if kind == "missing":
+            message = "field required"
+        elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
+            message = "unknown argument"
+        else:
+            message = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+        clauses.append(f"{field}: {message}")
+    return "Invalid arguments — " + "; ".join(clauses) if clauses else "Invalid arguments."
+
+
+@contextmanager
+def _logging_left_alone() -> Iterator[None]:
+    # MCPServer() calls logging.basicConfig(); logging setup belongs to the host app.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+class TaskToolServer(MCPServer):
+    """MCPServer whose tool failures read as plain, actionable messages on every path.
+
+    The SDK prefixes failures with "Error executing tool <name>: " and shows pydantic's raw
+    report for bad arguments; both the HTTP transport and the in-process adapter call
+    `call_tool`, so shaping errors here makes them identical everywhere.
+    """
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        tools = {tool.name: tool for tool in await self.list_tools()}
+        tool = tools.get(name)
+        if tool is None:
+            return tool_error(f"Unknown tool: {name}. Available: {', '.join(sorted(tools))}.")
+        known = tool.input_schema.get("properties", {})
+        unknown = sorted(set(arguments or {}) - set(known))
+        if unknown:
+            return tool_error(
+                f"Unknown argument(s) for {name}: {', '.join(unknown)}. "
+                f"Accepted: {', '.join(known)}."
+            )
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            logger.exception("task tool %s crashed", name)
+            return tool_error(f"The {name} tool failed unexpectedly. Please try again.")
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                return tool_error(describe_invalid(exc.__cause__))
+            return tool_error(str(exc))
+
+
+with _logging_left_alone():
+    task_server = TaskToolServer(
+        SERVER_NAME,
+        title="chatapp tasks",
+        instructions=INSTRUCTIONS,
+        version="1.0.0",
+        subscriptions=False,
+    )
+
+
+def _due(value: str | None) -> str | None:
+    # An empty string means "no date" (and clears it in update_task).
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+def task_row(task: TaskOut) -> dict[str, Any]:
+    """One task as the tools describe it."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "completed": task.completed,
+        "priority": task.priority,
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "tags": list(task.tags),
+        "description": task.description,
+    }
+
+
+def outcome(task: TaskOut, status: str) -> str:
+    """The JSON a mutating tool returns: what happened to which task."""
+    row = task_row(task)
+    task_id = row.pop("id")
+    return json.dumps(
+        {"task_id": task_id, "status": status, "title": row.pop("title"), **row},
+        ensure_ascii=False,
+    )
+
+
+async def _run(
+    ctx: Context,
+    claimed_user: int | str | None,
+    action: Callable[[int], str],
+    renames: Mapping[str, str] | None = None,
+) -> str | CallToolResult:
+    """Resolve the user, run the service call off the event loop, map domain errors."""
+    try:
+        user_id = acting_user(ctx, claimed_user)
+        return await anyio.to_thread.run_sync(action, user_id)
+    except AppError as exc:
+        return tool_error(exc.message)
+    except ValidationError as exc:
+        return tool_error(describe_invalid(exc, renames))
+
+
+_WRITES = dict(read_only_hint=False, open_world_hint=False)
+
+
+@task_server.tool(
+    title="Add task",
+    annotations=ToolAnnotations(
+        title="Add task", destructive_hint=False, idempotent_hint=False, **_WRITES
+    ),
+    structured_output=False,
+)
+async def add_task(
+    ctx: Context,
+    title: Annotated[str, Field(description="What to do, in a few words.")],
+    description: Annotated[str | None, Field(description="Optional details.")] = None,
+    priority: Priority | None = None,
+    due_at: Annotated[str | None, Field(description=f"When it is due. {DUE_HELP}")] = None,
+    tags: Tags = None,
+    user_id: UserId = None,
+) -> str | CallToolResult:
+    """Add a task to the signed-in user's to-do list.
+
+    Returns {"task_id", "status": "created", "title", ...}.
+    """
+    fields = {"title": title, "description": description, "priority": priority, "tags": tags}
+    fields["due_at"] = _due(due_at)
+    data = {name: value for name, value in fields.items() if value is not None}
+
+    def create(user: int) -> str:
+        return outcome(service.create_task(user, TaskCreate.model_validate(data)), "created")
+
+    return await _run(ctx, user_id, create)
+
+
+@task_server.tool(
+    title="List tasks",
+    annotations=ToolAnnotations(title="List tasks", read_only_hint=True, open_world_hint=False),
+    structured_output=False,
+)
+async def list_tasks(
+    ctx: Context,
+    status: Status = "all",
+    query: Annotated[
+        str | None, Field(description="Words to find in the title or description.")
+    ] = None,
+    priority: Priority | None = None,
+    tag: Annotated[str | None, Field(description="Only tasks with this tag.")] = None,
+    due_before: Annotated[
+        str | None, Field(description=f"Only tasks due before this. {DUE_HELP}")
+    ] = None,
+    due_after: Annotated[
+        str | None, Field(description=f"Only tasks due at or after this. {DUE_HELP}")
+    ] = None,
+    limit: Annotated[int, Field(description="At most this many tasks.")] = LIST_LIMIT_DEFAULT,
+    user_id: UserId = None,
+) -> str | CallToolResult:
+    """List the signed-in user's tasks, oldest first, optionally filtered.
+
+    Returns a JSON list of {"id", "title", "completed", "priority", "due_at", "tags", "description"}.
+    """
+    filters = {"status": status, "q": query, "priority": priority, "tag": tag, "limit": limit}
+    filters |= {"due_before": _due(due_before), "due_after": _due(due_after)}
+    data = {name: value for name, value in filters.items() if value is not None}
+
+    def find(user: int) -> str:
+        tasks, _total = service.list_tasks(user, TaskQuery.model_validate(data))
+        return json.dumps([task_row(task) for task in tasks], ensure_ascii=False)
+
+    return await _run(ctx, user_id, find, renames={"q": "query"})
+
+
+@task_server.tool(
+    title="Complete task",
+    annotations=ToolAnnotations(
+        title="Complete task", destructive_hint=False, idempotent_hint=True, **_WRITES
+    ),
+    structured_output=False,
+)
+async def complete_task(
+    ctx: Context,
+    task_id: TaskId,
+    completed: Annotated[bool, Field(description="true marks it done; false reopens it.")] = True,
+    user_id: UserId = None,
+) -> str | CallToolResult:
+    """Mark a task as done (or, with completed=false, as not done).
+
+    Returns {"task_id", "status": "completed" or "reopened", "title", ...}.
+    """
+
+    def mark(user: int) -> str:
+        task = service.set_completed(user, task_id, completed)
+        return outcome(task, "completed" if completed else "reopened")
+
+    return await _run(ctx, user_id, mark)
+
+
+@task_server.tool(
+    title="Delete task",
+    annotations=ToolAnnotations(
+        title="Delete task", destructive_hint=True, idempotent_hint=True, **_WRITES
+    ),
+    structured_output=False,
+)
+async def delete_task(
+    ctx: Context, task_id: TaskId, user_id: UserId = None
+) -> str | CallToolResult:
+    """Delete a task for good.
+
+    Returns {"task_id", "status": "deleted", "title", ...} describing the removed task.
+    """
+
+    def delete(user: int) -> str:
+        return outcome(service.delete_task(user, task_id), "deleted")
+
+    return await _run(ctx, user_id, delete)
+
+
+@task_server.tool(
+    title="Update task",
+    annotations=ToolAnnotations(
+        title="Update task", destructive_hint=False, idempotent_hint=True, **_WRITES
+    ),
+    structured_output=False,
+)
+async def update_task(
+    ctx: Context,
+    task_id: TaskId,
+    title: Annotated[str | None, Field(description="New title.")] = None,
+    description: Annotated[
+        str | None, Field(description="New details; an empty string removes them.")
+    ] = None,
+    priority: Priority | None = None,
+    due_at: Annotated[
+        str | None, Field(description=f"New due date; an empty string removes it. {DUE_HELP}")
+    ] = None,
+    tags: Annotated[
+        list[str] | None, Field(description="The new full list of tags; [] removes them all.")
+    ] = None,
+    user_id: UserId = None,
+) -> str | CallToolResult:
+    """Change some fields of a task; the fields left out stay as they are.
+
+    Returns {"task_id", "status": "updated", "title", ...} with the task as it is now.
+    """
+    given = {"title": title, "description": description, "priority": priority, "tags": tags}
+    changes = {name: value for name, value in given.items() if value is not None}
+    if due_at is not None:
+        changes["due_at"] = _due(due_at)
+
+    def update(user: int) -> str:
+        if not changes:
+            raise InvalidInput(NOTHING_TO_UPDATE)
+        task = service.update_task(user, task_id, TaskUpdate.model_validate(changes))
+        return outcome(task, "updated")
+
+    return await _run(ctx, user_id, update)
+
+
+TOOL_NAMES = ("add_task", "list_tasks", "complete_task", "delete_task", "update_task")
