@@ -3,13 +3,17 @@ Debian's Chromium through Playwright."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -50,8 +54,25 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> Non
     raise TimeoutError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
+@contextmanager
+def exclusive_web_dir() -> Iterator[None]:
+    """One `reflex run` per checkout at a time: they all compile into the same .web folder."""
+    lock_path = Path(tempfile.gettempdir()) / f"chatapp-web-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
+    with exclusive_web_dir():
+        yield from _run_live_server(tmp_path_factory)
+
+
+def _run_live_server(tmp_path_factory) -> Iterator[str]:
     from tests.conftest import migrate
 
     tmp = tmp_path_factory.mktemp("live")
