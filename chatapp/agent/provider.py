@@ -13,12 +13,12 @@ from agents.models.interface import ModelProvider
 from agents.models.openai_provider import OpenAIProvider
 from openai import AsyncOpenAI
 
+from chatapp.agent.offline_model import DEFAULT_MODEL_NAME as OFFLINE_MODEL_NAME
 from chatapp.agent.offline_model import OfflineModelProvider
 from chatapp.settings import get_settings
 
 logger = logging.getLogger("chatapp.agent")
 
-OFFLINE_MODEL_NAME = "chatapp-offline"
 # Bounded: a slow or failing provider costs the user seconds, not minutes.
 PROVIDER_TIMEOUT_SECONDS = 30.0
 PROVIDER_MAX_RETRIES = 2

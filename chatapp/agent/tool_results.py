@@ -70,6 +70,9 @@ def parse_result(text: str) -> ToolResult:
         return ToolResult(data)
     if isinstance(data, list):
         return ToolResult(data)
+    rows = _decode_lines(text)
+    if rows is not None:
+        return ToolResult(rows)
     stripped = (text or "").strip()
     if not stripped:
         return ToolResult(None)
@@ -85,6 +88,10 @@ def tasks_in(data: Any) -> list[TaskView] | None:
             if isinstance(data.get(key), list):
                 data = data[key]
                 break
+        else:
+            # A one-row list sent as one content part arrives as the bare row.
+            single = task_view(data) if "title" in data else None
+            return [single] if single is not None else None
     if not isinstance(data, list):
         return None
     tasks = [task for task in (task_view(row) for row in data) if task is not None]
@@ -142,6 +149,20 @@ def _decode(text: str) -> Any:
         inner = data["result"]
         return _decode(inner) if isinstance(inner, str) else inner
     return data if not isinstance(data, str) or data != text else None
+
+
+def _decode_lines(text: str) -> list[Any] | None:
+    """One JSON value per line: MCP servers may send each list element as its own text part."""
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    rows = []
+    for line in lines:
+        try:
+            rows.append(json.loads(line))
+        except (ValueError, RecursionError):
+            return None
+    return rows
 
 
 def _error_message(value: Any) -> str:

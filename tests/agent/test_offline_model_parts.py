@@ -97,6 +97,17 @@ def test_mcp_text_parts_and_structured_content_decode_to_tasks() -> None:
         assert tasks == [TaskView(id=1, title="Milk", tags=("shopping",))]
 
 
+def test_list_elements_sent_as_separate_text_parts_decode_to_tasks() -> None:
+    parts = [
+        {"type": "input_text", "text": json.dumps({"id": 1, "title": "Milk"})},
+        {"type": "input_text", "text": json.dumps({"id": 2, "title": "Eggs"})},
+    ]
+    tasks = tasks_in(parse_result(output_text(parts)).data)
+    assert [task.title for task in tasks or []] == ["Milk", "Eggs"]
+    single = tasks_in(parse_result(json.dumps({"id": 3, "title": "Bread"})).data)
+    assert single == [TaskView(id=3, title="Bread")]
+
+
 def test_errors_are_recognised_in_prose_and_json() -> None:
     assert parse_result("Task 9 not found").error == "Task 9 not found"
     assert parse_result('{"error": "Task 9 not found"}').error == "Task 9 not found"
