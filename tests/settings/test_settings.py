@@ -47,7 +47,13 @@ def test_dev_generates_a_secret_once_and_reuses_it(monkeypatch, fresh_settings, 
 
 
 def test_defaults_match_the_readme(monkeypatch):
-    for name in ("DATABASE_URL", "JWT_TTL_SECONDS", "CHATAPP_ENV", "CHATAPP_CHAT_UI", "CHATAPP_MODEL"):
+    for name in (
+        "DATABASE_URL",
+        "JWT_TTL_SECONDS",
+        "CHATAPP_ENV",
+        "CHATAPP_CHAT_UI",
+        "CHATAPP_MODEL",
+    ):
         monkeypatch.delenv(name, raising=False)
     s = Settings(_env_file=None)
     assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("chatapp.db")
