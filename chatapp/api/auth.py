@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from chatapp.api.deps import ACCOUNT_GONE, CurrentClaims
+from chatapp.api.deps import CurrentClaims
 from chatapp.auth import accounts
 from chatapp.auth.accounts import Credentials, LoginCredentials
+from chatapp.auth.bearer import ACCOUNT_GONE
 from chatapp.auth.security import issue_token
 from chatapp.errors import Unauthorized
 

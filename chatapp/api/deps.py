@@ -6,38 +6,17 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from chatapp.auth import accounts
-from chatapp.auth.security import SESSION_AUDIENCE, InvalidToken, TokenClaims, decode_token
-from chatapp.errors import Forbidden, Unauthorized
+from chatapp.auth.bearer import verify_account, verify_bearer
+from chatapp.auth.security import TokenClaims
+from chatapp.errors import Forbidden
 
-MISSING_TOKEN = "Missing bearer token: send 'Authorization: Bearer <access_token>'."
-ACCOUNT_GONE = "This account no longer exists."
-
-
-def bearer_token(authorization: str | None) -> str:
-    if not authorization:
-        raise Unauthorized(MISSING_TOKEN)
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(MISSING_TOKEN)
-    return token.strip()
-
-
-def verify_bearer(authorization: str | None, audience=SESSION_AUDIENCE) -> TokenClaims:
-    try:
-        return decode_token(bearer_token(authorization), audience=audience)
-    except InvalidToken as exc:
-        raise Unauthorized(str(exc)) from exc
+__all__ = ["CurrentClaims", "PathUser", "verify_bearer"]
 
 
 def current_claims(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenClaims:
-    claims = verify_bearer(authorization)
-    # A signed token outlives its account; without this its writes would hit the FK (500).
-    if accounts.get_user(claims.user_id) is None:
-        raise Unauthorized(ACCOUNT_GONE)
-    return claims
+    return verify_account(verify_bearer(authorization))
 
 
 def path_user(user_id: str, claims: Annotated[TokenClaims, Depends(current_claims)]) -> int:

@@ -23,19 +23,14 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
-from chatapp.auth import accounts
-from chatapp.auth.security import InvalidToken, TokenClaims, decode_token
+from chatapp.auth.bearer import bearer_token, verify_account, verify_bearer
+from chatapp.auth.security import TokenClaims
 from chatapp.errors import Unauthorized
-from chatapp.tasks.service import MAX_TASK_ID
 from chatapp.tools.identity import authenticated_user
 from chatapp.tools.server import TaskToolServer, task_server
 
 MCP_PATH = "/mcp"
-MISSING_TOKEN = "Missing bearer token: send 'Authorization: Bearer <access_token>'."
-ACCOUNT_GONE = "This account no longer exists."
 NOT_RUNNING = "The MCP endpoint is not running (its host app did not start it)."
-# Users and tasks share the 32-bit INTEGER id column; a larger `sub` cannot be a user.
-_MAX_USER_ID = MAX_TASK_ID
 # Bearer tokens, not cookies, authenticate here, so a rebound DNS name gains nothing; the SDK's
 # localhost-only Host check would instead reject every deployment behind a real hostname.
 _ANY_HOST = TransportSecuritySettings(enable_dns_rebinding_protection=False)
@@ -43,25 +38,11 @@ _ANY_HOST = TransportSecuritySettings(enable_dns_rebinding_protection=False)
 _build_lock = threading.Lock()
 
 
-def bearer_token(authorization: str | None) -> str:
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(MISSING_TOKEN)
-    return token.strip()
-
-
 async def authenticate(authorization: str | None) -> tuple[TokenClaims, str]:
     """The verified session claims (and raw token) of a request; Unauthorized otherwise."""
     token = bearer_token(authorization)
-    try:
-        claims = decode_token(token)
-    except InvalidToken as exc:
-        raise Unauthorized(str(exc)) from exc
-    # A signed token outlives its account; refuse it rather than act for a deleted user.
-    if not 1 <= claims.user_id <= _MAX_USER_ID:
-        raise Unauthorized(ACCOUNT_GONE)
-    if await anyio.to_thread.run_sync(accounts.get_user, claims.user_id) is None:
-        raise Unauthorized(ACCOUNT_GONE)
+    claims = verify_bearer(authorization)
+    await anyio.to_thread.run_sync(verify_account, claims)
     return claims, token
 
 
