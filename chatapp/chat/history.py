@@ -14,9 +14,17 @@ from datetime import datetime
 from typing import Any
 
 from chatkit.agents import ThreadItemConverter
-from chatkit.types import CustomTask, HiddenContextItem, TaskItem, ThreadMetadata
+from chatkit.types import (
+    AssistantMessageItem,
+    CustomTask,
+    HiddenContextItem,
+    TaskItem,
+    ThreadMetadata,
+)
 
 TOOL_CALL_KIND = "tool_call"
+# Replies that report a failed turn start with this; they are shown, never replayed to the model.
+ERROR_REPLY_PREFIX = "⚠️ "
 TITLE_MAX = 60
 
 TOOL_LABELS = {
@@ -94,6 +102,13 @@ def record_of(item: HiddenContextItem) -> ToolCallRecord | None:
 
 
 class TodoItemConverter(ThreadItemConverter):
+    async def assistant_message_to_input(self, item: AssistantMessageItem):
+        # Plain-text content: Chat Completions models reject Responses-style output_text parts.
+        text = "".join(c.text for c in item.content)
+        if not text or text.startswith(ERROR_REPLY_PREFIX):
+            return None
+        return {"role": "assistant", "content": text}
+
     async def task_to_input(self, item: TaskItem):
         return None  # the chip's facts come from its hidden twin
 

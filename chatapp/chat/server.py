@@ -27,8 +27,9 @@ from chatkit.types import (
 from chatapp.agent.agent import build_agent
 from chatapp.agent.provider import model_name, model_provider
 from chatapp.chat.history import (
-    ToolCallRecord,
+    ERROR_REPLY_PREFIX,
     TodoItemConverter,
+    ToolCallRecord,
     parse_arguments,
     thread_title,
     tool_call_items,
@@ -56,7 +57,8 @@ def provider_error_message(exc: BaseException) -> tuple[str, str]:
         return "model_rate_limited", f"The AI model is busy (rate limited). {saved}"
     if isinstance(exc, openai.APITimeoutError):
         return "model_timeout", f"The AI model took too long to answer. {saved}"
-    if isinstance(exc, openai.APIStatusError | openai.APIConnectionError):
+    # Any other OpenAI error, including one sent inside a 200 stream, is the model's outage.
+    if isinstance(exc, openai.APIError):
         return "model_unavailable", f"The AI model is unavailable right now. {saved}"
     if isinstance(exc, MaxTurnsExceeded):
         return "max_turns", "I got stuck working on that. Could you rephrase it more simply?"
@@ -96,9 +98,15 @@ class _ToolCallTap:
     async def _observe(self, item) -> None:
         raw = item.raw_item
         if item.type == "tool_call_item":
-            call_id = getattr(raw, "call_id", None) or (raw.get("call_id") if isinstance(raw, dict) else None)
-            name = getattr(raw, "name", None) or (raw.get("name") if isinstance(raw, dict) else None)
-            args = getattr(raw, "arguments", None) or (raw.get("arguments") if isinstance(raw, dict) else None)
+            call_id = getattr(raw, "call_id", None) or (
+                raw.get("call_id") if isinstance(raw, dict) else None
+            )
+            name = getattr(raw, "name", None) or (
+                raw.get("name") if isinstance(raw, dict) else None
+            )
+            args = getattr(raw, "arguments", None) or (
+                raw.get("arguments") if isinstance(raw, dict) else None
+            )
             if call_id and name:
                 self._calls[call_id] = (name, args or "{}")
         elif item.type == "tool_call_output_item":
@@ -177,6 +185,8 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                     id=self.store.generate_item_id("message", thread, context),
                     thread_id=thread.id,
                     created_at=datetime.now(UTC),
-                    content=[AssistantMessageContent(text=f"⚠️ {message}", annotations=[])],
+                    content=[
+                        AssistantMessageContent(text=ERROR_REPLY_PREFIX + message, annotations=[])
+                    ],
                 )
             )
