@@ -3,7 +3,8 @@
 import reflex as rx
 
 from chatapp.api import build_api
-from chatapp.pages import auth, tasks  # noqa: F401  (pages register themselves with @rx.page)
+from chatapp.components.chatkit import demo  # noqa: F401  (/chatkit-demo)
+from chatapp.pages import auth, chat, tasks  # noqa: F401  (pages register themselves with @rx.page)
 
 api = build_api()
 app = rx.App(

@@ -15,6 +15,7 @@ from chatkit.server import ChatKitServer
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    ClientEffectEvent,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -39,6 +40,8 @@ from chatapp.tools import InProcessTaskMCP
 
 logger = logging.getLogger("chatapp.chat")
 
+REFRESH_TASKS_EFFECT = "refresh_tasks"
+TASK_CHANGING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task"})
 HISTORY_WINDOW = 40  # thread items sent to the model per turn
 MAX_AGENT_TURNS = 8
 CONVERTER = TodoItemConverter()
@@ -124,6 +127,11 @@ class _ToolCallTap:
                 record, thread, self._agent_ctx.generate_id, datetime.now(UTC)
             ):
                 await self._agent_ctx.stream(ThreadItemDoneEvent(item=thread_item))
+            if record.name in TASK_CHANGING_TOOLS and not record.failed:
+                # Fire-and-forget: every renderer re-reads its task panel right away.
+                await self._agent_ctx.stream(
+                    ClientEffectEvent(name=REFRESH_TASKS_EFFECT, data={"tool": record.name})
+                )
 
 
 async def _fresh_assistant_ids(events, new_id) -> AsyncIterator[ThreadStreamEvent]:
