@@ -6,10 +6,10 @@ import logging
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 logger = logging.getLogger("chatapp.settings")
 
@@ -42,7 +42,25 @@ class Settings(BaseSettings):
     chatapp_chat_ui: Literal["auto", "chatkit", "native"] = "auto"
     chatkit_domain_key: str = "domain_pk_localhost_dev"
     chatkit_workflow_id: str | None = None
+    # Where <openai-chatkit> is defined: OpenAI's CDN (no npm package ships the element).
+    chatkit_script_url: str = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js"
+    # Hosted mode: the OpenAI API that creates ChatKit sessions (tests point it at a stand-in).
+    chatkit_api_base: str = "https://api.openai.com/v1"
+    chatkit_session_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     reflex_redis_url: str | None = None
+
+    # Browser origins allowed to call the backend from another origin (comma-separated).
+    # Unset: "*" in dev (Vite on :3000 talks to :8000); same-origin only in prod.
+    cors_origins: Annotated[list[str] | None, NoDecode] = None
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -60,6 +78,17 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Cross-origin callers allowed by CORS and the websocket origin check."""
+        if self.cors_origins is not None:
+            return self.cors_origins
+        return [] if self.is_prod else ["*"]
+
+    @property
+    def effective_log_format(self) -> Literal["json", "text"]:
+        return self.log_format or ("json" if self.is_prod else "text")
 
 
 class ConfigurationError(RuntimeError):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from chatapp.api import auth, chat, health, tasks
+from chatapp.api import auth, chat, chatkit_session, health, tasks
 from chatapp.api.errors import install_error_handlers
+from chatapp.logging import RequestLog, configure_logging
 from chatapp.settings import get_settings
 from chatapp.tools import MCP_PATH, TaskMCPEndpoint
 
@@ -72,9 +76,32 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class WebSocketOriginCheck:
+    """Refuse browser websockets (Reflex's /_event) from origins that are neither this host nor
+    allowed: Reflex hands an empty CORS list to Socket.IO, which reads it as "check nothing"."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
+        self.app = app
+        self.allowed = set(allowed_origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket" or "*" in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        same_host = origin is not None and urlsplit(origin).netloc == headers.get("host")
+        if origin is None or same_host or origin in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        await receive()  # websocket.connect; closing before accepting answers it with 403
+        await send({"type": "websocket.close", "code": 1008})
+
+
 def build_api() -> FastAPI:
     """Create the API app with every chatapp route and JSON error handling."""
     settings = get_settings()
+    configure_logging(settings)
     mcp = TaskMCPEndpoint()
     api = FastAPI(
         title="chatapp API",
@@ -92,6 +119,10 @@ def build_api() -> FastAPI:
     api.include_router(auth.router)
     api.include_router(tasks.router)
     api.include_router(chat.router)
+    api.include_router(chatkit_session.router)
     api.router.add_route(MCP_PATH, mcp, include_in_schema=False)
     api.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    api.add_middleware(WebSocketOriginCheck, allowed_origins=settings.allowed_origins)
+    # Added last, so outermost: 413s and every path below (Reflex's too) get an id and a line.
+    api.add_middleware(RequestLog)
     return api

@@ -11,8 +11,11 @@ import math
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
+from chatapp.errors import ServiceUnavailable
 from chatapp.settings import get_settings
 
 
@@ -57,13 +60,30 @@ class MemoryLoginLimiter:
             self._failures.pop(key, None)
 
 
+LIMITER_UNAVAILABLE = (
+    "Sign-in is unavailable right now (the rate limiter cannot reach Redis). "
+    "Please try again shortly."
+)
+
+
+@contextmanager
+def _redis_errors_as_unavailable() -> Iterator[None]:
+    # Fail closed: without the shared counts, a login could bypass the limit on every worker.
+    from redis.exceptions import RedisError
+
+    try:
+        yield
+    except RedisError as exc:
+        raise ServiceUnavailable(LIMITER_UNAVAILABLE) from exc
+
+
 class RedisLoginLimiter:
     """Sliding window in a Redis sorted set per key, shared by every worker."""
 
     def __init__(self, url: str, max_failures: int, window_seconds: int) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.max_failures = max_failures
         self.window = window_seconds
 
@@ -73,10 +93,11 @@ class RedisLoginLimiter:
     def retry_after(self, key: str) -> int:
         now = time.time()
         k = self._key(key)
-        pipe = self.client.pipeline()
-        pipe.zremrangebyscore(k, 0, now - self.window)
-        pipe.zrange(k, 0, -1, withscores=True)
-        _, entries = pipe.execute()
+        with _redis_errors_as_unavailable():
+            pipe = self.client.pipeline()
+            pipe.zremrangebyscore(k, 0, now - self.window)
+            pipe.zrange(k, 0, -1, withscores=True)
+            _, entries = pipe.execute()
         if len(entries) < self.max_failures:
             return 0
         oldest_counted = entries[-self.max_failures][1]
@@ -85,13 +106,15 @@ class RedisLoginLimiter:
     def record_failure(self, key: str) -> None:
         now = time.time()
         k = self._key(key)
-        pipe = self.client.pipeline()
-        pipe.zadd(k, {f"{now:.6f}:{time.perf_counter_ns()}": now})
-        pipe.expire(k, self.window)
-        pipe.execute()
+        with _redis_errors_as_unavailable():
+            pipe = self.client.pipeline()
+            pipe.zadd(k, {f"{now:.6f}:{time.perf_counter_ns()}": now})
+            pipe.expire(k, self.window)
+            pipe.execute()
 
     def reset(self, key: str) -> None:
-        self.client.delete(self._key(key))
+        with _redis_errors_as_unavailable():
+            self.client.delete(self._key(key))
 
 
 _limiter: LoginLimiter | None = None
