@@ -9,8 +9,15 @@ from chatapp.state.auth import AuthState
 
 def nav_link(label: str, href: str, icon: str) -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon(icon, size=16), rx.text(label, size="2"), spacing="1", align="center"),
+        rx.hstack(
+            rx.icon(icon, size=16),
+            # Icons only on a phone, so the bar fits 390px with both links.
+            rx.text(label, size="2", display=["none", "block"]),
+            spacing="1",
+            align="center",
+        ),
         href=href,
+        aria_label=label,
         underline="none",
         color_scheme="gray",
         high_contrast=True,
@@ -29,6 +36,7 @@ def top_bar() -> rx.Component:
         rx.cond(
             AuthState.signed_in,
             rx.hstack(
+                nav_link("Chat", "/chat", "message-circle"),
                 nav_link("Tasks", "/tasks", "list-todo"),
                 rx.text(
                     AuthState.email,

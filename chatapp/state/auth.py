@@ -12,6 +12,7 @@ from chatapp.auth.security import InvalidToken, decode_token, issue_token
 from chatapp.errors import AppError
 
 TOKEN_STORAGE_KEY = "chatapp_token"
+HOME_ROUTE = "/chat"  # where signed-in users land
 EXPIRED_MESSAGE = "Your session has expired. Please sign in again."
 
 
@@ -58,7 +59,7 @@ class AuthState(rx.State):
             "signed_out": "You have been signed out.",
         }.get(reason, "")
         if self.current_user_id() is not None:
-            return rx.redirect("/tasks")
+            return rx.redirect(HOME_ROUTE)
         return None
 
     @rx.event
@@ -100,7 +101,7 @@ class AuthState(rx.State):
         self.token, _ = issue_token(user.id)
         self.email = user.email
         self.auth_notice = ""
-        return rx.redirect("/tasks")
+        return rx.redirect(HOME_ROUTE)
 
     @rx.event
     async def sign_up(self, form_data: dict):

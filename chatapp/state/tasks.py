@@ -142,6 +142,12 @@ class TaskState(AuthState):
         )
 
     @rx.event
+    async def refresh(self):
+        """Re-read the list without a spinner (the chat sends this after the agent changed tasks)."""
+        if self._user() is not None:
+            await self._reload()
+
+    @rx.event
     async def set_timezone(self, tz: str):
         if isinstance(tz, str) and tz and tz != self.timezone:
             self.timezone = str(_zone(tz).key)

@@ -15,13 +15,16 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 
 
-def sign_up(page: Page, base: str, email: str) -> None:
+def sign_up(page: Page, base: str, email: str, then: str | None = None) -> None:
+    """Create an account (which lands on the chat page), then optionally open `then`."""
     page.goto(f"{base}/signup")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
     page.click("#auth-submit")
-    page.wait_for_url("**/tasks")
+    page.wait_for_url(re.compile(r".*/chat/?$"))
+    if then:
+        page.goto(f"{base}{then}")
 
 
 def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
@@ -37,7 +40,7 @@ def task_item(page: Page, title: str):
 
 def test_signup_add_complete_reload_signout_signin(page: Page, live_server: str, artifacts):
     email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
-    sign_up(page, live_server, email)
+    sign_up(page, live_server, email, then="/tasks")
 
     page.fill("#new-task-title", "Buy milk")
     page.fill("#new-task-due", "2030-06-14T17:00")
@@ -66,7 +69,8 @@ def test_signup_add_complete_reload_signout_signin(page: Page, live_server: str,
     page.wait_for_url("**/login**")
 
     sign_in(page, live_server, email)
-    page.wait_for_url("**/tasks")
+    page.wait_for_url(re.compile(r".*/chat/?$"))
+    page.goto(f"{live_server}/tasks")
     expect(task_item(page, "Buy milk")).to_have_attribute("data-completed", "true")
 
 
@@ -97,7 +101,7 @@ def test_expired_token_sends_user_to_sign_in_with_message(page: Page, live_serve
 
 
 def test_edit_delete_undo_search_and_dark_phone_layout(page: Page, live_server: str, artifacts):
-    sign_up(page, live_server, f"e2e-{uuid.uuid4().hex[:8]}@example.com")
+    sign_up(page, live_server, f"e2e-{uuid.uuid4().hex[:8]}@example.com", then="/tasks")
     for title in ("Pay taxes", "Walk the dog"):
         page.fill("#new-task-title", title)
         page.press("#new-task-title", "Enter")

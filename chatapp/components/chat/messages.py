@@ -1,0 +1,233 @@
+"""Thread items as the chat shows them: messages, tool chips, the streaming reply, errors."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from chatapp.state.chat import ChatMessage, ChatState
+
+EXAMPLE_PROMPTS = (
+    ("Add buy milk tomorrow at 5pm", "plus"),
+    ("Show my tasks", "list-todo"),
+    ("Add pay rent on friday, high priority", "flag"),
+    ("What can you do?", "circle-help"),
+)
+
+
+def _markdown(text) -> rx.Component:
+    return rx.box(rx.markdown(text), class_name="chat-md")
+
+
+def user_bubble(message: ChatMessage) -> rx.Component:
+    return rx.box(
+        rx.text(message.text, class_name="chat-user-text", size="2"),
+        class_name="chat-message chat-user",
+        data_role="user",
+        data_item_id=message.id,
+    )
+
+
+def assistant_bubble(message: ChatMessage) -> rx.Component:
+    return rx.box(
+        _markdown(message.text),
+        class_name="chat-message chat-assistant",
+        data_role="assistant",
+        data_item_id=message.id,
+    )
+
+
+def error_bubble(message: ChatMessage) -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle-alert", size=16)),
+        rx.callout.text(message.text),
+        color_scheme="red",
+        size="1",
+        variant="surface",
+        class_name="chat-message chat-error",
+        data_role="error",
+        data_item_id=message.id,
+    )
+
+
+def _code(label: str, text) -> rx.Component:
+    return rx.box(
+        rx.text(label, size="1", weight="medium", color_scheme="gray"),
+        rx.el.pre(text, class_name="tool-chip-code"),
+        width="100%",
+    )
+
+
+def tool_chip(message: ChatMessage) -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(
+            rx.cond(
+                message.failed,
+                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
+                rx.icon("wrench", size=14, color=rx.color("accent", 10)),
+            ),
+            rx.text(message.tool_title, size="1", weight="medium", class_name="tool-chip-title"),
+            rx.icon("chevron-down", size=14, class_name="tool-chip-chevron"),
+            class_name="tool-chip-summary",
+        ),
+        rx.vstack(
+            rx.hstack(
+                rx.text("Tool", size="1", weight="medium", color_scheme="gray"),
+                rx.code(message.tool_name, size="1", class_name="tool-chip-name"),
+                align="center",
+                spacing="2",
+            ),
+            rx.cond(message.tool_args != "", _code("Arguments", message.tool_args)),
+            _code("Result", message.tool_result),
+            spacing="2",
+            class_name="tool-chip-body",
+        ),
+        class_name="chat-message tool-chip",
+        # Keyed by item: an open chip stays with its call, not its position, across threads.
+        key=message.id,
+        data_role="tool",
+        data_failed=rx.cond(message.failed, "true", "false"),
+        data_item_id=message.id,
+    )
+
+
+def message_view(message: ChatMessage) -> rx.Component:
+    return rx.match(
+        message.role,
+        ("user", user_bubble(message)),
+        ("tool", tool_chip(message)),
+        ("error", error_bubble(message)),
+        assistant_bubble(message),
+    )
+
+
+def draft_bubble() -> rx.Component:
+    """The reply being streamed; it grows with every delta batch."""
+    return rx.box(
+        _markdown(ChatState.draft_text),
+        class_name="chat-message chat-assistant chat-streaming",
+        id="chat-draft",
+        data_role="assistant",
+    )
+
+
+def thinking() -> rx.Component:
+    return rx.hstack(
+        rx.box(rx.el.span(), rx.el.span(), rx.el.span(), class_name="chat-dots"),
+        rx.text("Thinking…", size="1", color_scheme="gray"),
+        align="center",
+        spacing="2",
+        id="chat-thinking",
+        role="status",
+    )
+
+
+def turn_footer() -> rx.Component:
+    """Below the last item: a stop note, a not-saved error, and the retry button."""
+    return rx.fragment(
+        rx.cond(
+            ChatState.stopped,
+            rx.text("Stopped.", size="1", color_scheme="gray", id="chat-stopped", role="status"),
+        ),
+        rx.cond(
+            ChatState.error != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("triangle-alert", size=16)),
+                rx.callout.text(ChatState.error),
+                color_scheme="red",
+                size="1",
+                variant="surface",
+                id="chat-error",
+                role="alert",
+            ),
+        ),
+        rx.cond(
+            ChatState.can_retry & ~ChatState.processing,
+            rx.button(
+                rx.icon("rotate-ccw", size=14),
+                "Retry",
+                size="1",
+                variant="soft",
+                on_click=ChatState.retry,
+                id="chat-retry",
+            ),
+        ),
+    )
+
+
+def start_screen() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("messages-square", size=32, color=rx.color("accent", 9)),
+            rx.heading("What should we get done?", size="5", align="center"),
+            rx.text(
+                "Tell me what to add, change or finish. Your task list updates as we talk.",
+                size="2",
+                color_scheme="gray",
+                align="center",
+            ),
+            rx.grid(
+                *[
+                    rx.button(
+                        rx.icon(icon, size=14),
+                        text,
+                        variant="surface",
+                        color_scheme="gray",
+                        size="2",
+                        on_click=ChatState.send_prompt(text),
+                        class_name="chat-example",
+                        justify="start",
+                    )
+                    for text, icon in EXAMPLE_PROMPTS
+                ],
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="2",
+                width="100%",
+            ),
+            align="center",
+            spacing="3",
+            max_width="520px",
+            width="100%",
+        ),
+        id="chat-start",
+        height="100%",
+        padding="16px",
+    )
+
+
+def loading_thread() -> rx.Component:
+    return rx.center(
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.text("Loading conversation…", size="2", color_scheme="gray"),
+            align="center",
+        ),
+        height="100%",
+        id="chat-loading",
+    )
+
+
+def message_list() -> rx.Component:
+    return rx.auto_scroll(
+        rx.cond(
+            ChatState.loading_thread,
+            loading_thread(),
+            rx.cond(
+                ChatState.empty & (ChatState.error == ""),
+                start_screen(),
+                rx.vstack(
+                    rx.foreach(ChatState.messages, message_view),
+                    rx.cond(ChatState.draft_text != "", draft_bubble()),
+                    rx.cond(ChatState.thinking, thinking()),
+                    turn_footer(),
+                    spacing="3",
+                    width="100%",
+                    padding=rx.breakpoints(initial="12px", sm="20px"),
+                    id="chat-messages",
+                ),
+            ),
+        ),
+        flex="1",
+        min_height="0",
+        width="100%",
+        id="chat-scroll",
+    )

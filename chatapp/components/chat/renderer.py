@@ -1,0 +1,67 @@
+"""Which chat the page shows: ChatKit's web component or the native chat (CHATAPP_CHAT_UI)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from chatapp.components.chat.native import native_chat
+from chatapp.state.chat import ChatState
+
+
+def _note(text, icon: str = "info") -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=12),
+        rx.text(text, size="1"),
+        spacing="1",
+        align="center",
+        color=rx.color("gray", 10),
+        margin_top="6px",
+        id="chat-renderer-note",
+        data_renderer=ChatState.renderer,
+    )
+
+
+def _native_note() -> rx.Component:
+    return _note(
+        rx.cond(
+            ChatState.ui_mode == "auto",
+            "Built-in chat — ChatKit didn't load here.",
+            "Built-in chat.",
+        )
+    )
+
+
+def _chatkit_branch() -> rx.Component:
+    # The ChatKit wrapper is optional: without it the page still works, natively.
+    try:
+        from chatapp.components.chatkit import chatkit_panel
+    except ImportError:
+        return native_chat(_note("ChatKit isn't part of this build — built-in chat.", "info"))
+    return rx.flex(
+        rx.box(chatkit_panel(), flex="1", min_height="0", width="100%"),
+        rx.box(_note("ChatKit.", "sparkles"), padding_x="14px", padding_bottom="8px"),
+        direction="column",
+        height="100%",
+        width="100%",
+    )
+
+
+def _detecting() -> rx.Component:
+    return rx.center(
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.text("Loading chat…", size="2", color_scheme="gray"),
+            align="center",
+        ),
+        height="100%",
+        id="chat-detecting",
+    )
+
+
+def chat_area() -> rx.Component:
+    return rx.match(
+        ChatState.renderer,
+        ("chatkit", _chatkit_branch()),
+        ("detecting", _detecting()),
+        native_chat(_native_note()),
+    )

@@ -1,0 +1,142 @@
+"""The thread sidebar: the same threads ChatKit's history shows; new, rename, delete."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from chatapp.state.chat import TITLE_MAX, ChatState, ThreadRow
+
+
+def _rename_form(thread: ThreadRow) -> rx.Component:
+    return rx.form(
+        rx.input(
+            name="title",
+            default_value=thread.title,
+            max_length=TITLE_MAX,
+            auto_focus=True,
+            size="1",
+            id="thread-rename-input",
+            aria_label="Conversation title",
+            on_blur=ChatState.cancel_rename,
+            on_key_down=lambda key: rx.cond(key == "Escape", ChatState.cancel_rename, rx.noop()),
+        ),
+        on_submit=ChatState.rename_thread,
+        width="100%",
+    )
+
+
+def _thread_row(thread: ThreadRow) -> rx.Component:
+    active = ChatState.thread_id == thread.id
+    return rx.box(
+        rx.cond(
+            ChatState.renaming_id == thread.id,
+            _rename_form(thread),
+            rx.hstack(
+                rx.el.button(
+                    rx.text(thread.title, size="2", class_name="thread-title"),
+                    on_click=ChatState.select_thread(thread.id),
+                    class_name="thread-open",
+                    title=thread.title,
+                    type="button",
+                ),
+                rx.hstack(
+                    rx.icon_button(
+                        rx.icon("pencil", size=12),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="gray",
+                        on_click=ChatState.start_rename(thread.id),
+                        aria_label="Rename conversation",
+                        class_name="thread-rename",
+                    ),
+                    rx.icon_button(
+                        rx.icon("trash-2", size=12),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        on_click=ChatState.ask_delete(thread.id),
+                        aria_label="Delete conversation",
+                        class_name="thread-delete",
+                    ),
+                    spacing="1",
+                    class_name="thread-actions",
+                ),
+                align="center",
+                spacing="1",
+                width="100%",
+            ),
+        ),
+        class_name="thread-row",
+        data_thread_id=thread.id,
+        data_active=rx.cond(active, "true", "false"),
+        width="100%",
+    )
+
+
+def delete_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete this conversation?"),
+            rx.alert_dialog.description(
+                "Its messages are deleted for good. Your tasks stay as they are.", size="2"
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Cancel", variant="soft", color_scheme="gray", id="thread-delete-cancel"
+                    ),
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Delete",
+                        color_scheme="red",
+                        on_click=ChatState.delete_thread,
+                        id="thread-delete-confirm",
+                    ),
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+            max_width="420px",
+        ),
+        open=ChatState.confirm_delete_id != "",
+        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ChatState.cancel_delete),
+    )
+
+
+def thread_sidebar() -> rx.Component:
+    return rx.vstack(
+        rx.button(
+            rx.icon("square-pen", size=14),
+            "New chat",
+            on_click=ChatState.new_thread,
+            variant="soft",
+            size="2",
+            width="100%",
+            id="new-chat",
+            disabled=ChatState.processing,
+        ),
+        rx.text("Conversations", size="1", weight="medium", color_scheme="gray", padding_x="4px"),
+        rx.cond(
+            ChatState.loading_threads & (ChatState.threads.length() == 0),
+            rx.hstack(rx.spinner(size="1"), rx.text("Loading…", size="1"), padding="8px"),
+            rx.cond(
+                ChatState.threads.length() == 0,
+                rx.text("No conversations yet.", size="1", color_scheme="gray", padding_x="4px"),
+            ),
+        ),
+        rx.vstack(
+            rx.foreach(ChatState.threads, _thread_row),
+            spacing="1",
+            width="100%",
+            id="thread-list",
+        ),
+        delete_dialog(),
+        spacing="2",
+        width="100%",
+        height="100%",
+        overflow_y="auto",
+        padding="10px",
+        id="thread-sidebar",
+    )

@@ -1,0 +1,220 @@
+"""The native chat's core without a browser: how stored items render, and what a turn's request
+task does on stop, on a missing thread and on retry — against the real TodoChatServer and store.
+
+Fakes only at the model edge: a slowed-down offline model (so a turn is still running when it is
+stopped) and one whose provider connection fails."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import openai
+import pytest
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    HiddenContextItem,
+    InferenceOptions,
+    SDKHiddenContextItem,
+    ThreadMetadata,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from chatapp.agent.offline_model import DEFAULT_MODEL_NAME, OfflineModel, OfflineModelProvider
+from chatapp.chat import get_chat_server
+from chatapp.chat.history import ToolCallRecord, tool_call_items
+from chatapp.chat.store import RequestContext
+from chatapp.chat.turns import user_message_request
+from chatapp.state.chat import (
+    _END,
+    NOT_FOUND_MESSAGE,
+    ChatState,
+    _is_delta,
+    retry_request,
+    to_message,
+)
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _user(email: str) -> RequestContext:
+    from chatapp.db import User, session_scope
+
+    with session_scope() as session:
+        user = User(email=email, password_hash="not-a-password-hash")
+        session.add(user)
+        session.flush()
+        return RequestContext(user_id=user.id)
+
+
+@pytest.fixture
+def ann(db) -> RequestContext:
+    return _user("ann@example.com")
+
+
+@pytest.fixture
+def ben(db) -> RequestContext:
+    return _user("ben@example.com")
+
+
+class SlowModel(OfflineModel):
+    """The offline model, one streamed event every 50 ms: a turn that takes long enough to stop."""
+
+    async def stream_response(self, *args, **kwargs):
+        async for event in super().stream_response(*args, **kwargs):
+            await asyncio.sleep(0.05)
+            yield event
+
+
+class FailingModel(OfflineModel):
+    async def stream_response(self, *args, **kwargs):
+        raise openai.APIConnectionError(request=None)  # type: ignore[arg-type]
+        yield  # pragma: no cover
+
+
+def use_model(monkeypatch, model_class) -> None:
+    class Provider(OfflineModelProvider):
+        def get_model(self, model_name):
+            return model_class(model_name or DEFAULT_MODEL_NAME)
+
+    monkeypatch.setattr("chatapp.chat.server.model_provider", lambda: Provider())
+
+
+async def run(request: bytes, ctx: RequestContext) -> tuple[str, list]:
+    queue: asyncio.Queue = asyncio.Queue()
+    failure = await ChatState._pump(request, ctx, queue)
+    events = []
+    while (event := queue.get_nowait()) is not _END:
+        events.append(event)
+    return failure, events
+
+
+async def items(thread_id: str, ctx: RequestContext) -> list:
+    page = await get_chat_server().store.load_thread_items(thread_id, None, 100, "asc", ctx)
+    return page.data
+
+
+def test_tool_chip_shows_tool_name_arguments_and_result():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord(
+        call_id="call_1",
+        name="add_task",
+        arguments={"title": "Buy milk", "due_at": "2026-11-24T17:00:00+00:00"},
+        output=json.dumps({"task_id": 7, "status": "created", "title": "Buy milk"}),
+    )
+    chip, hidden = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+
+    message = to_message(chip)
+    assert message is not None
+    assert (message.role, message.tool_name, message.failed) == ("tool", "add_task", False)
+    assert message.tool_title == "Added a task (add_task)"
+    assert json.loads(message.tool_args) == record.arguments
+    assert json.loads(message.tool_result) == {
+        "task_id": 7,
+        "status": "created",
+        "title": "Buy milk",
+    }
+    assert to_message(hidden) is None
+
+
+def test_failed_tool_call_is_marked_failed():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, "Error: Task 99 not found")
+    chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+    message = to_message(chip)
+    assert message is not None and message.failed
+    assert message.tool_result == "Error: Task 99 not found"
+
+
+def test_messages_render_by_kind_and_hidden_context_is_skipped():
+    user = UserMessageItem(
+        id="msg_u",
+        thread_id="thr_1",
+        created_at=NOW,
+        content=[UserMessageTextContent(text="line one\nline two")],
+        inference_options=InferenceOptions(),
+    )
+    reply = AssistantMessageItem(
+        id="msg_a",
+        thread_id="thr_1",
+        created_at=NOW,
+        content=[AssistantMessageContent(text="Added **Buy milk**.", annotations=[])],
+    )
+    failed = AssistantMessageItem(
+        id="msg_e",
+        thread_id="thr_1",
+        created_at=NOW,
+        content=[AssistantMessageContent(text="⚠️ The AI model is busy.", annotations=[])],
+    )
+    hidden = SDKHiddenContextItem(id="h", thread_id="thr_1", created_at=NOW, content="x")
+    other = HiddenContextItem(id="h2", thread_id="thr_1", created_at=NOW, content={})
+
+    assert (to_message(user).role, to_message(user).text) == ("user", "line one\nline two")
+    assert (to_message(reply).role, to_message(reply).text) == ("assistant", "Added **Buy milk**.")
+    assert (to_message(failed).role, to_message(failed).text) == ("error", "The AI model is busy.")
+    assert to_message(hidden) is None and to_message(other) is None
+
+
+async def test_stopping_a_turn_saves_the_partial_reply(ann, monkeypatch):
+    _, events = await run(user_message_request("hello", None), ann)
+    thread_id = events[0].thread.id
+    full = next(
+        e for e in events if e.type == "thread.item.done" and e.item.type == "assistant_message"
+    )
+    full_text = full.item.content[0].text
+
+    use_model(monkeypatch, SlowModel)
+    queue: asyncio.Queue = asyncio.Queue()
+    task = asyncio.create_task(
+        ChatState._pump(user_message_request("hello again", thread_id), ann, queue)
+    )
+    shown = ""
+    while shown.count(" ") < 3:
+        event = await asyncio.wait_for(queue.get(), 10)
+        if _is_delta(event):
+            shown += event.update.delta
+    task.cancel()
+    assert await task == ""
+    rest = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert rest[-1] is _END  # the consumer always learns that the turn is over
+
+    stored = await items(thread_id, ann)
+    assert [i.type for i in stored][-3:] == [
+        "user_message",
+        "assistant_message",
+        "sdk_hidden_context",
+    ]
+    partial = stored[-2].content[0].text
+    assert partial.startswith(shown) and len(partial) < len(full_text)
+
+
+async def test_another_users_thread_is_not_found(ann, ben):
+    _, events = await run(user_message_request("add buy milk", None), ann)
+    thread_id = events[0].thread.id
+
+    failure, events = await run(user_message_request("delete everything", thread_id), ben)
+    assert failure == NOT_FOUND_MESSAGE and events == []
+    failure, _ = await run(retry_request(thread_id, "msg_x"), ben)
+    assert failure == NOT_FOUND_MESSAGE
+    assert len(await items(thread_id, ann)) > 0
+
+
+async def test_retry_after_a_failed_reply_answers_the_same_message_again(ann, monkeypatch):
+    use_model(monkeypatch, FailingModel)
+    failure, events = await run(user_message_request("add buy milk", None), ann)
+    assert failure == ""
+    thread_id = events[0].thread.id
+    user_item = next(e.item for e in events if e.type == "thread.item.done")
+    shown = [m for m in (to_message(i) for i in await items(thread_id, ann)) if m]
+    assert [m.role for m in shown] == ["user", "error"]
+
+    monkeypatch.undo()
+    failure, events = await run(retry_request(thread_id, user_item.id), ann)
+    assert failure == ""
+    shown = [m for m in (to_message(i) for i in await items(thread_id, ann)) if m]
+    assert [m.role for m in shown] == ["user", "tool", "assistant"]
+    assert shown[0].id == user_item.id
+    assert "Buy milk" in shown[-1].text
