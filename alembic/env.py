@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import chatapp.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from chatapp.db.engine import build_engine
 from chatapp.settings import get_settings
 

@@ -33,9 +33,8 @@ def _alembic_cli(*args: str, url: str) -> subprocess.CompletedProcess:
 
 
 def _alembic_api(action: str, revision: str, url: str) -> None:
-    from alembic.config import Config
-
     from alembic import command
+    from alembic.config import Config
 
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.attributes["database_url"] = url
