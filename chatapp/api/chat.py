@@ -9,22 +9,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
-from chatkit.types import ChatKitReq
+from chatkit.types import ChatKitReq, UserMessageInput
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from chatapp.api.deps import PathUser, verify_bearer
 from chatapp.api.errors import validation_message
+from chatapp.auth.bearer import verify_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
-from chatapp.chat.store import RequestContext
+from chatapp.chat.store import RequestContext, SQLStore
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
 from chatapp.errors import InvalidInput, NotFound
 
 logger = logging.getLogger("chatapp.api.chat")
 router = APIRouter(tags=["chat"])
 _CHATKIT_REQUEST = TypeAdapter(ChatKitReq)
+# Larger pages are refused: the databases cannot even bind a LIMIT beyond 2**63.
+CHATKIT_PAGE_MAX = 1000
 
 
 def valid_timezone(name: str | None) -> str:
@@ -118,13 +121,18 @@ async def chatkit(
     x_chatapp_timezone: Annotated[str | None, Header()] = None,
 ):
     """The ChatKit protocol endpoint for <openai-chatkit> (session or chat-scoped token)."""
-    claims = verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
+    claims = verify_account(
+        verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
+    )
     body = await request.body()
     try:
         parsed = _CHATKIT_REQUEST.validate_json(body)
     except ValidationError as exc:
         detail = validation_message(exc.errors()) if body.strip() else "Empty request body."
         return JSONResponse({"detail": f"Invalid ChatKit request: {detail}"}, status_code=400)
+    problem = _chatkit_params_problem(parsed.params)
+    if problem:
+        return JSONResponse({"detail": f"Invalid ChatKit request: {problem}"}, status_code=400)
     try:
         tz = valid_timezone(x_chatapp_timezone)
     except InvalidInput:
@@ -132,9 +140,7 @@ async def chatkit(
     ctx = RequestContext(user_id=claims.user_id, timezone=tz)
     server = get_chat_server()
     try:
-        thread_id = getattr(parsed.params, "thread_id", None)
-        if thread_id:
-            await server.store.load_thread(thread_id, ctx)
+        await _require_own_ids(parsed.params, server.store, ctx)
         result = await server.process(body, ctx)
         if not isinstance(result, StreamingResult):
             return Response(result.json, media_type="application/json")
@@ -151,3 +157,38 @@ async def chatkit(
             yield chunk
 
     return StreamingResponse(rest(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+def _chatkit_params_problem(params: Any) -> str | None:
+    """What the library would accept but this app cannot serve (the JSON API's limits too)."""
+    limit = getattr(params, "limit", None)
+    if limit is not None and limit > CHATKIT_PAGE_MAX:
+        return f"limit: must be at most {CHATKIT_PAGE_MAX}"
+    if len(getattr(params, "item_ids", None) or ()) > CHATKIT_PAGE_MAX:
+        return f"item_ids: at most {CHATKIT_PAGE_MAX} items"
+    message = getattr(params, "input", None)
+    if isinstance(message, UserMessageInput):
+        text = "".join(part.text for part in message.content)  # text and tag parts
+        if not text.strip():
+            return "input: the message must not be empty"
+        if len(text) > MESSAGE_MAX_CHARS:
+            return f"input: the message must be at most {MESSAGE_MAX_CHARS} characters"
+    return None
+
+
+async def _require_own_ids(params: Any, store: SQLStore, ctx: RequestContext) -> None:
+    """Every thread, item and attachment a request names must be the user's (NotFoundError),
+    checked before any work: the library would otherwise skip unknown items silently, or fail
+    mid-stream after it has already created a thread."""
+    thread_id = getattr(params, "thread_id", None)
+    if thread_id:
+        await store.load_thread(thread_id, ctx)
+        item_ids = list(getattr(params, "item_ids", None) or ())
+        if getattr(params, "item_id", None):
+            item_ids.append(params.item_id)
+        for item_id in item_ids:
+            await store.load_item(thread_id, item_id, ctx)
+    message = getattr(params, "input", None)
+    if isinstance(message, UserMessageInput):
+        for attachment_id in message.attachments:
+            await store.load_attachment(attachment_id, ctx)

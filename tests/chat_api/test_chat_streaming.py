@@ -1,0 +1,109 @@
+"""POST /api/{user_id}/chat with `Accept: text/event-stream`: conversation, deltas, then done."""
+
+from __future__ import annotations
+
+from chat_api_support import Chat, item_text, parse_sse
+
+
+def streamed(chat: Chat, message: str, conversation_id: str | None = None):
+    response = chat.stream(message, conversation_id)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = parse_sse(response.text)
+    assert all(name in ("conversation", "delta", "done") for name, _ in events), events
+    return events
+
+
+def deltas(events) -> list[str]:
+    return [data["delta"] for name, data in events if name == "delta"]
+
+
+def test_new_conversation_streams_conversation_then_deltas_then_done(me: Chat) -> None:
+    for title in ("Call mom", "Buy milk", "File taxes"):
+        me.add_task(title)
+
+    events = streamed(me, "show me all my tasks")
+
+    (first_name, first), *middle, (last_name, done) = events
+    assert first_name == "conversation"
+    assert set(first) == {"conversation_id"} and first["conversation_id"]
+    assert last_name == "done"
+    assert [name for name, _ in middle] == ["delta"] * len(middle)
+    assert len(middle) >= 2
+    assert set(done) == {"conversation_id", "response", "tool_calls"}
+    assert done["conversation_id"] == first["conversation_id"]
+    assert "".join(deltas(events)) == done["response"]
+    assert [call["name"] for call in done["tool_calls"]] == ["list_tasks"]
+    assert {row["title"] for row in done["tool_calls"][0]["output"]} == {
+        "Call mom",
+        "Buy milk",
+        "File taxes",
+    }
+
+
+def test_done_carries_the_same_body_a_plain_request_gets(me: Chat) -> None:
+    events = streamed(me, "add milk, eggs and bread")
+    done = events[-1][1]
+    plain = me.say("add milk, eggs and bread")
+
+    def shape(body):
+        return {
+            "keys": sorted(body),
+            "calls": sorted(
+                (c["name"], c["arguments"]["title"], sorted(c["output"]))
+                for c in body["tool_calls"]
+            ),
+        }
+
+    assert shape(done) == shape(plain)
+    assert "".join(deltas(events)) == done["response"]
+    assert len(deltas(events)) >= 2
+    assert sorted(t["title"] for t in me.tasks()) == sorted(["Milk", "Eggs", "Bread"] * 2)
+
+
+def test_existing_conversation_streams_without_a_conversation_event(me: Chat) -> None:
+    started = me.say("add buy milk")
+
+    events = streamed(me, "mark it done", started["conversation_id"])
+
+    assert events[0][0] == "delta"
+    assert events[-1][0] == "done"
+    done = events[-1][1]
+    assert done["conversation_id"] == started["conversation_id"]
+    assert [call["name"] for call in done["tool_calls"]] == ["complete_task"]
+    assert "".join(deltas(events)) == done["response"]
+    assert [(t["title"], t["completed"]) for t in me.tasks()] == [("Buy milk", True)]
+
+
+def test_streamed_turn_is_saved_in_the_conversation(me: Chat) -> None:
+    events = streamed(me, "remind me to call mom tomorrow at 5pm")
+    done = events[-1][1]
+
+    items = me.items(done["conversation_id"])
+
+    assert [item["type"] for item in items] == ["user_message", "task", "assistant_message"]
+    assert item_text(items[0]) == "remind me to call mom tomorrow at 5pm"
+    assert item_text(items[-1]) == done["response"]
+
+
+def test_small_talk_streams_text_and_no_tool_calls(me: Chat) -> None:
+    events = streamed(me, "hello there")
+    done = events[-1][1]
+    assert done["tool_calls"] == []
+    assert "".join(deltas(events)) == done["response"] != ""
+    assert me.tasks() == []
+
+
+def test_stream_for_another_users_conversation_is_a_plain_404(me: Chat, other: Chat) -> None:
+    theirs = other.say("add buy milk")
+    response = me.stream("delete task 1", theirs["conversation_id"])
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert [t["title"] for t in other.tasks()] == ["Buy milk"]
+
+
+def test_stream_with_an_invalid_message_is_a_plain_422(me: Chat) -> None:
+    response = me.stream("   ")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/json")
+    assert "message" in response.json()["detail"]
