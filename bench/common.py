@@ -9,11 +9,16 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# In-process benches share stdout with the app: keep its per-request access lines out of the
+# report (set LOG_LEVEL=info to include their cost). bench/load.py's server logs to a file.
+os.environ.setdefault("LOG_LEVEL", "warning")
 
 
 def use_fresh_sqlite() -> str:
@@ -28,6 +33,43 @@ def use_fresh_sqlite() -> str:
     migrate(url)
     _use_database(url)
     return url
+
+
+PG_ADMIN_URL = os.environ.get(
+    "CHATAPP_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ("sqlite", "postgres")
+
+
+@contextmanager
+def bench_database(backend: str) -> Iterator[str]:
+    """A fresh migrated database ("sqlite" file or a new PostgreSQL database, dropped after),
+    with the app pointed at it; yields its URL."""
+    import psycopg
+
+    from tests.conftest import _use_database, migrate
+
+    os.environ.setdefault("JWT_SECRET", "bench-secret-" + "x" * 40)
+    os.environ.pop("OPENAI_API_KEY", None)
+    if backend == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='chatapp-bench-')) / 'bench.db'}"
+        name = None
+    else:
+        name = f"chatapp_bench_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        migrate(url)
+        _use_database(url)
+        yield url
+    finally:
+        if name is not None:
+            from chatapp.db import reset_engine
+
+            reset_engine()
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:
@@ -63,5 +105,7 @@ def percentile(samples: list[float], pct: float) -> float:
 def summary(name: str, samples_s: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in samples_s]
     stats = {"median_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "n": len(ms)}
-    print(f"{name:<34} n={stats['n']:<4} median={stats['median_ms']:8.2f} ms  p95={stats['p95_ms']:8.2f} ms")
+    print(
+        f"{name:<34} n={stats['n']:<4} median={stats['median_ms']:8.2f} ms  p95={stats['p95_ms']:8.2f} ms"
+    )
     return stats

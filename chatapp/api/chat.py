@@ -9,23 +9,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
-from chatkit.types import ChatKitReq, UserMessageInput
+from chatkit.types import UserMessageInput
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from chatapp.api.deps import PathUser, verify_bearer
 from chatapp.api.errors import validation_message
 from chatapp.auth.bearer import verify_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
+from chatapp.chat.server import CHATKIT_REQUEST
 from chatapp.chat.store import RequestContext, SQLStore
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
 from chatapp.errors import InvalidInput, NotFound
 
 logger = logging.getLogger("chatapp.api.chat")
 router = APIRouter(tags=["chat"])
-_CHATKIT_REQUEST = TypeAdapter(ChatKitReq)
+
 # Larger pages are refused: the databases cannot even bind a LIMIT beyond 2**63.
 CHATKIT_PAGE_MAX = 1000
 
@@ -44,7 +45,9 @@ class ChatRequest(BaseModel):
 
     message: str = Field(min_length=1, max_length=MESSAGE_MAX_CHARS)
     conversation_id: str | None = Field(default=None, max_length=255)
-    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/Paris")
+    timezone: str | None = Field(
+        default=None, max_length=64, description="IANA zone, e.g. Europe/Paris"
+    )
 
     @field_validator("message")
     @classmethod
@@ -126,7 +129,7 @@ async def chatkit(
     )
     body = await request.body()
     try:
-        parsed = _CHATKIT_REQUEST.validate_json(body)
+        parsed = CHATKIT_REQUEST.validate_json(body)
     except ValidationError as exc:
         detail = validation_message(exc.errors()) if body.strip() else "Empty request body."
         return JSONResponse({"detail": f"Invalid ChatKit request: {detail}"}, status_code=400)
@@ -156,7 +159,9 @@ async def chatkit(
         async for chunk in stream:
             yield chunk
 
-    return StreamingResponse(rest(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    return StreamingResponse(
+        rest(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
 
 
 def _chatkit_params_problem(params: Any) -> str | None:

@@ -11,11 +11,13 @@ import openai
 from agents import RunConfig, Runner
 from agents.exceptions import MaxTurnsExceeded
 from chatkit.agents import AgentContext, stream_agent_response
-from chatkit.server import ChatKitServer
+from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    ChatKitReq,
     ClientEffectEvent,
+    ClientToolCallItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -23,10 +25,13 @@ from chatkit.types import (
     ThreadStreamEvent,
     UserMessageItem,
     UserMessageTextContent,
+    is_streaming_req,
 )
+from pydantic import TypeAdapter
 
 from chatapp.agent.agent import build_agent
 from chatapp.agent.provider import model_name, model_provider
+from chatapp.chat.client_tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, stop_at_client_tool
 from chatapp.chat.history import (
     ERROR_REPLY_PREFIX,
     TodoItemConverter,
@@ -45,6 +50,7 @@ TASK_CHANGING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "up
 HISTORY_WINDOW = 40  # thread items sent to the model per turn
 MAX_AGENT_TURNS = 8
 CONVERTER = TodoItemConverter()
+CHATKIT_REQUEST = TypeAdapter(ChatKitReq)
 
 
 def user_text(item: UserMessageItem) -> str:
@@ -81,13 +87,17 @@ def output_text(output: object) -> str:
 
 class _ToolCallTap:
     """Wraps a streamed run: each finished tool call becomes a chip + hidden record in the
-    thread (through the AgentContext queue) and is collected on the request context."""
+    thread (through the AgentContext queue) and is collected on the request context.
+
+    A client tool call that reached the browser is the exception: its record is the
+    ClientToolCallItem ChatKit stores last (it must stay last for the browser's answer)."""
 
     def __init__(self, result, agent_ctx: AgentContext, ctx: RequestContext) -> None:
         self._result = result
         self._agent_ctx = agent_ctx
         self._ctx = ctx
         self._calls: dict[str, tuple[str, str]] = {}
+        self.client_call_id: str | None = None
 
     def __getattr__(self, name: str):
         return getattr(self._result, name)
@@ -122,6 +132,9 @@ class _ToolCallTap:
                 output=output_text(item.output),
             )
             self._ctx.tool_calls.append(record)
+            if self._sent_to_browser(record):
+                self.client_call_id = record.call_id
+                return
             thread = self._agent_ctx.thread
             for thread_item in tool_call_items(
                 record, thread, self._agent_ctx.generate_id, datetime.now(UTC)
@@ -132,6 +145,29 @@ class _ToolCallTap:
                 await self._agent_ctx.stream(
                     ClientEffectEvent(name=REFRESH_TASKS_EFFECT, data={"tool": record.name})
                 )
+
+    def _sent_to_browser(self, record: ToolCallRecord) -> bool:
+        pending = self._agent_ctx.client_tool_call
+        return (
+            self.client_call_id is None
+            and pending is not None
+            and record.name in CLIENT_TOOL_NAMES
+            and record.name == pending.name
+            and record.arguments == pending.arguments
+        )
+
+
+async def _settle_client_call(
+    events, tap: _ToolCallTap, new_id
+) -> AsyncIterator[ThreadStreamEvent]:
+    """The pending ClientToolCallItem gets a store id of its own and the call id of the tool
+    call that asked for it (ChatKit takes both from the last tool call it saw, and Chat
+    Completions models report every item id as "__fake_id__")."""
+    async for event in events:
+        if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, ClientToolCallItem):
+            event.item.id = new_id()
+            event.item.call_id = tap.client_call_id or event.item.call_id
+        yield event
 
 
 async def _fresh_assistant_ids(events, new_id) -> AsyncIterator[ThreadStreamEvent]:
@@ -155,6 +191,16 @@ class TodoChatServer(ChatKitServer[RequestContext]):
     def __init__(self, store: SQLStore | None = None) -> None:
         super().__init__(store or SQLStore())
 
+    async def process(
+        self, request: str | bytes | bytearray, context: RequestContext
+    ) -> StreamingResult | NonStreamingResult:
+        """The library's process(), with one shared request parser: building the TypeAdapter
+        for the ChatKit request union on every call cost ~16 ms per turn."""
+        parsed = CHATKIT_REQUEST.validate_json(request)
+        if is_streaming_req(parsed):
+            return StreamingResult(self._process_streaming(parsed, context))
+        return NonStreamingResult(await self._process_non_streaming(parsed, context))
+
     async def respond(
         self,
         thread: ThreadMetadata,
@@ -168,7 +214,13 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         history = await CONVERTER.to_agent_input(list(reversed(page.data)))
         try:
             async with InProcessTaskMCP(context.user_id) as tools:
-                agent = build_agent(now=context.now, timezone=context.timezone, mcp_servers=[tools])
+                agent = build_agent(
+                    now=context.now,
+                    timezone=context.timezone,
+                    mcp_servers=[tools],
+                    client_tools=CLIENT_TOOLS,
+                    tool_use_behavior=stop_at_client_tool,
+                )
                 result = Runner.run_streamed(
                     agent,
                     history,
@@ -176,7 +228,12 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                     max_turns=MAX_AGENT_TURNS,
                     run_config=RunConfig(model=model_name(), model_provider=model_provider()),
                 )
-                events = stream_agent_response(agent_ctx, _ToolCallTap(result, agent_ctx, context))
+                tap = _ToolCallTap(result, agent_ctx, context)
+                events = _settle_client_call(
+                    stream_agent_response(agent_ctx, tap),
+                    tap,
+                    lambda: self.store.generate_item_id("tool_call", thread, context),
+                )
                 async for event in _fresh_assistant_ids(
                     events, lambda: self.store.generate_item_id("message", thread, context)
                 ):

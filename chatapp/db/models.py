@@ -65,6 +65,27 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
+# PostgreSQL only (migration 0003, pg_trgm + btree_gin): `q` is a substring search (LIKE
+# '%word%'), which no b-tree can serve. Trigram GIN indexes on the exact expressions the task
+# service filters on, led by user_id so one index scan finds one user's matches.
+# SQLite has no GIN: autogenerate skips these expression indexes there (with a warning).
+_tasks = Task.__table__.c
+sa.Index(
+    "ix_tasks_user_title_trgm",
+    _tasks.user_id,
+    sa.func.lower(_tasks.title).label("title_lower"),
+    postgresql_using="gin",
+    postgresql_ops={"title_lower": "gin_trgm_ops"},
+)
+sa.Index(
+    "ix_tasks_user_description_trgm",
+    _tasks.user_id,
+    sa.func.lower(sa.func.coalesce(_tasks.description, "")).label("description_lower"),
+    postgresql_using="gin",
+    postgresql_ops={"description_lower": "gin_trgm_ops"},
+)
+
+
 # ChatKit store tables (the spec's Conversation and Message). Only chatapp.chat.store writes them;
 # `payload` holds the ChatKit model exactly as `model_dump(mode="json")` gave it, and the other
 # columns are copies kept for ownership, ordering and paging.

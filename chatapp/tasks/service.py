@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import String, case, cast, func, or_
+from sqlalchemy import String, and_, case, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from chatapp.db import Task, session_scope
+from chatapp.db import Task, get_engine, session_scope
 from chatapp.db.models import utcnow
 from chatapp.errors import task_not_found
 from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskReplace, TaskUpdate
@@ -42,18 +42,40 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# The only characters whose Unicode lower case contains ASCII: İ → "i̇" and the Kelvin sign → "k".
+_LOWER_TO_ASCII = ("\u0130", "\u212a")
+
+
+def _contains_folded(column, pattern: str, sqlite: bool):
+    """`lower(column) LIKE pattern` (`pattern` already lower-cased and escaped).
+
+    On SQLite `lower` is chatapp's Python function (the built-in folds ASCII only), called once
+    per row scanned. For an ASCII pattern SQLite's own LIKE, which ignores ASCII case, gives the
+    same answer in C, except on text holding a character that lower-cases into ASCII: only that
+    text still goes through `lower`. PostgreSQL keeps the exact expression its trigram indexes
+    are built on (migration 0003).
+    """
+    folded = func.lower(column).like(pattern, escape="\\")
+    if not (sqlite and pattern.isascii()):
+        return folded
+    lowers_to_ascii = or_(*(func.instr(column, char) > 0 for char in _LOWER_TO_ASCII))
+    return or_(column.like(pattern, escape="\\"), and_(lowers_to_ascii, folded))
+
+
 def _filtered(user_id: int, query: TaskQuery):
     stmt = select(Task).where(Task.user_id == user_id)
+    sqlite = get_engine().dialect.name == "sqlite"
     if query.status == "pending":
         stmt = stmt.where(col(Task.completed).is_(False))
     elif query.status == "completed":
         stmt = stmt.where(col(Task.completed).is_(True))
     if query.q:
         pattern = f"%{_escape_like(query.q.lower())}%"
+        description = Task.description if sqlite else func.coalesce(Task.description, "")
         stmt = stmt.where(
             or_(
-                func.lower(Task.title).like(pattern, escape="\\"),
-                func.lower(func.coalesce(Task.description, "")).like(pattern, escape="\\"),
+                _contains_folded(Task.title, pattern, sqlite),
+                _contains_folded(description, pattern, sqlite),
             )
         )
     if query.priority:
@@ -80,10 +102,11 @@ def _ordered(stmt, query: TaskQuery):
     }[query.sort]
     primary = key.desc() if desc else key.asc()
     if query.sort == "due":
-        # Undated tasks go last in either direction.
-        stmt = stmt.order_by(col(Task.due_at).is_(None), primary)
-    else:
-        stmt = stmt.order_by(primary)
+        # Undated tasks go last in either direction. NULLS LAST rather than a leading
+        # `due_at IS NULL` key: PostgreSQL then reads pending tasks in due order straight from
+        # ix_tasks_user_completed_due instead of sorting all of them.
+        primary = primary.nulls_last()
+    stmt = stmt.order_by(primary)
     tiebreak = col(Task.id).desc() if desc else col(Task.id).asc()
     return stmt.order_by(tiebreak)
 
@@ -93,6 +116,11 @@ def list_tasks(user_id: int, query: TaskQuery | None = None) -> tuple[list[TaskO
     query = query or TaskQuery()
     stmt = _filtered(user_id, query)
     with session_scope() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # Plan with this user's values: psycopg prepares repeated statements, and PostgreSQL's
+            # generic plan is costed for an average user, so for a user with many tasks it scans
+            # all of them instead of the trigram indexes (measured: 15 ms vs 0.6 ms at 10,000).
+            session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
         total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
         rows = session.exec(_ordered(stmt, query).offset(query.offset).limit(query.limit)).all()
         return [TaskOut.of(t) for t in rows], int(total)

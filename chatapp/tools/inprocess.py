@@ -8,6 +8,7 @@ instance that `/mcp` serves, with `user_id` bound (a context variable) for each 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from agents.mcp import MCPServer as AgentsMCPServer
@@ -50,6 +51,7 @@ class InProcessTaskMCP(AgentsMCPServer):
         self._name = name
         self._server = server
         self._tools: list[MCPTool] | None = None
+        self._in_order = asyncio.Lock()
 
     @property
     def name(self) -> str:
@@ -93,8 +95,11 @@ class InProcessTaskMCP(AgentsMCPServer):
         meta: dict[str, Any] | None = None,
     ) -> CallToolResult:
         """Call `tool_name` as this adapter's user; failures come back as `isError` results."""
-        with acting_as(self.user_id):
-            result = await self._server.call_tool(tool_name, dict(arguments or {}))
+        # The SDK runs a response's tool calls concurrently; the FIFO lock keeps their effects
+        # in the order the model asked ("add milk, eggs and bread" → ids in that order).
+        async with self._in_order:
+            with acting_as(self.user_id):
+                result = await self._server.call_tool(tool_name, dict(arguments or {}))
         if isinstance(result, InputRequiredResult):
             return tool_error(NEEDS_INPUT)
         return result

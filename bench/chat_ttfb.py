@@ -1,0 +1,136 @@
+"""Benchmark 2: time to the first streamed byte of an add-task turn, `POST /api/{user_id}/chat`
+with `Accept: text/event-stream`, vs a bare Starlette SSE endpoint that yields one event.
+
+Both run in the same process on the same uvicorn server behind the same middleware: the bare
+route is added to the app built here (never to chatapp's own app). Requests alternate between
+the two so machine noise lands on both alike. Per request, three moments are timed from the
+start of the request: the response headers, the first body byte (the first SSE event), and for
+the chat the first `delta` event (the reply's first text). Target: median first byte ≤ 1.2× the
+bare endpoint's.
+
+    python bench/chat_ttfb.py [--turns 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from common import bench_database, percentile, serve
+
+TARGET_RATIO = 1.2
+BARE_PATH = "/bench/bare-sse"
+
+
+async def bare_sse(request):
+    """The baseline: no auth, no database, one event."""
+    from starlette.responses import StreamingResponse
+
+    await request.body()
+
+    async def one_event():
+        yield b'event: delta\ndata: {"delta": "ok"}\n\n'
+
+    return StreamingResponse(
+        one_event(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
+def timed_stream(http, url: str, body: dict, headers: dict) -> dict[str, float]:
+    """Seconds from sending to: headers, first body byte, first delta event, end of stream."""
+    marks: dict[str, float] = {}
+    start = time.perf_counter()
+    with http.stream("POST", url, json=body, headers=headers) as r:
+        marks["headers"] = time.perf_counter() - start
+        assert r.status_code == 200, r.read()
+        seen = b""
+        for chunk in r.iter_raw():
+            now = time.perf_counter() - start
+            marks.setdefault("first_byte", now)
+            seen += chunk
+            if "first_delta" not in marks and b"event: delta" in seen:
+                marks["first_delta"] = now
+        marks["end"] = time.perf_counter() - start
+    assert b"event: error" not in seen, seen
+    return marks
+
+
+def row(name: str, samples: list[float]) -> float:
+    ms = [s * 1000 for s in samples]
+    median = statistics.median(ms)
+    print(f"  {name:<36} median={median:7.2f} ms  p95={percentile(ms, 95):7.2f} ms")
+    return median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=60)
+    args = parser.parse_args()
+
+    import httpx
+
+    from chatapp.api import build_api
+
+    with bench_database("sqlite"):
+        api = build_api()
+        api.router.add_route(BARE_PATH, bare_sse, methods=["POST"])
+        with serve(api) as base, httpx.Client(base_url=base, timeout=30) as http:
+            auth = http.post(
+                "/api/auth/signup", json={"email": "ttfb@example.com", "password": "benchmark-pw"}
+            ).json()
+            headers = {
+                "Authorization": f"Bearer {auth['access_token']}",
+                "Accept": "text/event-stream",
+            }
+            chat = f"/api/{auth['user_id']}/chat"
+            conversation = http.post(
+                chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
+            ).json()["conversation_id"]
+            runs: dict[str, list[dict[str, float]]] = {"bare": [], "existing": [], "new": []}
+            for i in range(args.turns + 3):
+                marks = {
+                    "bare": timed_stream(http, BARE_PATH, {"message": "x"}, {}),
+                    "existing": timed_stream(
+                        http,
+                        chat,
+                        {"message": f"add buy milk {i}", "conversation_id": conversation},
+                        headers,
+                    ),
+                    "new": timed_stream(http, chat, {"message": f"add call mum {i}"}, headers),
+                }
+                if i >= 3:  # warm-up
+                    for key, value in marks.items():
+                        runs[key].append(value)
+
+    def series(kind: str, mark: str) -> list[float]:
+        return [m[mark] for m in runs[kind]]
+
+    print(f"time to first byte over {args.turns} interleaved requests each (SQLite, uvicorn)")
+    print("bare Starlette SSE endpoint (baseline)")
+    bare_headers = row("response headers", series("bare", "headers"))
+    bare = row("first byte (its one event)", series("bare", "first_byte"))
+    results = {}
+    for kind, label in (("existing", "existing conversation"), ("new", "new conversation")):
+        print(f"POST /api/{{user_id}}/chat, add-task turn, {label}")
+        results[kind, "headers"] = row("response headers", series(kind, "headers"))
+        results[kind, "first_byte"] = row(
+            "first byte (first SSE event)", series(kind, "first_byte")
+        )
+        results[kind, "first_delta"] = row(
+            "first reply text (first delta)", series(kind, "first_delta")
+        )
+        row("whole turn (end of stream)", series(kind, "end"))
+    print("ratios of medians vs the bare endpoint's first byte (headers: vs its headers)")
+    for kind in ("existing", "new"):
+        ratio = results[kind, "first_byte"] / bare
+        verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
+        print(
+            f"  {kind:<9} first byte {ratio:6.2f}x (target ≤ {TARGET_RATIO}x: {verdict});"
+            f"  headers {results[kind, 'headers'] / bare_headers:5.2f}x;"
+            f"  first delta {results[kind, 'first_delta'] / bare:6.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
