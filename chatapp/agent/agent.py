@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from agents import Agent
+from agents import Agent, Tool
+from agents.agent import StopAtTools, ToolsToFinalOutputFunction
 from agents.mcp import MCPServer
+
+ToolUseBehavior = (
+    Literal["run_llm_again", "stop_on_first_tool"] | StopAtTools | ToolsToFinalOutputFunction
+)
 
 INSTRUCTIONS = """\
 You are chatapp, a friendly assistant that manages the signed-in user's todo list.
@@ -19,6 +26,12 @@ Use the task tools for every change or question about tasks; never invent task i
   requests to act for, or read the tasks of, another user.
 - Answer briefly in Markdown; confirm what you changed (title, id, due date).
 """
+# Only for agents that are given the client tools (the chat core's; see chatapp/chat/client_tools).
+CLIENT_TOOL_INSTRUCTIONS = """\
+- When the user asks to open, show or highlight one task, call open_task with its id (look it
+  up with list_tasks first if they name it by words). The app then shows the task and sends you
+  the result; confirm it in one short sentence.
+"""
 
 
 def current_time_line(now: datetime, timezone: str) -> str:
@@ -27,10 +40,22 @@ def current_time_line(now: datetime, timezone: str) -> str:
     return f"Current date and time: {local.isoformat(timespec='seconds')} ({timezone})"
 
 
-def build_agent(*, now: datetime, timezone: str, mcp_servers: list[MCPServer]) -> Agent:
-    """The todo agent for one turn: instructions carry the user's clock, tools come over MCP."""
+def build_agent(
+    *,
+    now: datetime,
+    timezone: str,
+    mcp_servers: list[MCPServer],
+    client_tools: Sequence[Tool] = (),
+    tool_use_behavior: ToolUseBehavior = "run_llm_again",
+) -> Agent:
+    """The todo agent for one turn: instructions carry the user's clock, task tools come over
+    MCP. `client_tools` ask the browser to act; `tool_use_behavior` says when their call ends
+    the run (the browser's answer starts the next one)."""
+    extra = CLIENT_TOOL_INSTRUCTIONS if client_tools else ""
     return Agent(
         name="chatapp",
-        instructions=f"{INSTRUCTIONS}\n{current_time_line(now, timezone)}",
+        instructions=f"{INSTRUCTIONS}{extra}\n{current_time_line(now, timezone)}",
         mcp_servers=mcp_servers,
+        tools=list(client_tools),
+        tool_use_behavior=tool_use_behavior,
     )

@@ -126,6 +126,13 @@ class UpdateTask:
 
 
 @dataclass(frozen=True)
+class OpenTask:
+    """Show one task in the app's task panel ("open task 3", "show me the milk task")."""
+
+    ref: TaskRef
+
+
+@dataclass(frozen=True)
 class Select:
     """A bare answer to "which one?": a task id, a position in the offered list, or words."""
 
@@ -139,8 +146,8 @@ class Chat:
     kind: ChatKind
 
 
-Intent = AddTasks | ListTasks | SetCompleted | DeleteTask | UpdateTask | Select | Chat
-RefIntent = SetCompleted | DeleteTask | UpdateTask
+Intent = AddTasks | ListTasks | SetCompleted | DeleteTask | UpdateTask | OpenTask | Select | Chat
+RefIntent = SetCompleted | DeleteTask | UpdateTask | OpenTask
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -262,6 +269,24 @@ _ADD_STRONG = re.compile(
     r"^(?:add|create|insert|jot(?:\s+down)?|note\s+down|write\s+down|schedule)\b[\s:,-]*(?P<rest>.*)$",
     _IS,
 )
+# Verbs that only ever mean "show me this one task" when a single task follows them.
+_OPEN = re.compile(
+    r"^(?:open(?:\s+up)?|highlight|go\s+to|jump\s+to|take\s+me\s+to|bring\s+up|pull\s+up"
+    r"|focus\s+on|scroll\s+to|navigate\s+to|point\s+me\s+to)\b\s*(?P<target>.+)$",
+    _IS,
+)
+# Listing verbs: one task only when it is named as one ("task 3", "the milk task").
+_SHOW_ONE = re.compile(r"^(?:show|display|view|see)(?:\s+me)?\s+(?P<target>.+)$", _IS)
+_ONE_TASK_NAMED = re.compile(
+    r"^(?:the|my|that)\s+(?:(?:task|todo|to-do|reminder)\s+(?:called|named|titled)\s+.+"
+    r"|.+\s+(?:task|todo|to-do|reminder))$",
+    _IS,
+)
+_MANY = re.compile(
+    r"\b(?:tasks|todos|to-?dos|items|reminders|list|lists|everything|all|every|both)\b", _I
+)
+_NEW_THING = re.compile(r"^(?:a|an|another|new|one\s+more)\b", _I)
+_POSITION_WORDS = frozenset(("next", "latest", "newest", "new", "previous", "same", "other"))
 _ADD_WEAK = re.compile(
     r"^(?:make|set(?:\s+up)?|put|save|record|log|track|enter|register|new|open|start)\b\s*(?P<rest>.*)$",
     _IS,
@@ -612,6 +637,9 @@ def _classify(body: str, now: datetime) -> Intent:
     match = _ADD_STRONG.match(text)
     if match:
         return _parse_add(match.group("rest"), now)
+    opened = _parse_open(text)
+    if opened is not None:
+        return opened
     match = _ADD_WEAK.match(text)
     if match and not _LEADING_ID.match(match.group("rest")):
         rest = match.group("rest")
@@ -662,12 +690,39 @@ def _classify(body: str, now: datetime) -> Intent:
         inner = _classify(rest, now)
         if isinstance(inner, ListTasks | DeleteTask | UpdateTask | AddTasks):
             return inner
+        if isinstance(inner, OpenTask) and inner.ref.task_id is not None:
+            return inner  # "I want to see task 3"; "I need to open the garage" is a new task
         if isinstance(inner, SetCompleted) and not inner.completed:
             return inner
         return _parse_add(rest, now)
     if _LISTISH.search(text):
         return _parse_list(text, now)
     return Chat("unknown")
+
+
+def _parse_open(text: str) -> OpenTask | None:
+    """ "open task 3", "highlight the milk task", "show me task 2"; None when it is not one task."""
+    match = _OPEN.match(text)
+    if match:
+        target = _REF_FILLER.sub("", match.group("target")).strip()
+        if not target or _MANY.search(target) or _NEW_THING.match(target):
+            return None
+        ref = parse_ref(target)
+        return OpenTask(ref) if ref is not None else None
+    match = _SHOW_ONE.match(text)
+    if match is None:
+        return None
+    target = _REF_FILLER.sub("", match.group("target")).strip()
+    leading = _LEADING_ID.match(target)
+    if leading and not leading.group("bare") and not target[leading.end() :].strip():
+        return OpenTask(TaskRef(task_id=_id_of(leading)))
+    if not _ONE_TASK_NAMED.match(target) or _MANY.search(target):
+        return None
+    words = _content_words(target)
+    listed = {word.lower() for word in words.split()}
+    if not words or _LIST_SIGNAL.search(words) or listed & (_POSITION_WORDS | set(_ORDINALS)):
+        return None
+    return OpenTask(TaskRef(words=words))
 
 
 def _state_is_done(state: str) -> bool:

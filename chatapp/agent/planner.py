@@ -21,6 +21,7 @@ from chatapp.agent.intents import (
     DeleteTask,
     Intent,
     ListTasks,
+    OpenTask,
     RefIntent,
     Select,
     SetCompleted,
@@ -86,7 +87,7 @@ def _in_context(
 ) -> Intent | Step:
     if isinstance(intent, Select):
         return _resolve_selection(intent, conversation, toolbox, now)
-    if isinstance(intent, SetCompleted | DeleteTask | UpdateTask) and intent.ref.pronoun:
+    if isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask) and intent.ref.pronoun:
         task_id = conversation.last_task_id()
         if task_id is None:
             return Step(text=replies.which_task_reply())
@@ -123,7 +124,9 @@ def _resolve_selection(
     elif select.number is not None:
         chosen = select.number
     original = parse_intent(original_text, now)
-    if chosen is None or not isinstance(original, SetCompleted | DeleteTask | UpdateTask):
+    if chosen is None or not isinstance(
+        original, SetCompleted | DeleteTask | UpdateTask | OpenTask
+    ):
         return Step(text=replies.which_task_reply())
     return replace(original, ref=TaskRef(task_id=chosen))
 
@@ -136,6 +139,8 @@ def _begin(intent: Intent, toolbox: Toolbox, now: datetime, parallel: bool) -> S
         return _add_calls(intent, 0, toolbox, parallel)
     if isinstance(intent, ListTasks):
         return _list_call(intent.filter, toolbox)
+    if isinstance(intent, OpenTask) and not toolbox.has("open_task"):
+        return Step(text=replies.missing_tool_reply("open_task"))
     if intent.ref.task_id is not None and not _needs_current(intent):
         return _mutation(intent, intent.ref.task_id, None, toolbox, now)
     return _lookup(intent, toolbox, filtered=True)
@@ -161,6 +166,11 @@ def _continue(
             return Step(text=_summarise(exchanges, now))
         return Step(text=_list_text(lookups[-1], intent.filter, now))
 
+    if isinstance(intent, OpenTask):
+        # The app answered the open_task client call (or the tool refused): say how it went.
+        opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
+        if opened:
+            return Step(text=_open_text(opened[-1]))
     mutations = [e for e in exchanges if kind_of_name(e.name) in _MUTATIONS]
     if mutations:
         return Step(text=_summarise(mutations, now))
@@ -252,6 +262,8 @@ def _mutation(
     toolbox: Toolbox,
     now: datetime,
 ) -> Step:
+    if isinstance(intent, OpenTask):
+        return _single(toolbox.call("open_task", task_id=task_id), "open_task")
     if isinstance(intent, DeleteTask):
         call = toolbox.call("delete_task", task_id=task_id)
         return _single(call, "delete_task")
@@ -311,6 +323,8 @@ def _single(call: PlannedCall | None, kind: ToolKind) -> Step:
 
 
 def _action(intent: RefIntent) -> replies.Action:
+    if isinstance(intent, OpenTask):
+        return "open"
     if isinstance(intent, DeleteTask):
         return "delete"
     if isinstance(intent, SetCompleted):
@@ -384,8 +398,19 @@ def _summarise(exchanges: Sequence[Exchange], now: datetime) -> str:
             if exchange is exchanges[-1]:
                 parts.append(_list_text(exchange, TaskFilter(), now))
             continue
+        if kind == "open_task":
+            parts.append(_open_text(exchange))
+            continue
         parts.append(_mutation_text(exchange, kind, now))
     return "\n\n".join(part for part in parts if part) or replies.FALLBACK
+
+
+def _open_text(exchange: Exchange) -> str:
+    result = parse_result(exchange.output or "")
+    if result.error is not None:
+        task_id = exchange.arguments.get("task_id", "?")
+        return replies.error_reply(f"open task {task_id}", result.error)
+    return replies.opened_reply(exchange.arguments, result.data)
 
 
 def _mutation_text(exchange: Exchange, kind: ToolKind, now: datetime) -> str:

@@ -12,11 +12,11 @@ from chatapp.agent.intents import ChatKind, TaskFilter
 from chatapp.agent.tool_results import TaskView, as_int, task_view
 from chatapp.agent.toolbox import ToolKind
 
-Action = Literal["complete", "reopen", "delete", "update"]
+Action = Literal["complete", "reopen", "delete", "update", "open"]
 
 MAX_LISTED = 50
 ASK_WHICH = "Which one should I {action}?"
-ASK_WHICH_PATTERN = re.compile(r"Which one should I (complete|reopen|delete|update)\?")
+ASK_WHICH_PATTERN = re.compile(r"Which one should I (complete|reopen|delete|update|open)\?")
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~<>|])")
 _TOOL_PURPOSE: dict[ToolKind, str] = {
@@ -25,6 +25,7 @@ _TOOL_PURPOSE: dict[ToolKind, str] = {
     "complete_task": "mark tasks done",
     "delete_task": "delete tasks",
     "update_task": "change tasks",
+    "open_task": "open tasks in the app",
 }
 _CAPABILITIES: tuple[tuple[ToolKind, str], ...] = (
     ("add_task", "**add** tasks: \u201cadd buy milk tomorrow at 5pm #errands\u201d"),
@@ -45,6 +46,11 @@ _CAPABILITIES: tuple[tuple[ToolKind, str], ...] = (
     (
         "delete_task",
         "**delete** them: \u201cdelete task 5\u201d or \u201cdelete the meeting task\u201d",
+    ),
+    (
+        "open_task",
+        "**open** one in your task panel: \u201copen task 3\u201d, \u201cshow me the milk "
+        "task\u201d",
     ),
 )
 _DOT = " \u00b7 "
@@ -238,6 +244,11 @@ def completed_reply(arguments: Mapping[str, Any], data: Any, completed: bool) ->
     if completed:
         return f"Marked {title} (task {task_id}) as done. \u2713"
     return f"Reopened {title} (task {task_id}); it's back on your pending list."
+
+
+def opened_reply(arguments: Mapping[str, Any], data: Any) -> str:
+    title, task_id = _title_and_id(arguments, data)
+    return f"Opened {title} (task {task_id})."
 
 
 def deleted_reply(arguments: Mapping[str, Any], data: Any) -> str:

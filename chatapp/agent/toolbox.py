@@ -9,13 +9,17 @@ from typing import Any, Literal
 
 from agents.tool import FunctionTool, Tool
 
-ToolKind = Literal["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
+ToolKind = Literal[
+    "add_task", "list_tasks", "complete_task", "delete_task", "update_task", "open_task"
+]
+# open_task is a client tool: the app shows the task (see chatapp/chat/client_tools.py).
 TOOL_KINDS: tuple[ToolKind, ...] = (
     "add_task",
     "list_tasks",
     "complete_task",
     "delete_task",
     "update_task",
+    "open_task",
 )
 _SEPARATORS = ("__", "_", ".", "-", "/", ":")
 _INVALID = object()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Annotated, Any
@@ -82,21 +83,25 @@ async def chat(
     """One turn: the message joins the conversation (a new one if no id), the agent answers.
     With `Accept: text/event-stream` the reply streams as `delta` events, then one `done`."""
     ctx = RequestContext(user_id=user, timezone=valid_timezone(body.timezone))
-    server = get_chat_server()
-    if body.conversation_id:
-        try:
-            await server.store.load_thread(body.conversation_id, ctx)
-        except NotFoundError as exc:
-            raise NotFound(f"Conversation {body.conversation_id} not found") from exc
-
     summary = TurnSummary(conversation_id=body.conversation_id)
-    events = stream_turn(server, ctx, body.message, body.conversation_id)
+    events = stream_turn(get_chat_server(), ctx, body.message, body.conversation_id)
+    try:
+        # The library loads (and so checks) the thread before its first event: an unknown or
+        # foreign conversation fails here, before any status line is sent.
+        first = await anext(events)
+    except NotFoundError as exc:
+        raise NotFound(f"Conversation {body.conversation_id} not found") from exc
+
+    async def all_events():
+        yield first
+        async for event in events:
+            yield event
 
     if accept and "text/event-stream" in accept:
 
         async def sse():
             try:
-                async for event in events:
+                async for event in all_events():
                     known = summary.conversation_id
                     delta = summary.observe(event)
                     if known is None and summary.conversation_id:
@@ -112,7 +117,7 @@ async def chat(
             sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
-    async for event in events:
+    async for event in all_events():
         summary.observe(event)
     return JSONResponse(summary.body(ctx))
 
@@ -124,9 +129,8 @@ async def chatkit(
     x_chatapp_timezone: Annotated[str | None, Header()] = None,
 ):
     """The ChatKit protocol endpoint for <openai-chatkit> (session or chat-scoped token)."""
-    claims = verify_account(
-        verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
-    )
+    claims = verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
+    await asyncio.to_thread(verify_account, claims)
     body = await request.body()
     try:
         parsed = CHATKIT_REQUEST.validate_json(body)

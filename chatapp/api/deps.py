@@ -19,7 +19,7 @@ def current_claims(
     return verify_account(verify_bearer(authorization))
 
 
-def path_user(user_id: str, claims: Annotated[TokenClaims, Depends(current_claims)]) -> int:
+async def path_user(user_id: str, claims: Annotated[TokenClaims, Depends(current_claims)]) -> int:
     """The `{user_id}` in the path must be the token's subject."""
     if user_id.strip() != str(claims.user_id):
         raise Forbidden("You can only access your own tasks.")

@@ -26,7 +26,9 @@ from typing import TypeVar
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
-from sqlalchemy import delete, tuple_
+from sqlalchemy import delete, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from chatapp.db import session_scope
@@ -292,6 +294,19 @@ def _load_items(
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
 
 
+def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
+    """Bump the thread's updated_at; that it matched a row is the ownership check (one query)."""
+    if _storable(thread_id):
+        touched = session.exec(
+            update(ChatThread)
+            .where(col(ChatThread.id) == thread_id, col(ChatThread.user_id) == user_id)
+            .values(updated_at=utcnow())
+        )
+        if touched.rowcount:
+            return
+    raise _thread_not_found(thread_id)
+
+
 def _upsert_item(user_id: int, thread_id: str, item: ThreadItem) -> None:
     _require_storable(item.id, "Item")
     fields = {
@@ -300,15 +315,12 @@ def _upsert_item(user_id: int, thread_id: str, item: ThreadItem) -> None:
         "payload": item.model_dump(mode="json"),
     }
     with session_scope() as session:
-        thread = _owned_thread(session, user_id, thread_id)
-        row = session.exec(
-            select(ChatItem).where(ChatItem.thread_id == thread_id, ChatItem.id == item.id)
-        ).first()
-        if row is None:
-            session.add(ChatItem(id=item.id, thread_id=thread_id, user_id=user_id, **fields))
-        else:
-            row.sqlmodel_update(fields)
-        thread.updated_at = utcnow()
+        _touch_owned_thread(session, user_id, thread_id)
+        # One statement either way; an existing row keeps its seq (its place in the thread).
+        dialect = session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        stmt = insert(ChatItem).values(id=item.id, thread_id=thread_id, user_id=user_id, **fields)
+        session.exec(stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields))
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:

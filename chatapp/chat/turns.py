@@ -15,6 +15,7 @@ from chatkit.server import StreamingResult
 from chatkit.types import (
     AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
+    ClientToolCallItem,
     ThreadCreatedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -22,6 +23,7 @@ from chatkit.types import (
 )
 from pydantic import TypeAdapter
 
+from chatapp.chat.client_tools import pending_call_text
 from chatapp.chat.server import TodoChatServer
 from chatapp.chat.store import RequestContext
 
@@ -83,6 +85,10 @@ class TurnSummary:
             self.conversation_id = event.thread.id
         elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, AssistantMessageItem):
             self.replies.append("".join(c.text for c in event.item.content))
+        elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, ClientToolCallItem):
+            # The turn waits for the browser (open_task): say so; this door cannot answer it.
+            self.replies.append(pending_call_text(event.item.name, event.item.arguments))
+            return self.replies[-1]
         elif isinstance(event, ThreadItemUpdatedEvent) and isinstance(
             event.update, AssistantMessageContentPartTextDelta
         ):

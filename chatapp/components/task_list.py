@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.state.tasks import TaskRow, TaskState
+from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
+# The task the chat last opened keeps an outline; HIGHLIGHT_CLASS flashes it when it opens.
+OPENED_OUTLINE = "2px solid var(--accent-8)"
+HIGHLIGHT_CSS = (
+    ".task-item { transition: background-color 0.4s ease; }"
+    f" .task-item.{HIGHLIGHT_CLASS} {{ background-color: var(--accent-4) !important; }}"
+)
 
 
 def priority_select(
@@ -286,16 +292,20 @@ def _edit_row(task: TaskRow) -> rx.Component:
 
 
 def task_item(task: TaskRow) -> rx.Component:
+    opened = TaskState.highlighted_task_id == task.id
     return rx.box(
         rx.cond(TaskState.editing_id == task.id, _edit_row(task), _view_row(task)),
         padding="12px",
         border_radius="var(--radius-3)",
         background=rx.color("gray", 1),
         border=f"1px solid {rx.color('gray', 4)}",
+        outline=rx.cond(opened, OPENED_OUTLINE, "none"),
+        outline_offset="2px",
         width="100%",
         class_name="task-item",
         data_task_id=task.id,
         data_completed=rx.cond(task.completed, "true", "false"),
+        data_opened=rx.cond(opened, "true", "false"),
     )
 
 
@@ -345,6 +355,7 @@ def undo_bar() -> rx.Component:
 
 def task_panel() -> rx.Component:
     return rx.vstack(
+        rx.el.style(HIGHLIGHT_CSS),
         rx.hstack(
             rx.heading("Tasks", size="6"),
             rx.badge(TaskState.pending_count, " pending", variant="soft", id="pending-count"),

@@ -6,6 +6,11 @@ A turn runs in a background event. The ChatKit request is processed in its own a
 assistant message itself. The background handler folds the pump's events into state and pushes
 text deltas to the browser one small batch per frame, so a reply is seen growing even when a fast
 model sends all of its deltas at once.
+
+When a turn ends waiting for the browser (a pending ClientToolCallItem, e.g. open_task), the
+handler runs the client tool here (`client_tool_result`, the same code ChatKit's onClientTool
+reaches), sends its result with `threads.add_client_tool_output` through the same in-process
+path, and folds the follow-up reply into the same turn.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from chatkit.types import (
     AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
     ClientEffectEvent,
+    ClientToolCallItem,
     ErrorEvent,
     TaskItem,
     ThreadCreatedEvent,
@@ -45,12 +51,14 @@ from chatkit.types import (
 from pydantic import TypeAdapter
 
 from chatapp.chat import get_chat_server
+from chatapp.chat.client_tools import OPEN_TASK
 from chatapp.chat.history import ToolCallRecord
 from chatapp.chat.server import REFRESH_TASKS_EFFECT
 from chatapp.chat.store import RequestContext
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, user_message_request
 from chatapp.settings import get_settings
 from chatapp.state.auth import AuthState
+from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState, _zone
 
 logger = logging.getLogger("chatapp.chat.native")
@@ -66,6 +74,10 @@ ERROR_PREFIX = "⚠️ "
 NOT_FOUND_MESSAGE = "That conversation no longer exists (it may have been deleted)."
 FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment."
 CHATKIT_DETECT_SECONDS = 3
+# Client tool round trips one message may take (each answer may ask the browser again).
+MAX_CLIENT_TOOL_ROUNDS = 3
+CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
+WAITING_FOR_APP = "Waiting for the app…"
 
 _EVENT = TypeAdapter(ThreadStreamEvent)
 _CHIP = re.compile(
@@ -137,6 +149,22 @@ def tool_message(item: TaskItem) -> ChatMessage:
     )
 
 
+def client_tool_message(item: ClientToolCallItem) -> ChatMessage:
+    """A chip for a call the agent asked the browser to make, with the browser's answer."""
+    label = CLIENT_TOOL_LABELS.get(item.name, f"Asked the app to run {item.name}")
+    done = item.status == "completed"
+    output = item.output
+    return ChatMessage(
+        id=item.id,
+        role="tool",
+        tool_title=f"{label} ({item.name})",
+        tool_name=item.name,
+        tool_args=json.dumps(item.arguments, ensure_ascii=False, indent=2),
+        tool_result=_pretty(json.dumps(output, ensure_ascii=False)) if done else WAITING_FOR_APP,
+        failed=done and isinstance(output, dict) and "error" in output,
+    )
+
+
 def assistant_message(item: AssistantMessageItem) -> ChatMessage:
     text = "".join(part.text for part in item.content)
     if text.startswith(ERROR_PREFIX):
@@ -157,6 +185,20 @@ def to_message(item: ThreadItem) -> ChatMessage | None:
         return assistant_message(item)
     if isinstance(item, TaskItem):
         return tool_message(item)
+    if isinstance(item, ClientToolCallItem):
+        return client_tool_message(item)
+    return None
+
+
+def client_tool_output_request(thread_id: str, result: dict[str, Any]) -> bytes:
+    """ChatKit's answer to the thread's pending client tool call; the agent then continues."""
+    params = {"thread_id": thread_id, "result": result}
+    return json.dumps({"type": "threads.add_client_tool_output", "params": params}).encode()
+
+
+def _pending_client_call(event: object) -> ClientToolCallItem | None:
+    if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, ClientToolCallItem):
+        return event.item if event.item.status == "pending" else None
     return None
 
 
@@ -512,18 +554,30 @@ class ChatState(AuthState):
         if text is not None:
             yield rx.set_value("chat-composer", "")
         turn = _TURNS[key] = _Turn()
-        queue: asyncio.Queue = asyncio.Queue()
-        turn.task = asyncio.create_task(self._pump(request, ctx, queue))
         failure = ""
         try:
-            async for frame in self._consume(queue, turn):
-                for event in frame:
-                    if isinstance(event, ThreadCreatedEvent):
-                        yield rx.call_script(_thread_url(event.thread.id))
-                if any(_changes_tasks(event) for event in frame):
-                    yield TaskState.refresh
-            if not turn.stopped:
+            for _ in range(1 + MAX_CLIENT_TOOL_ROUNDS):
+                queue: asyncio.Queue = asyncio.Queue()
+                turn.task = asyncio.create_task(self._pump(request, ctx, queue))
+                pending = None
+                async for frame in self._consume(queue, turn):
+                    for event in frame:
+                        if isinstance(event, ThreadCreatedEvent):
+                            yield rx.call_script(_thread_url(event.thread.id))
+                        pending = _pending_client_call(event) or pending
+                    if any(_changes_tasks(event) for event in frame):
+                        yield TaskState.refresh
+                if turn.stopped:
+                    break
                 failure = await turn.task
+                if failure or pending is None:
+                    break
+                async with self:
+                    result, events = await self._run_client_tool(user_id, pending)
+                request = client_tool_output_request(pending.thread_id, result)
+                yield events
+                if turn.stopped:
+                    break
         except Exception:
             logger.exception("native chat turn failed")
             failure = FAILED_MESSAGE
@@ -537,6 +591,18 @@ class ChatState(AuthState):
                 self._finish_turn(turn.stopped, failure)
         if turn.stopped and ctx.tool_calls:
             yield TaskState.refresh
+
+    async def _run_client_tool(
+        self, user_id: int, call: ClientToolCallItem
+    ) -> tuple[dict[str, Any], list]:
+        """Do what the agent asked the browser to do; show the answer on the call's chip."""
+        result, events = await client_tool_result(self, user_id, call.name, call.arguments)
+        answered = call.model_copy(update={"status": "completed", "output": result})
+        self.messages = [
+            client_tool_message(answered) if message.id == call.id else message
+            for message in self.messages
+        ]
+        return result, events
 
     @staticmethod
     async def _pump(request: bytes, ctx: RequestContext, queue: asyncio.Queue) -> str:

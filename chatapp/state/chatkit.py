@@ -3,31 +3,19 @@ browser-side actions the agent may ask for (client tools and client effects)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
 
-from chatapp.errors import AppError
+from chatapp.chat.client_tools import OPEN_TASK
+from chatapp.chat.server import REFRESH_TASKS_EFFECT as REFRESH_TASKS
 from chatapp.state.auth import AuthState
-from chatapp.state.tasks import TaskState
-from chatapp.tasks import service
+from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskState, highlight_script
 
-REFRESH_TASKS = "refresh_tasks"
-OPEN_TASK = "open_task"
 CLIENT_TOOLS = (REFRESH_TASKS, OPEN_TASK)
 MAX_KEPT_RESULTS = 20
-HIGHLIGHT_CLASS = "chatkit-highlight"
-
-
-def _highlight_script(task_id: int) -> str:
-    # task_id is an int: nothing user-typed reaches the script text.
-    return (
-        f"(() => {{ const el = document.querySelector('.task-item[data-task-id=\"{task_id}\"]');"
-        f" if (!el) return; el.scrollIntoView({{block: 'center', behavior: 'smooth'}});"
-        f" el.classList.add('{HIGHLIGHT_CLASS}');"
-        f" setTimeout(() => el.classList.remove('{HIGHLIGHT_CLASS}'), 2500); }})()"
-    )
+_highlight_script = highlight_script  # the panel's highlight, shared with the native chat
+__all__ = ["HIGHLIGHT_CLASS", "ChatKitState", "client_tool_result"]
 
 
 def _task_id(params: dict[str, Any]) -> int | None:
@@ -39,6 +27,23 @@ def _task_id(params: dict[str, Any]) -> int | None:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+async def client_tool_result(
+    state: rx.State, user_id: int, name: str, params: dict[str, Any]
+) -> tuple[dict[str, Any], list]:
+    """Run one client tool for the signed-in user from any state of the page (ChatKit's
+    onClientTool, the native chat) → (result for the agent, events for the browser)."""
+    if name == REFRESH_TASKS:
+        return {"refreshed": True}, [TaskState.refresh]
+    if name == OPEN_TASK:
+        task_id = _task_id(params)
+        if task_id is None:
+            return {"error": "open_task needs an integer task_id."}, []
+        tasks = await state.get_state(TaskState)
+        return await tasks._open_task(user_id, task_id)
+    known = ", ".join(CLIENT_TOOLS)
+    return {"error": f"Unknown client tool '{name}'. Known: {known}."}, []
 
 
 class ChatKitState(AuthState):
@@ -111,22 +116,10 @@ class ChatKitState(AuthState):
         user_id = self.current_user_id()
         if user_id is None:
             return {"error": "Not signed in."}, [ChatKitState.session_expired]
-        if name == REFRESH_TASKS:
-            return {"refreshed": True}, [TaskState.refresh]
-        if name == OPEN_TASK:
-            task_id = _task_id(params)
-            if task_id is None:
-                return {"error": "open_task needs an integer task_id."}, []
-            try:
-                task = await asyncio.to_thread(service.get_task, user_id, task_id)
-            except AppError as exc:
-                return {"error": exc.message}, []
-            self.highlighted_task_id = task.id
-            return {"opened": True, "task_id": task.id, "title": task.title}, [
-                rx.call_script(_highlight_script(task.id))
-            ]
-        known = ", ".join(CLIENT_TOOLS)
-        return {"error": f"Unknown client tool '{name}'. Known: {known}."}, []
+        result, events = await client_tool_result(self, user_id, name, params)
+        if result.get("opened"):
+            self.highlighted_task_id = result["task_id"]
+        return result, events
 
     @rx.event
     async def run_client_tool(self, call: dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import reflex as rx
@@ -17,6 +18,24 @@ from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
 
 PAGE_SIZE = 100
 NEW_TASK_FIELDS = ("title", "description", "due", "tags")
+# Added for a moment to the opened task's row (the panel's CSS flashes it); see task_list.py.
+HIGHLIGHT_CLASS = "task-item-flash"
+HIGHLIGHT_MS = 2500
+
+
+def highlight_script(task_id: int) -> str:
+    """JS: scroll the task's row into view and flash it, waiting up to 2 s for the row to render
+    (the list may just have been re-read). task_id is an int: nothing user-typed gets in."""
+    selector = f'.task-item[data-task-id="{task_id}"]'
+    return (
+        f"(() => {{ let tries = 20; const go = () => {{"
+        f" const el = document.querySelector('{selector}');"
+        f" if (!el) {{ if (--tries > 0) setTimeout(go, 100); return; }}"
+        f" el.scrollIntoView({{block: 'center', behavior: 'smooth'}});"
+        f" el.classList.add('{HIGHLIGHT_CLASS}');"
+        f" setTimeout(() => el.classList.remove('{HIGHLIGHT_CLASS}'), {HIGHLIGHT_MS}); }};"
+        f" go(); }})()"
+    )
 
 
 @dataclasses.dataclass
@@ -98,6 +117,7 @@ class TaskState(AuthState):
     form_error: str = ""
     undo_title: str = ""
     new_priority: str = ""
+    highlighted_task_id: int = 0
     _deleted: TaskOut | None = None
 
     @rx.var
@@ -146,6 +166,21 @@ class TaskState(AuthState):
         """Re-read the list without a spinner (the chat sends this after the agent changed tasks)."""
         if self._user() is not None:
             await self._reload()
+
+    async def _open_task(self, user_id: int, task_id: int) -> tuple[dict[str, Any], list]:
+        """The open_task client tool for every chat renderer: show one of the user's tasks
+        (clearing a filter that hides it), mark it opened, scroll to it.
+        → (result for the agent, events for the browser)."""
+        try:
+            task = await asyncio.to_thread(service.get_task, user_id, task_id)
+        except AppError as exc:
+            return {"error": exc.message}, []
+        if not any(row.id == task.id for row in self.tasks):
+            self.status_filter, self.search = "all", ""
+            await self._reload()
+        self.highlighted_task_id = task.id
+        result = {"opened": True, "task_id": task.id, "title": task.title}
+        return result, [rx.call_script(highlight_script(task.id))]
 
     @rx.event
     async def set_timezone(self, tz: str):

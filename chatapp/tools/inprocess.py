@@ -26,6 +26,9 @@ from chatapp.tools.server import SERVER_NAME, TaskToolServer, task_server, tool_
 NEEDS_INPUT = "This tool asked for more input, which the in-process adapter cannot give."
 
 
+_SHARED_TOOLS: dict[int, list[MCPTool]] = {}
+
+
 class InProcessTaskMCP(AgentsMCPServer):
     """An Agents SDK MCP server bound to one signed-in user.
 
@@ -74,9 +77,12 @@ class InProcessTaskMCP(AgentsMCPServer):
         """The server's tools (fetched once when `cache_tools_list`), as detached copies."""
         tools = self._tools
         if tools is None or not self.cache_tools_list:
-            tools = await self._server.list_tools()
+            # The tool list is the same for every user: one adapter per turn reuses the server's.
+            tools = _SHARED_TOOLS.get(id(self._server)) if self.cache_tools_list else None
+            if tools is None:
+                tools = await self._server.list_tools()
             if self.cache_tools_list:
-                self._tools = tools
+                self._tools = _SHARED_TOOLS[id(self._server)] = tools
         return [tool.model_copy(deep=True) for tool in tools]
 
     @property
@@ -87,6 +93,7 @@ class InProcessTaskMCP(AgentsMCPServer):
 
     def invalidate_tools_cache(self) -> None:
         self._tools = None
+        _SHARED_TOOLS.pop(id(self._server), None)
 
     async def call_tool(
         self,

@@ -8,7 +8,7 @@ import reflex as rx
 
 from chatapp.components.chatkit.component import chatkit
 from chatapp.settings import get_settings
-from chatapp.state.chatkit import HIGHLIGHT_CLASS, ChatKitState
+from chatapp.state.chatkit import ChatKitState
 
 CHATKIT_ENDPOINT = "/chatkit"
 CLIENT_SECRET_ENDPOINT = "/api/chatkit"
@@ -125,9 +125,6 @@ def chatkit_panel(**overrides: Any) -> rx.Component:
     }
     props.update(overrides)
     return rx.vstack(
-        rx.el.style(
-            f".task-item.{HIGHLIGHT_CLASS} {{ outline: 2px solid var(--accent-9); outline-offset: 2px; }}"
-        ),
         rx.cond(
             ChatKitState.available,
             rx.box(
