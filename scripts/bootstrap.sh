@@ -23,8 +23,10 @@ source .venv/bin/activate
 STAMP=".venv/.chatapp-installed${EXTRAS}"
 if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
   log "installing Python dependencies (pip install -e '.${EXTRAS}')"
-  python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  python -m pip install --quiet --disable-pip-version-check -e ".${EXTRAS}"
+  # This machine's pip config names local index folders that may be absent: hide that noise.
+  quiet_pip() { python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+  quiet_pip install --quiet --disable-pip-version-check --upgrade pip
+  quiet_pip install --quiet --disable-pip-version-check -e ".${EXTRAS}"
   touch "$STAMP"
 fi
 

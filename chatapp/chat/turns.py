@@ -83,7 +83,9 @@ class TurnSummary:
         """Fold one event in; return its text delta, if it is one."""
         if isinstance(event, ThreadCreatedEvent):
             self.conversation_id = event.thread.id
-        elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, AssistantMessageItem):
+        elif isinstance(event, ThreadItemDoneEvent) and isinstance(
+            event.item, AssistantMessageItem
+        ):
             self.replies.append("".join(c.text for c in event.item.content))
         elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, ClientToolCallItem):
             # The turn waits for the browser (open_task): say so; this door cannot answer it.

@@ -44,7 +44,9 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> Non
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited early ({proc.returncode}):\n{log.read_text()[-4000:]}")
+            raise RuntimeError(
+                f"server exited early ({proc.returncode}):\n{log.read_text()[-4000:]}"
+            )
         try:
             if httpx.get(url, timeout=2, follow_redirects=True).status_code == 200:
                 return
@@ -57,7 +59,10 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> Non
 @contextmanager
 def exclusive_web_dir() -> Iterator[None]:
     """One `reflex run` per checkout at a time: they all compile into the same .web folder."""
-    lock_path = Path(tempfile.gettempdir()) / f"chatapp-web-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]}.lock"
+    lock_path = (
+        Path(tempfile.gettempdir())
+        / f"chatapp-web-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]}.lock"
+    )
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -92,7 +97,16 @@ def _run_live_server(tmp_path_factory) -> Iterator[str]:
     reflex = shutil.which("reflex", path=str(Path(os.sys.executable).parent)) or "reflex"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [reflex, "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+            [
+                reflex,
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
             cwd=ROOT,
             env=env,
             stdout=out,
