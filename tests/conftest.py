@@ -133,3 +133,9 @@ def alice(make_user) -> ApiUser:
 @pytest.fixture
 def bob(make_user) -> ApiUser:
     return make_user("bob@example.com")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, which breaks asyncio.run() in later tests."""
+    items.sort(key=lambda item: "/browser/" in str(item.path))

@@ -33,6 +33,7 @@ TOOL_LABELS = {
     "complete_task": ("Updated completion", "check"),
     "delete_task": ("Deleted a task", "lucide:trash-2"),
     "update_task": ("Updated a task", "write"),
+    "open_task": ("Opened a task", "external-link"),
 }
 
 

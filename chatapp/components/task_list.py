@@ -300,7 +300,7 @@ def task_item(task: TaskRow) -> rx.Component:
         background=rx.color("gray", 1),
         border=f"1px solid {rx.color('gray', 4)}",
         outline=rx.cond(opened, OPENED_OUTLINE, "none"),
-        outline_offset="2px",
+        outline_offset="-2px",  # inside the row: the panel's scroll box would clip it
         width="100%",
         class_name="task-item",
         data_task_id=task.id,

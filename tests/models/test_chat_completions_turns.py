@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from chatapp.agent.agent import build_agent
 from chatapp.agent.provider import model_name, model_provider
+from chatapp.chat.client_tools import open_task
 from chatapp.db import Task, session_scope
 from chatapp.tools import task_server
 
@@ -54,7 +55,8 @@ def test_a_tool_call_adds_the_task_and_the_model_answers_with_the_tool_result(
     assert first.body["stream"] is True
     assert first.headers["authorization"] == f"Bearer {API_KEY}"
     sent_schemas = {t["function"]["name"]: t["function"]["parameters"] for t in first.body["tools"]}
-    assert sent_schemas == mcp_tool_schemas()
+    # The MCP task tools, plus the one client tool the agent offers (open a task in the app).
+    assert sent_schemas == mcp_tool_schemas() | {"open_task": open_task.params_json_schema}
     assert first.messages[0]["role"] == "system"
     assert "todo list" in first.messages[0]["content"]
     assert first.messages[-1]["role"] == "user"
