@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+DB_UNAVAILABLE = "The database is unavailable right now. Please try again shortly."
+
 
 class AppError(Exception):
     """An error whose message is safe and useful to show to the user."""

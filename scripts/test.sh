@@ -17,4 +17,4 @@ ruff format --check --quiet "${LINT_PATHS[@]}"
 ruff check --quiet "${LINT_PATHS[@]}"
 
 log "running the test suite"
-exec python -m pytest -q -p no:cacheprovider "$@"
+exec python -m pytest -q -p no:cacheprovider --durations=15 "$@"

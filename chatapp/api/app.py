@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chatapp.api import auth, chat, chatkit_session, health, tasks
-from chatapp.api.errors import install_error_handlers
+from chatapp.api.errors import ValidationErrorOut, install_error_handlers
 from chatapp.logging import RequestLog, configure_logging
 from chatapp.settings import get_settings
 from chatapp.tools import MCP_PATH, TaskMCPEndpoint
@@ -112,6 +112,8 @@ def build_api() -> FastAPI:
         # Runs when this app is the server's top app (uvicorn, TestClient). Reflex does not run
         # a mounted app's lifespan: chatapp.py registers `mcp.serving` as a lifespan task.
         lifespan=lambda _api: mcp.serving(),
+        # What every 422 really looks like (api/errors.py), not FastAPI's default schema.
+        responses={422: {"model": ValidationErrorOut, "description": "Invalid request"}},
     )
     api.state.mcp_endpoint = mcp
     install_error_handlers(api)

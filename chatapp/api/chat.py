@@ -21,12 +21,13 @@ from chatapp.auth.bearer import verify_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
 from chatapp.chat.server import CHATKIT_REQUEST
-from chatapp.chat.store import RequestContext, SQLStore
+from chatapp.chat.store import DATABASE_FAILED, RequestContext, SQLStore
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
-from chatapp.errors import InvalidInput, NotFound
+from chatapp.errors import DB_UNAVAILABLE, InvalidInput, NotFound
 
 logger = logging.getLogger("chatapp.api.chat")
 router = APIRouter(tags=["chat"])
+TURN_FAILED = "The chat turn could not be completed. Please try again."
 
 # Larger pages are refused: the databases cannot even bind a LIMIT beyond 2**63.
 CHATKIT_PAGE_MAX = 1000
@@ -108,10 +109,13 @@ async def chat(
                         yield _sse("conversation", {"conversation_id": summary.conversation_id})
                     if delta:
                         yield _sse("delta", {"delta": delta})
-                yield _sse("done", summary.body(ctx))
             except Exception:
                 logger.exception("chat stream failed")
-                yield _sse("error", {"detail": "The chat turn failed. Your message was saved."})
+                summary.failed = True
+            if summary.failed:
+                yield _sse("error", _failure(summary, ctx, streamed=True))
+            else:
+                yield _sse("done", summary.body(ctx))
 
         return StreamingResponse(
             sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
@@ -119,7 +123,21 @@ async def chat(
 
     async for event in all_events():
         summary.observe(event)
+    if summary.failed:
+        return JSONResponse(_failure(summary, ctx), status_code=503)
     return JSONResponse(summary.body(ctx))
+
+
+def _failure(summary: TurnSummary, ctx: RequestContext, streamed: bool = False) -> dict[str, Any]:
+    """A turn that broke off: say why, and only claim the message was kept if it was."""
+    detail = DB_UNAVAILABLE if ctx.error == DATABASE_FAILED else TURN_FAILED
+    if streamed and summary.message_saved:
+        detail += " Your message was saved."
+    return {
+        "detail": detail,
+        "conversation_id": summary.conversation_id,
+        "message_saved": summary.message_saved,
+    }
 
 
 @router.post("/chatkit", include_in_schema=False)

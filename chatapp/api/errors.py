@@ -7,14 +7,26 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chatapp.errors import AppError, RateLimited, Unauthorized
+from chatapp.errors import DB_UNAVAILABLE, AppError, RateLimited, Unauthorized
 
 logger = logging.getLogger("chatapp.api")
 
-DB_UNAVAILABLE = "The database is unavailable right now. Please try again shortly."
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    """Body of every 422: a readable `detail` naming the fields, plus per-field `errors`."""
+
+    detail: str
+    errors: list[FieldError] | None = None
 
 
 def _field_name(loc: tuple) -> str:

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from chatapp.db import get_engine
@@ -65,7 +66,18 @@ def state_manager_kind() -> str:
     return type(manager).__name__.removeprefix("StateManager").lower()
 
 
-@router.get("/health")
+class HealthOut(BaseModel):
+    status: str
+    database: str
+    redis: str
+    state_manager: str
+
+
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "database or a configured Redis is down"}},
+)
 def health() -> JSONResponse:
     database = database_status()
     redis = redis_status(get_settings().reflex_redis_url)

@@ -234,10 +234,14 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                     tap,
                     lambda: self.store.generate_item_id("tool_call", thread, context),
                 )
-                async for event in _fresh_assistant_ids(
-                    events, lambda: self.store.generate_item_id("message", thread, context)
-                ):
-                    yield event
+                try:
+                    async for event in _fresh_assistant_ids(
+                        events, lambda: self.store.generate_item_id("message", thread, context)
+                    ):
+                        yield event
+                finally:
+                    # An aborted turn (store failure, client gone) must not leave the run going.
+                    result.cancel()
         except Exception as exc:  # the user gets a clear reply; details go to the log
             code, message = provider_error_message(exc)
             if code == "internal":

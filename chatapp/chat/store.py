@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
@@ -29,12 +29,14 @@ from pydantic import TypeAdapter
 from sqlalchemy import delete, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from chatapp.db import session_scope
 from chatapp.db.models import ChatAttachment, ChatItem, ChatThread, utcnow
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _ITEM = TypeAdapter(ThreadItem)
 _ATTACHMENT = TypeAdapter(Attachment)
@@ -73,21 +75,21 @@ class SQLStore(Store[RequestContext]):
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load one of the user's threads."""
-        return await asyncio.to_thread(_load_thread, context.user_id, thread_id)
+        return await _db(context, _load_thread, context.user_id, thread_id)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for the user, or update it if it is already theirs."""
-        await asyncio.to_thread(_save_thread, context.user_id, thread)
+        await _db(context, _save_thread, context.user_id, thread)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
     ) -> Page[ThreadMetadata]:
         """A page of the user's threads by creation time; `after` is the previous page's last id."""
-        return await asyncio.to_thread(_load_threads, context.user_id, limit, after, order)
+        return await _db(context, _load_threads, context.user_id, limit, after, order)
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete one of the user's threads and all its items."""
-        await asyncio.to_thread(_delete_thread, context.user_id, thread_id)
+        await _db(context, _delete_thread, context.user_id, thread_id)
 
     async def load_thread_items(
         self,
@@ -98,7 +100,7 @@ class SQLStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadItem]:
         """A page of a thread's items in stored order; `after` is the previous page's last id."""
-        return await asyncio.to_thread(_load_items, context.user_id, thread_id, after, limit, order)
+        return await _db(context, _load_items, context.user_id, thread_id, after, limit, order)
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -108,15 +110,15 @@ class SQLStore(Store[RequestContext]):
         ChatKit re-adds items it already saved (a workflow left open at the end of a turn is
         added again when it ends), so adding is an upsert that keeps the item's position.
         """
-        await asyncio.to_thread(_upsert_item, context.user_id, thread_id, item)
+        await _db(context, _upsert_item, context.user_id, thread_id, item)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Upsert an item by id within the thread, keeping its position."""
-        await asyncio.to_thread(_upsert_item, context.user_id, thread_id, item)
+        await _db(context, _upsert_item, context.user_id, thread_id, item)
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of one of the user's threads."""
-        return await asyncio.to_thread(_load_item, context.user_id, thread_id, item_id)
+        return await _db(context, _load_item, context.user_id, thread_id, item_id)
 
     async def delete_thread_item(
         self, thread_id: str, item_id: str, context: RequestContext
@@ -126,19 +128,32 @@ class SQLStore(Store[RequestContext]):
         ChatKit removes every id it produced when a guardrail trips, including items it never
         saved, so a missing item must not fail the stream. A foreign thread still raises.
         """
-        await asyncio.to_thread(_delete_item, context.user_id, thread_id, item_id)
+        await _db(context, _delete_item, context.user_id, thread_id, item_id)
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         """Create or update one of the user's attachment records."""
-        await asyncio.to_thread(_save_attachment, context.user_id, attachment)
+        await _db(context, _save_attachment, context.user_id, attachment)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """Load one of the user's attachment records."""
-        return await asyncio.to_thread(_load_attachment, context.user_id, attachment_id)
+        return await _db(context, _load_attachment, context.user_id, attachment_id)
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         """Delete one of the user's attachment records."""
-        await asyncio.to_thread(_delete_attachment, context.user_id, attachment_id)
+        await _db(context, _delete_attachment, context.user_id, attachment_id)
+
+
+DATABASE_FAILED = "database_unavailable"
+
+
+async def _db(context: RequestContext, fn: Callable[..., R], *args: Any) -> R:
+    """Run a blocking store function off the event loop; a database failure is also recorded
+    on the request context, since ChatKit turns store exceptions into a bare ErrorEvent."""
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except DBAPIError:
+        context.error = DATABASE_FAILED
+        raise
 
 
 def _widened(library_id: str) -> str:

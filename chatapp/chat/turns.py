@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +17,12 @@ from chatkit.types import (
     AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
     ClientToolCallItem,
+    ErrorEvent,
     ThreadCreatedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadStreamEvent,
+    UserMessageItem,
 )
 from pydantic import TypeAdapter
 
@@ -52,10 +55,13 @@ async def stream_turn(
     """Every ThreadStreamEvent of one turn, parsed back from the protocol's SSE bytes."""
     result = await server.process(user_message_request(message, thread_id), ctx)
     assert isinstance(result, StreamingResult)
-    async for chunk in result:
-        for line in chunk.split(b"\n"):
-            if line.startswith(b"data: "):
-                yield _EVENT.validate_json(line[6:])
+    # Closed here, in this task, even when the consumer stops early: otherwise the agent run
+    # inside is finalised later by the garbage collector, in the wrong context.
+    async with aclosing(result.json_events) as chunks:
+        async for chunk in chunks:
+            for line in chunk.split(b"\n"):
+                if line.startswith(b"data: "):
+                    yield _EVENT.validate_json(line[6:])
 
 
 def tool_output(output: str) -> Any:
@@ -74,6 +80,8 @@ class TurnSummary:
     replies: list[str] = field(default_factory=list)
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    failed: bool = False  # the turn ended in a ChatKit ErrorEvent (e.g. the store failed)
+    message_saved: bool = False  # the user's message reached the thread
 
     @property
     def response(self) -> str:
@@ -83,6 +91,10 @@ class TurnSummary:
         """Fold one event in; return its text delta, if it is one."""
         if isinstance(event, ThreadCreatedEvent):
             self.conversation_id = event.thread.id
+        elif isinstance(event, ErrorEvent):
+            self.failed = True
+        elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, UserMessageItem):
+            self.message_saved = True
         elif isinstance(event, ThreadItemDoneEvent) and isinstance(
             event.item, AssistantMessageItem
         ):

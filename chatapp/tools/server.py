@@ -18,8 +18,9 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp_types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
+from sqlalchemy.exc import OperationalError
 
-from chatapp.errors import AppError, InvalidInput
+from chatapp.errors import DB_UNAVAILABLE, AppError, InvalidInput
 from chatapp.tasks import service
 from chatapp.tasks.schemas import (
     LIST_LIMIT_DEFAULT,
@@ -111,7 +112,10 @@ class TaskToolServer(MCPServer):
             )
         try:
             return await super().call_tool(name, arguments, context)
-        except UnexpectedToolError:
+        except UnexpectedToolError as exc:
+            if isinstance(exc.__cause__, OperationalError):
+                logger.warning("task tool %s: database unavailable", name)
+                return tool_error(DB_UNAVAILABLE)
             logger.exception("task tool %s crashed", name)
             return tool_error(f"The {name} tool failed unexpectedly. Please try again.")
         except ToolError as exc:
