@@ -4,6 +4,9 @@ migrated with Alembic, real users with real JWTs."""
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,3 +142,31 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread for the rest of the session, which breaks asyncio.run() in later tests."""
     items.sort(key=lambda item: "/browser/" in str(item.path))
+
+
+@pytest.fixture(scope="session")
+def api_server() -> Iterator[str]:
+    """build_api() served by uvicorn on a free 127.0.0.1 port; yields its base URL.
+
+    Settings and the engine are read per request, so it follows the `db` fixture from one
+    backend to the other."""
+    import uvicorn
+
+    from chatapp.api import build_api
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(build_api(), log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
