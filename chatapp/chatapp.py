@@ -8,7 +8,7 @@ import reflex as rx
 from chatapp.agent.provider import aclose_model_provider
 from chatapp.api import build_api
 from chatapp.components.chatkit import demo  # noqa: F401  (/chatkit-demo)
-from chatapp.pages import auth, chat, tasks  # noqa: F401  (pages register themselves with @rx.page)
+from chatapp.pages import auth, blank, chat, tasks  # noqa: F401  (each registers with @rx.page)
 
 api = build_api()
 app = rx.App(

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     chatkit_api_base: str = "https://api.openai.com/v1"
     chatkit_session_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     reflex_redis_url: str | None = None
+    # Extra pages for bench/page_ready.py (a blank baseline page at /bench/blank); off in real use.
+    chatapp_bench_pages: bool = False
 
     # Browser origins allowed to call the backend from another origin (comma-separated).
     # Unset: "*" in dev (Vite on :3000 talks to :8000); same-origin only in prod.
