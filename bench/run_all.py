@@ -1,10 +1,10 @@
 """Run every benchmark, one fresh process each, and print their reports in order.
 
-    python bench/run_all.py [--only chat_turn,chat_ttfb,load,data_scale] [--skip load]
+    python bench/run_all.py [--only chat_turn,chat_ttfb,load,data_scale,page] [--skip load,page]
 
-Needs the local PostgreSQL (127.0.0.1:5432, user postgres) for load and data_scale, and for
-load the Reflex toolchain on PATH (see docs/PERFORMANCE.md). Exits non-zero if a benchmark
-crashed; a missed target is reported, not a failure.
+Needs the local PostgreSQL (127.0.0.1:5432, user postgres) for load and data_scale, the Reflex
+toolchain on PATH for load and page, and Chromium for page (see docs/PERFORMANCE.md). Exits
+non-zero if a benchmark crashed; a missed target is reported, not a failure.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ BENCHMARKS = {
     "chat_ttfb": "2. first streamed byte: chat SSE vs bare Starlette SSE",
     "load": "3. load: 50 users x 20 turns on reflex run --env prod",
     "data_scale": "4. data scale: task list/filter/search at 100/1,000/10,000 tasks",
+    "page": "5. page ready: /chat vs a blank Reflex page, headless Chromium, prod build",
 }
+SCRIPTS = {"page": "page_ready.py"}  # the others are <name>.py
 
 
 def machine() -> str:
@@ -50,7 +52,9 @@ def main() -> None:
     for name in chosen:
         print(f"\n### {BENCHMARKS[name]}  ({machine()})", flush=True)
         started = time.monotonic()
-        code = subprocess.call([sys.executable, str(HERE / f"{name}.py")], cwd=HERE.parent)
+        code = subprocess.call(
+            [sys.executable, str(HERE / SCRIPTS.get(name, f"{name}.py"))], cwd=HERE.parent
+        )
         print(f"### {name}: exit {code} after {time.monotonic() - started:.0f} s", flush=True)
         if code:
             failed.append(name)
