@@ -167,6 +167,14 @@ _AFTER_BARE_WEEKDAY = re.compile(
     _FLAGS,
 )
 
+# A word that turns a window into an open range: "before friday", "by the end of the month".
+_BOUND = re.compile(
+    r"\b(?P<bound>before|by|until|till|til|after|from|starting(?:\s+(?:on|from))?"
+    r"|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
+    _FLAGS,
+)
+_BOUND_WORDS = ("before", "by", "until", "till", "til", "no later than", "after", "from")
+
 
 @dataclass(frozen=True)
 class DateMatch:
@@ -183,7 +191,7 @@ class DateMatch:
 
 @dataclass(frozen=True)
 class Period:
-    """A due-date window for filtering: either bound may be open."""
+    """A due-date window for filtering, [start, end): either bound may be open."""
 
     start: datetime | None
     end: datetime | None
@@ -251,7 +259,8 @@ def find_datetime(text: str, now: datetime) -> DateMatch | None:
             if day_part.evening and not time_part.meridiem_known and at.hour < 12:
                 at = at.replace(hour=at.hour + 12)
             spans = tuple(sorted((day_part.span, time_part.span)))
-            return DateMatch(_at(day_part.day, at, now), spans, True, day_part.prefix)
+            prefix = day_part.prefix or time_part.prefix
+            return DateMatch(_at(day_part.day, at, now), spans, True, prefix)
         at = day_part.implied or DEFAULT_TIME
         return DateMatch(
             _at(day_part.day, at, now),
@@ -268,17 +277,52 @@ def find_datetime(text: str, now: datetime) -> DateMatch | None:
 
 
 def find_period(text: str, now: datetime) -> Period | None:
-    """A due-date window for a listing question ("due this week", "before friday")."""
+    """A due-date window for a listing question ("due this week", "before friday", "by the 30th").
+
+    A bound word in front of the window turns it into an open range: "before friday" ends where
+    Friday starts, "by friday" and "until friday" where it ends, "after friday" starts where it
+    ends and "from friday" where it starts.
+    """
+    window = _window(text, now)
+    if window is None:
+        return None
+    bound = window.bound or _bound_before(text, window.spans[0][0])
+    if bound == "before":
+        return Period(None, window.start, f"due before {window.name}", window.spans)
+    if bound in ("by", "until", "till", "til", "no later than"):
+        return Period(None, window.end, f"due by {window.last or window.name}", window.spans)
+    if bound == "after":
+        return Period(window.end, None, f"due after {window.name}", window.spans)
+    if bound in ("from", "starting"):
+        return Period(window.start, None, f"due from {window.name}", window.spans)
+    return Period(window.start, window.end, window.label, window.spans)
+
+
+def _bound_before(text: str, position: int) -> str | None:
+    match = _BOUND.search(text[:position])
+    return _bound_word(match.group("bound")) if match else None
+
+
+def _bound_word(prefix: str | None) -> str | None:
+    """ "due by" -> "by", "starting on" -> "starting"; None for "on", "at" or no prefix."""
+    words = " ".join((prefix or "").lower().split()).removeprefix("due").strip()
+    if words.startswith("starting"):
+        return "starting"
+    return words if words in _BOUND_WORDS else None
+
+
+def _window(text: str, now: datetime) -> _Window | None:
     today = now.date()
     match = re.search(
-        r"\b(?:(?:due|for|on|from)\s+)?(?P<word>today|tonight|tomorrow|tmrw)\b", text, _FLAGS
+        r"\b(?:(?:due|for|on)\s+)?(?P<word>today|tonight|tomorrow|tmrw)\b", text, _FLAGS
     )
     if match:
-        day = today if match.group("word").lower() in ("today", "tonight") else today + timedelta(1)
-        label = "due today" if day == today else "due tomorrow"
-        return Period(*day_bounds(day, now), label, (match.span(),))
+        word = match.group("word").lower()
+        day = today if word in ("today", "tonight") else today + timedelta(1)
+        name = "today" if day == today else "tomorrow"
+        return _Window(*day_bounds(day, now), name, f"due {name}", (match.span(),))
     match = re.search(
-        r"\b(?:(?:due|for|from)\s+)?(?:the\s+)?(?P<which>rest\s+of\s+(?:the|this)|this|next|the|coming)"
+        r"\b(?:(?:due|for)\s+)?(?:the\s+)?(?P<which>rest\s+of\s+(?:the|this)|this|next|the|coming)"
         r"\s+(?P<unit>week|weekend|month)\b",
         text,
         _FLAGS,
@@ -289,10 +333,8 @@ def find_period(text: str, now: datetime) -> Period | None:
         following = which == "next"
         if unit == "week":
             monday = today - timedelta(days=today.weekday()) + timedelta(weeks=int(following))
-            start = _at(monday, time(0), now)
-            if which.startswith("rest"):
-                start = now
-            end = _at(monday + timedelta(days=6), LAST_MINUTE, now)
+            start = now if which.startswith("rest") else _at(monday, time(0), now)
+            end = _at(monday + timedelta(days=7), time(0), now)
         elif unit == "weekend":
             saturday = today + timedelta(days=(5 - today.weekday()) % 7)
             if today.weekday() == 6:
@@ -300,13 +342,14 @@ def find_period(text: str, now: datetime) -> Period | None:
             if following:
                 saturday += timedelta(weeks=1)
             start = _at(saturday, time(0), now)
-            end = _at(saturday + timedelta(days=1), LAST_MINUTE, now)
+            end = _at(saturday + timedelta(days=2), time(0), now)
         else:
             first = _add_months(today.replace(day=1), int(following))
             start = _at(first, time(0), now)
-            end = _at(_month_end(first), LAST_MINUTE, now)
-        label = f"due {'next' if following else 'this'} {unit}"
-        return Period(start, end, label, (match.span(),))
+            end = _at(_add_months(first, 1), time(0), now)
+        name = f"{'next' if following else 'this'} {unit}"
+        spans = (match.span(),)
+        return _Window(start, end, name, f"due {name}", spans, last=f"the end of {name}")
     match = re.search(
         r"\b(?:in\s+)?(?:the\s+)?(?:next|coming)\s+(?P<n>"
         + _NUMBER_RE
@@ -318,31 +361,33 @@ def find_period(text: str, now: datetime) -> Period | None:
         days = parse_number(match.group("n")) * (
             7 if match.group("unit").lower().startswith("w") else 1
         )
-        end = _at(today + timedelta(days=days), LAST_MINUTE, now)
-        return Period(now, end, f"due in the next {days} days", (match.span(),))
+        end = _at(today + timedelta(days=days + 1), time(0), now)
+        name = f"the next {days} days"
+        return _Window(now, end, name, f"due in {name}", (match.span(),))
     match = re.search(r"\b(?:coming\s+up|upcoming|soon)\b", text, _FLAGS)
     if match:
-        end = _at(today + timedelta(days=7), LAST_MINUTE, now)
-        return Period(now, end, "due in the next 7 days", (match.span(),))
+        end = _at(today + timedelta(days=8), time(0), now)
+        return _Window(now, end, "the next 7 days", "due in the next 7 days", (match.span(),))
 
     found = find_datetime(text, now)
     if found is None:
         return None
-    prefix = (found.prefix or "").lower()
-    day_start, day_end = day_bounds(found.value.date(), now)
-    shown = describe(found.value, now) if found.has_time else short_day(found.value, now)
-    if prefix.startswith(("by", "before", "until", "till", "til", "no later", "due by")):
-        end = found.value if found.has_time else day_end
-        return Period(None, end, f"due by {shown}", found.spans)
-    if prefix.startswith(("after", "from", "starting")):
-        start = found.value if found.has_time else day_start
-        return Period(start, None, f"due after {shown}", found.spans)
-    return Period(day_start, day_end, f"due on {short_day(found.value, now)}", found.spans)
+    bound = _bound_word(found.prefix) or _bound_before(text, found.spans[0][0])
+    if found.has_time and bound is not None:
+        # "by 5pm friday": the moment itself is the bound ("by" includes it, to the minute).
+        end = found.value + timedelta(minutes=1) if bound != "before" else found.value
+        start = found.value
+        name = describe(found.value, now)
+    else:
+        start, end = day_bounds(found.value.date(), now)
+        name = short_day(found.value, now)
+    return _Window(start, end, name, f"due on {short_day(found.value, now)}", found.spans, bound)
 
 
 def day_bounds(day: date, now: datetime) -> tuple[datetime, datetime]:
-    """The first and last second of `day` in the zone of `now`."""
-    return _at(day, time(0), now), _at(day, LAST_MINUTE, now)
+    """`day` as [its midnight, the next midnight) in the zone of `now`: list_tasks' due_before is
+    exclusive, and a task due "end of day" after 17:00 is due at 23:59:59."""
+    return _at(day, time(0), now), _at(day + timedelta(days=1), time(0), now)
 
 
 def remove_spans(text: str, spans: Iterable[Span]) -> str:
@@ -392,6 +437,19 @@ def short_day(moment: datetime, now: datetime) -> str:
     # Fixed English names: strftime would follow whatever locale the process runs under.
     shown = f"{_DAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month - 1]}"
     return shown if local.year == now.year else f"{shown} {local.year}"
+
+
+@dataclass(frozen=True)
+class _Window:
+    """[start, end) of a named stretch of time, and the bound word the match itself carried."""
+
+    start: datetime
+    end: datetime
+    name: str
+    label: str
+    spans: tuple[Span, ...]
+    bound: str | None = None
+    last: str | None = None  # how its end is named, when not by `name`: "the end of this week"
 
 
 _PartT = TypeVar("_PartT", _DatePart, _TimePart)

@@ -368,7 +368,7 @@ _LIST = re.compile(
     r"|see\s+(?:my|all|what|everything|which|tasks|todos|pending|completed|overdue|the\s+(?:list|tasks))"
     r"|get\s+(?:me\s+)?(?:my|the|all|a\s+list)|give\s+me|fetch|tell\s+me|read\s+(?:me\s+)?(?:my|the|all)"
     r"|what|what's|whats|which|how\s+many|how\s+much|do\s+i\s+have|have\s+i|did\s+i|is\s+there"
-    r"|are\s+there|any|anything|find|search|look\s+(?:for|up|at\s+my|through)|lookup"
+    r"|are\s+there|any|anything|everything|find|search|look\s+(?:for|up|at\s+my|through)|lookup"
     r"|check\s+(?:my|the|what|all|if|whether|for|on)|where|open\s+(?:tasks|todos|items)"
     r"|my\s+(?:tasks|todos|to-?dos|list|agenda|to-?do\s+list|schedule)|all\s+(?:my\s+)?(?:tasks|todos|items)"
     r"|pending|overdue|completed|upcoming|outstanding|remaining|due\s+(?:today|tomorrow|this|next"
@@ -1122,6 +1122,13 @@ _STATUS_PENDING = re.compile(
     r"|completed)|to\s+do\b(?!\s*list)|to\s+be\s+done|need\s+to\s+do|have\s+to\s+do)\b",
     _I,
 )
+# Asks for done tasks too, where a due window alone would mean the pending ones.
+_EVERY = re.compile(r"\b(?:all|every|everything)\b", _I)
+_BOTH_STATES = re.compile(
+    r"\b(?:(?:including|incl|with|plus|and)\s+(?:the\s+)?(?:completed|done|finished)"
+    r"|(?:completed|done|finished)\s+(?:or|and)\s+(?:not|pending|open|undone))\b",
+    _I,
+)
 _OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|missed|behind(?:\s+on)?)\b", _I)
 _LIST_TAG = re.compile(
     r"\b(?:tagged|with\s+(?:the\s+)?tag|tag|labell?ed|with\s+(?:the\s+)?label|label)\s+#?"
@@ -1138,10 +1145,11 @@ _LIST_PRIORITY = re.compile(
 def _parse_list(text: str, now: datetime) -> ListTasks:
     spans: list[tuple[int, int]] = []
     overdue = bool(_OVERDUE.search(text))
+    both = bool(_BOTH_STATES.search(text))
     status: Status = "all"
-    if overdue or _STATUS_PENDING.search(text):
+    if overdue or (_STATUS_PENDING.search(text) and not both):
         status = "pending"
-    elif _STATUS_COMPLETED.search(text):
+    elif _STATUS_COMPLETED.search(text) and not both:
         status = "completed"
     due_after = due_before = None
     period_label = None
@@ -1153,6 +1161,8 @@ def _parse_list(text: str, now: datetime) -> ListTasks:
         if period is not None:
             due_after, due_before, period_label = period.start, period.end, period.label
             spans.extend(period.spans)
+            if status == "all" and not (both or _EVERY.search(text)):
+                status = "pending"  # what is "due" is what is still to do
     tag = None
     match = _HASHTAG.search(text) or _LIST_TAG.search(text)
     if match:

@@ -372,7 +372,7 @@ def _passes(task: TaskView, task_filter: TaskFilter, sent: set[str], now: dateti
         or task_filter.tag.lower() in (tag.lower() for tag in task.tags),
         "due_before" in sent
         or task_filter.due_before is None
-        or (due is not None and due <= task_filter.due_before),
+        or (due is not None and due < task_filter.due_before),
         "due_after" in sent
         or task_filter.due_after is None
         or (due is not None and due >= task_filter.due_after),

@@ -83,7 +83,7 @@ class TodoStore:
         due_before: str | None = None,
         due_after: str | None = None,
     ) -> str:
-        """List the user's tasks, optionally filtered."""
+        """List the user's tasks, optionally filtered (due_before is exclusive, as in the app)."""
         filters = {"query": query, "priority": priority, "tag": tag}
         filters |= {"due_before": due_before, "due_after": due_after}
         self.calls.append(("list_tasks", {"status": status, **filters}))
@@ -97,7 +97,7 @@ class TodoStore:
         if priority:
             rows = [row for row in rows if row["priority"] == priority]
         if due_before:
-            rows = [row for row in rows if _due(row) and _due(row) <= _parse(due_before)]
+            rows = [row for row in rows if _due(row) and _due(row) < _parse(due_before)]
         if due_after:
             rows = [row for row in rows if _due(row) and _due(row) >= _parse(due_after)]
         return json.dumps(rows)

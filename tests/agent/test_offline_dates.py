@@ -143,14 +143,24 @@ def test_parse_now_falls_back_when_the_line_is_missing() -> None:
 @pytest.mark.parametrize(
     ("text", "start", "end"),
     [
-        ("what's due today", at(23, 0), "2026-11-23T23:59:59+01:00"),
-        ("due tomorrow", at(24, 0), "2026-11-24T23:59:59+01:00"),
-        ("due this week", at(23, 0), "2026-11-29T23:59:59+01:00"),
-        ("next week", at(30, 0), "2026-12-06T23:59:59+01:00"),
-        ("this month", at(1, 0), "2026-11-30T23:59:59+01:00"),
-        ("before friday", None, "2026-11-27T23:59:59+01:00"),
-        ("after Dec 3", at(3, 0, month=12), None),
-        ("in the next 3 days", at(23, 14, 5), "2026-11-26T23:59:59+01:00"),
+        ("what's due today", at(23, 0), at(24, 0)),
+        ("due tomorrow", at(24, 0), at(25, 0)),
+        ("due this week", at(23, 0), at(30, 0)),
+        ("next week", at(30, 0), at(7, 0, month=12)),
+        ("this month", at(1, 0), at(1, 0, month=12)),
+        ("in the next 3 days", at(23, 14, 5), at(27, 0)),
+        # a bound word opens the window: "before" ends where the day starts, "by" where it ends
+        ("what's due before friday", None, at(27, 0)),
+        ("what's due by friday", None, at(28, 0)),
+        ("due until friday", None, at(28, 0)),
+        ("anything due before the 30th", None, at(30, 0)),
+        ("what's due by the end of the week", None, at(30, 0)),
+        ("due before next week", None, at(30, 0)),
+        ("due before tomorrow", None, at(24, 0)),
+        ("due by 5pm friday", None, at(27, 17, 1)),
+        ("before friday at 5pm", None, at(27, 17)),
+        ("after Dec 3", at(4, 0, month=12), None),
+        ("from friday", at(27, 0), None),
     ],
 )
 def test_period_for_listing(text: str, start: str | None, end: str | None) -> None:
@@ -158,6 +168,21 @@ def test_period_for_listing(text: str, start: str | None, end: str | None) -> No
     assert period is not None
     assert (period.start.isoformat() if period.start else None) == start
     assert (period.end.isoformat() if period.end else None) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("what's due before friday", "due before Fri 27 Nov"),
+        ("what's due by friday", "due by Fri 27 Nov"),
+        ("due by the end of the month", "due by the end of this month"),
+        ("due friday", "due on Fri 27 Nov"),
+        ("due this week", "due this week"),
+    ],
+)
+def test_period_label_names_the_bound(text: str, label: str) -> None:
+    period = dates.find_period(text, NOW)
+    assert period is not None and period.label == label
 
 
 def test_describe_is_short_and_locale_independent() -> None:

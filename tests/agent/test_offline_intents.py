@@ -155,7 +155,30 @@ def test_list_due_today_sets_the_window() -> None:
     intent = parse_intent("what's due today", NOW)
     assert isinstance(intent, ListTasks)
     assert intent.filter.due_after == at(23, 0)
-    assert intent.filter.due_before == at(23, 0) + timedelta(hours=23, minutes=59, seconds=59)
+    assert intent.filter.due_before == at(24, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("what's due before friday", "pending"),
+        ("what do I have tomorrow?", "pending"),
+        ("all tasks due this week", "all"),
+        ("what's due this week, done or not?", "all"),
+        ("show tasks due friday including completed ones", "all"),
+        ("what did I finish this week?", "completed"),
+    ],
+)
+def test_a_due_window_lists_pending_tasks_unless_told_otherwise(text: str, status: str) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, ListTasks), intent
+    assert intent.filter.status == status
+
+
+def test_due_before_a_day_is_open_ended_and_stops_where_the_day_starts() -> None:
+    intent = parse_intent("what's due before friday", NOW)
+    assert isinstance(intent, ListTasks)
+    assert (intent.filter.due_after, intent.filter.due_before) == (None, at(27, 0))
 
 
 def test_overdue_means_pending_and_due_before_now() -> None:

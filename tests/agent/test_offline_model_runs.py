@@ -11,6 +11,9 @@ from agents import Runner, function_tool
 from conftest import TodoStore, make_agent, raw_calls, run
 
 Expected = list[tuple[str, dict[str, Any]]]
+NOW_ISO = "2026-11-23T14:05:00+01:00"
+FRIDAY = "2026-11-27T00:00:00+01:00"
+SATURDAY = "2026-11-28T00:00:00+01:00"
 
 
 def assert_calls(made: list[tuple[str, dict[str, Any]]], expected: Expected) -> None:
@@ -123,8 +126,9 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
             (
                 "list_tasks",
                 {
+                    "status": "pending",
                     "due_after": "2026-11-23T00:00:00+01:00",
-                    "due_before": "2026-11-23T23:59:59+01:00",
+                    "due_before": "2026-11-24T00:00:00+01:00",
                 },
             )
         ],
@@ -135,8 +139,9 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
             (
                 "list_tasks",
                 {
+                    "status": "pending",
                     "due_after": "2026-11-23T00:00:00+01:00",
-                    "due_before": "2026-11-29T23:59:59+01:00",
+                    "due_before": "2026-11-30T00:00:00+01:00",
                 },
             )
         ],
@@ -145,6 +150,19 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
         "what's overdue?",
         [("list_tasks", {"status": "pending", "due_before": "2026-11-23T14:05:00+01:00"})],
     ),
+    (
+        "what's due before friday",
+        [("list_tasks", {"status": "pending", "due_after": None, "due_before": FRIDAY})],
+    ),
+    (
+        "what's due by friday",
+        [("list_tasks", {"status": "pending", "due_after": None, "due_before": SATURDAY})],
+    ),
+    (
+        "anything due before the 30th?",
+        [("list_tasks", {"status": "pending", "due_before": "2026-11-30T00:00:00+01:00"})],
+    ),
+    ("overdue tasks", [("list_tasks", {"status": "pending", "due_before": NOW_ISO})]),
     ("show #work tasks", [("list_tasks", {"tag": "work"})]),
     ("find tasks about taxes", [("list_tasks", {"query": "taxes"})]),
     ("any high priority tasks?", [("list_tasks", {"priority": "high"})]),
@@ -249,6 +267,27 @@ async def test_listing_is_a_markdown_list(seeded: TodoStore) -> None:
     assert "- **Call mom** (task 1) · due Tue 24 Nov at 17:00" in text
     assert "**File taxes** (task 4) · due Fri 20 Nov at 09:00 **overdue**" in text
     assert "Book dentist" not in text
+
+
+async def test_due_by_lists_overdue_and_pending_tasks_up_to_the_end_of_that_day(
+    seeded: TodoStore,
+) -> None:
+    seeded.seed("Pay rent", due_at="2026-11-27T23:59:59+01:00")
+    seeded.seed("Old report", completed=True, due_at="2026-11-24T09:00:00+01:00")
+    seeded.seed("Plan trip", due_at="2026-11-28T00:00:00+01:00")
+    result = await run(seeded, "what's due by friday?")
+    text = str(result.final_output)
+    assert text.startswith("You have 3 pending tasks due by Fri 27 Nov:"), text
+    assert "Call mom" in text and "File taxes" in text and "Pay rent" in text
+    assert "Old report" not in text and "Plan trip" not in text
+
+
+async def test_due_before_leaves_out_that_day(seeded: TodoStore) -> None:
+    seeded.seed("Pay rent", due_at="2026-11-27T09:00:00+01:00")
+    result = await run(seeded, "what's due before friday")
+    text = str(result.final_output)
+    assert text.startswith("You have 2 pending tasks due before Fri 27 Nov:"), text
+    assert "Pay rent" not in text
 
 
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:

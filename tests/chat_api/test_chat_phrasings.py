@@ -226,6 +226,11 @@ def _now(world: World) -> datetime:
     return world.clocks[0]
 
 
+def _pending_due_before(row: dict[str, Any], end: datetime) -> bool:
+    moment = due(row)
+    return not row["completed"] and moment is not None and moment < end
+
+
 @dataclass(frozen=True)
 class Case:
     message: str
@@ -326,8 +331,34 @@ CASES: list[Case] = [
         "what's due this week?",
         ("list_tasks",),
         listed_where(
-            due_within(lambda w: week_bounds(_now(w))[0], lambda w: week_bounds(_now(w))[1])
+            lambda row, w: (
+                not row["completed"]
+                and due_within(
+                    lambda w: week_bounds(_now(w))[0], lambda w: week_bounds(_now(w))[1]
+                )(row, w)
+            )
         ),
+    ),
+    Case("what's due before tomorrow?", ("list_tasks",), listed("taxes", "rent")),
+    Case("what's due by tomorrow", ("list_tasks",), listed("mom", "taxes", "rent")),
+    Case(
+        "what's due before friday",
+        ("list_tasks",),
+        listed_where(lambda row, w: _pending_due_before(row, weekday_ahead(4, 0)(_now(w)))),
+    ),
+    Case(
+        "anything due by friday?",
+        ("list_tasks",),
+        listed_where(
+            lambda row, w: _pending_due_before(
+                row, weekday_ahead(4, 0)(_now(w)) + timedelta(days=1)
+            )
+        ),
+    ),
+    Case(
+        "overdue tasks",
+        ("list_tasks",),
+        listed_where(lambda row, w: _pending_due_before(row, _now(w))),
     ),
     Case(
         "what's overdue?",
