@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from agents import Agent, Tool
+from agents import Agent, RunContextWrapper, Tool
 from agents.agent import StopAtTools, ToolsToFinalOutputFunction
 from agents.mcp import MCPServer
 
@@ -40,6 +41,22 @@ def current_time_line(now: datetime, timezone: str) -> str:
     return f"Current date and time: {local.isoformat(timespec='seconds')} ({timezone})"
 
 
+@dataclass
+class TodoAgent(Agent):
+    """An Agent that turns its MCP tools into function tools once, not before every model step.
+
+    The SDK lists and converts every MCP tool (copying each JSON schema twice) on every step of
+    a run; an add-task turn has two steps. Built per turn, so the list never outlives the turn.
+    """
+
+    _mcp_tools: list[Tool] | None = field(default=None, init=False, repr=False, compare=False)
+
+    async def get_mcp_tools(self, run_context: RunContextWrapper[Any]) -> list[Tool]:
+        if self._mcp_tools is None:
+            self._mcp_tools = await super().get_mcp_tools(run_context)
+        return list(self._mcp_tools)
+
+
 def build_agent(
     *,
     now: datetime,
@@ -52,7 +69,7 @@ def build_agent(
     MCP. `client_tools` ask the browser to act; `tool_use_behavior` says when their call ends
     the run (the browser's answer starts the next one)."""
     extra = CLIENT_TOOL_INSTRUCTIONS if client_tools else ""
-    return Agent(
+    return TodoAgent(
         name="chatapp",
         instructions=f"{INSTRUCTIONS}{extra}\n{current_time_line(now, timezone)}",
         mcp_servers=mcp_servers,

@@ -87,7 +87,8 @@ def output_text(output: object) -> str:
 
 class _ToolCallTap:
     """Wraps a streamed run: each finished tool call becomes a chip + hidden record in the
-    thread (through the AgentContext queue) and is collected on the request context.
+    thread (one transaction, then their events through the AgentContext queue) and is collected
+    on the request context.
 
     A client tool call that reached the browser is the exception: its record is the
     ClientToolCallItem ChatKit stores last (it must stay last for the browser's answer)."""
@@ -136,9 +137,11 @@ class _ToolCallTap:
                 self.client_call_id = record.call_id
                 return
             thread = self._agent_ctx.thread
-            for thread_item in tool_call_items(
-                record, thread, self._agent_ctx.generate_id, datetime.now(UTC)
-            ):
+            pair = tool_call_items(record, thread, self._agent_ctx.generate_id, datetime.now(UTC))
+            # Chip and record are one fact: committed together (ChatKit's own save of each,
+            # when their events pass, finds them stored and unchanged).
+            await self._agent_ctx.store.add_thread_items(thread.id, list(pair), self._ctx)
+            for thread_item in pair:
                 await self._agent_ctx.stream(ThreadItemDoneEvent(item=thread_item))
             if record.name in TASK_CHANGING_TOOLS and not record.failed:
                 # Fire-and-forget: every renderer re-reads its task panel right away.

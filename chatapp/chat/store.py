@@ -58,10 +58,22 @@ class RequestContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     tool_calls: list = field(default_factory=list)
     error: str | None = None
+    # The store's per-request memory (see SQLStore): items this request already committed, and
+    # the newest items of a thread it read, until it writes to that thread again.
+    saved_items: dict[str, ThreadItem] = field(default_factory=dict, repr=False)
+    recent_items: dict[str, tuple[list[ThreadItem], bool]] = field(default_factory=dict, repr=False)
 
 
 class SQLStore(Store[RequestContext]):
-    """ChatKit threads, items and attachments in SQL, one user's rows per request context."""
+    """ChatKit threads, items and attachments in SQL, one user's rows per request context.
+
+    Within one request (one RequestContext) the store remembers two things, both invalidated by
+    that request's own writes and neither ever shared between requests:
+    - the newest items of a thread it just read, so ChatKit's second look at the last two items
+      of the thread (after the chat core read the last forty) costs no query;
+    - the items it committed with `add_thread_items`, so ChatKit's own save of the same item,
+      unchanged, right after, is not a second transaction.
+    """
 
     def generate_thread_id(self, context: RequestContext) -> str:
         """A "thr_" id with 96 random bits: thread ids are global, 32 bits would collide."""
@@ -89,6 +101,9 @@ class SQLStore(Store[RequestContext]):
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete one of the user's threads and all its items."""
+        context.recent_items.pop(thread_id, None)
+        for item_id in [k for k, v in context.saved_items.items() if v.thread_id == thread_id]:
+            del context.saved_items[item_id]
         await _db(context, _delete_thread, context.user_id, thread_id)
 
     async def load_thread_items(
@@ -100,7 +115,14 @@ class SQLStore(Store[RequestContext]):
         context: RequestContext,
     ) -> Page[ThreadItem]:
         """A page of a thread's items in stored order; `after` is the previous page's last id."""
-        return await _db(context, _load_items, context.user_id, thread_id, after, limit, order)
+        newest_first = after is None and order == "desc"
+        if newest_first and (page := _recent_page(context, thread_id, limit)) is not None:
+            return page
+        page = await _db(context, _load_items, context.user_id, thread_id, after, limit, order)
+        if newest_first:
+            # Remembered as read; the chat core only reads them. A hit hands out copies.
+            context.recent_items[thread_id] = (list(page.data), page.has_more)
+        return page
 
     async def add_thread_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
@@ -110,11 +132,24 @@ class SQLStore(Store[RequestContext]):
         ChatKit re-adds items it already saved (a workflow left open at the end of a turn is
         added again when it ends), so adding is an upsert that keeps the item's position.
         """
-        await _db(context, _upsert_item, context.user_id, thread_id, item)
+        if context.saved_items.get(item.id) == item:
+            return  # committed by add_thread_items in this request, and unchanged since
+        await self.add_thread_items(thread_id, [item], context)
+
+    async def add_thread_items(
+        self, thread_id: str, items: list[ThreadItem], context: RequestContext
+    ) -> None:
+        """Append several items in one transaction: all of them are stored, or none is.
+
+        For items that only make sense together (a tool chip and the record the model replays).
+        """
+        context.recent_items.pop(thread_id, None)
+        await _db(context, _upsert_items, context.user_id, thread_id, items)
+        context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Upsert an item by id within the thread, keeping its position."""
-        await _db(context, _upsert_item, context.user_id, thread_id, item)
+        await self.add_thread_items(thread_id, [item], context)
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of one of the user's threads."""
@@ -128,6 +163,8 @@ class SQLStore(Store[RequestContext]):
         ChatKit removes every id it produced when a guardrail trips, including items it never
         saved, so a missing item must not fail the stream. A foreign thread still raises.
         """
+        context.recent_items.pop(thread_id, None)
+        context.saved_items.pop(item_id, None)
         await _db(context, _delete_item, context.user_id, thread_id, item_id)
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
@@ -154,6 +191,24 @@ async def _db(context: RequestContext, fn: Callable[..., R], *args: Any) -> R:
     except DBAPIError:
         context.error = DATABASE_FAILED
         raise
+
+
+def _copies(items: list[ThreadItem]) -> list[ThreadItem]:
+    # Callers may change the items they were given or read; the memory must not change with them.
+    return [item.model_copy(deep=True) for item in items]
+
+
+def _recent_page(context: RequestContext, thread_id: str, limit: int) -> Page[ThreadItem] | None:
+    """The newest `limit` items from this request's last read of the thread, if it covers them."""
+    remembered = context.recent_items.get(thread_id)
+    if remembered is None:
+        return None
+    items, more_in_db = remembered
+    if len(items) < limit and more_in_db:
+        return None
+    data = _copies(items[: max(limit, 1)])
+    has_more = len(items) > len(data) or more_in_db
+    return Page[ThreadItem](data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
 
 def _widened(library_id: str) -> str:
@@ -322,20 +377,26 @@ def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
     raise _thread_not_found(thread_id)
 
 
-def _upsert_item(user_id: int, thread_id: str, item: ThreadItem) -> None:
-    _require_storable(item.id, "Item")
-    fields = {
-        "type": item.type,
-        "created_at": _utc(item.created_at),
-        "payload": item.model_dump(mode="json"),
-    }
+def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None:
+    for item in items:
+        _require_storable(item.id, "Item")
     with session_scope() as session:
         _touch_owned_thread(session, user_id, thread_id)
-        # One statement either way; an existing row keeps its seq (its place in the thread).
         dialect = session.get_bind().dialect.name
         insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        stmt = insert(ChatItem).values(id=item.id, thread_id=thread_id, user_id=user_id, **fields)
-        session.exec(stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields))
+        for item in items:
+            fields = {
+                "type": item.type,
+                "created_at": _utc(item.created_at),
+                "payload": item.model_dump(mode="json"),
+            }
+            # One statement either way; an existing row keeps its seq (its place in the thread).
+            stmt = insert(ChatItem).values(
+                id=item.id, thread_id=thread_id, user_id=user_id, **fields
+            )
+            session.exec(
+                stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields)
+            )
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:

@@ -74,7 +74,9 @@ class InProcessTaskMCP(AgentsMCPServer):
         await self.cleanup()
 
     async def list_tools(self, run_context: Any = None, agent: Any = None) -> list[MCPTool]:
-        """The server's tools (fetched once when `cache_tools_list`), as detached copies."""
+        """The server's tools (fetched once when `cache_tools_list`). Each is a copy, so a caller
+        renaming one cannot rename the cached one; the schemas inside are shared (the Agents SDK
+        copies a schema before changing it, and a deep copy per step cost ~1 ms)."""
         tools = self._tools
         if tools is None or not self.cache_tools_list:
             # The tool list is the same for every user: one adapter per turn reuses the server's.
@@ -83,7 +85,7 @@ class InProcessTaskMCP(AgentsMCPServer):
                 tools = await self._server.list_tools()
             if self.cache_tools_list:
                 self._tools = _SHARED_TOOLS[id(self._server)] = tools
-        return [tool.model_copy(deep=True) for tool in tools]
+        return [tool.model_copy() for tool in tools]
 
     @property
     def cached_tools(self) -> list[MCPTool] | None:

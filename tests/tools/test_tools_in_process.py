@@ -346,3 +346,30 @@ async def test_agent_with_offline_model_manages_tasks_through_the_adapter(ann, b
     refused = await Runner.run(agent, f"delete task {bens_task}")
     assert f"Task {bens_task} not found" in refused.final_output
     assert stored(bens_task) is not None
+
+
+async def test_the_agent_converts_its_mcp_tools_once_per_run(ann):
+    """An add-task turn is two model steps; the SDK would list and convert the tools for each."""
+    from agents import RunConfig, Runner
+
+    from chatapp.agent.agent import build_agent
+    from chatapp.agent.offline_model import OfflineModelProvider
+
+    class CountingTools(InProcessTaskMCP):
+        listed = 0
+
+        async def list_tools(self, run_context=None, agent=None):
+            CountingTools.listed += 1
+            return await super().list_tools(run_context, agent)
+
+    async with CountingTools(ann.id) as tools:
+        agent = build_agent(now=datetime.now(UTC), timezone="UTC", mcp_servers=[tools])
+        result = await Runner.run(
+            agent,
+            "add buy milk",
+            run_config=RunConfig(model_provider=OfflineModelProvider(), tracing_disabled=True),
+        )
+
+    assert [stored(task_id).title for task_id in stored_ids(ann)] == ["Buy milk"]
+    assert "Buy milk" in result.final_output
+    assert CountingTools.listed == 1

@@ -1,0 +1,215 @@
+"""What SQLStore remembers within one request (one RequestContext), and that it never serves
+anything the database would not: several items in one transaction, the re-read of a thread's
+newest items, and ChatKit's second save of an item the request already committed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+from chatkit.types import (
+    CustomTask,
+    HiddenContextItem,
+    InferenceOptions,
+    TaskItem,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from chatapp.chat.store import RequestContext, SQLStore
+from chatapp.db import get_engine
+
+T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def _message(item_id: str, text: str = "hi") -> UserMessageItem:
+    return UserMessageItem(
+        id=item_id,
+        thread_id="thr_a",
+        created_at=T0,
+        content=[UserMessageTextContent(text=text)],
+        inference_options=InferenceOptions(),
+    )
+
+
+def _pair(n: int) -> list:
+    chip = TaskItem(
+        id=f"tsk_{n}",
+        thread_id="thr_a",
+        created_at=T0,
+        task=CustomTask(title="Added a task", content="…", status_indicator="complete"),
+    )
+    record = HiddenContextItem(
+        id=f"msg_rec_{n}", thread_id="thr_a", created_at=T0, content={"kind": "tool_call"}
+    )
+    return [chip, record]
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement the engine runs inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement.lstrip().split(None, 1)[0].upper())
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+async def thread(store: SQLStore, ann: RequestContext) -> str:
+    from chatkit.types import ThreadMetadata
+
+    await store.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ann)
+    return "thr_a"
+
+
+def fresh(ctx: RequestContext) -> RequestContext:
+    """A new request by the same user: nothing remembered."""
+    return RequestContext(user_id=ctx.user_id)
+
+
+async def ids(store: SQLStore, ctx: RequestContext, thread: str) -> list[str]:
+    page = await store.load_thread_items(thread, None, 100, "asc", fresh(ctx))
+    return [item.id for item in page.data]
+
+
+async def test_items_added_together_are_stored_together(store, ann, thread) -> None:
+    await store.add_thread_items(thread, _pair(1), ann)
+    assert await ids(store, ann, thread) == ["tsk_1", "msg_rec_1"]
+
+
+async def test_when_the_second_item_fails_the_first_is_not_stored(store, ann, thread) -> None:
+    writes = 0
+
+    def die_on_the_second_insert(conn, cursor, statement, parameters, context, executemany):
+        nonlocal writes
+        if statement.lstrip().upper().startswith("INSERT"):
+            writes += 1
+            if writes == 2:
+                raise OperationalError(statement, parameters, Exception("disk gone"))
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", die_on_the_second_insert)
+    try:
+        with pytest.raises(OperationalError):
+            await store.add_thread_items(thread, _pair(1), ann)
+    finally:
+        event.remove(engine, "before_cursor_execute", die_on_the_second_insert)
+
+    assert await ids(store, ann, thread) == []
+    assert ann.saved_items == {}  # nothing is remembered as saved, so ChatKit's save retries
+
+
+async def test_an_unstorable_id_stores_none_of_the_items(store, ann, thread) -> None:
+    chip, record = _pair(1)
+    record.id = "x" * 300
+    with pytest.raises(ValueError):
+        await store.add_thread_items(thread, [chip, record], ann)
+    assert await ids(store, ann, thread) == []
+
+
+async def test_an_item_saved_again_unchanged_costs_no_statement(store, ann, thread) -> None:
+    pair = _pair(1)
+    await store.add_thread_items(thread, pair, ann)
+    with statements() as seen:
+        for item in pair:
+            await store.add_thread_item(thread, item, ann)
+    assert seen == []
+
+
+async def test_an_item_changed_after_it_was_saved_is_saved_again(store, ann, thread) -> None:
+    chip, record = _pair(1)
+    await store.add_thread_items(thread, [chip, record], ann)
+    chip.task.status_indicator = "loading"  # the caller changed the very object it saved
+    await store.add_thread_item(thread, chip, ann)
+
+    stored = await store.load_item(thread, chip.id, fresh(ann))
+    assert stored.task.status_indicator == "loading"
+
+
+async def test_another_request_does_not_skip_its_own_save(store, ann, thread) -> None:
+    chip, record = _pair(1)
+    await store.add_thread_items(thread, [chip, record], ann)
+    await store.delete_thread_item(thread, chip.id, fresh(ann))
+
+    await store.add_thread_item(thread, chip, fresh(ann))
+    assert await ids(store, ann, thread) == ["msg_rec_1", "tsk_1"]
+
+
+async def test_the_newest_items_are_read_once_per_request(store, ann, thread) -> None:
+    for n in range(5):
+        await store.add_thread_item(thread, _message(f"msg_{n}"), fresh(ann))
+    request = fresh(ann)
+    window = await store.load_thread_items(thread, None, 4, "desc", request)
+
+    with statements() as seen:
+        last_two = await store.load_thread_items(thread, None, 2, "desc", request)
+    assert seen == []
+    assert [i.id for i in last_two.data] == ["msg_4", "msg_3"]
+    assert last_two.has_more and last_two.after == "msg_3"
+    assert [i.id for i in window.data] == ["msg_4", "msg_3", "msg_2", "msg_1"]
+
+
+async def test_the_remembered_page_is_exactly_what_the_database_answers(store, ann, thread) -> None:
+    for n in range(3):
+        await store.add_thread_item(thread, _message(f"msg_{n}"), fresh(ann))
+    request = fresh(ann)
+    await store.load_thread_items(thread, None, 40, "desc", request)
+    for limit in (1, 2, 3, 5, 40):
+        remembered = await store.load_thread_items(thread, None, limit, "desc", request)
+        direct = await store.load_thread_items(thread, None, limit, "desc", fresh(ann))
+        assert remembered == direct, limit
+
+
+async def test_a_smaller_read_does_not_answer_a_larger_one(store, ann, thread) -> None:
+    for n in range(5):
+        await store.add_thread_item(thread, _message(f"msg_{n}"), fresh(ann))
+    request = fresh(ann)
+    await store.load_thread_items(thread, None, 2, "desc", request)
+
+    page = await store.load_thread_items(thread, None, 4, "desc", request)
+    assert [i.id for i in page.data] == ["msg_4", "msg_3", "msg_2", "msg_1"]
+
+
+async def test_a_write_in_the_request_is_seen_by_its_next_read(store, ann, thread) -> None:
+    request = fresh(ann)
+    await store.add_thread_item(thread, _message("msg_0"), request)
+    await store.load_thread_items(thread, None, 10, "desc", request)
+
+    await store.add_thread_item(thread, _message("msg_1"), request)
+    after_add = await store.load_thread_items(thread, None, 10, "desc", request)
+    assert [i.id for i in after_add.data] == ["msg_1", "msg_0"]
+
+    await store.delete_thread_item(thread, "msg_1", request)
+    after_delete = await store.load_thread_items(thread, None, 10, "desc", request)
+    assert [i.id for i in after_delete.data] == ["msg_0"]
+
+
+async def test_changing_a_returned_item_does_not_change_the_memory(store, ann, thread) -> None:
+    await store.add_thread_item(thread, _message("msg_0", "original"), fresh(ann))
+    request = fresh(ann)
+    await store.load_thread_items(thread, None, 10, "desc", request)
+
+    first = await store.load_thread_items(thread, None, 1, "desc", request)
+    first.data[0].content[0].text = "changed by a caller"
+    again = await store.load_thread_items(thread, None, 1, "desc", request)
+    assert again.data[0].content[0].text == "original"
+
+
+async def test_another_users_request_never_sees_the_memory(store, ann, ben, thread) -> None:
+    from chatkit.store import NotFoundError
+
+    await store.add_thread_item(thread, _message("msg_0"), fresh(ann))
+    await store.load_thread_items(thread, None, 10, "desc", ann)
+    with pytest.raises(NotFoundError):
+        await store.load_thread_items(thread, None, 10, "desc", ben)
