@@ -101,11 +101,14 @@ async def chat(
     if accept and "text/event-stream" in accept:
 
         async def sse():
+            # `conversation` always comes first, with the headers: the first event (read above)
+            # names a new thread, and an existing one is known, so nothing waits for the model.
+            announced = False
             try:
                 async for event in all_events():
-                    known = summary.conversation_id
                     delta = summary.observe(event)
-                    if known is None and summary.conversation_id:
+                    if not announced and summary.conversation_id:
+                        announced = True
                         yield _sse("conversation", {"conversation_id": summary.conversation_id})
                     if delta:
                         yield _sse("delta", {"delta": delta})

@@ -61,12 +61,14 @@ def test_done_carries_the_same_body_a_plain_request_gets(me: Chat) -> None:
     assert sorted(t["title"] for t in me.tasks()) == sorted(["Milk", "Eggs", "Bread"] * 2)
 
 
-def test_existing_conversation_streams_without_a_conversation_event(me: Chat) -> None:
+def test_existing_conversation_streams_its_id_first_then_deltas(me: Chat) -> None:
     started = me.say("add buy milk")
 
     events = streamed(me, "mark it done", started["conversation_id"])
 
-    assert events[0][0] == "delta"
+    # The first byte goes out as soon as the message is saved, not when the model has text.
+    assert events[0] == ("conversation", {"conversation_id": started["conversation_id"]})
+    assert [name for name, _ in events[1:-1]] == ["delta"] * (len(events) - 2)
     assert events[-1][0] == "done"
     done = events[-1][1]
     assert done["conversation_id"] == started["conversation_id"]
