@@ -38,6 +38,7 @@ MAX_TEXT = 4000
 MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
 MAX_NEW_TASKS = 20
+MAX_TASKS_AT_ONCE = 20
 
 _I = re.IGNORECASE
 _IS = re.IGNORECASE | re.DOTALL
@@ -45,11 +46,19 @@ _IS = re.IGNORECASE | re.DOTALL
 
 @dataclass(frozen=True)
 class TaskRef:
-    """Which task a message means: by id, by words from its title, or by "it"."""
+    """Which task a message means: by id, by words from its title, or by "it".
+
+    `more_ids` are further tasks named by id in the same breath ("delete tasks 2 and 5").
+    """
 
     task_id: int | None = None
     words: str | None = None
     pronoun: bool = False
+    more_ids: tuple[int, ...] = ()
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return () if self.task_id is None else (self.task_id, *self.more_ids)
 
 
 @dataclass(frozen=True)
@@ -409,6 +418,18 @@ _LEADING_ID = re.compile(
     + r"))|#?\s*(?P<bare>[0-9]{1,9}))\b(?:'s)?",
     _I,
 )
+# Several ids: "tasks 1 and 2", "3, 4 and 5", "#2 & #5", "task 2 and task 5", "tasks 1-3".
+_ID_NOUN = r"\b(?:tasks?|todos?|to-?dos?|items?|numbers?|nos?\.?)"
+_ID_ITEM = r"(?:" + _ID_NOUN + r"\s*)?(?:#\s*)?[0-9]{1,9}\b"
+_ID_JOIN = r"\s*(?:,\s*(?:and\s+|&\s*)?|&|\band\b|\bplus\b|-|\u2013|\bthrough\b|\bthru\b{to})\s*"
+_LEADING_IDS = re.compile(
+    r"^\s*(?:the\s+)?" + _ID_ITEM + r"(?:" + _ID_JOIN.format(to="") + _ID_ITEM + r")+", _I
+)
+# Where no date can follow, "tasks 1 to 3" is a range too.
+_ID_LIST = re.compile(
+    r"^\s*(?:the\s+)?" + _ID_ITEM + r"(?:" + _ID_JOIN.format(to=r"|\bto\b") + _ID_ITEM + r")+$", _I
+)
+_ID_PIECE = re.compile(r"(?P<n>[0-9]{1,9})|(?P<range>-|\u2013|\bto\b|\bthrough\b|\bthru\b)", _I)
 _LEADING_PRONOUN = re.compile(
     r"^\s*(?:it|that|this|them)(?:\s+(?:one|task|todo|item))?\b(?:'s)?",
     _I,
@@ -641,7 +662,9 @@ def _classify(body: str, now: datetime) -> Intent:
     if opened is not None:
         return opened
     match = _ADD_WEAK.match(text)
-    if match and not _LEADING_ID.match(match.group("rest")):
+    if match and not (
+        _LEADING_ID.match(match.group("rest")) or _LEADING_IDS.match(match.group("rest"))
+    ):
         rest = match.group("rest")
         if _TASK_NOUN.match(rest) and not re.fullmatch(r"(?:tasks?|todos?)\s*", rest, _I):
             return _parse_add(rest, now)
@@ -708,7 +731,7 @@ def _parse_open(text: str) -> OpenTask | None:
         if not target or _MANY.search(target) or _NEW_THING.match(target):
             return None
         ref = parse_ref(target)
-        return OpenTask(ref) if ref is not None else None
+        return OpenTask(ref) if ref is not None and not ref.more_ids else None
     match = _SHOW_ONE.match(text)
     if match is None:
         return None
@@ -744,6 +767,8 @@ def parse_ref(target: str) -> TaskRef | None:
         return None
     if not target or _PRONOUN_ONLY.fullmatch(target):
         return TaskRef(pronoun=True)
+    if _ID_LIST.match(target):
+        return _ids_ref(target)
     match = _LEADING_ID.match(target)
     if match and not _REF_FILLER.sub("", target[match.end() :]).strip():
         return TaskRef(task_id=_id_of(match))
@@ -752,6 +777,26 @@ def parse_ref(target: str) -> TaskRef | None:
         return TaskRef(words=(quoted.group("d") or quoted.group("s")).strip())
     words = _content_words(target)
     return TaskRef(words=words) if words else TaskRef(pronoun=True)
+
+
+def _ids_ref(text: str) -> TaskRef | None:
+    """The tasks an id list names ("3, 4 and 5", "tasks 1-3"); None when that is too many."""
+    ids: list[int] = []
+    ranged = False
+    for piece in _ID_PIECE.finditer(re.sub(_ID_NOUN, " ", text, flags=_I)):
+        if piece.group("range"):
+            ranged = bool(ids)
+            continue
+        number = int(piece.group("n"))
+        if ranged and abs(number - ids[-1]) > MAX_TASKS_AT_ONCE:
+            return None
+        step = 1 if not ranged or number >= ids[-1] else -1
+        ids.extend(range(ids[-1] + step, number + step, step) if ranged else (number,))
+        ranged = False
+    unique = tuple(dict.fromkeys(ids))
+    if not unique or len(unique) > MAX_TASKS_AT_ONCE:
+        return None
+    return TaskRef(task_id=unique[0], more_ids=unique[1:])
 
 
 def _id_of(match: re.Match[str]) -> int:
@@ -1018,6 +1063,9 @@ def _field_name(raw: str) -> str:
 
 def _split_target(rest: str, verb: str, now: datetime) -> tuple[TaskRef | None, str] | None:
     """The task reference at the start of `rest`, and what follows it."""
+    match = _LEADING_IDS.match(rest)
+    if match:
+        return _ids_ref(match.group()), rest[match.end() :]
     match = _LEADING_ID.match(rest)
     if match:
         return TaskRef(task_id=_id_of(match)), rest[match.end() :]

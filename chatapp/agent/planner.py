@@ -31,8 +31,9 @@ from chatapp.agent.intents import (
     clean_title,
     parse_intent,
 )
-from chatapp.agent.tool_results import TaskView, parse_result, tasks_in
+from chatapp.agent.tool_results import TaskView, as_int, parse_result, tasks_in
 from chatapp.agent.toolbox import PlannedCall, Toolbox, ToolKind, kind_of_name
+from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
 MAX_EXCHANGES_PER_TURN = 24
 
@@ -141,6 +142,8 @@ def _begin(intent: Intent, toolbox: Toolbox, now: datetime, parallel: bool) -> S
         return _list_call(intent.filter, toolbox)
     if isinstance(intent, OpenTask) and not toolbox.has("open_task"):
         return Step(text=replies.missing_tool_reply("open_task"))
+    if intent.ref.more_ids and not _needs_current(intent):
+        return _several(intent, (), toolbox, now, parallel)
     if intent.ref.task_id is not None and not _needs_current(intent):
         return _mutation(intent, intent.ref.task_id, None, toolbox, now)
     return _lookup(intent, toolbox, filtered=True)
@@ -166,6 +169,8 @@ def _continue(
             return Step(text=_summarise(exchanges, now))
         return Step(text=_list_text(lookups[-1], intent.filter, now))
 
+    if intent.ref.more_ids:
+        return _several(intent, exchanges, toolbox, now, parallel)
     if isinstance(intent, OpenTask):
         # The app answered the open_task client call (or the tool refused): say how it went.
         opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
@@ -203,6 +208,52 @@ def _continue(
     if matches:
         return Step(text=replies.ambiguous_reply(words, matches, action, now))
     return Step(text=replies.no_match_reply(words, action))
+
+
+def _several(
+    intent: RefIntent,
+    exchanges: Sequence[Exchange],
+    toolbox: Toolbox,
+    now: datetime,
+    parallel: bool,
+) -> Step:
+    """One call per task id ("delete tasks 2 and 5"), then one reply covering every result.
+
+    The calls are recomputed each step from the message (and the lookup, when the change needs
+    the tasks as they are), so the ones already made are simply skipped.
+    """
+    current: dict[int, TaskView] | None = None
+    if _needs_current(intent):
+        lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
+        if not lookups:
+            return _lookup(intent, toolbox, filtered=True)
+        result = parse_result(lookups[-1].output or "")
+        tasks = tasks_in(result.data) if result.error is None else None
+        if tasks is None:
+            problem = result.error or "the task list came back empty-handed"
+            return Step(text=replies.error_reply("look up your tasks", problem))
+        current = {task.id: task for task in tasks}
+    notes: dict[int, str] = {}
+    planned: list[PlannedCall] = []
+    for task_id in intent.ref.ids:
+        if current is not None and task_id not in current:
+            notes[task_id] = replies.not_on_list(task_id)
+            continue
+        task = current.get(task_id) if current is not None else None
+        step = _mutation(intent, task_id, task, toolbox, now)
+        planned.extend(step.calls)
+        if not step.calls:
+            notes[task_id] = step.text
+    made = [e for e in exchanges if kind_of_name(e.name) in _MUTATIONS]
+    if len(made) < len(planned):
+        waiting = planned[len(made) :]
+        return Step(calls=tuple(waiting if parallel else waiting[:1]))
+    for exchange in made:
+        task_id = as_int(exchange.arguments.get("task_id"))
+        kind = kind_of_name(exchange.name)
+        if task_id is not None and kind is not None:
+            notes[task_id] = _mutation_text(exchange, kind, now)
+    return Step(text=replies.several_reply([notes[i] for i in intent.ref.ids if i in notes]))
 
 
 def _add_calls(intent: AddTasks, start: int, toolbox: Toolbox, parallel: bool) -> Step:
@@ -243,8 +294,10 @@ def _list_call(task_filter: TaskFilter, toolbox: Toolbox) -> Step:
 
 
 def _lookup(intent: RefIntent, toolbox: Toolbox, *, filtered: bool) -> Step:
+    """list_tasks to find a task by words, or its current fields; the largest page, since the
+    default one could leave the task out."""
     words = intent.ref.words if filtered else None
-    call = toolbox.call("list_tasks", status="all", query=words)
+    call = toolbox.call("list_tasks", status="all", query=words, limit=LIST_LIMIT_MAX)
     if call is None:
         return Step(text="I can't look tasks up by name right now. Which task number do you mean?")
     return Step(calls=(call,))

@@ -91,8 +91,9 @@ def chat_reply(kind: ChatKind, now: datetime, available: Sequence[ToolKind]) -> 
         )
     if kind == "bulk":
         return (
-            "To keep your list safe I change one task at a time. Tell me which task "
-            "\u2014 by its number or a word from its title."
+            "To keep your list safe I only change tasks you name. Tell me which ones "
+            "\u2014 by number (\u201cdelete tasks 2 and 5\u201d, \u201cmark tasks 1-3 "
+            "done\u201d) or by a word from the title."
         )
     if kind == "unsupported":
         return (
@@ -300,4 +301,15 @@ def no_match_reply(words: str, action: Action) -> str:
 
 
 def no_such_task_reply(task_id: int) -> str:
-    return f"I couldn't find task {task_id} on your list. Say \u201cshow my tasks\u201d to check the numbers."
+    return f"{not_on_list(task_id)} Say \u201cshow my tasks\u201d to check the numbers."
+
+
+def not_on_list(task_id: int) -> str:
+    return f"I couldn't find task {task_id} on your list."
+
+
+def several_reply(parts: Sequence[str]) -> str:
+    """What happened to each of several tasks, one bullet each, in the order they were named."""
+    if len(parts) == 1:
+        return parts[0]
+    return "\n".join(f"- {part}" for part in parts) or FALLBACK

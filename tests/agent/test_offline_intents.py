@@ -16,6 +16,7 @@ from chatapp.agent.intents import (
     ListTasks,
     Select,
     SetCompleted,
+    TaskChanges,
     TaskRef,
     UpdateTask,
     clean_title,
@@ -250,6 +251,48 @@ def test_delete(text: str, ref: TaskRef) -> None:
 
 def test_delete_everything_is_refused() -> None:
     assert parse_intent("delete all my tasks", NOW) == Chat("bulk")
+
+
+def ids(first: int, *more: int) -> TaskRef:
+    return TaskRef(task_id=first, more_ids=more)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("delete tasks 1 and 2", DeleteTask(ids(1, 2))),
+        ("delete task 2 and task 5", DeleteTask(ids(2, 5))),
+        ("remove #2, #5 & #7", DeleteTask(ids(2, 5, 7))),
+        ("delete tasks 1 to 3", DeleteTask(ids(1, 2, 3))),
+        ("complete 3, 4 and 5", SetCompleted(ids(3, 4, 5), True)),
+        ("mark tasks 1-3 done", SetCompleted(ids(1, 2, 3), True)),
+        ("I finished tasks 2 and 3", SetCompleted(ids(2, 3), True)),
+        ("tasks 1 and 2 are done", SetCompleted(ids(1, 2), True)),
+        ("to-do 1 and to-do 5 are done", SetCompleted(ids(1, 5), True)),
+        ("reopen tasks 5 and 6", SetCompleted(ids(5, 6), False)),
+        ("mark task 2 and 2 done", SetCompleted(TaskRef(task_id=2), True)),
+    ],
+)
+def test_several_ids_name_several_tasks(text: str, intent: object) -> None:
+    assert parse_intent(text, NOW) == intent
+
+
+def test_several_ids_in_an_update_share_the_change() -> None:
+    intent = parse_intent("make tasks 2 and 3 high priority", NOW)
+    assert intent == UpdateTask(ids(2, 3), TaskChanges(priority="high"))
+    intent = parse_intent("move tasks 1 and 2 to friday", NOW)
+    assert isinstance(intent, UpdateTask)
+    assert (intent.ref, intent.changes.due_at) == (ids(1, 2), at(27, 9))
+
+
+def test_a_time_after_one_id_is_not_a_range() -> None:
+    intent = parse_intent("move task 2 to 3pm", NOW)
+    assert isinstance(intent, UpdateTask)
+    assert (intent.ref, intent.changes.due_at) == (TaskRef(task_id=2), at(23, 15))
+
+
+def test_a_huge_range_is_refused_like_everything() -> None:
+    assert parse_intent("delete tasks 1-500", NOW) == Chat("bulk")
 
 
 @pytest.mark.parametrize(

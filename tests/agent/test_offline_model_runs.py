@@ -232,6 +232,7 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
     ("what can you do?", []),
     ("what is the capital of France?", []),
     ("delete all my tasks", []),
+    ("delete tasks 1-500", []),
     ("", []),
 ]
 
@@ -288,6 +289,66 @@ async def test_due_before_leaves_out_that_day(seeded: TodoStore) -> None:
     text = str(result.final_output)
     assert text.startswith("You have 2 pending tasks due before Fri 27 Nov:"), text
     assert "Pay rent" not in text
+
+
+async def test_several_ids_are_one_call_each_in_one_response(seeded: TodoStore) -> None:
+    result = await run(seeded, "delete tasks 1 and 2")
+    assert seeded.calls == [("delete_task", {"task_id": 1}), ("delete_task", {"task_id": 2})]
+    assert len(result.raw_responses) == 2
+    assert result.final_output == (
+        "- Deleted **Call mom** (task 1).\n- Deleted **Buy milk** (task 2)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("complete 3, 4 and 5", [("complete_task", {"task_id": i}) for i in (3, 4, 5)]),
+        ("mark tasks 1-3 done", [("complete_task", {"task_id": i}) for i in (1, 2, 3)]),
+        ("delete task 2 and task 5", [("delete_task", {"task_id": i}) for i in (2, 5)]),
+        (
+            "reopen tasks 4 and 5",
+            [("complete_task", {"task_id": i, "completed": False}) for i in (4, 5)],
+        ),
+        (
+            "make tasks 2 and 3 low priority",
+            [("update_task", {"task_id": i, "priority": "low"}) for i in (2, 3)],
+        ),
+    ],
+)
+async def test_several_ids_phrasings(seeded: TodoStore, message: str, expected: Expected) -> None:
+    result = await run(seeded, message)
+    assert_calls(seeded.calls, expected)
+    assert str(result.final_output).count("\n- ") == len(expected) - 1
+
+
+async def test_several_ids_report_each_failure_in_place(seeded: TodoStore) -> None:
+    result = await run(seeded, "delete tasks 2, 9 and 3")
+    assert seeded.names() == ["delete_task"] * 3
+    lines = str(result.final_output).split("\n")
+    assert lines[0] == "- Deleted **Buy milk** (task 2)."
+    assert lines[1].startswith("- Sorry, I couldn't delete task 9: Task 9 not found.")
+    assert lines[2] == "- Deleted **Team meeting** (task 3)."
+
+
+async def test_several_ids_needing_their_fields_share_one_lookup(seeded: TodoStore) -> None:
+    result = await run(seeded, "postpone tasks 1 and 9 by 2 days")
+    assert seeded.names() == ["list_tasks", "update_task"]
+    assert seeded.calls[1][1]["due_at"] == "2026-11-26T17:00:00+01:00"
+    text = str(result.final_output)
+    assert "(task 1): now due Thu 26 Nov at 17:00" in text
+    assert "I couldn't find task 9 on your list." in text
+
+
+async def test_several_ids_go_one_by_one_when_parallel_calls_are_off(seeded: TodoStore) -> None:
+    agent = make_agent(seeded.tools())
+    agent.model_settings = agent.model_settings.resolve(
+        type(agent.model_settings)(parallel_tool_calls=False)
+    )
+    result = await Runner.run(agent, "mark tasks 1-3 done")
+    assert seeded.calls == [("complete_task", {"task_id": i, "completed": True}) for i in (1, 2, 3)]
+    assert len(result.raw_responses) == 4
+    assert str(result.final_output).count("as done") == 3
 
 
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:

@@ -123,11 +123,29 @@ def changed(key: str, due_at: When | None = None, **fields: Any) -> Check:
     return check
 
 
-def deleted(key: str) -> Check:
+def deleted(*keys: str) -> Check:
+    """These seeded tasks are gone, each by its own delete call; nothing else changed."""
+
     def check(world: World) -> None:
-        assert world.after.keys() == world.before.keys() - {world.ids[key]}
-        _assert_others_untouched(world, world.ids[key])
-        assert world.calls[-1]["output"]["task_id"] == world.ids[key]
+        gone = {world.ids[key] for key in keys}
+        assert world.after.keys() == world.before.keys() - gone
+        _assert_others_untouched(world, *gone)
+        outputs = [call["output"] for call in world.calls if call["name"] == "delete_task"]
+        assert {out["task_id"] for out in outputs if isinstance(out, dict)} == gone
+
+    return check
+
+
+def each_changed(*keys: str, **fields: Any) -> Check:
+    """Every one of these seeded tasks now has these fields; the others are as they were."""
+
+    def check(world: World) -> None:
+        assert world.after.keys() == world.before.keys()
+        for key in keys:
+            row = world.row(key)
+            for name, value in fields.items():
+                assert row[name] == value, (name, row)
+        _assert_others_untouched(world, *(world.ids[key] for key in keys))
 
     return check
 
@@ -451,6 +469,32 @@ CASES: list[Case] = [
         ("delete_task",),
         all_of(unchanged(), says("987654321", "not found")),
     ),
+    # several tasks by id in one message: one call each, one reply for all
+    Case(
+        "delete tasks {mom} and {milk}",
+        ("delete_task", "delete_task"),
+        all_of(deleted("mom", "milk"), says("Call mom", "Buy milk")),
+    ),
+    Case(
+        "complete {milk}, {meeting} and {taxes}",
+        ("complete_task",) * 3,
+        each_changed("milk", "meeting", "taxes", completed=True),
+    ),
+    Case(
+        "mark tasks {mom}-{meeting} done",
+        ("complete_task",) * 3,
+        each_changed("mom", "milk", "meeting", completed=True),
+    ),
+    Case(
+        "delete task {dentist} and task 987654321",
+        ("delete_task", "delete_task"),
+        all_of(deleted("dentist"), says("Book dentist", "987654321", "not found")),
+    ),
+    Case(
+        "make tasks {milk} and {rent} high priority",
+        ("update_task", "update_task"),
+        each_changed("milk", "rent", priority="high"),
+    ),
     # renaming, reprioritising, rescheduling
     Case(
         "rename task {milk} to buy oat milk",
@@ -520,7 +564,7 @@ CASES: list[Case] = [
     Case("help", (), all_of(unchanged(), says("add"))),
     Case("what can you do?", (), all_of(unchanged(), says("add"))),
     Case("delete all my tasks", (), unchanged()),
-    Case("complete all my tasks", (), all_of(unchanged(), says("one task at a time"))),
+    Case("complete all my tasks", (), all_of(unchanged(), says("tasks you name"))),
     Case("add", (), all_of(unchanged(), says("what should the new task say"))),
     Case("mark task as done", (), all_of(unchanged(), says("which task"))),
     Case("asdkjh qwe zzz", (), unchanged()),
