@@ -72,7 +72,11 @@ class TaskDraft:
 
 @dataclass(frozen=True)
 class TaskChanges:
-    """Fields to change; None means leave as is. `shift` moves the current due date."""
+    """Fields to change; None means leave as is. `shift` moves the current due date.
+
+    `tags` replaces every tag (() removes them all); `add_tags` and `remove_tags` edit the tags
+    the task has, which is what "tag task 3 with work" and "remove the work tag" mean.
+    """
 
     title: str | None = None
     description: str | None = None
@@ -80,9 +84,11 @@ class TaskChanges:
     due_at: datetime | None = None
     tags: tuple[str, ...] | None = None
     shift: timedelta | None = None
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
-        return all(
+        return not (self.add_tags or self.remove_tags) and all(
             value is None
             for value in (
                 self.title,
@@ -265,13 +271,18 @@ _TRAILING_POLITE = re.compile(
     _I,
 )
 
+_TAG_LIST = r"#?[^\W\d_][\w-]*(?:(?:\s*[,&]\s*|\s+and\s+)#?[^\W\d_][\w-]*)*"
 _ADD_TO_TASK = re.compile(
     r"^add\s+(?:the\s+|a\s+|an\s+)?(?P<what>tags?|labels?|description|note|notes|details)\s*"
     r"(?P<value>.*?)\s+(?:to|on)\s+(?P<target>task\s*#?\s*[0-9]+|it|that|this"
     r"|the(?:\s+\S+){1,6}?\s+task)"
     r"\s*(?::\s*(?P<tail>.+))?$"
     r"|^add\s+(?P<hashtags>#[^\s#,]+(?:(?:\s*,\s*|\s+and\s+|\s+)#[^\s#,]+)*)\s+to\s+"
-    r"(?P<target2>task\s*#?\s*[0-9]+|it|that|this)\s*$",
+    r"(?P<target2>task\s*#?\s*[0-9]+|it|that|this|the(?:\s+\S+){1,6}?\s+task)\s*$"
+    r"|^add\s+(?:the\s+|a\s+|an\s+)?(?P<named>"
+    + _TAG_LIST
+    + r")\s+(?:tags?|labels?)\s+(?:to|on)\s+"
+    r"(?P<target3>task\s*#?\s*[0-9]+|it|that|this|the(?:\s+\S+){1,6}?\s+task)\s*$",
     _IS,
 )
 _ADD_STRONG = re.compile(
@@ -359,6 +370,24 @@ _I_DID = re.compile(
 _DELETE = re.compile(
     r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|purge|nuke|ditch|bin|get\s+rid\s+of"
     r"|forget\s+about|throw\s+(?:away|out)|take\s+off)\b\s*(?P<target>.*)$",
+    _IS,
+)
+# "remove the work tag from task 3", "remove tag work from it", "take #work off task 3".
+_UNTAG = re.compile(
+    r"^(?:remove|delete|drop|take|strip|clear|erase|get\s+rid\s+of|untag|unlabel)\s+(?:the\s+)?"
+    r"(?:(?:tags?|labels?)\s+(?P<named>" + _TAG_LIST + r")"
+    r"|(?P<before>(?!(?:all|any|every|the|my)\b)" + _TAG_LIST + r")\s+(?:tags?|labels?)"
+    r"|(?P<hashtags>#[^\W\d_][\w-]*(?:(?:\s*,\s*|\s+and\s+|\s+)#[^\W\d_][\w-]*)*)"
+    r"|(?<=untag\s)(?P<bare>" + _TAG_LIST + r"))"
+    r"\s+(?:from|on|off(?:\s+of)?|of)\s+(?P<target>.+)$",
+    _IS,
+)
+# "remove all tags from task 3", "clear task 3's tags", "untag task 3": no tags at all.
+_CLEAR_TAGS = re.compile(
+    r"^(?:(?:remove|delete|drop|clear|erase|strip|take\s+off|get\s+rid\s+of)\s+(?:(?:the|all"
+    r"|any|all\s+(?:of\s+)?the)\s+)?(?:tags?|labels?)\s+(?:from|of|on|off(?:\s+of)?)\s+"
+    r"(?P<target>.+)|(?:clear|remove)\s+(?P<target2>.+?)(?:'s|\s)\s*(?:tags?|labels?)"
+    r"|(?:untag|unlabel)\s+(?P<target3>.+))$",
     _IS,
 )
 _REMOVE_FIELD = re.compile(
@@ -690,6 +719,9 @@ def _classify(body: str, now: datetime) -> Intent:
         match = pattern.match(text)
         if match:
             return _ref_intent(match.group("target"), lambda ref: SetCompleted(ref, True))
+    removal = _parse_tag_removal(text)
+    if removal is not None:
+        return removal
     if _REMOVE_FIELD.match(text):
         return Chat("unsupported")
     match = _DELETE.match(text)
@@ -820,21 +852,38 @@ def _content_words(phrase: str) -> str:
 
 
 def _add_to_task(match: re.Match[str]) -> Intent:
-    target = match.group("target") or match.group("target2")
+    target = match.group("target") or match.group("target2") or match.group("target3")
     ref = parse_ref(target)
     if ref is None:
         return Chat("bulk")
-    if match.group("hashtags"):
-        return UpdateTask(ref, TaskChanges(tags=_tags_from(match.group("hashtags"))))
+    if match.group("hashtags") or match.group("named"):
+        tags = _tags_from(match.group("hashtags") or match.group("named"))
+        return UpdateTask(ref, TaskChanges(add_tags=tags))
     what = match.group("what").lower()
     value = (match.group("tail") or match.group("value") or "").strip()
     if what.startswith(("tag", "label")):
         tags = _tags_from(value)
-        return UpdateTask(ref, TaskChanges(tags=tags)) if tags else Chat("missing_change")
+        return UpdateTask(ref, TaskChanges(add_tags=tags)) if tags else Chat("missing_change")
     description = value.strip(" :\"'")[:MAX_DESCRIPTION]
     if not description:
         return Chat("missing_change")
     return UpdateTask(ref, TaskChanges(description=description))
+
+
+def _parse_tag_removal(text: str) -> Intent | None:
+    """ "remove the work tag from task 3" (that tag only), "remove all tags from task 3"."""
+    match = _UNTAG.match(text)
+    if match:
+        named = next(group for group in match.group("named", "before", "hashtags", "bare") if group)
+        return _ref_intent(
+            match.group("target"),
+            lambda ref: UpdateTask(ref, TaskChanges(remove_tags=_tags_from(named))),
+        )
+    match = _CLEAR_TAGS.match(text)
+    if match:
+        target = next(group for group in match.group("target", "target2", "target3") if group)
+        return _ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(tags=())))
+    return None
 
 
 def _tags_from(text: str) -> tuple[str, ...]:
@@ -1124,8 +1173,10 @@ def _interpret_value(
     if field == "priority":
         word = re.sub(r"\s*prio(?:rity)?$", "", value.strip(), flags=_I)
         return TaskChanges(priority=_priority_word(word))
-    if field == "tags" or verb in ("tag", "label"):
+    if field == "tags":
         return TaskChanges(tags=_tags_from(value) or None)
+    if verb in ("tag", "label"):
+        return TaskChanges(add_tags=_tags_from(value))
     shift = _SHIFT.match(value)
     if shift and verb in _DATE_VERBS:
         amount = dates.parse_number(shift.group("n") or shift.group("n2"))
@@ -1149,9 +1200,7 @@ def _interpret_value(
     has_attributes = bool(attributes.priority or attributes.due_at or attributes.tags)
     if has_attributes and not leftover:
         return TaskChanges(
-            priority=attributes.priority,
-            due_at=attributes.due_at,
-            tags=attributes.tags or None,
+            priority=attributes.priority, due_at=attributes.due_at, add_tags=attributes.tags
         )
     if verb in _DATE_VERBS:
         return TaskChanges(due_at=attributes.due_at) if attributes.due_at else None

@@ -25,6 +25,7 @@ from chatapp.agent.intents import (
     RefIntent,
     Select,
     SetCompleted,
+    TaskChanges,
     TaskFilter,
     TaskRef,
     UpdateTask,
@@ -304,8 +305,12 @@ def _lookup(intent: RefIntent, toolbox: Toolbox, *, filtered: bool) -> Step:
 
 
 def _needs_current(intent: RefIntent) -> bool:
-    # Moving a due date "by 2 days" needs the date it has now.
-    return isinstance(intent, UpdateTask) and intent.changes.shift is not None
+    # Moving a due date "by 2 days" needs the date it has now; adding or removing one tag needs
+    # the tags it has, since update_task replaces the whole list.
+    if not isinstance(intent, UpdateTask):
+        return False
+    changes = intent.changes
+    return changes.shift is not None or bool(changes.add_tags or changes.remove_tags)
 
 
 def _mutation(
@@ -346,22 +351,45 @@ def _mutation(
             if changes.shift < timedelta(days=1)
             else _shift_days(base, changes.shift)
         )
+    tags = changes.tags
+    if changes.add_tags or changes.remove_tags:
+        have = current.tags if current is not None else ()
+        tags = _retagged(have, changes)
+        if _same_tags(tags, have) and replace(changes, add_tags=(), remove_tags=()).is_empty():
+            return Step(text=replies.tags_unchanged_reply(task_id, current, changes))
     wanted = {
         "title": clean_title(changes.title) if changes.title else None,
         "description": changes.description,
         "priority": changes.priority,
         "due_at": dates.to_iso(due_at) if due_at else None,
-        "tags": list(changes.tags) if changes.tags else None,
+        "tags": list(tags) if tags is not None else None,
     }
     if not toolbox.has("update_task"):
         return Step(text=replies.missing_tool_reply("update_task"))
-    unsupported = [
-        name for name, value in wanted.items() if value and not toolbox.accepts("update_task", name)
-    ]
-    if unsupported and len(unsupported) == sum(1 for value in wanted.values() if value):
+    given = [name for name, value in wanted.items() if value is not None]
+    unsupported = [name for name in given if not toolbox.accepts("update_task", name)]
+    if unsupported and len(unsupported) == len(given):
         fields = ", ".join(name.replace("_", " ") for name in unsupported)
         return Step(text=f"Sorry, I can't change a task's {fields} with the tools I have.")
     return _single(toolbox.call("update_task", task_id=task_id, **wanted), "update_task")
+
+
+def _retagged(have: Sequence[str], changes: TaskChanges) -> tuple[str, ...]:
+    """The task's tags with `remove_tags` taken out and `add_tags` added at the end."""
+    removed = {_tag_key(tag) for tag in changes.remove_tags}
+    kept = [tag for tag in have if _tag_key(tag) not in removed]
+    for tag in changes.add_tags:
+        if _tag_key(tag) not in {_tag_key(old) for old in kept}:
+            kept.append(tag)
+    return tuple(kept)
+
+
+def _same_tags(one: Sequence[str], other: Sequence[str]) -> bool:
+    return [_tag_key(tag) for tag in one] == [_tag_key(tag) for tag in other]
+
+
+def _tag_key(tag: str) -> str:
+    return tag.strip().lstrip("#").lower()
 
 
 def _shift_days(base: datetime, shift: timedelta) -> datetime:

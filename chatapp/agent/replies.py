@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chatapp.agent import dates
-from chatapp.agent.intents import ChatKind, TaskFilter
+from chatapp.agent.intents import ChatKind, TaskChanges, TaskFilter
 from chatapp.agent.tool_results import TaskView, as_int, task_view
 from chatapp.agent.toolbox import ToolKind
 
@@ -267,6 +267,8 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
         changes.append(f"{arguments['priority']} priority")
     if arguments.get("tags"):
         changes.append("tagged " + " ".join(f"#{md(str(tag))}" for tag in arguments["tags"]))
+    elif arguments.get("tags") == []:
+        changes.append("without tags")
     if arguments.get("description"):
         changes.append("with the new description")
     if arguments.get("title"):
@@ -274,6 +276,16 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
         return sentence + (f" It's now {', '.join(changes)}." if changes else "")
     summary = f": now {', '.join(changes)}" if changes else ""
     return f"Updated {title} (task {task_id}){summary}."
+
+
+def tags_unchanged_reply(task_id: int, task: TaskView | None, changes: TaskChanges) -> str:
+    """Nothing to send: the tags to add are there already, or the ones to remove are not."""
+    name = f"**{md(task.title)}** (task {task_id})" if task is not None else f"Task {task_id}"
+    if changes.remove_tags:
+        tags = " ".join(f"#{md(tag)}" for tag in changes.remove_tags)
+        return f"{name} isn't tagged {tags}, so there was nothing to remove."
+    tags = " ".join(f"#{md(tag)}" for tag in changes.add_tags)
+    return f"{name} is already tagged {tags}."
 
 
 def _title_and_id(arguments: Mapping[str, Any], data: Any) -> tuple[str, str]:

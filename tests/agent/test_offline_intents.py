@@ -310,8 +310,8 @@ def test_a_huge_range_is_refused_like_everything() -> None:
         ("reschedule it for monday", TaskRef(pronoun=True), "due_at", at(30, 9)),
         ("change the due date of task 2 to friday", TaskRef(task_id=2), "due_at", at(27, 9)),
         ("move the dentist task to friday", TaskRef(words="dentist"), "due_at", at(27, 9)),
-        ("tag task 2 with work and home", TaskRef(task_id=2), "tags", ("work", "home")),
-        ("add #urgent to task 2", TaskRef(task_id=2), "tags", ("urgent",)),
+        ("tag task 2 with work and home", TaskRef(task_id=2), "add_tags", ("work", "home")),
+        ("add #urgent to task 2", TaskRef(task_id=2), "add_tags", ("urgent",)),
         (
             "update task 2 description to bring receipts",
             TaskRef(task_id=2),
@@ -327,6 +327,50 @@ def test_update(text: str, ref: TaskRef, field: str, value: object) -> None:
     assert isinstance(intent, UpdateTask), intent
     assert intent.ref == ref
     assert getattr(intent.changes, field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "changes"),
+    [
+        ("tag task 3 with work", TaskRef(task_id=3), TaskChanges(add_tags=("work",))),
+        (
+            "label the meeting task as urgent",
+            TaskRef(words="meeting"),
+            TaskChanges(add_tags=("urgent",)),
+        ),
+        ("add the work tag to task 3", TaskRef(task_id=3), TaskChanges(add_tags=("work",))),
+        ("add tag home to task 3", TaskRef(task_id=3), TaskChanges(add_tags=("home",))),
+        ("remove the work tag from task 3", TaskRef(task_id=3), TaskChanges(remove_tags=("work",))),
+        ("remove tag work from task 3", TaskRef(task_id=3), TaskChanges(remove_tags=("work",))),
+        ("take #work off task 3", TaskRef(task_id=3), TaskChanges(remove_tags=("work",))),
+        ("untag work from task 3", TaskRef(task_id=3), TaskChanges(remove_tags=("work",))),
+        (
+            "remove the work and home tags from task 3",
+            TaskRef(task_id=3),
+            TaskChanges(remove_tags=("work", "home")),
+        ),
+        ("set tags of task 3 to a, b", TaskRef(task_id=3), TaskChanges(tags=("a", "b"))),
+        ("change the tags of task 3 to a and b", TaskRef(task_id=3), TaskChanges(tags=("a", "b"))),
+        ("remove all tags from task 3", TaskRef(task_id=3), TaskChanges(tags=())),
+        ("clear the tags of task 3", TaskRef(task_id=3), TaskChanges(tags=())),
+        ("clear task 3's tags", TaskRef(task_id=3), TaskChanges(tags=())),
+        ("untag task 3", TaskRef(task_id=3), TaskChanges(tags=())),
+        (
+            "make task 3 high priority #work",
+            TaskRef(task_id=3),
+            TaskChanges(priority="high", add_tags=("work",)),
+        ),
+    ],
+)
+def test_tags_are_added_removed_or_replaced(text: str, ref: TaskRef, changes: TaskChanges) -> None:
+    assert parse_intent(text, NOW) == UpdateTask(ref, changes)
+
+
+def test_removing_a_tag_does_not_delete_the_task() -> None:
+    assert parse_intent("delete the work tag from task 3", NOW) == UpdateTask(
+        TaskRef(task_id=3), TaskChanges(remove_tags=("work",))
+    )
+    assert parse_intent("delete the work task", NOW) == DeleteTask(TaskRef(words="work"))
 
 
 def test_update_without_a_change_asks_what_to_change() -> None:

@@ -213,8 +213,17 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
     ),
     (
         "tag task 2 with errands and home",
-        [("update_task", {"task_id": 2, "tags": ["errands", "home"]})],
+        [
+            ("list_tasks", {"status": "all"}),
+            ("update_task", {"task_id": 2, "tags": ["shopping", "errands", "home"]}),
+        ],
     ),
+    (
+        "remove the work tag from task 3",
+        [("list_tasks", {"status": "all"}), ("update_task", {"task_id": 3, "tags": []})],
+    ),
+    ("set tags of task 3 to a, b", [("update_task", {"task_id": 3, "tags": ["a", "b"]})]),
+    ("remove all tags from task 2", [("update_task", {"task_id": 2, "tags": []})]),
     (
         "postpone task 1 by 2 days",
         [
@@ -351,6 +360,52 @@ async def test_several_ids_go_one_by_one_when_parallel_calls_are_off(seeded: Tod
     assert str(result.final_output).count("as done") == 3
 
 
+async def test_tagging_keeps_the_tags_a_task_has(store: TodoStore) -> None:
+    store.seed("Post letter", tags=["errands", "home"])
+    result = await run(store, "tag task 1 with urgent")
+    assert store.calls[-1] == (
+        "update_task",
+        {"task_id": 1, "tags": ["errands", "home", "urgent"]} | _no_changes(),
+    )
+    assert result.final_output == (
+        "Updated **Post letter** (task 1): now tagged #errands #home #urgent."
+    )
+
+
+async def test_removing_a_tag_keeps_the_others(store: TodoStore) -> None:
+    store.seed("Post letter", tags=["errands", "home"])
+    result = await run(store, "remove the home tag from the letter task")
+    assert store.names() == ["list_tasks", "update_task"]
+    assert store.tasks[1]["tags"] == ["errands"]
+    assert result.final_output == "Updated **Post letter** (task 1): now tagged #errands."
+
+
+@pytest.mark.parametrize(
+    ("message", "reply"),
+    [
+        ("tag task 1 with home", "**Post letter** (task 1) is already tagged #home."),
+        (
+            "remove the work tag from task 1",
+            "**Post letter** (task 1) isn't tagged #work, so there was nothing to remove.",
+        ),
+    ],
+)
+async def test_a_tag_change_that_changes_nothing_is_not_sent(
+    store: TodoStore, message: str, reply: str
+) -> None:
+    store.seed("Post letter", tags=["errands", "home"])
+    result = await run(store, message)
+    assert store.names() == ["list_tasks"]
+    assert result.final_output == reply
+
+
+async def test_removing_the_last_tag_says_so(store: TodoStore) -> None:
+    store.seed("Post letter", tags=["home"])
+    result = await run(store, "untag home from task 1")
+    assert store.tasks[1]["tags"] == []
+    assert result.final_output == "Updated **Post letter** (task 1): now without tags."
+
+
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:
     result = await run(store, "add milk, eggs and bread")
     first_response = result.raw_responses[0]
@@ -407,6 +462,10 @@ async def test_words_in_another_order_still_match_after_a_broader_lookup(store: 
         ("list_tasks", {"status": "all", "query": None} | _no_filters()),
         ("delete_task", {"task_id": 1}),
     ]
+
+
+def _no_changes() -> dict[str, None]:
+    return {"title": None, "description": None, "priority": None, "due_at": None}
 
 
 def _no_filters() -> dict[str, None]:

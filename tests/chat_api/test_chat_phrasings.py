@@ -534,9 +534,26 @@ CASES: list[Case] = [
     ),
     Case(
         "tag task {milk} with errands and home",
-        ("update_task",),
-        changed("milk", tags=["errands", "home"]),
+        ("list_tasks", "update_task"),
+        changed("milk", tags=["shopping", "errands", "home"]),
     ),
+    Case(
+        "remove the home tag from task {letter}",
+        ("list_tasks", "update_task"),
+        changed("letter", tags=["errands"]),
+        extra=(("letter", {"title": "Post letter", "tags": ["errands", "home"]}),),
+    ),
+    Case(
+        "add #urgent to the meeting task",
+        ("list_tasks", "update_task"),
+        changed("meeting", tags=["work", "urgent"]),
+    ),
+    Case(
+        "set tags of task {meeting} to a, b",
+        ("update_task",),
+        changed("meeting", tags=["a", "b"]),
+    ),
+    Case("remove all tags from task {milk}", ("update_task",), changed("milk", tags=[])),
     Case(
         "postpone task {mom} by 2 days",
         ("list_tasks", "update_task"),
