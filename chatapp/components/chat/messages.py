@@ -14,8 +14,25 @@ EXAMPLE_PROMPTS = (
 )
 
 
+def _plain_code_block(code, **_props) -> rx.Component:
+    """A fenced code block as plain monospace text (no syntax highlighter in the page's JS)."""
+    return rx.el.pre(rx.el.code(code), white_space="pre-wrap", class_name="chat-md-code")
+
+
 def _markdown(text) -> rx.Component:
-    return rx.box(rx.markdown(text), class_name="chat-md")
+    # Replies are task lists: GFM only. KaTeX math (which also turned "$5 … $10" into a formula),
+    # raw HTML and Prism highlighting were 0.5 MB of the chat page's JavaScript
+    # (docs/PERFORMANCE.md, benchmark 5).
+    return rx.box(
+        rx.markdown(
+            text,
+            use_math=False,
+            use_katex=False,
+            use_raw=False,
+            component_map={"pre": _plain_code_block},
+        ),
+        class_name="chat-md",
+    )
 
 
 def user_bubble(message: ChatMessage) -> rx.Component:
