@@ -74,6 +74,7 @@ ERROR_PREFIX = "⚠️ "
 NOT_FOUND_MESSAGE = "That conversation no longer exists (it may have been deleted)."
 FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment."
 CHATKIT_DETECT_SECONDS = 3
+TIMEZONE_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
@@ -336,7 +337,7 @@ class ChatState(AuthState):
         """on_load of /chat: the thread list and the thread named in `?thread=`, if any."""
         user_id = self.current_user_id()
         if user_id is None:
-            return  # TaskState.load, first in on_load, sends the visitor to sign in
+            return  # TaskState.load_beside_chat, next in on_load, sends them to sign in
         self.ui_mode = get_settings().chatapp_chat_ui
         if self.ui_mode != "auto":
             self.renderer = self.ui_mode
@@ -360,14 +361,15 @@ class ChatState(AuthState):
             self.loading_threads = False
         if self.messages:
             yield rx.call_script(SCROLL_TO_END)
-        yield rx.call_script(
-            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=ChatState.set_timezone
-        )
         if self.ui_mode == "auto":
+            # The composer waits on this answer: set_renderer asks for the time zone afterwards,
+            # so no other event of this state queues in front of it.
             yield rx.call_script(
                 detect_chatkit_script(get_settings().chatkit_script_url),
                 callback=ChatState.set_renderer,
             )
+        else:
+            yield rx.call_script(TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     async def _open(self, user_id: int, thread_id: str) -> None:
         try:
@@ -389,6 +391,7 @@ class ChatState(AuthState):
     def set_renderer(self, renderer: str):
         if self.ui_mode == "auto" and renderer in ("chatkit", "native"):
             self.renderer = renderer
+        return rx.call_script(TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     @rx.event
     async def select_thread(self, thread_id: str):

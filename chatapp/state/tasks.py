@@ -119,6 +119,7 @@ class TaskState(AuthState):
     new_priority: str = ""
     highlighted_task_id: int = 0
     _deleted: TaskOut | None = None
+    _list_version: int = 0  # bumped whenever the list is shown: a slower, older read is dropped
 
     @rx.var
     def pending_count(self) -> int:
@@ -131,21 +132,27 @@ class TaskState(AuthState):
         self.token = ""
         return rx.redirect("/login?reason=expired")
 
-    async def _reload(self) -> None:
-        user_id = self._user()
-        if user_id is None:
-            return
-        query = TaskQuery(
+    def _query(self) -> TaskQuery:
+        return TaskQuery(
             status=self.status_filter,
             q=self.search or None,
             sort=self.sort,
             order=self.order,
             limit=PAGE_SIZE,
         )
-        rows, total = await asyncio.to_thread(service.list_tasks, user_id, query)
+
+    def _show(self, rows: list[TaskOut], total: int) -> None:
         tz, now = _zone(self.timezone), datetime.now(UTC)
         self.tasks = [to_row(t, tz, now) for t in rows]
         self.total = total
+        self._list_version += 1
+
+    async def _reload(self) -> None:
+        user_id = self._user()
+        if user_id is None:
+            return
+        rows, total = await asyncio.to_thread(service.list_tasks, user_id, self._query())
+        self._show(rows, total)
 
     @rx.event
     async def load(self):
@@ -157,6 +164,23 @@ class TaskState(AuthState):
             await self._reload()
         finally:
             self.loading = False
+        return rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TaskState.set_timezone
+        )
+
+    @rx.event(background=True)
+    async def load_beside_chat(self):
+        """on_load of /chat: `load`, but the list is read without holding the state, so the chat
+        beside it (its renderer, its composer) is not kept waiting for the task list."""
+        async with self:
+            user_id = self._user()
+            if user_id is None:
+                return self._session_expired() if self.token else rx.redirect("/login")
+            query, seen = self._query(), self._list_version
+        rows, total = await asyncio.to_thread(service.list_tasks, user_id, query)
+        async with self:
+            if self._list_version == seen:  # else an add/filter already showed a newer list
+                self._show(rows, total)
         return rx.call_script(
             "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TaskState.set_timezone
         )
