@@ -19,6 +19,7 @@ from typing import Literal
 from chatapp.agent import dates
 
 Priority = Literal["low", "medium", "high"]
+Clearable = Literal["due_at", "description"]
 Status = Literal["all", "pending", "completed"]
 ChatKind = Literal[
     "greeting",
@@ -31,7 +32,7 @@ ChatKind = Literal[
     "missing_title",
     "missing_change",
     "bulk",
-    "unsupported",
+    "cant_clear",
 ]
 
 MAX_TEXT = 4000
@@ -75,7 +76,8 @@ class TaskChanges:
     """Fields to change; None means leave as is. `shift` moves the current due date.
 
     `tags` replaces every tag (() removes them all); `add_tags` and `remove_tags` edit the tags
-    the task has, which is what "tag task 3 with work" and "remove the work tag" mean.
+    the task has, which is what "tag task 3 with work" and "remove the work tag" mean. `clear`
+    names the fields to empty ("clear the due date of task 2").
     """
 
     title: str | None = None
@@ -86,9 +88,10 @@ class TaskChanges:
     shift: timedelta | None = None
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
+    clear: frozenset[Clearable] = frozenset()
 
     def is_empty(self) -> bool:
-        return not (self.add_tags or self.remove_tags) and all(
+        return not (self.add_tags or self.remove_tags or self.clear) and all(
             value is None
             for value in (
                 self.title,
@@ -390,9 +393,38 @@ _CLEAR_TAGS = re.compile(
     r"|(?:untag|unlabel)\s+(?P<target3>.+))$",
     _IS,
 )
-_REMOVE_FIELD = re.compile(
-    r"^(?:remove|delete|clear|drop|take\s+off)\s+(?:the\s+|all\s+)?(?:tags?|labels?|priority"
-    r"|due\s+date|deadline|description|notes?)\b.*\b(?:from|of|on)\b",
+# Several ids: "tasks 1 and 2", "3, 4 and 5", "#2 & #5", "task 2 and task 5", "tasks 1-3".
+_ID_NOUN = r"\b(?:tasks?|todos?|to-?dos?|items?|numbers?|nos?\.?)"
+_ID_ITEM = r"(?:" + _ID_NOUN + r"\s*)?(?:#\s*)?[0-9]{1,9}\b"
+_ID_JOIN = r"\s*(?:,\s*(?:and\s+|&\s*)?|&|\band\b|\bplus\b|-|\u2013|\bthrough\b|\bthru\b{to})\s*"
+_FIELD_WORDS = (
+    r"due\s+dates?|due\s+times?|deadlines?|dates?|times?|descriptions?|desc|details|notes?"
+    r"|priority|priorities|title|name"
+)
+# Tasks said so: "task 3", "tasks 2 and 3", "it", "the rent task", "'Buy milk'" (not "tasks
+# that ...", which starts a question).
+_ONE_TARGET = (
+    r"(?:(?:the\s+)?" + _ID_ITEM + r"(?:" + _ID_JOIN.format(to="") + _ID_ITEM + r")*"
+    r"|it|that|this|(?:that|this)\s+one|the\s+.+?\s+(?:task|todo|to-do|reminder)"
+    r"|\"[^\"]+\"|'[^']+')"
+)
+# "clear the due date of task 2", "remove the description from it", "clear task 2's deadline".
+_CLEAR_FIELD = re.compile(
+    r"^(?:remove|delete|clear|drop|erase|wipe|unset|reset|strip|take\s+off|get\s+rid\s+of)\s+"
+    r"(?:(?:the|all|any|all\s+(?:of\s+)?the)\s+)?(?P<field>" + _FIELD_WORDS + r")"
+    r"(?:\s+(?:from|of|on|off(?:\s+of)?|for|in)\s+(?P<target>.+))?$"
+    r"|^(?:remove|delete|clear|drop|erase|wipe|unset|reset)\s+(?P<target2>" + _ONE_TARGET + r")"
+    r"(?:'s)?\s+(?P<field2>" + _FIELD_WORDS + r")$",
+    _IS,
+)
+# "task 3 has no due date", "it doesn't need a deadline any more", "unschedule task 3".
+_NO_FIELD = re.compile(
+    r"^(?P<target>" + _ONE_TARGET + r")\s+(?:has|have|should\s+have|gets|needs)\s+no\s+"
+    r"(?P<field>" + _FIELD_WORDS + r")(?:\s+any\s*more)?$"
+    r"|^(?P<target2>" + _ONE_TARGET + r")\s+(?:doesn't|does\s+not|shouldn't|should\s+not"
+    r"|won't|will\s+not)\s+(?:have|need)\s+(?:a|an|any)\s+(?P<field2>" + _FIELD_WORDS + r")"
+    r"(?:\s+any\s*more)?$"
+    r"|^un-?schedule\s+(?P<target3>.+)$",
     _IS,
 )
 _UPDATE = re.compile(
@@ -447,10 +479,6 @@ _LEADING_ID = re.compile(
     + r"))|#?\s*(?P<bare>[0-9]{1,9}))\b(?:'s)?",
     _I,
 )
-# Several ids: "tasks 1 and 2", "3, 4 and 5", "#2 & #5", "task 2 and task 5", "tasks 1-3".
-_ID_NOUN = r"\b(?:tasks?|todos?|to-?dos?|items?|numbers?|nos?\.?)"
-_ID_ITEM = r"(?:" + _ID_NOUN + r"\s*)?(?:#\s*)?[0-9]{1,9}\b"
-_ID_JOIN = r"\s*(?:,\s*(?:and\s+|&\s*)?|&|\band\b|\bplus\b|-|\u2013|\bthrough\b|\bthru\b{to})\s*"
 _LEADING_IDS = re.compile(
     r"^\s*(?:the\s+)?" + _ID_ITEM + r"(?:" + _ID_JOIN.format(to="") + _ID_ITEM + r")+", _I
 )
@@ -547,6 +575,11 @@ _FIELD_AFTER = re.compile(
 )
 _VALUE_LEAD = re.compile(r"^\s*(?:(?:to|as|into|until|till|for|on|with|=|:|is)\b|[:=])?\s*", _I)
 _WORDS_SEPARATOR = re.compile(r"\s+(?:to|as|into|until|till|with)\s+|\s*[:=]\s*", _I)
+_NOTHING = re.compile(
+    r"(?:none|nothing|never|empty|blank|null|n/?a|no\s+(?:due\s+)?(?:date|deadline|description"
+    r"|tags?))",
+    _I,
+)
 _SHIFT = re.compile(
     r"^(?:back\s+)?(?:by\s+)?(?P<n>[0-9]{1,3}|a|an|one|two|three|four|five|six|seven|a\s+couple\s+of"
     r"|a\s+few)\s+(?P<unit>days?|weeks?|hours?)(?:\s+(?:later|back))?$|^back(?:\s+by)?\s+"
@@ -722,8 +755,9 @@ def _classify(body: str, now: datetime) -> Intent:
     removal = _parse_tag_removal(text)
     if removal is not None:
         return removal
-    if _REMOVE_FIELD.match(text):
-        return Chat("unsupported")
+    cleared = _parse_clear(text)
+    if cleared is not None:
+        return cleared
     match = _DELETE.match(text)
     if match:
         return _ref_intent(match.group("target"), DeleteTask)
@@ -884,6 +918,25 @@ def _parse_tag_removal(text: str) -> Intent | None:
         target = next(group for group in match.group("target", "target2", "target3") if group)
         return _ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(tags=())))
     return None
+
+
+def _parse_clear(text: str) -> Intent | None:
+    """ "clear the due date of task 2", "task 3 has no due date": a field emptied, not a task."""
+    match = _CLEAR_FIELD.match(text) or _NO_FIELD.match(text)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    raw = next((groups[name] for name in ("field", "field2") if groups.get(name)), "due")
+    target = next(
+        (groups[name] for name in ("target", "target2", "target3") if groups.get(name)), ""
+    )
+    field = _field_name(re.sub(r"(?<=[a-z])s$", "", raw.lower()))
+    if field in ("title", "priority"):
+        return Chat("cant_clear")
+    if field == "tags":
+        return _ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(tags=())))
+    cleared: Clearable = "description" if field == "description" else "due_at"
+    return _ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(clear=frozenset({cleared}))))
 
 
 def _tags_from(text: str) -> tuple[str, ...]:
@@ -1101,7 +1154,7 @@ def _field_name(raw: str) -> str:
     raw = " ".join(raw.lower().split())
     if raw in ("title", "name"):
         return "title"
-    if raw in ("description", "desc", "details", "note", "notes"):
+    if raw in ("description", "desc", "details", "detail", "note", "notes"):
         return "description"
     if raw == "priority":
         return "priority"
@@ -1166,6 +1219,10 @@ def _interpret_value(
         return TaskChanges(title=clean_title(inner) or None)
     if field is None and re.fullmatch(_STATE_WORDS, value, _I):
         return _state_is_done(value)
+    if field in ("due", "description", "tags") and _NOTHING.fullmatch(value):
+        if field == "tags":
+            return TaskChanges(tags=())
+        return TaskChanges(clear=frozenset({"description" if field == "description" else "due_at"}))
     if field == "title" or verb in ("rename", "retitle"):
         return TaskChanges(title=clean_title(value) or None)
     if field == "description":

@@ -357,11 +357,12 @@ def _mutation(
         tags = _retagged(have, changes)
         if _same_tags(tags, have) and replace(changes, add_tags=(), remove_tags=()).is_empty():
             return Step(text=replies.tags_unchanged_reply(task_id, current, changes))
+    # update_task removes a due date or a description given as an empty string.
     wanted = {
         "title": clean_title(changes.title) if changes.title else None,
-        "description": changes.description,
+        "description": "" if "description" in changes.clear else changes.description,
         "priority": changes.priority,
-        "due_at": dates.to_iso(due_at) if due_at else None,
+        "due_at": "" if "due_at" in changes.clear else dates.to_iso(due_at) if due_at else None,
         "tags": list(tags) if tags is not None else None,
     }
     if not toolbox.has("update_task"):

@@ -95,10 +95,11 @@ def chat_reply(kind: ChatKind, now: datetime, available: Sequence[ToolKind]) -> 
             "\u2014 by number (\u201cdelete tasks 2 and 5\u201d, \u201cmark tasks 1-3 "
             "done\u201d) or by a word from the title."
         )
-    if kind == "unsupported":
+    if kind == "cant_clear":
         return (
-            "I can't clear a task's tags, date or priority yet, but I can set new ones "
-            "(\u201cmove task 2 to friday\u201d, \u201cmake task 3 low priority\u201d)."
+            "A task always keeps its title, and its priority can be changed but not removed "
+            "(\u201cmake task 3 low priority\u201d). I can remove a due date, a description or "
+            "tags: \u201cclear the due date of task 2\u201d."
         )
     return (
         "I'm not sure what you'd like me to do with that. I look after your to-do list: try "
@@ -263,6 +264,8 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
     due = dates.parse_iso(arguments.get("due_at"), now)
     if due is not None:
         changes.append(f"due {dates.describe(due, now)}")
+    elif arguments.get("due_at") == "":
+        changes.append("without a due date")
     if arguments.get("priority"):
         changes.append(f"{arguments['priority']} priority")
     if arguments.get("tags"):
@@ -271,6 +274,8 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
         changes.append("without tags")
     if arguments.get("description"):
         changes.append("with the new description")
+    elif arguments.get("description") == "":
+        changes.append("without a description")
     if arguments.get("title"):
         sentence = f"Renamed task {task_id} to {title}."
         return sentence + (f" It's now {', '.join(changes)}." if changes else "")

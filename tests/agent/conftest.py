@@ -137,6 +137,8 @@ class TodoStore:
         if task is None:
             return f"Task {task_id} not found"
         task.update({key: value for key, value in changes.items() if value is not None})
+        for key in ("due_at", "description"):  # as in the app, an empty string removes it
+            task[key] = task[key] or None
         return json.dumps({"task_id": task_id, "status": "updated", "title": task["title"]})
 
 

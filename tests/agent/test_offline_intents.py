@@ -366,6 +366,48 @@ def test_tags_are_added_removed_or_replaced(text: str, ref: TaskRef, changes: Ta
     assert parse_intent(text, NOW) == UpdateTask(ref, changes)
 
 
+DUE = TaskChanges(clear=frozenset({"due_at"}))
+DESCRIPTION = TaskChanges(clear=frozenset({"description"}))
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "changes"),
+    [
+        ("clear the due date of task 2", TaskRef(task_id=2), DUE),
+        ("remove the due date from task 2", TaskRef(task_id=2), DUE),
+        ("remove the deadline of the rent task", TaskRef(words="rent"), DUE),
+        ("clear task 2's due date", TaskRef(task_id=2), DUE),
+        ("task 3 has no due date", TaskRef(task_id=3), DUE),
+        ("task 3 doesn't have a due date any more", TaskRef(task_id=3), DUE),
+        ("it doesn't need a deadline anymore", TaskRef(pronoun=True), DUE),
+        ("unschedule task 3", TaskRef(task_id=3), DUE),
+        ("set the due date of task 2 to none", TaskRef(task_id=2), DUE),
+        ("tasks 2 and 3 have no due date", TaskRef(task_id=2, more_ids=(3,)), DUE),
+        ("remove the description from task 4", TaskRef(task_id=4), DESCRIPTION),
+        ("delete the notes on task 4", TaskRef(task_id=4), DESCRIPTION),
+        ("change the description of task 4 to nothing", TaskRef(task_id=4), DESCRIPTION),
+    ],
+)
+def test_clearing_a_field(text: str, ref: TaskRef, changes: TaskChanges) -> None:
+    assert parse_intent(text, NOW) == UpdateTask(ref, changes)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("remove the priority from task 3", Chat("cant_clear")),
+        ("clear the title of task 3", Chat("cant_clear")),
+        ("delete the meeting notes", DeleteTask(TaskRef(words="meeting notes"))),
+    ],
+)
+def test_what_cannot_be_cleared_or_is_not_a_field(text: str, intent: object) -> None:
+    assert parse_intent(text, NOW) == intent
+
+
+def test_a_question_about_missing_dates_is_a_listing() -> None:
+    assert isinstance(parse_intent("which tasks have no due date?", NOW), ListTasks)
+
+
 def test_removing_a_tag_does_not_delete_the_task() -> None:
     assert parse_intent("delete the work tag from task 3", NOW) == UpdateTask(
         TaskRef(task_id=3), TaskChanges(remove_tags=("work",))

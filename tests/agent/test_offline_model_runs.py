@@ -224,6 +224,10 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
     ),
     ("set tags of task 3 to a, b", [("update_task", {"task_id": 3, "tags": ["a", "b"]})]),
     ("remove all tags from task 2", [("update_task", {"task_id": 2, "tags": []})]),
+    ("clear the due date of task 1", [("update_task", {"task_id": 1, "due_at": ""})]),
+    ("task 1 has no due date", [("update_task", {"task_id": 1, "due_at": ""})]),
+    ("remove the description from task 4", [("update_task", {"task_id": 4, "description": ""})]),
+    ("remove the priority of task 3", []),
     (
         "postpone task 1 by 2 days",
         [
@@ -404,6 +408,26 @@ async def test_removing_the_last_tag_says_so(store: TodoStore) -> None:
     result = await run(store, "untag home from task 1")
     assert store.tasks[1]["tags"] == []
     assert result.final_output == "Updated **Post letter** (task 1): now without tags."
+
+
+async def test_clearing_a_due_date_empties_it_and_says_so(seeded: TodoStore) -> None:
+    result = await run(seeded, "clear the due date of the mom task")
+    assert seeded.names() == ["list_tasks", "update_task"]
+    assert seeded.tasks[1]["due_at"] is None
+    assert result.final_output == "Updated **Call mom** (task 1): now without a due date."
+
+
+async def test_clearing_a_description_empties_it_and_says_so(store: TodoStore) -> None:
+    store.seed("File taxes", description="bring the receipts")
+    result = await run(store, "remove the description from task 1")
+    assert store.tasks[1]["description"] is None
+    assert result.final_output == "Updated **File taxes** (task 1): now without a description."
+
+
+async def test_a_priority_cannot_be_cleared_and_the_reply_says_what_can(seeded: TodoStore) -> None:
+    result = await run(seeded, "remove the priority of task 3")
+    assert seeded.calls == []
+    assert "clear the due date of task 2" in str(result.final_output)
 
 
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:

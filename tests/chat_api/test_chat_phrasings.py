@@ -123,6 +123,18 @@ def changed(key: str, due_at: When | None = None, **fields: Any) -> Check:
     return check
 
 
+def emptied(key: str, name: str) -> Check:
+    """Seeded task `key` had a value for `name` and now has none; nothing else changed."""
+
+    def check(world: World) -> None:
+        assert world.after.keys() == world.before.keys()
+        assert world.before[world.ids[key]][name] is not None
+        assert world.row(key)[name] is None, world.row(key)
+        _assert_others_untouched(world, world.ids[key])
+
+    return check
+
+
 def deleted(*keys: str) -> Check:
     """These seeded tasks are gone, each by its own delete call; nothing else changed."""
 
@@ -554,6 +566,24 @@ CASES: list[Case] = [
         changed("meeting", tags=["a", "b"]),
     ),
     Case("remove all tags from task {milk}", ("update_task",), changed("milk", tags=[])),
+    Case("clear the due date of task {mom}", ("update_task",), emptied("mom", "due_at")),
+    Case("task {rent} has no due date", ("update_task",), emptied("rent", "due_at")),
+    Case(
+        "remove the deadline from the taxes task",
+        ("list_tasks", "update_task"),
+        emptied("taxes", "due_at"),
+    ),
+    Case(
+        "remove the description from task {call}",
+        ("update_task",),
+        emptied("call", "description"),
+        extra=(("call", {"title": "Call the bank", "description": "about the loan"}),),
+    ),
+    Case(
+        "remove the priority of task {meeting}",
+        (),
+        all_of(unchanged(), says("clear the due date")),
+    ),
     Case(
         "postpone task {mom} by 2 days",
         ("list_tasks", "update_task"),
