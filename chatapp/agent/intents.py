@@ -50,12 +50,14 @@ class TaskRef:
     """Which task a message means: by id, by words from its title, or by "it".
 
     `more_ids` are further tasks named by id in the same breath ("delete tasks 2 and 5").
+    `ordinal` is a position in the list the assistant showed last ("complete the third one").
     """
 
     task_id: int | None = None
     words: str | None = None
     pronoun: bool = False
     more_ids: tuple[int, ...] = ()
+    ordinal: int | None = None  # "the second task": a place in the list last shown (-1: last)
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -188,10 +190,17 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }  # fmt: skip
+# With the slips people make typing them quickly ("thrid", "secnd").
 _ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "last": -1,
+    "first": 1, "1st": 1, "frist": 1, "fisrt": 1, "firts": 1, "firt": 1,
+    "second": 2, "2nd": 2, "secnd": 2, "scond": 2, "seccond": 2, "secon": 2, "sencond": 2,
+    "third": 3, "3rd": 3, "thrid": 3, "trhid": 3, "thrd": 3, "tird": 3, "thirdd": 3,
+    "fourth": 4, "4th": 4, "forth": 4, "fourht": 4, "foruth": 4, "fouth": 4,
+    "fifth": 5, "5th": 5, "fith": 5, "fifht": 5, "fitfh": 5,
+    "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "eigth": 8,
+    "ninth": 9, "9th": 9, "nineth": 9, "tenth": 10, "10th": 10, "last": -1,
 }  # fmt: skip
+_ORDINAL_RE = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _NUMBER_WORD_RE = "|".join(_NUMBER_WORDS)
 
 _INJECTION = re.compile(
@@ -253,8 +262,9 @@ _SMALL_TALK: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
     ("date", _DATE_QUESTION),
 )
 _SELECT = re.compile(
-    r"(?:(?:the\s+)?(?P<ordinal>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)"
-    r"(?:\s+(?:one|task))?|(?:task\s*|number\s*|no\.?\s*|#)?(?P<number>[0-9]{1,9})"
+    r"(?:(?:the\s+)?(?P<ordinal>"
+    + _ORDINAL_RE
+    + r")(?:\s+(?:one|task))?|(?:task\s*|number\s*|no\.?\s*|#)?(?P<number>[0-9]{1,9})"
     r"|(?:the\s+)?(?:one|task)\s+(?:called|named|about|titled)\s+(?P<words>.+))(?:\s+please)?",
     _I,
 )
@@ -502,6 +512,11 @@ _PRONOUN_ONLY = re.compile(
     r"(?:it|that|this|them|that\s+one|this\s+one|the\s+(?:last|latest|previous|same|new|newest)"
     r"\s+(?:one|task|todo|item)|that\s+task|this\s+task|the\s+(?:one|task)\s+(?:i|you)\s+just"
     r"\s+(?:added|created|made|mentioned|listed)|the\s+task|the\s+one|one|task|the\s+todo)?",
+    _I,
+)
+_ORDINAL_REF = re.compile(
+    r"(?:the\s+)?(?P<ordinal>" + _ORDINAL_RE + r")(?:\s+(?:one|task|todo|to-do|item|entry))?"
+    r"(?:\s+(?:on|in|from)\s+(?:the|my|that|this)\s+list)?",
     _I,
 )
 _BULK = re.compile(r"^(?:all|every|everything|each|both|the\s+rest)\b", _I)
@@ -832,7 +847,9 @@ def parse_ref(target: str) -> TaskRef | None:
     if _BULK.match(target):
         return None
     if not target or _PRONOUN_ONLY.fullmatch(target):
-        return TaskRef(pronoun=True)
+        # "the last one" is the last of a list just shown, else the task last talked about.
+        last = re.match(r"(?:the\s+)?last\b", target, _I)
+        return TaskRef(pronoun=True, ordinal=-1 if last else None)
     if _ID_LIST.match(target):
         return _ids_ref(target)
     match = _LEADING_ID.match(target)
@@ -841,6 +858,9 @@ def parse_ref(target: str) -> TaskRef | None:
     quoted = _QUOTED.fullmatch(target)
     if quoted:
         return TaskRef(words=(quoted.group("d") or quoted.group("s")).strip())
+    match = _ORDINAL_REF.fullmatch(target)
+    if match:
+        return TaskRef(ordinal=_ORDINALS[match.group("ordinal").lower()])
     words = _content_words(target)
     return TaskRef(words=words) if words else TaskRef(pronoun=True)
 

@@ -89,12 +89,38 @@ def _in_context(
 ) -> Intent | Step:
     if isinstance(intent, Select):
         return _resolve_selection(intent, conversation, toolbox, now)
-    if isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask) and intent.ref.pronoun:
+    if not isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask):
+        return intent
+    ref = intent.ref
+    if not (ref.pronoun or ref.ordinal):
+        return intent
+    task_id = _at_position(conversation.last_assistant_text, ref.ordinal) if ref.ordinal else None
+    if task_id is None and ref.pronoun:
         task_id = conversation.last_task_id()
-        if task_id is None:
-            return Step(text=replies.which_task_reply())
+    if task_id is not None:
         return replace(intent, ref=TaskRef(task_id=task_id))
-    return intent
+    if ref.pronoun:
+        return Step(text=replies.which_task_reply())
+    return Step(text=replies.which_position_reply(ref.ordinal or 1))
+
+
+def _offered(text: str | None) -> list[tuple[int, str]]:
+    """The (id, title) of every task an assistant message listed, in order."""
+    return [
+        (
+            int(match.group("id")),
+            (match.group("bold") or match.group("struck") or "").replace("\\", ""),
+        )
+        for match in _OFFERED.finditer(text or "")
+    ]
+
+
+def _at_position(text: str | None, ordinal: int) -> int | None:
+    """The id of the task at `ordinal` (1-based; -1 is the last) in a list the assistant showed."""
+    ids = [task_id for task_id, _ in _offered(text)]
+    if not ids or not -len(ids) <= ordinal <= len(ids):
+        return None
+    return ids[ordinal - 1 if ordinal > 0 else ordinal]
 
 
 def _resolve_selection(
@@ -103,22 +129,18 @@ def _resolve_selection(
     question = conversation.last_assistant_text or ""
     original_text = conversation.previous_user_text
     if not replies.ASK_WHICH_PATTERN.search(question) or original_text is None:
-        if select.number is not None:
-            return Step(text=replies.what_to_do_reply(select.number))
+        listed = _at_position(question, select.ordinal) if select.ordinal else None
+        number = select.number if select.number is not None else listed
+        if number is not None:
+            return Step(text=replies.what_to_do_reply(number))
         return Step(text=replies.chat_reply("unknown", now, toolbox.kinds))
-    offered = [
-        (
-            int(match.group("id")),
-            (match.group("bold") or match.group("struck") or "").replace("\\", ""),
-        )
-        for match in _OFFERED.finditer(question)
-    ]
+    offered = _offered(question)
     ids = [task_id for task_id, _ in offered]
     chosen = None
     if select.number is not None and select.number in ids:
         chosen = select.number
-    elif select.ordinal is not None and ids and -len(ids) <= select.ordinal <= len(ids):
-        chosen = ids[select.ordinal - 1 if select.ordinal > 0 else select.ordinal]
+    elif select.ordinal is not None:
+        chosen = _at_position(question, select.ordinal)
     elif select.words:
         views = [TaskView(id=task_id, title=title) for task_id, title in offered]
         matches = match_tasks(select.words, views)

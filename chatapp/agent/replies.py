@@ -138,6 +138,14 @@ def which_task_reply() -> str:
     )
 
 
+def which_position_reply(ordinal: int) -> str:
+    place = "last" if ordinal < 0 else f"number {ordinal}"
+    return (
+        f"I don't have a list in front of us to count {place} in. Say \u201cshow my tasks\u201d "
+        "first, or tell me the task's number or a word from its title."
+    )
+
+
 def what_to_do_reply(task_id: int) -> str:
     return (
         f"What should I do with task {task_id}? For example \u201cmark task {task_id} done\u201d, "

@@ -456,10 +456,27 @@ def test_small_talk(text: str, kind: str) -> None:
         ("the second one", Select(ordinal=2)),
         ("the last one", Select(ordinal=-1)),
         ("the one called Team sync", Select(words="Team sync")),
+        ("the thrid one", Select(ordinal=3)),
+        ("secnd", Select(ordinal=2)),
+        ("the 4th task", Select(ordinal=4)),
     ],
 )
 def test_answers_to_which_one(text: str, selection: Select) -> None:
     assert parse_intent(text, NOW) == selection
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("delete the second task", DeleteTask(TaskRef(ordinal=2))),
+        ("complete the thrid one", SetCompleted(TaskRef(ordinal=3), True)),
+        ("mark the 2nd task as done", SetCompleted(TaskRef(ordinal=2), True)),
+        ("delete the frist one on the list", DeleteTask(TaskRef(ordinal=1))),
+        ("mark the last task as done", SetCompleted(TaskRef(pronoun=True, ordinal=-1), True)),
+    ],
+)
+def test_a_place_in_the_list_is_an_ordinal_reference(text: str, intent: object) -> None:
+    assert parse_intent(text, NOW) == intent
 
 
 @pytest.mark.parametrize(

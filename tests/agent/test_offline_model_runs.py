@@ -472,6 +472,39 @@ async def test_answer_to_which_one_finishes_the_request(
     assert f"(task {deleted})" in str(second.final_output)
 
 
+@pytest.mark.parametrize(
+    ("message", "call"),
+    [
+        ("complete the thrid one", ("complete_task", {"task_id": 3, "completed": True})),
+        ("delete the second task", ("delete_task", {"task_id": 2})),
+        ("mark the last task as done", ("complete_task", {"task_id": 4, "completed": True})),
+    ],
+)
+async def test_a_place_in_the_list_just_shown(
+    seeded: TodoStore, message: str, call: tuple[str, dict[str, Any]]
+) -> None:
+    first = await run(seeded, "what's pending?")
+    seeded.calls.clear()
+    await run(seeded, first.to_input_list() + [{"role": "user", "content": message}])
+    assert seeded.calls == [call]
+
+
+async def test_a_place_without_a_list_asks_for_one(seeded: TodoStore) -> None:
+    result = await run(seeded, "delete the second task")
+    assert seeded.calls == []
+    assert "show my tasks" in str(result.final_output)
+
+
+async def test_a_bare_place_after_a_list_asks_what_to_do_with_that_task(
+    seeded: TodoStore,
+) -> None:
+    first = await run(seeded, "what's pending?")
+    second = await run(
+        seeded, first.to_input_list() + [{"role": "user", "content": "the secnd one"}]
+    )
+    assert str(second.final_output).startswith("What should I do with task 2?")
+
+
 async def test_no_match_says_so_kindly(seeded: TodoStore) -> None:
     result = await run(seeded, "delete the yoga task")
     assert "delete_task" not in seeded.names()

@@ -657,3 +657,15 @@ def test_several_adds_reply_names_each_new_task_with_its_saved_id(me: Chat) -> N
     assert {c["output"]["task_id"]: c["arguments"]["title"] for c in body["tool_calls"]} == {
         task_id: title for title, task_id in rows.items()
     }
+
+
+def test_a_place_in_the_list_just_shown_names_that_task(me: Chat) -> None:
+    ids = seed(me)
+    first = me.say("what's pending?")
+
+    body = me.say("complete the thrid one", first["conversation_id"])
+
+    assert [(c["name"], c["arguments"]["task_id"]) for c in body["tool_calls"]] == [
+        ("complete_task", ids["meeting"])
+    ]
+    assert {row["id"] for row in me.tasks() if row["completed"]} == {ids["meeting"], ids["dentist"]}
