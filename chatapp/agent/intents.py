@@ -365,11 +365,14 @@ _MARK_PRIORITY = re.compile(
     _IS,
 )
 _MARK_BARE = re.compile(
-    r"^(?:mark|check\s+off|tick\s+off|cross\s+(?:off|out)|strike\s+(?:off|through))\b\s*(?P<target>.*)$",
+    r"^(?:mark|check\s+off|tick\s+off|cross\s+(?:off|out)|strike\s+(?:off|through))\b\s*"
+    r"(?:(?:as\s+)?(?:done|complete|completed|finished)\b\s*:?\s*)?(?P<target>.*)$",
     _IS,
 )
+# "completed tasks" is a listing, not an order to complete something.
 _COMPLETE = re.compile(
-    r"^(?:complete|finish|close|resolve|done(?:\s+with)?|completed|finished)\b\s*(?P<target>.*)$",
+    r"^(?:complete|finish|close|resolve|(?:done(?:\s+with)?|completed|finished)"
+    r"(?!\s+(?:tasks|todos|to-?dos|items|ones)\b))\b\s*(?P<target>.*)$",
     _IS,
 )
 _I_DID = re.compile(
@@ -468,6 +471,26 @@ _STATE_SENTENCE = re.compile(
     r"|closed|sorted|taken\s+care\s+of|open|pending|incomplete|undone|unfinished)\b[\s.!]*$",
     _IS,
 )
+# Tasks named by id and a state, without a verb: "task 2 done", "3 and 4: finished".
+_ID_STATE = re.compile(
+    r"^(?P<target>(?:the\s+)?" + _ID_ITEM + r"(?:" + _ID_JOIN.format(to="") + _ID_ITEM + r")*)"
+    r"\s*[:\-\u2013]?\s*(?:(?:is|are)\s+)?(?:now\s+)?(?P<state>done|complete|completed|finished"
+    r"|not\s+done|undone)$",
+    _IS,
+)
+# "task 2 is due friday", "the rent task is due on the 30th", "it's due tomorrow at 5pm".
+_DUE_SENTENCE = re.compile(
+    r"^(?P<target>" + _ONE_TARGET + r")(?:'s|\s+(?:is|are|should\s+be|will\s+be|must\s+be"
+    r"|needs\s+to\s+be\s+done))?\s+(?:now\s+)?(?:due(?:\s+date\s+is)?|deadline\s+is)\s+"
+    r"(?P<when>.+)$",
+    _IS,
+)
+# "clear completed", "clear out the done ones": a bulk delete, which is refused.
+_CLEAR_DONE = re.compile(
+    r"^(?:clear|clean)(?:\s+(?:out|up))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
+    r"(?:\s+(?:ones|tasks|todos|items))?$",
+    _I,
+)
 _QUESTION_START = re.compile(
     r"^(?:what|what's|whats|which|how\s+many|how\s+much|where|is\s+there|are\s+there|any"
     r"|anything|did\s+i|have\s+i|give\s+me|tell\s+me)\b",
@@ -519,7 +542,11 @@ _ORDINAL_REF = re.compile(
     r"(?:\s+(?:on|in|from)\s+(?:the|my|that|this)\s+list)?",
     _I,
 )
-_BULK = re.compile(r"^(?:all|every|everything|each|both|the\s+rest)\b", _I)
+_BULK = re.compile(
+    r"^(?:all|every|everything|each|both|the\s+rest|(?:(?:the|my)\s+)?(?:completed|finished"
+    r"|done|old|pending|open|overdue)\s+(?:ones|tasks|todos|items)\b)",
+    _I,
+)
 _WORDS_NAMED = re.compile(
     r"^(?:(?:the|my|a|an|that|this|our)\s+)?(?:task|todo|to-do|item|one|reminder|entry)s?\s+"
     r"(?:called|named|titled|about|for|to|with|that\s+says|saying|regarding|mentioning|on)\s+(?P<w>.+)$",
@@ -773,6 +800,8 @@ def _classify(body: str, now: datetime) -> Intent:
     cleared = _parse_clear(text)
     if cleared is not None:
         return cleared
+    if _CLEAR_DONE.match(text):
+        return Chat("bulk")
     match = _DELETE.match(text)
     if match:
         return _ref_intent(match.group("target"), DeleteTask)
@@ -781,6 +810,15 @@ def _classify(body: str, now: datetime) -> Intent:
         update = _parse_update(match.group("verb").lower(), match.group("rest"), now)
         if update is not None:
             return update
+    match = _ID_STATE.match(text)
+    if match:
+        done = _state_is_done(match.group("state"))
+        return _ref_intent(match.group("target"), lambda ref: SetCompleted(ref, done))
+    match = _DUE_SENTENCE.match(text)
+    found = dates.find_datetime(match.group("when"), now) if match else None
+    if match and found is not None:
+        changes = TaskChanges(due_at=found.value)
+        return _ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
     match = _STATE_SENTENCE.match(text)
     if match and not _QUESTION_START.match(text):
         state = match.group("state")

@@ -249,8 +249,46 @@ def test_delete(text: str, ref: TaskRef) -> None:
     assert parse_intent(text, NOW) == DeleteTask(ref)
 
 
-def test_delete_everything_is_refused() -> None:
-    assert parse_intent("delete all my tasks", NOW) == Chat("bulk")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "delete all my tasks",
+        "delete completed tasks",
+        "remove the done ones",
+        "clear completed",
+        "clean up finished tasks",
+    ],
+)
+def test_delete_everything_is_refused(text: str) -> None:
+    assert parse_intent(text, NOW) == Chat("bulk")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("task 2 done", SetCompleted(TaskRef(task_id=2), True)),
+        ("2 done", SetCompleted(TaskRef(task_id=2), True)),
+        ("task 2: finished", SetCompleted(TaskRef(task_id=2), True)),
+        ("task 2 not done", SetCompleted(TaskRef(task_id=2), False)),
+        ("mark as done task 2", SetCompleted(TaskRef(task_id=2), True)),
+        ("mark as complete the taxes task", SetCompleted(TaskRef(words="taxes"), True)),
+        ("task 2 is due friday", UpdateTask(TaskRef(task_id=2), TaskChanges(due_at=at(27, 9)))),
+        ("task 2 due friday 3pm", UpdateTask(TaskRef(task_id=2), TaskChanges(due_at=at(27, 15)))),
+        (
+            "the rent task is due on the 30th",
+            UpdateTask(TaskRef(words="rent"), TaskChanges(due_at=at(30, 9))),
+        ),
+        ("it's due tomorrow", UpdateTask(TaskRef(pronoun=True), TaskChanges(due_at=at(24, 9)))),
+    ],
+)
+def test_short_statements_about_a_task(text: str, intent: object) -> None:
+    assert parse_intent(text, NOW) == intent
+
+
+@pytest.mark.parametrize("text", ["completed tasks", "done tasks", "task done"])
+def test_a_state_with_tasks_but_no_id_is_a_listing(text: str) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, ListTasks) and intent.filter.status == "completed"
 
 
 def ids(first: int, *more: int) -> TaskRef:

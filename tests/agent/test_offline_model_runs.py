@@ -246,6 +246,15 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
     ("what is the capital of France?", []),
     ("delete all my tasks", []),
     ("delete tasks 1-500", []),
+    ("delete completed tasks", []),
+    ("clear completed", []),
+    ("completed tasks", [("list_tasks", {"status": "completed"})]),
+    ("task 2 done", [("complete_task", {"task_id": 2, "completed": True})]),
+    ("mark as done task 4", [("complete_task", {"task_id": 4, "completed": True})]),
+    (
+        "task 2 is due friday at 3pm",
+        [("update_task", {"task_id": 2, "due_at": "2026-11-27T15:00:00+01:00"})],
+    ),
     ("", []),
 ]
 

@@ -481,6 +481,15 @@ CASES: list[Case] = [
         ("delete_task",),
         all_of(unchanged(), says("987654321", "not found")),
     ),
+    Case("task {milk} done", ("complete_task",), changed("milk", completed=True)),
+    Case("mark as done task {taxes}", ("complete_task",), changed("taxes", completed=True)),
+    Case(
+        "task {milk} is due tomorrow at 6pm",
+        ("update_task",),
+        changed("milk", due_at=days_from_today(1, 18)),
+    ),
+    Case("completed tasks", ("list_tasks",), listed("dentist")),
+    Case("delete completed tasks", (), all_of(unchanged(), says("tasks you name"))),
     # several tasks by id in one message: one call each, one reply for all
     Case(
         "delete tasks {mom} and {milk}",
