@@ -55,11 +55,12 @@ def _contains_folded(column, text: str, sqlite: bool):
     On SQLite `lower` is chatapp's Python function (the built-in folds ASCII only), called once
     per row scanned. For ASCII `text` SQLite's own LIKE, which ignores ASCII case, gives the same
     answer in C, except where a character of the column lower-cases into ASCII. A Kelvin sign
-    becomes "k", so it matters only if `text` has a "k". An İ becomes "i" followed by a
-    non-ASCII dot, so it can only match the last character of `text`, and matters only if
-    `text` ends in "i". Only then, and only on text holding that character, `lower` runs; other
-    searches ("dentist") need no extra test per row at all. PostgreSQL keeps the exact
-    expression its trigram indexes are built on (migration 0003).
+    becomes "k", so it can stand only where `text` has a "k". An İ becomes "i" followed by a
+    non-ASCII dot, so it can stand only for a last "i" of `text`. The column must then match
+    `text` with those letters as one-character wildcards (`milk` → `mil_`); only where it
+    does and holds such a character, `lower` runs. Most rows fail that first LIKE, so they pay
+    one LIKE per column, the same as a search with no "k" or last "i" ("dentist"). PostgreSQL
+    keeps the exact expression its trigram indexes are built on (migration 0003).
     """
     pattern = f"%{_escape_like(text)}%"
     folded = func.lower(column).like(pattern, escape="\\")
@@ -74,8 +75,12 @@ def _contains_folded(column, text: str, sqlite: bool):
     plain = column.like(pattern, escape="\\")
     if not chars:
         return plain
+    loose = "".join(
+        "_" if c == "k" or (c == "i" and i == len(text) - 1) else _escape_like(c)
+        for i, c in enumerate(text)
+    )
     lowers_to_ascii = or_(*(func.instr(column, char) > 0 for char in chars))
-    return or_(plain, and_(lowers_to_ascii, folded))
+    return and_(column.like(f"%{loose}%", escape="\\"), or_(plain, and_(lowers_to_ascii, folded)))
 
 
 def _filtered(user_id: int, query: TaskQuery):
@@ -137,6 +142,9 @@ def _ordered(stmt, query: TaskQuery):
     return stmt.order_by(tiebreak)
 
 
+_OTHER = aliased(Task)  # built once: an alias costs ≈0.2 ms to build
+
+
 def _count_after(stmt, task_id: int, query: TaskQuery):
     """COUNT of the rows of `stmt` after task `task_id` in `sort=created` order (ties broken by
     id, as in _ordered).
@@ -144,8 +152,7 @@ def _count_after(stmt, task_id: int, query: TaskQuery):
     Two counts added up: rows with a later created_at, and rows tied with the task and after it
     by id. Each is a plain range of ix_tasks_user_created, so no extra test runs per row. The
     boundary is read from the task's row, so it compares exactly as ORDER BY does."""
-    other = aliased(Task)
-    boundary = select(other.created_at).where(other.id == task_id).scalar_subquery()
+    boundary = select(_OTHER.created_at).where(_OTHER.id == task_id).scalar_subquery()
     created, tid = col(Task.created_at), col(Task.id)
     if query.order == "desc":
         later, tied_after = created < boundary, tid < task_id

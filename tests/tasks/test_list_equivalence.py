@@ -199,6 +199,7 @@ def test_every_short_string_over_the_folding_alphabet(ann):
     queries = [
         "".join(p) for n in (1, 2) for p in itertools.product(["i", "k", "x", "I"], repeat=n)
     ]
+    queries += ["".join(p) for p in itertools.product(["i", "k", "x"], repeat=3)]
     queries += ["\u212a", "İ", "i̇", "ı", "é", "xé", "ki̇", "k\u212a", "İk", "ıi"]
     for q in queries:
         for limit, offset in [(200, 0), (1, 0), (7, 150)]:
