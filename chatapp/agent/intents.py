@@ -79,7 +79,8 @@ class TaskChanges:
 
     `tags` replaces every tag (() removes them all); `add_tags` and `remove_tags` edit the tags
     the task has, which is what "tag task 3 with work" and "remove the work tag" mean. `clear`
-    names the fields to empty ("clear the due date of task 2").
+    names the fields to empty ("clear the due date of task 2"). `priority_step` moves the
+    priority it has one level up (1) or down (-1): "lower the priority of task 3".
     """
 
     title: str | None = None
@@ -91,9 +92,11 @@ class TaskChanges:
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     clear: frozenset[Clearable] = frozenset()
+    priority_step: int = 0
 
     def is_empty(self) -> bool:
-        return not (self.add_tags or self.remove_tags or self.clear) and all(
+        edits = self.add_tags or self.remove_tags or self.clear or self.priority_step
+        return not edits and all(
             value is None
             for value in (
                 self.title,
@@ -359,6 +362,13 @@ _MARK = re.compile(
     + r"$",
     _IS,
 )
+_PRIORITY_STEP = re.compile(
+    r"^(?P<verb>lower|decrease|reduce|downgrade|raise|increase|boost|upgrade|bump\s+up"
+    r"|bump\s+down)\s+(?:(?:the\s+)?(?:priority|prio)\s+(?:of|for|on)\s+(?P<target>.+)"
+    r"|(?P<target2>.+?)(?:'s)?\s+(?:priority|prio))$",
+    _IS,
+)
+_PRIORITY_DOWN = frozenset(("lower", "decrease", "reduce", "downgrade", "bump down"))
 _MARK_PRIORITY = re.compile(
     r"^(?:mark|flag)\s+(?P<target>.+?)\s+(?:as\s+)?(?:(?:a\s+)?(?P<priority>high|low|medium|top"
     r"|normal)[\s-]+prio(?:rity)?|(?P<urgent>urgent|important))$",
@@ -780,6 +790,12 @@ def _classify(body: str, now: datetime) -> Intent:
     match = _REOPEN.match(text)
     if match:
         return _ref_intent(match.group("target"), lambda ref: SetCompleted(ref, False))
+    match = _PRIORITY_STEP.match(text)
+    if match:
+        verb = " ".join(match.group("verb").lower().split())
+        changes = TaskChanges(priority_step=-1 if verb in _PRIORITY_DOWN else 1)
+        target = match.group("target") or match.group("target2")
+        return _ref_intent(target, lambda ref: UpdateTask(ref, changes))
     match = _MARK_PRIORITY.match(text)
     if match:
         priority = _priority_word(match.group("priority") or match.group("urgent"))

@@ -22,6 +22,7 @@ from chatapp.agent.intents import (
     Intent,
     ListTasks,
     OpenTask,
+    Priority,
     RefIntent,
     Select,
     SetCompleted,
@@ -327,12 +328,14 @@ def _lookup(intent: RefIntent, toolbox: Toolbox, *, filtered: bool) -> Step:
 
 
 def _needs_current(intent: RefIntent) -> bool:
-    # Moving a due date "by 2 days" needs the date it has now; adding or removing one tag needs
-    # the tags it has, since update_task replaces the whole list.
+    # Moving a due date "by 2 days" needs the date it has now, "lower the priority" the priority;
+    # adding or removing one tag needs the tags it has, since update_task replaces the list.
     if not isinstance(intent, UpdateTask):
         return False
     changes = intent.changes
-    return changes.shift is not None or bool(changes.add_tags or changes.remove_tags)
+    return changes.shift is not None or bool(
+        changes.add_tags or changes.remove_tags or changes.priority_step
+    )
 
 
 def _mutation(
@@ -373,6 +376,12 @@ def _mutation(
             if changes.shift < timedelta(days=1)
             else _shift_days(base, changes.shift)
         )
+    priority = changes.priority
+    if changes.priority_step:
+        have = current.priority if current is not None else None
+        priority = _stepped(have, changes.priority_step)
+        if priority == have and replace(changes, priority_step=0).is_empty():
+            return Step(text=replies.priority_unchanged_reply(task_id, current, priority))
     tags = changes.tags
     if changes.add_tags or changes.remove_tags:
         have = current.tags if current is not None else ()
@@ -383,7 +392,7 @@ def _mutation(
     wanted = {
         "title": clean_title(changes.title) if changes.title else None,
         "description": "" if "description" in changes.clear else changes.description,
-        "priority": changes.priority,
+        "priority": priority,
         "due_at": "" if "due_at" in changes.clear else dates.to_iso(due_at) if due_at else None,
         "tags": list(tags) if tags is not None else None,
     }
@@ -395,6 +404,13 @@ def _mutation(
         fields = ", ".join(name.replace("_", " ") for name in unsupported)
         return Step(text=f"Sorry, I can't change a task's {fields} with the tools I have.")
     return _single(toolbox.call("update_task", task_id=task_id, **wanted), "update_task")
+
+
+def _stepped(priority: str | None, step: int) -> Priority:
+    """One level up or down from `priority`; a task without one counts as medium."""
+    levels: tuple[Priority, ...] = ("low", "medium", "high")
+    index = levels.index(priority) if priority in levels else 1
+    return levels[min(max(index + step, 0), len(levels) - 1)]
 
 
 def _retagged(have: Sequence[str], changes: TaskChanges) -> tuple[str, ...]:

@@ -291,6 +291,12 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
     return f"Updated {title} (task {task_id}){summary}."
 
 
+def priority_unchanged_reply(task_id: int, task: TaskView | None, priority: str) -> str:
+    name = f"**{md(task.title)}** (task {task_id})" if task is not None else f"Task {task_id}"
+    edge = "highest" if priority == "high" else "lowest"
+    return f"{name} is already {priority} priority, the {edge} there is."
+
+
 def tags_unchanged_reply(task_id: int, task: TaskView | None, changes: TaskChanges) -> str:
     """Nothing to send: the tags to add are there already, or the ones to remove are not."""
     name = f"**{md(task.title)}** (task {task_id})" if task is not None else f"Task {task_id}"

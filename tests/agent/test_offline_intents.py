@@ -453,6 +453,19 @@ def test_removing_a_tag_does_not_delete_the_task() -> None:
     assert parse_intent("delete the work task", NOW) == DeleteTask(TaskRef(words="work"))
 
 
+@pytest.mark.parametrize(
+    ("text", "ref", "step"),
+    [
+        ("lower the priority of task 3", TaskRef(task_id=3), -1),
+        ("decrease task 3's priority", TaskRef(task_id=3), -1),
+        ("raise the priority of task 2", TaskRef(task_id=2), 1),
+        ("bump up the priority of the milk task", TaskRef(words="milk"), 1),
+    ],
+)
+def test_priority_one_step_up_or_down(text: str, ref: TaskRef, step: int) -> None:
+    assert parse_intent(text, NOW) == UpdateTask(ref, TaskChanges(priority_step=step))
+
+
 def test_update_without_a_change_asks_what_to_change() -> None:
     assert parse_intent("edit task 7", NOW) == Chat("missing_change")
 

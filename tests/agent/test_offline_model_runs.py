@@ -439,6 +439,30 @@ async def test_a_priority_cannot_be_cleared_and_the_reply_says_what_can(seeded: 
     assert "clear the due date of task 2" in str(result.final_output)
 
 
+@pytest.mark.parametrize(
+    ("message", "priority"),
+    [
+        ("lower the priority of task 3", "medium"),  # from high
+        ("raise the priority of task 2", "high"),  # no priority counts as medium
+        ("lower task 2's priority", "low"),
+    ],
+)
+async def test_priority_moves_one_level_from_the_one_it_has(
+    seeded: TodoStore, message: str, priority: str
+) -> None:
+    await run(seeded, message)
+    assert seeded.names() == ["list_tasks", "update_task"]
+    assert seeded.calls[-1][1]["priority"] == priority
+
+
+async def test_priority_already_at_the_top_is_not_sent(seeded: TodoStore) -> None:
+    result = await run(seeded, "raise the priority of task 3")
+    assert seeded.names() == ["list_tasks"]
+    assert result.final_output == (
+        "**Team meeting** (task 3) is already high priority, the highest there is."
+    )
+
+
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:
     result = await run(store, "add milk, eggs and bread")
     first_response = result.raw_responses[0]

@@ -534,6 +534,16 @@ CASES: list[Case] = [
         changed("meeting", title="Team sync"),
     ),
     Case(
+        "lower the priority of task {meeting}",
+        ("list_tasks", "update_task"),
+        changed("meeting", priority="medium"),
+    ),
+    Case(
+        "raise the priority of the rent task",
+        ("list_tasks", "update_task"),
+        changed("rent", priority="high"),
+    ),
+    Case(
         "set the priority of task {mom} to low",
         ("update_task",),
         changed("mom", priority="low"),
