@@ -597,6 +597,15 @@ _LIST_PHRASE = re.compile(
     r"(?:to-?do\s+|todo\s+|task\s+)?(?:list|todos?|tasks|to-?dos)\b",
     _I,
 )
+_ACTION_VERBS = (
+    r"buy|get|pick\s+up|grab|order|call|phone|ring|text|email|e-mail|message|reply\s+to|write"
+    r"|send|post|mail|pay|book|schedule|cancel|renew|return|clean|wash|tidy|vacuum|mow|water"
+    r"|feed|walk|fix|repair|check|review|read|finish|submit|file|print|sign|prepare|cook"
+    r"|bake|make|do|take|bring|drop\s+off|collect|visit|meet|see|go\s+to|pack|plan|study"
+    r"|practi[cs]e|update|install|charge"
+)
+_ACTION_START = re.compile(r"^(?:" + _ACTION_VERBS + r")\b", _I)
+_AND_ACTION = re.compile(r"\s+(?:and(?:\s+then)?|then|&)\s+(?=(?:" + _ACTION_VERBS + r")\b)", _I)
 _CLAUSE_START = re.compile(
     r"^(?:it|it's|its|that|that's|which|because|since|so|but|as|she|she's|he|he's|they|they're"
     r"|we|we're|i|i'm|this|there|then|maybe|probably|don't|do\s+not|make\s+sure|please|remember"
@@ -1110,7 +1119,9 @@ def _split_items(text: str) -> list[tuple[str, str | None]]:
         if len(parts) >= 2 and len(tail) == 2 and all(tail):
             parts = parts[:-1] + tail
     else:
-        return [(text, None)]
+        parts = _split_actions(text)
+        if len(parts) == 1:
+            return [(text, None)]
     parts = [part for part in parts if part and not re.fullmatch(r"(?:and|&|plus)", part, _I)]
     for index, part in enumerate(parts[1:], start=1):
         if _CLAUSE_START.match(part):
@@ -1119,6 +1130,22 @@ def _split_items(text: str) -> list[tuple[str, str | None]]:
             items[-1] = (items[-1][0], description or None)
             return items
     return [(part, None) for part in parts]
+
+
+def _split_actions(text: str) -> list[str]:
+    """ "call mom at 5pm and buy milk": two to-dos, where "buy milk and eggs" stays one.
+
+    Only cut at "and" ("then") when both sides start with a to-do verb and the first side is
+    more than that verb ("wash and iron shirts", "pick up and drop off the kids" are one task).
+    """
+    parts = [text]
+    while True:
+        match = _AND_ACTION.search(parts[-1])
+        head = parts[-1][: match.start()] if match else ""
+        verb = _ACTION_START.match(head)
+        if match is None or verb is None or not head[verb.end() :].strip():
+            return parts
+        parts[-1:] = [head.strip(), parts[-1][match.end() :].strip()]
 
 
 def _parse_add(rest: str, now: datetime) -> Intent:

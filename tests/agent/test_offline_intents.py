@@ -88,8 +88,34 @@ def test_trailing_date_and_tag_apply_to_every_item_of_a_list() -> None:
     assert {draft.tags for draft in intent.drafts} == {("shopping",)}
 
 
-def test_and_without_a_list_stays_one_task() -> None:
-    assert single_draft("add milk and eggs").title == "Milk and eggs"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "add milk and eggs",
+        "add buy milk and eggs",
+        "add wash and iron shirts",
+        "add pick up and drop off the kids",
+        "add call mom and dad",
+    ],
+)
+def test_and_without_a_list_stays_one_task(text: str) -> None:
+    assert " and " in single_draft(text).title
+
+
+def test_and_between_two_actions_is_two_tasks_each_with_its_own_date() -> None:
+    intent = parse_intent("add call mom tomorrow at 5pm and buy milk", NOW)
+    assert isinstance(intent, AddTasks)
+    assert [(draft.title, draft.due_at) for draft in intent.drafts] == [
+        ("Call mom", at(24, 17)),
+        ("Buy milk", None),
+    ]
+
+
+def test_then_and_and_chain_several_actions() -> None:
+    intent = parse_intent("add clean the kitchen and take out the trash then water the plants", NOW)
+    assert isinstance(intent, AddTasks)
+    titles = [draft.title for draft in intent.drafts]
+    assert titles == ["Clean the kitchen", "Take out the trash", "Water the plants"]
 
 
 def test_lines_are_separate_tasks() -> None:

@@ -111,6 +111,13 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
     ),
     ("put eggs on my shopping list", [("add_task", {"title": "Eggs", "tags": ["shopping"]})]),
     (
+        "add call mom tomorrow at 5pm and buy milk",
+        [
+            ("add_task", {"title": "Call mom", "due_at": "2026-11-24T17:00:00+01:00"}),
+            ("add_task", {"title": "Buy milk", "due_at": None}),
+        ],
+    ),
+    (
         "add renew insurance 2026-12-01",
         [("add_task", {"title": "Renew insurance", "due_at": "2026-12-01T09:00:00+01:00"})],
     ),

@@ -301,6 +301,13 @@ CASES: list[Case] = [
         added({"title": "Milk"}, {"title": "Eggs"}, {"title": "Bread"}),
     ),
     Case(
+        "add call the plumber tomorrow at 5pm and buy stamps",
+        ("add_task", "add_task"),
+        added(
+            {"title": "Call the plumber", "due": days_from_today(1, 17)}, {"title": "Buy stamps"}
+        ),
+    ),
+    Case(
         "add call the bank urgent",
         ("add_task",),
         added({"title": "Call the bank", "priority": "high"}),
