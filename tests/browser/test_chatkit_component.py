@@ -69,11 +69,13 @@ STAND_IN = """
 
 
 def demo_page(page: Page, *, stand_in: bool = True) -> list[str]:
-    """Intercept OpenAI's CDN script (recording requests): serve the stand-in, or fail it."""
+    """Intercept OpenAI's CDN script: serve the stand-in, or fail it. Returns the requests made
+    by the demo page (signing up lands on /chat, whose own ChatKit detection asks too)."""
     cdn_requests: list[str] = []
 
     def serve(route):
-        cdn_requests.append(route.request.url)
+        if DEMO in route.request.frame.url:
+            cdn_requests.append(route.request.url)
         if stand_in:
             route.fulfill(status=200, content_type="text/javascript", body=STAND_IN)
         else:
