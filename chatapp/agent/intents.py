@@ -119,6 +119,7 @@ class TaskFilter:
     due_before: datetime | None = None
     period: str | None = None
     overdue: bool = False
+    task_id: int | None = None  # one task asked about: "is task 3 done?"
 
 
 @dataclass(frozen=True)
@@ -495,6 +496,15 @@ _DUE_SENTENCE = re.compile(
     r"(?P<when>.+)$",
     _IS,
 )
+# A question about one task: "is task 3 done?", "what's the status of task 3?".
+_ABOUT_ONE = re.compile(
+    r"^(?:(?:what(?:'s|\s+is)\s+)?(?:the\s+)?(?:status|state|progress)\s+(?:of|on|for)"
+    r"|how(?:'s|\s+is)|is|was|has|have\s+i\s+(?:done|finished|completed)|did\s+i\s+(?:do|finish"
+    r"|complete)|(?:any\s+)?(?:details|info|news)\s+(?:of|for|on|about)|tell\s+me\s+about"
+    r"|what\s+about)\s+(?:the\s+)?(?:task|todo|to-do|item|number|no\.?)\s*#?\s*(?P<id>[0-9]{1,9})\b"
+    r"(?:'s\s+status)?(?:\s+[\w\s,'-]*)?[\s?!.]*$",
+    _I,
+)
 # "clear completed", "clear out the done ones": a bulk delete, which is refused.
 _CLEAR_DONE = re.compile(
     r"^(?:clear|clean)(?:\s+(?:out|up))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
@@ -835,6 +845,9 @@ def _classify(body: str, now: datetime) -> Intent:
         update = _parse_update(match.group("verb").lower(), match.group("rest"), now)
         if update is not None:
             return update
+    match = _ABOUT_ONE.match(text)
+    if match:
+        return ListTasks(TaskFilter(task_id=int(match.group("id"))))
     match = _ID_STATE.match(text)
     if match:
         done = _state_is_done(match.group("state"))

@@ -311,6 +311,8 @@ def _list_call(task_filter: TaskFilter, toolbox: Toolbox) -> Step:
         tag=task_filter.tag,
         due_before=dates.to_iso(task_filter.due_before) if task_filter.due_before else None,
         due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after else None,
+        # list_tasks cannot filter by id: one task is found in the largest page.
+        limit=LIST_LIMIT_MAX if task_filter.task_id is not None else None,
     )
     if call is None:
         return Step(text=replies.missing_tool_reply("list_tasks"))
@@ -469,7 +471,10 @@ def _list_text(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> st
             "read your task list", "it came back in a form I don't understand"
         )
     sent = {name for name, value in exchange.arguments.items() if value is not None}
-    return replies.list_reply(_filter_locally(tasks, task_filter, sent, now), task_filter, now)
+    shown = _filter_locally(tasks, task_filter, sent, now)
+    if task_filter.task_id is not None:
+        return replies.status_reply(task_filter.task_id, shown[0] if shown else None, now)
+    return replies.list_reply(shown, task_filter, now)
 
 
 def _filter_locally(
@@ -482,6 +487,7 @@ def _filter_locally(
 def _passes(task: TaskView, task_filter: TaskFilter, sent: set[str], now: datetime) -> bool:
     due = dates.parse_iso(task.due_at, now)
     checks = (
+        task_filter.task_id is None or task.id == task_filter.task_id,
         "status" in sent
         or task_filter.status == "all"
         or task.completed == (task_filter.status == "completed"),

@@ -178,6 +178,24 @@ def task_line(task: TaskView, now: datetime) -> str:
     return f"- **{md(task.title)}** (task {task.id}){suffix}"
 
 
+def status_reply(task_id: int, task: TaskView | None, now: datetime) -> str:
+    """Where one task stands: done or not, then its due date, priority and tags."""
+    if task is None:
+        return no_such_task_reply(task_id)
+    details = []
+    due = dates.parse_iso(task.due_at, now)
+    if due is not None:
+        late = " (overdue)" if due < now and not task.completed else ""
+        details.append(f"due {dates.describe(due, now)}{late}")
+    if task.priority:
+        details.append(f"{task.priority} priority")
+    if task.tags:
+        details.append("tagged " + " ".join(f"#{md(tag)}" for tag in task.tags))
+    state = "done \u2713" if task.completed else "not done yet"
+    sentence = f"**{md(task.title)}** (task {task.id}) is {state}."
+    return f"{sentence} It's {', '.join(details)}." if details else sentence
+
+
 def describe_filter(task_filter: TaskFilter) -> str:
     """ "pending tasks due today tagged #work", for headings and empty results."""
     words = {"pending": "pending tasks", "completed": "completed tasks"}.get(

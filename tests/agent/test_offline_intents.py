@@ -17,6 +17,7 @@ from chatapp.agent.intents import (
     Select,
     SetCompleted,
     TaskChanges,
+    TaskFilter,
     TaskRef,
     UpdateTask,
     clean_title,
@@ -309,6 +310,20 @@ def test_delete_everything_is_refused(text: str) -> None:
 )
 def test_short_statements_about_a_task(text: str, intent: object) -> None:
     assert parse_intent(text, NOW) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is task 3 done?",
+        "what's the status of task 3",
+        "did I finish task 3?",
+        "is task 3 overdue?",
+        "tell me about task 3",
+    ],
+)
+def test_a_question_about_one_task_looks_it_up(text: str) -> None:
+    assert parse_intent(text, NOW) == ListTasks(TaskFilter(task_id=3))
 
 
 @pytest.mark.parametrize("text", ["completed tasks", "done tasks", "task done"])

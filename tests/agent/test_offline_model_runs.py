@@ -470,6 +470,30 @@ async def test_priority_already_at_the_top_is_not_sent(seeded: TodoStore) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("message", "reply"),
+    [
+        (
+            "is task 3 done?",
+            "**Team meeting** (task 3) is not done yet. It's high priority, tagged #work.",
+        ),
+        ("what's the status of task 5", "**Book dentist** (task 5) is done ✓."),
+        (
+            "is task 4 overdue?",
+            "**File taxes** (task 4) is not done yet. "
+            "It's due Fri 20 Nov at 09:00 (overdue), tagged #admin.",
+        ),
+        ("is task 9 done?", "I couldn't find task 9 on your list."),
+    ],
+)
+async def test_a_question_about_one_task_answers_for_that_task(
+    seeded: TodoStore, message: str, reply: str
+) -> None:
+    result = await run(seeded, message)
+    assert seeded.names() == ["list_tasks"]
+    assert str(result.final_output).startswith(reply)
+
+
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:
     result = await run(store, "add milk, eggs and bread")
     first_response = result.raw_responses[0]

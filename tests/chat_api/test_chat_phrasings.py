@@ -187,9 +187,11 @@ def listed_where(predicate: Callable[[dict[str, Any], World], bool]) -> Check:
 
 
 def says(*fragments: str) -> Check:
+    """The reply contains each fragment ("{milk}" stands for that task's id)."""
+
     def check(world: World) -> None:
         for fragment in fragments:
-            assert fragment.lower() in world.text.lower(), world.text
+            assert fragment.format(**world.ids).lower() in world.text.lower(), world.text
 
     return check
 
@@ -496,6 +498,11 @@ CASES: list[Case] = [
         changed("milk", due_at=days_from_today(1, 18)),
     ),
     Case("completed tasks", ("list_tasks",), listed("dentist")),
+    Case(
+        "is task {meeting} done?",
+        ("list_tasks",),
+        all_of(unchanged(), says("**Team meeting** (task {meeting}) is not done yet")),
+    ),
     Case("delete completed tasks", (), all_of(unchanged(), says("tasks you name"))),
     # several tasks by id in one message: one call each, one reply for all
     Case(
