@@ -41,19 +41,13 @@ from pathlib import Path
 from common import ROOT, bench_database, percentile
 from load import production_server
 
+from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM_ARGS as BROWSER_TEST_ARGS
+
 TARGET_RATIO = 1.3
-CHROMIUM = os.environ.get("CHATAPP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # The ChatKit CDN refused at once, as offline (Playwright's route() would disable the cache).
-    "--host-resolver-rules=MAP cdn.platform.openai.com ~NOTFOUND",
-]
+# The browser tests' Chromium and flags, plus the ChatKit CDN refused at once, as offline
+# (Playwright's route() would disable the cache).
+CHROMIUM_ARGS = [*BROWSER_TEST_ARGS, "--host-resolver-rules=MAP cdn.platform.openai.com ~NOTFOUND"]
 TOKEN_STORAGE_KEY = "chatapp_token"  # chatapp/state/auth.py
 PASSWORD = "page-ready-benchmark"
 READY_TIMEOUT_MS = 30_000
