@@ -420,7 +420,8 @@ _CLEAR_TAGS = re.compile(
 # Several ids: "tasks 1 and 2", "3, 4 and 5", "#2 & #5", "task 2 and task 5", "tasks 1-3".
 _ID_NOUN = r"\b(?:tasks?|todos?|to-?dos?|items?|numbers?|nos?\.?)"
 _ID_ITEM = r"(?:" + _ID_NOUN + r"\s*)?(?:#\s*)?[0-9]{1,9}\b"
-_ID_JOIN = r"\s*(?:,\s*(?:and\s+|&\s*)?|&|\band\b|\bplus\b|-|\u2013|\bthrough\b|\bthru\b{to})\s*"
+# Each space belongs to one place only, so a long list that fails to match fails fast.
+_ID_JOIN = r"\s*(?:,(?:\s*(?:and\b|&))?|&|\band\b|\bplus\b|-|\u2013|\bthrough\b|\bthru\b{to})\s*"
 _FIELD_WORDS = (
     r"due\s+dates?|due\s+times?|deadlines?|dates?|times?|descriptions?|desc|details|notes?"
     r"|priority|priorities|title|name"

@@ -195,6 +195,14 @@ async def test_planning_failure_becomes_a_polite_message(monkeypatch: pytest.Mon
         "x is " * 800 + "done",
         "change " + "the x to " * 400,
         "add " + "a, " * 2000,
+        "delete " + "task 1, " * 600 + "x",
+        "delete " + "1 , " * 1300 + "x",
+        "clear " + "task 1 and " * 400 + "due date x",
+        "task 1, " * 600 + "has no due date x",
+        "remove the " + "a & " * 900 + "x",
+        "is task 1 " + "a " * 1900 + "%",
+        "add " + "buy x and " * 400,
+        "what's due before " + "the end of " * 350 + "x",
     ],
 )
 def test_pathological_text_is_answered_quickly(message: str) -> None:
