@@ -157,9 +157,14 @@ def sql_timings(user_id: int, params: dict, repeat: int) -> tuple[float, float |
             session.exec(page_stmt).all()
             page_ms.append((time.perf_counter() - start) * 1000)
             if counting is not None:
+                setting = service._count_setting(query)
                 start = time.perf_counter()
+                if setting:  # as list_tasks does, for this statement only
+                    session.connection().exec_driver_sql(setting)
                 session.exec(counting[1]).one()
                 count_ms.append((time.perf_counter() - start) * 1000)
+                if setting:
+                    session.connection().exec_driver_sql("RESET enable_indexscan")
             session.expunge_all()
     return statistics.median(page_ms), statistics.median(count_ms) if count_ms else None
 

@@ -199,6 +199,20 @@ def _still_to_count(stmt, query: TaskQuery, rows: list[Task]):
     return 0, stmt.with_only_columns(func.count())
 
 
+def _count_setting(query: TaskQuery) -> str | None:
+    """A planner setting for the COUNT of a PostgreSQL `q` search, or None.
+
+    PostgreSQL costs lower() like one comparison, so for a word in 10 % of the tasks it counts
+    by reading all of the user's rows and lower-casing both columns of each, instead of asking
+    the trigram indexes (measured at 10,000 tasks: 9.1 ms vs 2.5 ms). Without plain index scans
+    it takes the trigram bitmap. Only for text with a trigram (three letters or digits in a
+    row); for shorter text the indexes cannot help. Set after the page has been read: the page
+    itself is best read in order from an index."""
+    if query.q and re.search(r"[^\W_]{3}", query.q) and get_engine().dialect.name == "postgresql":
+        return "SET LOCAL enable_indexscan = off"
+    return None
+
+
 def list_tasks(user_id: int, query: TaskQuery | None = None) -> tuple[list[TaskOut], int]:
     """This user's tasks matching `query`, one page, plus the exact number of matches."""
     query = query or TaskQuery()
@@ -216,6 +230,8 @@ def list_tasks(user_id: int, query: TaskQuery | None = None) -> tuple[list[TaskO
             total = query.offset + len(page)
         else:
             before, count = counting
+            if setting := _count_setting(query):
+                session.connection().exec_driver_sql(setting)
             total = before + session.exec(count).one()
             if before and total == before:
                 # The row after the page went away since the page was read: count them all.
