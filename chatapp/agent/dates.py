@@ -93,8 +93,8 @@ _RELATIVE = re.compile(
     _FLAGS,
 )
 _DAY_WORD = re.compile(
-    _PREFIX
-    + r"\b(?P<word>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tomorow|tmrw|tmr|today|tonight"
+    _PREFIX + r"\b(?P<word>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tomorow|tommorow|tommorrow"
+    r"|tomorrw|tmrw|tmr|today|tonight"
     r"|tonite|this\s+(?:morning|afternoon|evening))(?:\s+(?P<part>morning|afternoon|evening|night))?\b",
     _FLAGS,
 )
@@ -537,7 +537,7 @@ def _date_parts(text: str, now: datetime) -> Iterable[_DatePart]:
         part = (match.group("part") or "").lower()
         if word.endswith("day after tomorrow"):
             day = today + timedelta(days=2)
-        elif word in ("tomorrow", "tomorow", "tmrw", "tmr"):
+        elif word.startswith(("tom", "tmr")):
             day = today + timedelta(days=1)
         else:
             day = today

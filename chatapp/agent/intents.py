@@ -276,10 +276,36 @@ _SELECT = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|yo)(?:\s+there)?|ok(?:ay)?|so|well|oh|alright|right|yes|yeah|yep"
     r"|actually|wait|oops|sorry|hmm+|um+|uh+|no|nope|instead|btw|by\s+the\s+way|in\s+fact"
+    r"|never\s*mind|nvm"
     r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"
-    r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+please)?|would\s+you\s+mind|i\s+want\s+you\s+to"
+    r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"
     r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and"
     r"|help\s+me(?:\s+to)?|let'?s|lets)\b[\s,!.:;-]*",
+    _I,
+)
+# Slips in a message's first word, where the command is: "delte task 2", "wat's pending".
+_SLIPS = {
+    "delte": "delete", "delet": "delete", "dlete": "delete", "deleet": "delete",
+    "detele": "delete", "remvoe": "remove", "reomve": "remove", "rmove": "remove",
+    "compelte": "complete", "complet": "complete", "comlete": "complete",
+    "copmlete": "complete", "mrak": "mark", "makr": "mark", "amrk": "mark",
+    "chnage": "change", "chagne": "change", "cahnge": "change", "renmae": "rename",
+    "reanme": "rename", "shwo": "show", "sohw": "show", "lsit": "list", "udpate": "update",
+    "upadte": "update", "updte": "update", "reopne": "reopen", "craete": "create",
+    "wat": "what", "whta": "what", "wht": "what", "wat's": "what's", "wats": "what's",
+}  # fmt: skip
+_TASK_SLIP = re.compile(r"\b(?:tsk|taks|tsak|tasl|tassk)(?=\s*#?\s*[0-9])", _I)
+_GERUNDS = {
+    "marking": "mark", "deleting": "delete", "removing": "remove", "adding": "add",
+    "completing": "complete", "moving": "move", "changing": "change", "renaming": "rename",
+    "showing": "show", "listing": "list", "setting": "set", "putting": "put",
+    "creating": "create", "updating": "update", "making": "make", "reopening": "reopen",
+    "checking": "check", "finishing": "finish", "ticking": "tick", "tagging": "tag",
+    "clearing": "clear", "rescheduling": "reschedule", "postponing": "postpone",
+    "pushing": "push",
+}  # fmt: skip
+_MIND_GERUND = re.compile(
+    r"^(?:\w+[\s,]+)?(?:would|do|could)\s+you\s+mind\s+(?P<gerund>" + "|".join(_GERUNDS) + r")\b",
     _I,
 )
 _TRAILING_POLITE = re.compile(
@@ -726,10 +752,27 @@ def parse_intent(text: str, now: datetime) -> Intent:
     selection = _SELECT.fullmatch(bare)
     if selection:
         return _selection(selection)
-    body = _strip_lead(cleaned)
+    body = _fix_slips(_strip_lead(_polite_gerund(cleaned)))
     if not body:
         return Chat("greeting")
     return _classify(body, now)
+
+
+def _polite_gerund(text: str) -> str:
+    """ "would you mind marking task 1 done" -> "would you mind mark task 1 done"."""
+    match = _MIND_GERUND.match(text)
+    if match is None:
+        return text
+    base = _GERUNDS[match.group("gerund").lower()]
+    return text[: match.start("gerund")] + base + text[match.end("gerund") :]
+
+
+def _fix_slips(text: str) -> str:
+    """Common slips in the words that carry the command: the verb first, "tsk 2", "wat's"."""
+    first, _, rest = text.partition(" ")
+    fixed = _SLIPS.get(first.lower())
+    text = f"{fixed} {rest}".strip() if fixed else text
+    return _TASK_SLIP.sub("task", text)
 
 
 def clean_title(text: str) -> str:

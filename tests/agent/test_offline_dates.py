@@ -22,6 +22,8 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) 
     [
         ("today", at(23, 9)),
         ("tomorrow", at(24, 9)),
+        ("tommorow", at(24, 9)),
+        ("tommorrow at 5pm", at(24, 17)),
         ("tonight", at(23, 20)),
         ("tomorrow morning", at(24, 9)),
         ("tomorrow evening", at(24, 18)),

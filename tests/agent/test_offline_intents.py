@@ -277,6 +277,26 @@ def test_delete(text: str, ref: TaskRef) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("would you mind marking task 1 as complete", SetCompleted(TaskRef(task_id=1), True)),
+        ("hi, would you mind deleting task 2?", DeleteTask(TaskRef(task_id=2))),
+        ("nevermind, reopen task 5", SetCompleted(TaskRef(task_id=5), False)),
+        ("delte tsk 2", DeleteTask(TaskRef(task_id=2))),
+        ("compelte task 2", SetCompleted(TaskRef(task_id=2), True)),
+        ("Mrak taks #4 done", SetCompleted(TaskRef(task_id=4), True)),
+        ("wat's pending?", ListTasks(TaskFilter(status="pending"))),
+    ],
+)
+def test_politeness_and_slips_in_the_command_words(text: str, intent: object) -> None:
+    assert parse_intent(text, NOW) == intent
+
+
+def test_slips_are_not_fixed_inside_a_title() -> None:
+    assert single_draft("add email the wat pho temple").title == "Email the wat pho temple"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "delete all my tasks",

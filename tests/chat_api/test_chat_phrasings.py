@@ -490,6 +490,25 @@ CASES: list[Case] = [
         ("delete_task",),
         all_of(unchanged(), says("987654321", "not found")),
     ),
+    Case(
+        "would you mind marking task {milk} as complete?",
+        ("complete_task",),
+        changed("milk", completed=True),
+    ),
+    Case("delte tsk {milk}", ("delete_task",), deleted("milk")),
+    Case(
+        "nevermind, reopen task {dentist}", ("complete_task",), changed("dentist", completed=False)
+    ),
+    Case(
+        "wat's pending?",
+        ("list_tasks",),
+        listed("mom", "milk", "meeting", "taxes", "rent"),
+    ),
+    Case(
+        "add buy stamps tommorow",
+        ("add_task",),
+        added({"title": "Buy stamps", "due": days_from_today(1, 9)}),
+    ),
     Case("task {milk} done", ("complete_task",), changed("milk", completed=True)),
     Case("mark as done task {taxes}", ("complete_task",), changed("taxes", completed=True)),
     Case(
