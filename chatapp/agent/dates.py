@@ -167,6 +167,11 @@ _AFTER_BARE_WEEKDAY = re.compile(
     _FLAGS,
 )
 
+_REPEAT = re.compile(
+    r"\b(?:every|each)\s+(?:other\s+|single\s+)?(?:[0-9]+\s+)?(?:" + _WEEKDAY_RE + r"|day|days|week"
+    r"|weeks|weekday|weekend|month|months|year|morning|afternoon|evening|night|hour|hours)\b",
+    _FLAGS,
+)
 # A word that turns a window into an open range: "before friday", "by the end of the month".
 _BOUND = re.compile(
     r"\b(?P<bound>before|by|until|till|til|after|from|starting(?:\s+(?:on|from))?"
@@ -246,7 +251,12 @@ def parse_now(text: str | None, fallback: datetime | None = None) -> datetime:
 
 
 def find_datetime(text: str, now: datetime) -> DateMatch | None:
-    """The first due moment expressed in `text`, resolved against `now`."""
+    """The first due moment expressed in `text`, resolved against `now`.
+
+    "every morning" and "each friday" repeat; tasks have no repeat, so they stay in the title
+    rather than become one due date.
+    """
+    text = _REPEAT.sub(lambda match: " " * len(match.group()), text)
     day_part = _first(_date_parts(text, now))
     blocked = [day_part.span] if day_part else []
     time_part = _first(p for p in _time_parts(text) if not _overlaps(p.span, blocked))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -120,6 +120,7 @@ class TaskFilter:
     period: str | None = None
     overdue: bool = False
     task_id: int | None = None  # one task asked about: "is task 3 done?"
+    topic: str | None = None  # "my work tasks": tagged so, or with the word in the title
 
 
 @dataclass(frozen=True)
@@ -420,6 +421,12 @@ _I_DID = re.compile(
     r"(?!\s*(?:not|n't)\b)\s*(?P<target>.*)$",
     _IS,
 )
+# "I didn't finish task 5", "we haven't done the taxes": it is not done after all.
+_NOT_DONE = re.compile(
+    r"^(?:i|we)\s+(?:didn't|did\s+not|haven't|have\s+not|never|still\s+haven't)\s+(?:actually\s+|really\s+)?"
+    r"(?:finish(?:ed)?|complete[d]?|do(?:ne)?)\s+(?P<target>.+)$",
+    _IS,
+)
 _DELETE = re.compile(
     r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|purge|nuke|ditch|bin|get\s+rid\s+of"
     r"|forget\s+about|throw\s+(?:away|out)|take\s+off)\b\s*(?P<target>.*)$",
@@ -497,7 +504,7 @@ _LIST = re.compile(
     _I,
 )
 _OBLIGATION = re.compile(
-    r"^(?:i\s+|we\s+)?(?:really\s+|still\s+|also\s+|definitely\s+)?(?:(?:need|have|got|ought|want"
+    r"^(?:i\s+|we\s+|i(?='d)|we(?='d))?(?:really\s+|still\s+|also\s+|definitely\s+)?(?:(?:need|have|got|ought|want"
     r"|'d\s+like|would\s+like|will\s+need|'ll\s+need|'ve\s+got|should|must)\s+to|gotta|wanna|must"
     r"|should|need)\s+(?:remember\s+to\s+|not\s+forget\s+to\s+|make\s+sure\s+(?:to|i)\s+)?"
     r"(?P<rest>.+)$",
@@ -532,6 +539,14 @@ _ABOUT_ONE = re.compile(
     r"(?:'s\s+status)?(?:\s+[\w\s,'-]*)?[\s?!.]*$",
     _I,
 )
+# "task 2 should be called Buy oat milk", "the milk task should be renamed to oat milk".
+_NAME_SENTENCE = re.compile(
+    r"^(?P<target>" + _ONE_TARGET + r")\s+(?:should\s+be|is\s+now|will\s+be|must\s+be)\s+"
+    r"(?:called|named|titled|renamed\s+(?:to|as))\s+(?P<title>.+)$",
+    _IS,
+)
+# "give task 3 a due date of friday", "give the milk task high priority".
+_GIVE = re.compile(r"^give\s+(?P<target>" + _ONE_TARGET + r")\s+(?P<rest>.+)$", _IS)
 # "clear completed", "clear out the done ones": a bulk delete, which is refused.
 _CLEAR_DONE = re.compile(
     r"^(?:clear|clean)(?:\s+(?:out|up))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
@@ -662,7 +677,7 @@ _TITLE_TAIL_WORD = re.compile(
 )
 _TITLE_TAIL_PUNCTUATION = " ,;:.!?-\u2013\u2014"
 _FIELD_BEFORE = re.compile(
-    r"^(?:the\s+)?(?P<field>title|name|description|desc|details|notes?|priority|due\s+date"
+    r"^(?:(?:the|an?|new)\s+)*(?P<field>title|name|description|desc|details|notes?|priority|due\s+date"
     r"|due\s+time|due|deadline|date|time|tags?|labels?)\s+(?:of|for|on)\s+",
     _I,
 )
@@ -850,7 +865,7 @@ def _classify(body: str, now: datetime) -> Intent:
     match = _REMIND.match(text)
     if match:
         return _parse_add(match.group("rest"), now)
-    match = _REOPEN.match(text)
+    match = _REOPEN.match(text) or _NOT_DONE.match(text)
     if match:
         return _ref_intent(match.group("target"), lambda ref: SetCompleted(ref, False))
     match = _PRIORITY_STEP.match(text)
@@ -889,6 +904,21 @@ def _classify(body: str, now: datetime) -> Intent:
         update = _parse_update(match.group("verb").lower(), match.group("rest"), now)
         if update is not None:
             return update
+    match = _GIVE.match(text)
+    if match:
+        rest = re.sub(r"^(?:an?|the)\s+", "", match.group("rest"), flags=_I)
+        update = _parse_update("set", f"{match.group('target')} {rest}", now)
+        if isinstance(update, UpdateTask) and update.changes.tags:
+            # Giving a task a tag adds it to the ones it has.
+            added = replace(update.changes, tags=None, add_tags=update.changes.tags)
+            return replace(update, changes=added)
+        if update is not None:
+            return update
+    match = _NAME_SENTENCE.match(text)
+    if match:
+        changes = TaskChanges(title=clean_title(match.group("title")) or None)
+        if changes.title:
+            return _ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
     match = _ABOUT_ONE.match(text)
     if match:
         return ListTasks(TaskFilter(task_id=int(match.group("id"))))
@@ -1447,6 +1477,21 @@ _LIST_TAG = re.compile(
     r"(?P<tag>[^\W\d_][\w-]*)",
     _I,
 )
+_TOPIC = re.compile(
+    r"\b(?:my|the|all(?:\s+(?:my|the))?|any|show|list)\s+(?:(?:pending|open|completed|done"
+    r"|finished|overdue|upcoming|remaining|unfinished)\s+)?(?P<topic>[^\W\d_][\w-]*)\s+"
+    r"(?:tasks|todos|to-?dos|items|stuff|things|reminders)\b",
+    _I,
+)
+_NOT_TOPICS = frozenset(
+    (
+        *("pending", "open", "completed", "complete", "done", "finished", "overdue", "late"),
+        *("upcoming", "remaining", "outstanding", "unfinished", "incomplete", "active"),
+        *("high", "low", "medium", "urgent", "important", "priority", "new", "old", "other"),
+        *("current", "recent", "due", "next", "last", "first", "all", "my", "the", "of", "your"),
+        *("these", "those", "today's", "tomorrow's", "daily", "weekly", "many", "more", "few"),
+    )
+)
 _LIST_PRIORITY = re.compile(
     r"\b(?P<p>high|low|medium)[\s-]+prio(?:rity)?\b|\bprio(?:rity)?\s+(?P<p2>high|low|medium)\b"
     r"|\b(?P<u>urgent|important)\b",
@@ -1486,6 +1531,10 @@ def _parse_list(text: str, now: datetime) -> ListTasks:
         priority = _priority_word(match.group("p") or match.group("p2") or match.group("u"))
         spans.append(match.span())
     query = _list_query(_mask(text, spans))
+    topic = None
+    match = _TOPIC.search(_mask(text, spans))
+    if match and not (tag or query) and match.group("topic").lower() not in _NOT_TOPICS:
+        topic = match.group("topic").lower()
     return ListTasks(
         TaskFilter(
             status=status,
@@ -1496,6 +1545,7 @@ def _parse_list(text: str, now: datetime) -> ListTasks:
             due_before=due_before,
             period=period_label,
             overdue=overdue,
+            topic=topic,
         )
     )
 

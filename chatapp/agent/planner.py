@@ -311,8 +311,9 @@ def _list_call(task_filter: TaskFilter, toolbox: Toolbox) -> Step:
         tag=task_filter.tag,
         due_before=dates.to_iso(task_filter.due_before) if task_filter.due_before else None,
         due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after else None,
-        # list_tasks cannot filter by id: one task is found in the largest page.
-        limit=LIST_LIMIT_MAX if task_filter.task_id is not None else None,
+        # list_tasks cannot filter by id, nor by "tag or title": those are found in its
+        # largest page.
+        limit=LIST_LIMIT_MAX if task_filter.task_id or task_filter.topic else None,
     )
     if call is None:
         return Step(text=replies.missing_tool_reply("list_tasks"))
@@ -486,8 +487,12 @@ def _filter_locally(
 
 def _passes(task: TaskView, task_filter: TaskFilter, sent: set[str], now: datetime) -> bool:
     due = dates.parse_iso(task.due_at, now)
+    topic = task_filter.topic
     checks = (
         task_filter.task_id is None or task.id == task_filter.task_id,
+        topic is None
+        or topic in (tag.lower() for tag in task.tags)
+        or bool(match_tasks(topic, [task])),
         "status" in sent
         or task_filter.status == "all"
         or task.completed == (task_filter.status == "completed"),

@@ -203,6 +203,8 @@ def describe_filter(task_filter: TaskFilter) -> str:
     )
     if task_filter.overdue:
         words = "overdue tasks"
+    if task_filter.topic:
+        words = words.replace("tasks", f"{md(task_filter.topic)} tasks")
     if task_filter.priority:
         words = f"{task_filter.priority}-priority {words}"
     if task_filter.period and not task_filter.overdue:

@@ -279,6 +279,75 @@ def test_delete(text: str, ref: TaskRef) -> None:
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        (
+            "task 2 should be called Buy oat milk",
+            UpdateTask(TaskRef(task_id=2), TaskChanges(title="Buy oat milk")),
+        ),
+        (
+            "the milk task should be renamed to buy oat milk",
+            UpdateTask(TaskRef(words="milk"), TaskChanges(title="Buy oat milk")),
+        ),
+        (
+            "give task 3 a due date of friday",
+            UpdateTask(TaskRef(task_id=3), TaskChanges(due_at=at(27, 9))),
+        ),
+        (
+            "give the milk task high priority",
+            UpdateTask(TaskRef(words="milk"), TaskChanges(priority="high")),
+        ),
+        (
+            "give task 2 the tag errands",
+            UpdateTask(TaskRef(task_id=2), TaskChanges(add_tags=("errands",))),
+        ),
+        (
+            "set a due date for task 2: tomorrow",
+            UpdateTask(TaskRef(task_id=2), TaskChanges(due_at=at(24, 9))),
+        ),
+        (
+            "set a new title for task 2: Buy oat milk",
+            UpdateTask(TaskRef(task_id=2), TaskChanges(title="Buy oat milk")),
+        ),
+        ("i didn't finish task 5", SetCompleted(TaskRef(task_id=5), False)),
+        ("we haven't done the dentist task", SetCompleted(TaskRef(words="dentist"), False)),
+    ],
+)
+def test_changes_said_as_statements(text: str, intent: object) -> None:
+    assert parse_intent(text, NOW) == intent
+
+
+def test_id_like_to_add_is_an_add() -> None:
+    assert single_draft("i'd like to add walk the dog").title == "Walk the dog"
+
+
+@pytest.mark.parametrize(
+    "text", ["add walk the dog every morning", "add water the plants every other day"]
+)
+def test_a_repeat_stays_in_the_title_since_tasks_do_not_repeat(text: str) -> None:
+    draft = single_draft(text)
+    assert draft.due_at is None and "every" in draft.title
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "topic"),
+    [
+        ("show my work tasks", "all", "work"),
+        ("what are my admin tasks?", "all", "admin"),
+        ("show my pending work tasks", "pending", "work"),
+        ("show my tasks", "all", None),
+        ("show my overdue tasks", "pending", None),
+        ("show my high priority tasks", "all", None),
+        ("show #work tasks", "all", None),
+    ],
+)
+def test_a_word_before_tasks_is_a_topic(text: str, status: str, topic: str | None) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, ListTasks), intent
+    assert (intent.filter.status, intent.filter.topic) == (status, topic)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
         ("would you mind marking task 1 as complete", SetCompleted(TaskRef(task_id=1), True)),
         ("hi, would you mind deleting task 2?", DeleteTask(TaskRef(task_id=2))),
         ("nevermind, reopen task 5", SetCompleted(TaskRef(task_id=5), False)),

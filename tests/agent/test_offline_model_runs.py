@@ -494,6 +494,16 @@ async def test_a_question_about_one_task_answers_for_that_task(
     assert str(result.final_output).startswith(reply)
 
 
+async def test_a_topic_lists_tasks_tagged_so_or_named_so(store: TodoStore) -> None:
+    store.seed("Team meeting", tags=["work"])
+    store.seed("Prepare work laptop")
+    store.seed("Buy milk", tags=["shopping"])
+    result = await run(store, "show my work tasks")
+    text = str(result.final_output)
+    assert text.startswith("You have 2 work tasks:")
+    assert "Team meeting" in text and "Prepare work laptop" in text and "Buy milk" not in text
+
+
 async def test_several_adds_are_parallel_calls_in_one_response(store: TodoStore) -> None:
     result = await run(store, "add milk, eggs and bread")
     first_response = result.raw_responses[0]

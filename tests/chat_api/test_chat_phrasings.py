@@ -407,6 +407,11 @@ CASES: list[Case] = [
         ),
     ),
     Case("show #work tasks", ("list_tasks",), listed("meeting")),
+    Case(
+        "show my work tasks",
+        ("list_tasks",),
+        all_of(unchanged(), says("1 work task", "Team meeting")),
+    ),
     Case("find tasks about taxes", ("list_tasks",), listed("taxes")),
     Case("any high priority tasks?", ("list_tasks",), listed("meeting")),
     Case("what do I have tomorrow?", ("list_tasks",), listed("mom")),
@@ -510,6 +515,22 @@ CASES: list[Case] = [
         added({"title": "Buy stamps", "due": days_from_today(1, 9)}),
     ),
     Case("task {milk} done", ("complete_task",), changed("milk", completed=True)),
+    Case(
+        "task {milk} should be called buy oat milk",
+        ("update_task",),
+        changed("milk", title="Buy oat milk"),
+    ),
+    Case(
+        "give task {mom} a due date of tomorrow at 6pm",
+        ("update_task",),
+        changed("mom", due_at=days_from_today(1, 18)),
+    ),
+    Case("i didn't finish task {dentist}", ("complete_task",), changed("dentist", completed=False)),
+    Case(
+        "i'd like to add walk the dog every morning",
+        ("add_task",),
+        added({"title": "Walk the dog every morning"}),
+    ),
     Case("mark as done task {taxes}", ("complete_task",), changed("taxes", completed=True)),
     Case(
         "task {milk} is due tomorrow at 6pm",
