@@ -442,14 +442,6 @@ _UNTAG = re.compile(
     r"\s+(?:from|on|off(?:\s+of)?|of)\s+(?P<target>.+)$",
     _IS,
 )
-# "remove all tags from task 3", "clear task 3's tags", "untag task 3": no tags at all.
-_CLEAR_TAGS = re.compile(
-    r"^(?:(?:remove|delete|drop|clear|erase|strip|take\s+off|get\s+rid\s+of)\s+(?:(?:the|all"
-    r"|any|all\s+(?:of\s+)?the)\s+)?(?:tags?|labels?)\s+(?:from|of|on|off(?:\s+of)?)\s+"
-    r"(?P<target>.+)|(?:clear|remove)\s+(?P<target2>.+?)(?:'s|\s)\s*(?:tags?|labels?)"
-    r"|(?:untag|unlabel)\s+(?P<target3>.+))$",
-    _IS,
-)
 # Several ids: "tasks 1 and 2", "3, 4 and 5", "#2 & #5", "task 2 and task 5", "tasks 1-3".
 _ID_NOUN = r"\b(?:tasks?|todos?|to-?dos?|items?|numbers?|nos?\.?)"
 _ID_ITEM = r"(?:" + _ID_NOUN + r"\s*)?(?:#\s*)?[0-9]{1,9}\b"
@@ -465,6 +457,16 @@ _ONE_TARGET = (
     r"(?:(?:the\s+)?" + _ID_ITEM + r"(?:" + _ID_JOIN.format(to="") + _ID_ITEM + r")*"
     r"|it|that|this|(?:that|this)\s+one|the\s+.+?\s+(?:task|todo|to-do|reminder)"
     r"|\"[^\"]+\"|'[^']+')"
+)
+# "remove all tags from task 3", "clear task 3's tags", "untag task 3": no tags at all.
+_CLEAR_TAGS = re.compile(
+    r"^(?:(?:remove|delete|drop|clear|erase|strip|take\s+off|get\s+rid\s+of)\s+(?:(?:the|all"
+    r"|any|all\s+(?:of\s+)?the)\s+)?(?:tags?|labels?)\s+(?:from|of|on|off(?:\s+of)?)\s+"
+    r"(?P<target>.+)|(?:clear|remove)\s+(?P<target2>"
+    + _ONE_TARGET
+    + r")(?:'s)?\s+(?:tags?|labels?)"
+    r"|(?:untag|unlabel)\s+(?P<target3>.+))$",
+    _IS,
 )
 # "clear the due date of task 2", "remove the description from it", "clear task 2's deadline".
 _CLEAR_FIELD = re.compile(

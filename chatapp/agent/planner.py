@@ -313,7 +313,7 @@ def _list_call(task_filter: TaskFilter, toolbox: Toolbox) -> Step:
         due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after else None,
         # list_tasks cannot filter by id, nor by "tag or title": those are found in its
         # largest page.
-        limit=LIST_LIMIT_MAX if task_filter.task_id or task_filter.topic else None,
+        limit=LIST_LIMIT_MAX if task_filter.task_id is not None or task_filter.topic else None,
     )
     if call is None:
         return Step(text=replies.missing_tool_reply("list_tasks"))
