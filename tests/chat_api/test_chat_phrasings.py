@@ -474,6 +474,16 @@ CASES: list[Case] = [
         ("list_tasks", "complete_task"),
         changed("dentist", completed=False),
     ),
+    Case("undo task {dentist}", ("complete_task",), changed("dentist", completed=False)),
+    Case("mark {dentist} as not done", ("complete_task",), changed("dentist", completed=False)),
+    Case("show completed", ("list_tasks",), listed("dentist")),
+    Case("WHAT'S PENDING?", ("list_tasks",), listed("mom", "milk", "meeting", "taxes", "rent")),
+    Case("DELETE TASK {milk} PLEASE", ("delete_task",), deleted("milk")),
+    Case(
+        "move task {taxes} to next monday",
+        ("update_task",),
+        changed("taxes", due_at=next_weeks(0, 9)),
+    ),
     # deleting, by id and by words
     Case("delete task {dentist}", ("delete_task",), deleted("dentist")),
     Case("remove the meeting task", ("list_tasks", "delete_task"), deleted("meeting")),
