@@ -6,7 +6,7 @@ API on a real uvicorn server: `GET /api/{id}/tasks` default, `?status=pending&so
 Targets: p50 ≤ 10 ms at 10,000 tasks, and p50(10,000) / p50(100) ≤ 2.0 (the baseline is the
 same query on the 100-task user, measured in the same run). Also timed in-process: the SQL
 statements behind each request (the page, and the COUNT(*) X-Total-Count still needs after it:
-none on a last page, only the rows after the page for `q`/`tag` in created order).
+none on a last page, only the rows after the page for a SQLite `q` in created order).
 
     python bench/data_scale.py [--backend sqlite|postgres|both] [--requests 60]
 """

@@ -1,12 +1,12 @@
 """list_tasks against a straightforward reference query, on a randomised data set.
 
-The service skips the COUNT on the last page, counts only the rows after the page for `q` and
-`tag` in `created` order, and on SQLite tests ASCII searches in C. None of that may change a
-result: the same ids in the same order and the same total as a plain COUNT(*) and a plain ORDER BY
-of every match, sliced in Python, with `lower(column) LIKE '%q%'` (the database's own `lower`; on
-SQLite that is chatapp's Unicode one). Both databases, every sort, order and status, paging edges, and the
-X-Total-Count header.
-"""
+The service skips the COUNT on the last page; on SQLite it counts only the rows after the page
+for `q` in `created` order and tests ASCII searches in C; on PostgreSQL it tests a lone `tag`
+with strpos() and counts `q` with a planner setting. None of that may change a result: the same
+ids in the same order and the same total as a plain COUNT(*) and a plain ORDER BY of every
+match, sliced in Python, with `lower(column) LIKE '%q%'` (the database's own `lower`; on SQLite
+that is chatapp's Unicode one). Both databases, every sort, order and status, paging edges, and
+the X-Total-Count header."""
 
 from __future__ import annotations
 
