@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
+from pydantic import TypeAdapter
 
 from chatapp.api.deps import PathUser
 from chatapp.tasks import service
@@ -18,15 +19,19 @@ from chatapp.tasks.schemas import (
 )
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+TASK_LIST = TypeAdapter(list[TaskOut])
 
 
 @router.get("", response_model=list[TaskOut])
-def list_tasks(
-    user: PathUser, response: Response, query: Annotated[TaskQuery, Query()]
-) -> list[TaskOut]:
+def list_tasks(user: PathUser, query: Annotated[TaskQuery, Query()]) -> Response:
     tasks, total = service.list_tasks(user, query)
-    response.headers["X-Total-Count"] = str(total)
-    return tasks
+    # Serialised straight from the service's TaskOut rows: returning the list would have FastAPI
+    # validate every row again (≈1 ms for a page of 50). The documented schema stays list[TaskOut].
+    return Response(
+        TASK_LIST.dump_json(tasks),
+        media_type="application/json",
+        headers={"X-Total-Count": str(total)},
+    )
 
 
 @router.post("", status_code=201, response_model=TaskOut)
