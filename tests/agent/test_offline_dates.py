@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import NOW
+from agent_support import NOW
 
 from chatapp.agent import dates
 

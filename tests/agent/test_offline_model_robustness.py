@@ -9,9 +9,9 @@ import time
 from typing import Any
 
 import pytest
+from agent_support import INSTRUCTIONS, TodoStore, raw_calls, run
 from agents import ModelSettings
 from agents.models.interface import ModelTracing
-from conftest import INSTRUCTIONS, TodoStore, raw_calls, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage

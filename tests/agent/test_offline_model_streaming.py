@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_support import INSTRUCTIONS, TodoStore, make_agent
 from agents import ModelSettings, Runner
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from agents.models.interface import ModelTracing
 from agents.stream_events import RawResponsesStreamEvent
-from conftest import INSTRUCTIONS, TodoStore, make_agent
 from openai.types.responses import (
     ResponseCompletedEvent,
     ResponseFunctionToolCall,

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from agent_support import INSTRUCTIONS, NOW, TodoStore, raw_calls
 from agents import Agent, Runner, StopAtTools, function_tool
-from conftest import INSTRUCTIONS, NOW, TodoStore, raw_calls
 
 from chatapp.agent import OfflineModel
 from chatapp.agent.intents import (
