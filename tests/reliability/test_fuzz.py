@@ -70,10 +70,11 @@ MESSAGES = st.one_of(any_text, walls, controls, attacks, surrogates)
 
 
 def _agent_fixtures():
-    """tests/agent/conftest.py's in-memory task store and agent, loaded as a plain module."""
-    name = "agent_fixtures_for_fuzz"
+    """tests/agent's in-memory task store and agent (agent_support.py), also when tests/agent is
+    not part of the run and so not on sys.path."""
+    name = "agent_support"
     if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "agent" / "conftest.py"
+        path = Path(__file__).resolve().parents[1] / "agent" / "agent_support.py"
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
