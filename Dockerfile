@@ -51,7 +51,7 @@ COPY . .
 RUN JWT_SECRET=build-time-placeholder-never-used-at-runtime-000000 \
     DATABASE_URL=sqlite:////tmp/build.db \
     reflex export --frontend-only --no-zip --loglevel info \
-    && rm -rf /tmp/build.db .states .secrets \
+    && rm -rf /tmp/build.db .states .secrets .data \
     && test -f .web/build/client/index.html
 
 

@@ -8,14 +8,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from chatapp.data_dir import (
+    DEFAULT_DATA_DIR,
+    DEV_SECRET_FILE_NAME,
+    PROJECT_ROOT,
+    SQLITE_FILE_NAME,
+    make_private_dir,
+    prepare_data_dir,
+)
 
 logger = logging.getLogger("chatapp.settings")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "chatapp.db"
-DEV_SECRET_FILE = PROJECT_ROOT / ".secrets" / "jwt_secret"
+__all__ = ["PROJECT_ROOT", "ConfigurationError", "Settings", "get_settings"]
 MIN_SECRET_LENGTH = 32
 
 
@@ -24,7 +31,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
-    database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    # Runtime data (the default SQLite database, the dev JWT secret); created on first use.
+    chatapp_data_dir: Path = DEFAULT_DATA_DIR
+    # Empty means the SQLite file in chatapp_data_dir (filled in by _default_database).
+    database_url: str = ""
+    # Bring the database schema up to date when the app starts (Alembic, under a lock).
+    chatapp_auto_migrate: bool = True
     jwt_secret: str | None = None
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=60 * 60 * 24 * 30)
@@ -64,6 +76,17 @@ class Settings(BaseSettings):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
         return value
 
+    @field_validator("chatapp_data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, path: Path) -> Path:
+        return path.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.default_sqlite_path}"
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _normalise_postgres_driver(cls, url: str) -> str:
@@ -72,6 +95,14 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @property
+    def default_sqlite_path(self) -> Path:
+        return self.chatapp_data_dir / SQLITE_FILE_NAME
+
+    @property
+    def dev_secret_file(self) -> Path:
+        return self.chatapp_data_dir / DEV_SECRET_FILE_NAME
 
     @property
     def is_prod(self) -> bool:
@@ -97,14 +128,20 @@ class ConfigurationError(RuntimeError):
     """Raised when the environment cannot run the app safely."""
 
 
-def _dev_secret() -> str:
-    """A random secret kept in a git-ignored file so dev tokens survive restarts."""
-    if DEV_SECRET_FILE.exists():
-        return DEV_SECRET_FILE.read_text().strip()
-    DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+def _dev_secret(path: Path) -> str:
+    """A random secret kept in the git-ignored data folder so dev tokens survive restarts."""
+    if path.exists():
+        return path.read_text().strip()
+    make_private_dir(path.parent)
     secret = secrets.token_urlsafe(48)
-    DEV_SECRET_FILE.write_text(secret)
-    DEV_SECRET_FILE.chmod(0o600)
+    path.write_text(secret)
+    path.chmod(0o600)
+    # Said once, when the file is made: later starts reuse it silently.
+    logger.warning(
+        "JWT_SECRET is not set: generated a development secret in %s. "
+        "Set JWT_SECRET for any shared or production deployment.",
+        path,
+    )
     return secret
 
 
@@ -112,21 +149,17 @@ def _dev_secret() -> str:
 def get_settings() -> Settings:
     """Load settings once; prod refuses to start without a strong JWT_SECRET."""
     settings = Settings()
-    if settings.jwt_secret is None:
-        if settings.is_prod:
-            raise ConfigurationError(
-                "CHATAPP_ENV=prod requires JWT_SECRET (at least "
-                f"{MIN_SECRET_LENGTH} characters); generate one with "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
-            )
-        settings.jwt_secret = _dev_secret()
-        logger.warning(
-            "JWT_SECRET is not set: using a generated development secret from %s. "
-            "Set JWT_SECRET for any shared or production deployment.",
-            DEV_SECRET_FILE,
+    if settings.is_prod and settings.jwt_secret is None:
+        raise ConfigurationError(
+            "CHATAPP_ENV=prod requires JWT_SECRET (at least "
+            f"{MIN_SECRET_LENGTH} characters); generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
-    elif settings.is_prod and len(settings.jwt_secret) < MIN_SECRET_LENGTH:
+    if settings.is_prod and len(settings.jwt_secret or "") < MIN_SECRET_LENGTH:
         raise ConfigurationError(
             f"JWT_SECRET is too short for production: use at least {MIN_SECRET_LENGTH} characters."
         )
+    prepare_data_dir(settings)
+    if settings.jwt_secret is None:
+        settings.jwt_secret = _dev_secret(settings.dev_secret_file)
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -15,6 +16,8 @@ import pytest
 
 os.environ.setdefault("JWT_SECRET", "test-secret-" + "x" * 40)
 os.environ.setdefault("CHATAPP_ENV", "dev")
+# Runtime data of anything a test starts with default settings goes here, never into the checkout.
+os.environ.setdefault("CHATAPP_DATA_DIR", tempfile.mkdtemp(prefix="chatapp-test-data-"))
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("REFLEX_REDIS_URL", None)
 

@@ -146,7 +146,7 @@ def test_the_entrypoint_migrates_then_execs_reflex_in_production():
 
 
 @pytest.mark.parametrize(
-    "ignored", [".git", ".venv", ".web", ".secrets", ".env", "*.db", "tests", ".tools"]
+    "ignored", [".git", ".venv", ".web", ".data", ".secrets", ".env", "*.db", "tests", ".tools"]
 )
 def test_the_build_context_leaves_out_local_state_and_secrets(ignored):
     assert ignored in DOCKERIGNORE

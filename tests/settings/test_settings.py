@@ -13,10 +13,9 @@ from chatapp.settings import ConfigurationError, Settings, get_settings
 
 @pytest.fixture
 def fresh_settings(monkeypatch, tmp_path):
-    secret_file = tmp_path / ".secrets" / "jwt_secret"
-    monkeypatch.setattr(settings_module, "DEV_SECRET_FILE", secret_file)
+    monkeypatch.setenv("CHATAPP_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
-    yield secret_file
+    yield tmp_path / "data" / "jwt_secret"
     get_settings.cache_clear()
 
 
@@ -42,13 +41,16 @@ def test_dev_generates_a_secret_once_and_reuses_it(monkeypatch, fresh_settings, 
     assert len(first) >= 32
     assert fresh_settings.stat().st_mode & 0o077 == 0
     assert "JWT_SECRET is not set" in caplog.text
+    caplog.clear()
     get_settings.cache_clear()
     assert get_settings().jwt_secret == first
+    assert "JWT_SECRET" not in caplog.text  # said once, when the secret is made
 
 
 def test_defaults_match_the_readme(monkeypatch):
     for name in (
         "DATABASE_URL",
+        "CHATAPP_DATA_DIR",
         "JWT_TTL_SECONDS",
         "CHATAPP_ENV",
         "CHATAPP_CHAT_UI",
@@ -56,7 +58,8 @@ def test_defaults_match_the_readme(monkeypatch):
     ):
         monkeypatch.delenv(name, raising=False)
     s = Settings(_env_file=None)
-    assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("chatapp.db")
+    assert s.database_url == f"sqlite:///{settings_module.PROJECT_ROOT / '.data' / 'chatapp.db'}"
+    assert s.chatapp_auto_migrate is True
     assert s.jwt_ttl_seconds == 3600
     assert s.chatapp_env == "dev"
     assert s.chatapp_chat_ui == "auto"
