@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Idempotent setup shared by run.sh and test.sh: venv, Python deps, bun (from the npm registry,
-# since Reflex's own bun download needs the open internet), database migrations.
+# Idempotent setup shared by run.sh and test.sh: venv, Python deps, and the JS runtime from the
+# npm registry (Reflex's own bun download needs the open internet): bun installs packages, Node 22
+# runs Vite (Reflex wants Node >= 22.22; the machine's may be older). The app migrates its
+# database itself when it starts (chatapp/db/schema.py).
 # Usage: source scripts/bootstrap.sh [--test]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUN_VERSION="1.4.4"
+NODE_VERSION="22.23.3"
 EXTRAS=""
 [[ "${1:-}" == "--test" ]] && EXTRAS="[test]"
 
@@ -20,25 +23,28 @@ fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
 
+fresh() { [[ -f "$1" && ! pyproject.toml -nt "$1" ]]; }
 STAMP=".venv/.chatapp-installed${EXTRAS}"
-if [[ ! -f "$STAMP" || pyproject.toml -nt "$STAMP" ]]; then
+# The test extras include everything the app needs.
+if ! fresh "$STAMP" && ! fresh ".venv/.chatapp-installed[test]"; then
   log "installing Python dependencies (pip install -e '.${EXTRAS}')"
-  # This machine's pip config names local index folders that may be absent: hide that noise.
-  quiet_pip() { python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
-  quiet_pip install --quiet --disable-pip-version-check --upgrade pip
-  quiet_pip install --quiet --disable-pip-version-check -e ".${EXTRAS}"
+  # -qq: errors only. What pip says besides them here is setuptools' note on flat-layout
+  # editable installs and this machine's pip config naming absent local index folders.
+  python -m pip install -qq --disable-pip-version-check --upgrade pip
+  python -m pip install -qq --disable-pip-version-check -e ".${EXTRAS}"
   touch "$STAMP"
 fi
 
-if [[ ! -x .tools/node_modules/.bin/bun ]] || [[ "$(.tools/node_modules/.bin/bun --version 2>/dev/null)" != "$BUN_VERSION" ]]; then
-  log "installing bun@${BUN_VERSION} from the npm registry into .tools/"
-  npm install --silent --no-audit --no-fund --prefix .tools "bun@${BUN_VERSION}"
+TOOLS_BIN="$ROOT/.tools/node_modules/.bin"
+if [[ "$("$TOOLS_BIN/bun" --version 2>/dev/null)" != "$BUN_VERSION" ]] \
+  || [[ "$("$TOOLS_BIN/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]]; then
+  log "installing bun@${BUN_VERSION} and node@${NODE_VERSION} from the npm registry into .tools/"
+  npm install --silent --no-audit --no-fund --prefix .tools "bun@${BUN_VERSION}" "node@${NODE_VERSION}"
 fi
-export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
+export PATH="$TOOLS_BIN:$PATH"
 # Reflex probes a registry mirror unless told which registry to use.
 NPM_CONFIG_REGISTRY="$(npm config get registry 2>/dev/null | tail -n1)"
 export NPM_CONFIG_REGISTRY="${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org/}"
 export REFLEX_TELEMETRY_ENABLED=false
-
-log "applying database migrations (alembic upgrade head)"
-alembic upgrade head >/dev/null
+# Reflex asks PyPI for a newer Reflex at every start; the version is pinned in pyproject.toml.
+export REFLEX_CHECK_LATEST_VERSION=false
