@@ -154,14 +154,17 @@ async def chat(
                         announced = True
                         yield _sse("conversation", summary.names())
                     if delta:
-                        yield _sse("delta", {"delta": delta})
+                        # `text` for clients that read only the data lines (the seed's shape).
+                        yield _sse("delta", {"delta": delta, "text": delta})
             except Exception:
                 logger.exception("chat stream failed")
                 summary.failed = True
+            # `done: true` marks the last frame for a client that ignores event names.
             if summary.failed:
-                yield _sse("error", _failure(summary, ctx, streamed=True))
+                failure = _failure(summary, ctx, streamed=True)
+                yield _sse("error", {**failure, "error": failure["detail"], "done": True})
             else:
-                yield _sse("done", summary.body(ctx))
+                yield _sse("done", {**summary.body(ctx), "done": True})
 
         return StreamingResponse(
             sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}

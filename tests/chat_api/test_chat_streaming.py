@@ -31,7 +31,8 @@ def test_new_conversation_streams_conversation_then_deltas_then_done(me: Chat) -
     assert last_name == "done"
     assert [name for name, _ in middle] == ["delta"] * len(middle)
     assert len(middle) >= 2
-    assert set(done) == {"conversation_id", "thread_id", "response", "tool_calls"}
+    assert set(done) == {"conversation_id", "thread_id", "response", "tool_calls", "done"}
+    assert done["done"] is True
     assert (done["conversation_id"], done["thread_id"]) == (
         first["conversation_id"],
         first["thread_id"],
@@ -59,7 +60,7 @@ def test_done_carries_the_same_body_a_plain_request_gets(me: Chat) -> None:
             ),
         }
 
-    assert shape(done) == shape(plain)
+    assert shape({key: v for key, v in done.items() if key != "done"}) == shape(plain)
     assert "".join(deltas(events)) == done["response"]
     assert len(deltas(events)) >= 2
     assert sorted(t["title"] for t in me.tasks()) == sorted(["Milk", "Eggs", "Bread"] * 2)
