@@ -121,20 +121,20 @@ async def chat(
     With `Accept: text/event-stream` the reply streams as `delta` events, then one `done`."""
     ctx = RequestContext(user_id=user, timezone=valid_timezone(body.timezone))
     server = get_chat_server()
-    summary = TurnSummary()
-    if body.conversation_id is not None:
-        try:
-            conversation = await server.store.load_conversation(body.conversation_id, ctx)
-        except NotFoundError as exc:
-            raise conversation_not_found(body.conversation_id) from exc
-        summary = TurnSummary(conversation_id=conversation.id, thread_id=conversation.thread_id)
-    events = stream_turn(server, ctx, body.message, summary.thread_id)
+    thread_id = body.conversation_id
     try:
-        # The library loads the thread before its first event: one deleted since the lookup
-        # fails here, before any status line is sent.
+        if isinstance(thread_id, int):
+            thread_id = (await server.store.load_conversation(thread_id, ctx)).thread_id
+        events = stream_turn(server, ctx, body.message, thread_id)
+        # The library loads (and so checks) the thread before its first event: an unknown or
+        # foreign conversation fails here, before any status line is sent.
         first = await anext(events)
     except NotFoundError as exc:
         raise conversation_not_found(body.conversation_id) from exc
+    summary = TurnSummary()
+    if thread_id is not None:
+        # That load also told the request context the thread's number.
+        summary = TurnSummary(ctx.conversation_numbers[thread_id], thread_id)
 
     async def all_events():
         yield first

@@ -218,7 +218,7 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         async with aclosing(super()._process_streaming_impl(request, context)) as events:
             async for event in events:
                 if isinstance(event, ThreadCreatedEvent | ThreadUpdatedEvent):
-                    number = context.new_conversations.get(event.thread.id)
+                    number = context.conversation_numbers.get(event.thread.id)
                     if number is not None:
                         event.thread.metadata[CONVERSATION_KEY] = number
                 yield event

@@ -79,8 +79,8 @@ class RequestContext:
     # the newest items of a thread it read, until it writes to that thread again.
     saved_items: dict[str, ThreadItem] = field(default_factory=dict, repr=False)
     recent_items: dict[str, tuple[list[ThreadItem], bool]] = field(default_factory=dict, repr=False)
-    # Numbers of the threads this request created (thread id → conversation number).
-    new_conversations: dict[str, int] = field(default_factory=dict, repr=False)
+    # Conversation numbers of the threads this request stored new or loaded (thread id → number).
+    conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
 
 
 class SQLStore(Store[RequestContext]):
@@ -105,8 +105,10 @@ class SQLStore(Store[RequestContext]):
         return _widened(default_generate_id(item_type))
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
-        """Load one of the user's threads."""
-        return await _db(context, _load_thread, context.user_id, thread_id)
+        """Load one of the user's threads (its number is remembered on the request context)."""
+        thread = await _db(context, _load_thread, context.user_id, thread_id)
+        context.conversation_numbers[thread.id] = thread.metadata[CONVERSATION_KEY]
+        return thread
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Create the thread for the user, or update it if it is already theirs.
@@ -116,7 +118,7 @@ class SQLStore(Store[RequestContext]):
         """
         number = await _db(context, _save_thread, context.user_id, thread)
         if number is not None:
-            context.new_conversations[thread.id] = number
+            context.conversation_numbers[thread.id] = number
 
     async def load_conversation(
         self, conversation: int | str, context: RequestContext

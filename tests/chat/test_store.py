@@ -226,7 +226,7 @@ async def test_saving_a_thread_again_updates_it_in_place(store, ann):
     await store.save_thread(thread, ann)
 
     loaded = await store.load_thread("thr_a", ann)
-    thread.metadata["conversation_id"] = ann.new_conversations["thr_a"]
+    thread.metadata["conversation_id"] = ann.conversation_numbers["thr_a"]
     assert loaded == thread
     assert await _ids(store, ann) == ["msg_1"]
     page = await store.load_threads(10, None, "desc", ann)

@@ -22,7 +22,7 @@ T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 async def _thread(store: SQLStore, ctx: RequestContext, thread_id: str, minutes: int = 0) -> int:
     thread = ThreadMetadata(id=thread_id, created_at=T0 + timedelta(minutes=minutes))
     await store.save_thread(thread, ctx)
-    return ctx.new_conversations[thread_id]
+    return ctx.conversation_numbers[thread_id]
 
 
 async def test_each_new_thread_gets_the_next_number_whoever_owns_it(store, ann, ben):
@@ -122,6 +122,6 @@ async def test_a_thread_and_its_number_are_stored_together_or_not_at_all(store, 
 
     with session_scope() as session:
         assert session.exec(select(ChatThread.id)).all() == []
-    assert ann.new_conversations == {}
+    assert ann.conversation_numbers == {}
     with pytest.raises(NotFoundError):
         await store.load_thread("thr_a", ann)
