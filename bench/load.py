@@ -116,7 +116,7 @@ class User:
         self.email = f"load{index}@example.com"
         self.id: int | None = None
         self.headers: dict[str, str] = {}
-        self.conversation: str | None = None
+        self.conversation: int | None = None
         self.sent: list[str] = []  # messages the server answered 200 to
         self.latencies: list[float] = []
         self.errors: Counter[str] = Counter()

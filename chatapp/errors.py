@@ -54,3 +54,8 @@ class ServiceUnavailable(AppError):
 def task_not_found(task_id: int) -> NotFound:
     # Same message for "missing" and "someone else's": never confirm another user's ids exist.
     return NotFound(f"Task {task_id} not found")
+
+
+def conversation_not_found(conversation_id: int | str) -> NotFound:
+    # Missing and someone else's read the same, by number or by thread id.
+    return NotFound(f"Conversation {conversation_id} not found")

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     jwt_secret: str | None = None
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=60 * 60 * 24 * 30)
-    chat_token_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    chat_token_ttl_seconds: int = Field(default=3600, ge=60, le=3600)
     chatapp_env: Literal["dev", "prod"] = "dev"
 
     login_max_failures: int = Field(default=5, ge=1)

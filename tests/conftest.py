@@ -94,6 +94,7 @@ def db(database_url) -> Iterator[str]:
 
     with get_engine().begin() as conn:
         conn.execute(text("DELETE FROM chat_items"))
+        conn.execute(text("DELETE FROM chat_conversations"))
         conn.execute(text("DELETE FROM chat_threads"))
         conn.execute(text("DELETE FROM chat_attachments"))
         conn.execute(text("DELETE FROM tasks"))

@@ -173,3 +173,129 @@ def test_downgrade_to_base_then_upgrade_to_head_round_trips(migrated_url):
 
     assert _tables(migrated_url) >= APP_TABLES
     assert _schema_drift(migrated_url) == []
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def blank_url(request, tmp_path):
+    """An empty database of one test, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    import psycopg
+
+    name = f"chatapp_migrations_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _sql(url: str, statement: str, **params):
+    from chatapp.db.engine import build_engine
+
+    engine = build_engine(url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(sa.text(statement), params)
+            return result.all() if result.returns_rows else None
+    finally:
+        engine.dispose()
+
+
+def _new_thread(url: str, thread_id: str, user_id: int, created_at: str) -> None:
+    _sql(
+        url,
+        "INSERT INTO chat_threads (id, user_id, title, created_at, updated_at, payload)"
+        " VALUES (:id, :u, NULL, :t, :t, '{}')",
+        id=thread_id,
+        u=user_id,
+        t=created_at,
+    )
+
+
+def _numbers(url: str) -> list[tuple[int, str, int]]:
+    return [
+        tuple(row)
+        for row in _sql(url, "SELECT id, thread_id, user_id FROM chat_conversations ORDER BY id")
+    ]
+
+
+def _next_number(url: str, thread_id: str, user_id: int, created_at: str) -> int:
+    """A thread stored after the migration, numbered as the store numbers it."""
+    _new_thread(url, thread_id, user_id, created_at)
+    _sql(
+        url,
+        "INSERT INTO chat_conversations (thread_id, user_id) VALUES (:id, :u)",
+        id=thread_id,
+        u=user_id,
+    )
+    return _sql(url, "SELECT id FROM chat_conversations WHERE thread_id = :id", id=thread_id)[0][0]
+
+
+def test_0004_numbers_existing_threads_in_list_order_and_counts_on(blank_url):
+    _alembic_api("upgrade", "0003", blank_url)
+    for email in ("a@example.com", "b@example.com"):
+        _sql(
+            blank_url,
+            "INSERT INTO users (email, password_hash, created_at) VALUES (:e, 'x', :t)",
+            e=email,
+            t="2026-01-01 00:00:00",
+        )
+    a, b = (row[0] for row in _sql(blank_url, "SELECT id FROM users ORDER BY id"))
+    # Created out of id order, one tie broken by id, two users interleaved.
+    _new_thread(blank_url, "thr_z", a, "2026-01-01 09:00:00")
+    _new_thread(blank_url, "thr_m", b, "2026-01-02 09:00:00")
+    _new_thread(blank_url, "thr_b", a, "2026-01-01 10:00:00")
+    _new_thread(blank_url, "thr_a", a, "2026-01-01 10:00:00")
+
+    _alembic_api("upgrade", "head", blank_url)
+
+    assert _numbers(blank_url) == [
+        (1, "thr_z", a),
+        (2, "thr_a", a),
+        (3, "thr_b", a),
+        (4, "thr_m", b),
+    ]
+    assert _next_number(blank_url, "thr_new", b, "2026-02-01 00:00:00") == 5
+    # The newest number is deleted with its thread and never handed out again.
+    _sql(blank_url, "DELETE FROM chat_threads WHERE id = 'thr_new'")
+    assert _next_number(blank_url, "thr_newer", b, "2026-02-02 00:00:00") == 6
+    assert _schema_drift(blank_url) == []
+
+
+def test_0004_on_an_empty_database_starts_at_one(blank_url):
+    _alembic_api("upgrade", "head", blank_url)
+    _sql(
+        blank_url,
+        "INSERT INTO users (email, password_hash, created_at) VALUES ('a@x.io', 'x', :t)",
+        t="2026-01-01 00:00:00",
+    )
+    (user,) = (row[0] for row in _sql(blank_url, "SELECT id FROM users"))
+
+    assert _next_number(blank_url, "thr_first", user, "2026-01-01 00:00:00") == 1
+
+
+def test_0004_downgrades_to_0003_keeping_threads_and_renumbers_on_upgrade(blank_url):
+    _alembic_api("upgrade", "head", blank_url)
+    _sql(
+        blank_url,
+        "INSERT INTO users (email, password_hash, created_at) VALUES ('a@x.io', 'x', :t)",
+        t="2026-01-01 00:00:00",
+    )
+    (user,) = (row[0] for row in _sql(blank_url, "SELECT id FROM users"))
+    _next_number(blank_url, "thr_1", user, "2026-01-01 00:00:00")
+    _next_number(blank_url, "thr_2", user, "2026-01-02 00:00:00")
+    _sql(blank_url, "DELETE FROM chat_threads WHERE id = 'thr_1'")
+
+    _alembic_api("downgrade", "0003", blank_url)
+
+    assert "chat_conversations" not in _tables(blank_url)
+    assert _sql(blank_url, "SELECT id FROM chat_threads") == [("thr_2",)]
+
+    _alembic_api("upgrade", "head", blank_url)
+
+    assert _numbers(blank_url) == [(1, "thr_2", user)]
+    assert _next_number(blank_url, "thr_3", user, "2026-01-03 00:00:00") == 2

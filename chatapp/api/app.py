@@ -122,6 +122,7 @@ def build_api() -> FastAPI:
     api.include_router(tasks.router)
     api.include_router(chat.router)
     api.include_router(chatkit_session.router)
+    api.include_router(chatkit_session.seed_router)
     api.router.add_route(MCP_PATH, mcp, include_in_schema=False)
     api.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     api.add_middleware(WebSocketOriginCheck, allowed_origins=settings.allowed_origins)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,9 +22,9 @@ from chatapp.auth.bearer import verify_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
 from chatapp.chat.server import CHATKIT_REQUEST
-from chatapp.chat.store import DATABASE_FAILED, RequestContext, SQLStore
+from chatapp.chat.store import DATABASE_FAILED, MAX_ID_LENGTH, RequestContext, SQLStore
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
-from chatapp.errors import DB_UNAVAILABLE, InvalidInput, NotFound
+from chatapp.errors import DB_UNAVAILABLE, InvalidInput, conversation_not_found
 
 logger = logging.getLogger("chatapp.api.chat")
 router = APIRouter(tags=["chat"])
@@ -42,11 +43,40 @@ def valid_timezone(name: str | None) -> str:
         raise InvalidInput(f"timezone: unknown time zone '{name}'", field="timezone") from exc
 
 
+# A conversation named by a string of digits means its number: thread ids never look like that.
+_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def conversation_ref(value: Any) -> int | str | None:
+    """A request's `conversation_id`: a positive number, a thread id, or None for a new one."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(f"must be at most {MAX_ID_LENGTH} characters")
+        if not _NUMBER.fullmatch(value):
+            return value
+        value = int(value)
+    elif isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a conversation number or a thread id string")
+    if value < 1:
+        raise ValueError("a conversation number is a positive integer")
+    return value
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     message: str = Field(min_length=1, max_length=MESSAGE_MAX_CHARS)
-    conversation_id: str | None = Field(default=None, max_length=255)
+    conversation_id: (
+        Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=MAX_ID_LENGTH)] | None
+    ) = Field(
+        default=None,
+        description=(
+            "The conversation to continue, by its number (as replies give it) or its ChatKit "
+            'thread id ("thr_…"); a string of digits is read as the number. Left out: a new one.'
+        ),
+    )
     timezone: str | None = Field(
         default=None, max_length=64, description="IANA zone, e.g. Europe/Paris"
     )
@@ -58,6 +88,11 @@ class ChatRequest(BaseModel):
             raise ValueError("message must not be empty")
         return v.strip()
 
+    @field_validator("conversation_id", mode="before")
+    @classmethod
+    def _conversation(cls, v: Any) -> int | str | None:
+        return conversation_ref(v)
+
 
 class ToolCallOut(BaseModel):
     name: str
@@ -66,7 +101,8 @@ class ToolCallOut(BaseModel):
 
 
 class ChatResponse(BaseModel):
-    conversation_id: str
+    conversation_id: int = Field(description="The conversation's number: send it to continue")
+    thread_id: str = Field(description='The same conversation\'s ChatKit thread id ("thr_…")')
     response: str
     tool_calls: list[ToolCallOut]
 
@@ -84,14 +120,21 @@ async def chat(
     """One turn: the message joins the conversation (a new one if no id), the agent answers.
     With `Accept: text/event-stream` the reply streams as `delta` events, then one `done`."""
     ctx = RequestContext(user_id=user, timezone=valid_timezone(body.timezone))
-    summary = TurnSummary(conversation_id=body.conversation_id)
-    events = stream_turn(get_chat_server(), ctx, body.message, body.conversation_id)
+    server = get_chat_server()
+    thread_id = body.conversation_id
     try:
+        if isinstance(thread_id, int):
+            thread_id = (await server.store.load_conversation(thread_id, ctx)).thread_id
+        events = stream_turn(server, ctx, body.message, thread_id)
         # The library loads (and so checks) the thread before its first event: an unknown or
         # foreign conversation fails here, before any status line is sent.
         first = await anext(events)
     except NotFoundError as exc:
-        raise NotFound(f"Conversation {body.conversation_id} not found") from exc
+        raise conversation_not_found(body.conversation_id) from exc
+    summary = TurnSummary()
+    if thread_id is not None:
+        # That load also told the request context the thread's number.
+        summary = TurnSummary(ctx.conversation_numbers[thread_id], thread_id)
 
     async def all_events():
         yield first
@@ -107,18 +150,21 @@ async def chat(
             try:
                 async for event in all_events():
                     delta = summary.observe(event)
-                    if not announced and summary.conversation_id:
+                    if not announced and summary.thread_id:
                         announced = True
-                        yield _sse("conversation", {"conversation_id": summary.conversation_id})
+                        yield _sse("conversation", summary.names())
                     if delta:
-                        yield _sse("delta", {"delta": delta})
+                        # `text` for clients that read only the data lines (the seed's shape).
+                        yield _sse("delta", {"delta": delta, "text": delta})
             except Exception:
                 logger.exception("chat stream failed")
                 summary.failed = True
+            # `done: true` marks the last frame for a client that ignores event names.
             if summary.failed:
-                yield _sse("error", _failure(summary, ctx, streamed=True))
+                failure = _failure(summary, ctx, streamed=True)
+                yield _sse("error", {**failure, "error": failure["detail"], "done": True})
             else:
-                yield _sse("done", summary.body(ctx))
+                yield _sse("done", {**summary.body(ctx), "done": True})
 
         return StreamingResponse(
             sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
@@ -136,11 +182,7 @@ def _failure(summary: TurnSummary, ctx: RequestContext, streamed: bool = False) 
     detail = DB_UNAVAILABLE if ctx.error == DATABASE_FAILED else TURN_FAILED
     if streamed and summary.message_saved:
         detail += " Your message was saved."
-    return {
-        "detail": detail,
-        "conversation_id": summary.conversation_id,
-        "message_saved": summary.message_saved,
-    }
+    return {"detail": detail, **summary.names(), "message_saved": summary.message_saved}
 
 
 @router.post("/chatkit", include_in_schema=False)

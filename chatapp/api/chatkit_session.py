@@ -4,6 +4,8 @@ Self-hosted (default): the secret is a chat-scoped JWT (audience `chatapp:chat`,
 CHAT_TOKEN_TTL_SECONDS) that only POST /chatkit accepts — every other API answers it with 401.
 Hosted (CHATKIT_WORKFLOW_ID set): the secret is the `client_secret` of a session that OpenAI's
 ChatKit sessions API created for this user.
+
+POST /api/chat/init is the seed spec's name for the same exchange, in its camelCase shape.
 """
 
 from __future__ import annotations
@@ -19,12 +21,25 @@ from chatapp.auth.security import CHAT_AUDIENCE, issue_token
 from chatapp.chat import hosted
 
 router = APIRouter(prefix="/api/chatkit", tags=["chatkit"])
+seed_router = APIRouter(tags=["chatkit"])
 
 
 class ClientSecretOut(BaseModel):
     client_secret: str = Field(description="Bearer token for /chatkit, or OpenAI's session secret")
     expires_in: int = Field(description="Seconds until the secret expires")
     expires_at: int = Field(description="Expiry as a Unix timestamp (seconds)")
+
+
+class ChatInitOut(BaseModel):
+    """The seed spec's shape of a client secret (camelCase on the wire)."""
+
+    client_secret: str = Field(
+        serialization_alias="clientSecret",
+        description="Bearer token for /chatkit, or OpenAI's session secret",
+    )
+    expires_in: int = Field(
+        serialization_alias="expiresIn", description="Seconds until the secret expires"
+    )
 
 
 async def _client_secret(user_id: int) -> ClientSecretOut | JSONResponse:
@@ -64,3 +79,13 @@ async def refresh(claims: CurrentClaims):
     """Replace a secret that is about to expire. Needs the session token, never the old secret:
     a leaked client secret cannot extend itself."""
     return await _client_secret(claims.user_id)
+
+
+@seed_router.post("/api/chat/init", response_model=ChatInitOut, responses=_RESPONSES)
+async def chat_init(claims: CurrentClaims):
+    """The seed's name for /api/chatkit/start: the same client secret, as
+    `{clientSecret, expiresIn}` (Bearer session token)."""
+    secret = await _client_secret(claims.user_id)
+    if isinstance(secret, JSONResponse):
+        return secret
+    return ChatInitOut(client_secret=secret.client_secret, expires_in=secret.expires_in)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from datetime import UTC, datetime
 
 import openai
@@ -18,11 +19,15 @@ from chatkit.types import (
     ChatKitReq,
     ClientEffectEvent,
     ClientToolCallItem,
+    StreamingReq,
+    Thread,
+    ThreadCreatedEvent,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
+    ThreadUpdatedEvent,
     UserMessageItem,
     UserMessageTextContent,
     is_streaming_req,
@@ -40,7 +45,7 @@ from chatapp.chat.history import (
     thread_title,
     tool_call_items,
 )
-from chatapp.chat.store import RequestContext, SQLStore
+from chatapp.chat.store import CONVERSATION_KEY, RequestContext, SQLStore
 from chatapp.tools import InProcessTaskMCP
 
 logger = logging.getLogger("chatapp.chat")
@@ -203,6 +208,28 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         if is_streaming_req(parsed):
             return StreamingResult(self._process_streaming(parsed, context))
         return NonStreamingResult(await self._process_non_streaming(parsed, context))
+
+    async def _process_streaming_impl(
+        self, request: StreamingReq, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """The library's events, with a new thread's conversation number in its metadata:
+        ChatKit announces a new thread from its own copy, not from one the store loaded."""
+        # Closed with this generator, so an early stop still ends the library's run right here.
+        async with aclosing(super()._process_streaming_impl(request, context)) as events:
+            async for event in events:
+                if isinstance(event, ThreadCreatedEvent | ThreadUpdatedEvent):
+                    number = context.conversation_numbers.get(event.thread.id)
+                    if number is not None:
+                        event.thread.metadata[CONVERSATION_KEY] = number
+                yield event
+
+    def _to_thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
+        """The library's thread for a client, which leaves `metadata` out: here it keeps the
+        conversation number, and nothing else of the server-side metadata."""
+        response = super()._to_thread_response(thread)
+        if CONVERSATION_KEY in thread.metadata:
+            response.metadata = {CONVERSATION_KEY: thread.metadata[CONVERSATION_KEY]}
+        return response
 
     async def respond(
         self,

@@ -1,5 +1,5 @@
-"""ChatKit's Store on chatapp's database: the only code that reads or writes chat thread, item and
-attachment rows.
+"""ChatKit's Store on chatapp's database: the only code that reads or writes chat thread, item,
+attachment and conversation-number rows.
 
 Every method is scoped to `context.user_id`. Another user's thread, item or attachment is
 indistinguishable from one that does not exist: chatkit's NotFoundError, and nothing written.
@@ -8,6 +8,11 @@ Ordering. Threads list by (created_at, id), which is what ChatKit's threads.list
 ("sorted by creation time") and what its history groups by. Items list by `seq`, the order this
 store accepted them: immune to created_at ties, to naive local `datetime.now()` stamps and to
 clock skew between workers, and it is the order ChatKit streamed the items in.
+
+Conversation numbers. Every thread also has the spec's integer conversation id, a row in
+chat_conversations written in the same transaction as the thread itself, so no door can make a
+thread without one. Loaded threads carry it as `metadata["conversation_id"]`; it is never kept in
+the thread's payload, so the table stays its only home.
 
 Blocking. Each call is one short transaction, run in a worker thread (`asyncio.to_thread`): a
 PostgreSQL round trip or an SQLite writer waiting on `busy_timeout` must never stall the loop that
@@ -33,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from chatapp.db import session_scope
-from chatapp.db.models import ChatAttachment, ChatItem, ChatThread, utcnow
+from chatapp.db.models import ChatAttachment, ChatConversation, ChatItem, ChatThread, utcnow
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,6 +48,18 @@ _ATTACHMENT = TypeAdapter(Attachment)
 
 # Width of the id columns; an id that cannot be stored cannot name an existing row.
 MAX_ID_LENGTH = 255
+# chat_conversations.id is a 32-bit INTEGER on PostgreSQL: a larger number cannot exist.
+MAX_CONVERSATION_ID = 2**31 - 1
+# Where a loaded thread carries its conversation number.
+CONVERSATION_KEY = "conversation_id"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation's two names: the spec's number and the ChatKit thread id."""
+
+    id: int
+    thread_id: str
 
 
 @dataclass
@@ -62,6 +79,8 @@ class RequestContext:
     # the newest items of a thread it read, until it writes to that thread again.
     saved_items: dict[str, ThreadItem] = field(default_factory=dict, repr=False)
     recent_items: dict[str, tuple[list[ThreadItem], bool]] = field(default_factory=dict, repr=False)
+    # Conversation numbers of the threads this request stored new or loaded (thread id → number).
+    conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
 
 
 class SQLStore(Store[RequestContext]):
@@ -86,12 +105,26 @@ class SQLStore(Store[RequestContext]):
         return _widened(default_generate_id(item_type))
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
-        """Load one of the user's threads."""
-        return await _db(context, _load_thread, context.user_id, thread_id)
+        """Load one of the user's threads (its number is remembered on the request context)."""
+        thread = await _db(context, _load_thread, context.user_id, thread_id)
+        context.conversation_numbers[thread.id] = thread.metadata[CONVERSATION_KEY]
+        return thread
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
-        """Create the thread for the user, or update it if it is already theirs."""
-        await _db(context, _save_thread, context.user_id, thread)
+        """Create the thread for the user, or update it if it is already theirs.
+
+        A new thread gets its conversation number here, remembered on the request context:
+        ChatKit announces a new thread from its own copy, which never passes through a load.
+        """
+        number = await _db(context, _save_thread, context.user_id, thread)
+        if number is not None:
+            context.conversation_numbers[thread.id] = number
+
+    async def load_conversation(
+        self, conversation: int | str, context: RequestContext
+    ) -> Conversation:
+        """One of the user's conversations, by its number or by its thread id."""
+        return await _db(context, _load_conversation, context.user_id, conversation)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -274,21 +307,48 @@ def _owned_item(session: Session, user_id: int, thread_id: str, item_id: str) ->
     raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
 
 
+def _numbered_threads():
+    """SELECT a thread's payload with its conversation number."""
+    return select(ChatThread.payload, ChatConversation.id).join(
+        ChatConversation, col(ChatConversation.thread_id) == col(ChatThread.id)
+    )
+
+
+def _numbered(payload: dict[str, Any], number: int) -> ThreadMetadata:
+    thread = ThreadMetadata.model_validate(payload)
+    thread.metadata[CONVERSATION_KEY] = number
+    return thread
+
+
 def _load_thread(user_id: int, thread_id: str) -> ThreadMetadata:
-    with session_scope() as session:
-        return ThreadMetadata.model_validate(_owned_thread(session, user_id, thread_id).payload)
+    if _storable(thread_id):
+        with session_scope() as session:
+            row = session.exec(
+                _numbered_threads().where(ChatThread.id == thread_id, ChatThread.user_id == user_id)
+            ).first()
+        if row is not None:
+            return _numbered(*row)
+    raise _thread_not_found(thread_id)
 
 
-def _save_thread(user_id: int, thread: ThreadMetadata) -> None:
-    _require_storable(thread.id, "Thread")
-    # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
-    title = thread.title.replace("\x00", "") if thread.title is not None else None
+def _thread_payload(thread: ThreadMetadata) -> dict[str, Any]:
     # ChatKit may hand over a full Thread; its items live in their own rows, never in here.
     payload = {
         key: value
         for key, value in thread.model_dump(mode="json").items()
         if key in ThreadMetadata.model_fields
     }
+    # The number's one home is chat_conversations; a load puts it back.
+    payload.get("metadata", {}).pop(CONVERSATION_KEY, None)
+    return payload
+
+
+def _save_thread(user_id: int, thread: ThreadMetadata) -> int | None:
+    """Insert or update the thread; a new thread's conversation number, else None."""
+    _require_storable(thread.id, "Thread")
+    # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
+    title = thread.title.replace("\x00", "") if thread.title is not None else None
+    payload = _thread_payload(thread)
     with session_scope() as session:
         row = session.get(ChatThread, thread.id)
         if row is None:
@@ -301,17 +361,40 @@ def _save_thread(user_id: int, thread: ThreadMetadata) -> None:
                     payload=payload,
                 )
             )
-        elif row.user_id != user_id:
+            session.flush()  # the thread row first: the number's row refers to it
+            conversation = ChatConversation(thread_id=thread.id, user_id=user_id)
+            session.add(conversation)
+            session.flush()
+            return conversation.id
+        if row.user_id != user_id:
             raise _thread_not_found(thread.id)
-        else:
-            row.sqlmodel_update(
-                {
-                    "title": title,
-                    "created_at": _utc(thread.created_at),
-                    "updated_at": utcnow(),
-                    "payload": payload,
-                }
-            )
+        row.sqlmodel_update(
+            {
+                "title": title,
+                "created_at": _utc(thread.created_at),
+                "updated_at": utcnow(),
+                "payload": payload,
+            }
+        )
+        return None
+
+
+def _load_conversation(user_id: int, conversation: int | str) -> Conversation:
+    stmt = select(ChatConversation.id, ChatConversation.thread_id).where(
+        ChatConversation.user_id == user_id
+    )
+    if isinstance(conversation, int):
+        known = 1 <= conversation <= MAX_CONVERSATION_ID
+        stmt = stmt.where(ChatConversation.id == conversation)
+    else:
+        known = _storable(conversation)
+        stmt = stmt.where(ChatConversation.thread_id == conversation)
+    if known:
+        with session_scope() as session:
+            row = session.exec(stmt).first()
+        if row is not None:
+            return Conversation(id=row[0], thread_id=row[1])
+    raise NotFoundError(f"Conversation {conversation} not found")
 
 
 def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Page[ThreadMetadata]:
@@ -319,7 +402,7 @@ def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Pa
     limit = max(limit, 1)
     key = tuple_(col(ChatThread.created_at), col(ChatThread.id))
     with session_scope() as session:
-        stmt = select(ChatThread.payload).where(ChatThread.user_id == user_id)
+        stmt = _numbered_threads().where(ChatThread.user_id == user_id)
         if after:
             mark = _owned_thread(session, user_id, after)
             position = (mark.created_at, mark.id)
@@ -328,8 +411,8 @@ def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Pa
             stmt = stmt.order_by(col(ChatThread.created_at).desc(), col(ChatThread.id).desc())
         else:
             stmt = stmt.order_by(col(ChatThread.created_at), col(ChatThread.id))
-        payloads = session.exec(stmt.limit(limit + 1)).all()
-    threads = [ThreadMetadata.model_validate(payload) for payload in payloads]
+        rows = session.exec(stmt.limit(limit + 1)).all()
+    threads = [_numbered(payload, number) for payload, number in rows]
     data, has_more, next_after = _page(threads, limit, lambda thread: thread.id)
     return Page[ThreadMetadata](data=data, has_more=has_more, after=next_after)
 
@@ -340,6 +423,7 @@ def _delete_thread(user_id: int, thread_id: str) -> None:
         # The foreign key cascades too; deleting here keeps that true on a connection without
         # SQLite's foreign_keys pragma.
         session.exec(delete(ChatItem).where(col(ChatItem.thread_id) == thread_id))
+        session.exec(delete(ChatConversation).where(col(ChatConversation.thread_id) == thread_id))
         session.delete(thread)
 
 

@@ -28,7 +28,7 @@ from pydantic import TypeAdapter
 
 from chatapp.chat.client_tools import pending_call_text
 from chatapp.chat.server import TodoChatServer
-from chatapp.chat.store import RequestContext
+from chatapp.chat.store import CONVERSATION_KEY, RequestContext
 
 MESSAGE_MAX_CHARS = 4000
 _EVENT = TypeAdapter(ThreadStreamEvent)
@@ -74,9 +74,10 @@ def tool_output(output: str) -> Any:
 
 @dataclass
 class TurnSummary:
-    """What the JSON API answers: the thread, the reply text, and the tool calls made."""
+    """What the JSON API answers: the conversation, the reply text, and the tool calls made."""
 
-    conversation_id: str | None = None
+    conversation_id: int | None = None  # the spec's number
+    thread_id: str | None = None  # the same conversation's ChatKit thread id
     replies: list[str] = field(default_factory=list)
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
@@ -90,7 +91,8 @@ class TurnSummary:
     def observe(self, event: ThreadStreamEvent) -> str | None:
         """Fold one event in; return its text delta, if it is one."""
         if isinstance(event, ThreadCreatedEvent):
-            self.conversation_id = event.thread.id
+            self.thread_id = event.thread.id
+            self.conversation_id = event.thread.metadata.get(CONVERSATION_KEY)
         elif isinstance(event, ErrorEvent):
             self.failed = True
         elif isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, UserMessageItem):
@@ -109,9 +111,13 @@ class TurnSummary:
             return event.update.delta
         return None
 
+    def names(self) -> dict[str, Any]:
+        """Both names of the conversation, as every answer that has one carries them."""
+        return {"conversation_id": self.conversation_id, "thread_id": self.thread_id}
+
     def body(self, ctx: RequestContext) -> dict[str, Any]:
         return {
-            "conversation_id": self.conversation_id,
+            **self.names(),
             "response": self.response,
             "tool_calls": [
                 {"name": c.name, "arguments": c.arguments, "output": tool_output(c.output)}

@@ -117,6 +117,23 @@ class ChatThread(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 
+class ChatConversation(SQLModel, table=True):
+    """The spec's integer conversation id: one per thread, given when the thread is first stored.
+
+    AUTOINCREMENT (a sequence on PostgreSQL): a deleted conversation's number is never handed
+    to a new one, so an old number can only ever be "not found", never someone else's thread.
+    """
+
+    __tablename__ = "chat_conversations"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: str = Field(
+        foreign_key="chat_threads.id", unique=True, ondelete="CASCADE", max_length=255
+    )
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+
+
 class ChatItem(SQLModel, table=True):
     __tablename__ = "chat_items"
     __table_args__ = (

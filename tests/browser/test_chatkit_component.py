@@ -309,7 +309,7 @@ def test_chat_secret_is_refreshed_before_it_expires(page: Page, live_server: str
     threads_list = "() => window.__ck.request({type: 'threads.list', params: {}})"
 
     assert page.evaluate(threads_list)["status"] == 200
-    page.clock.fast_forward("08:00")  # default 600 s secret: still well within its lifetime
+    page.clock.fast_forward("58:00")  # default 3600 s secret: 2 min left, outside the margin
     assert page.evaluate(threads_list)["status"] == 200
     assert asked == ["start"]
     page.clock.fast_forward("01:30")  # 30 s before expiry: inside the refresh margin

@@ -208,7 +208,9 @@ async def test_thread_round_trips_title_status_metadata_and_created_at(store, an
     )
     await store.save_thread(thread, ann)
 
-    assert await store.load_thread("thr_a", ann) == thread
+    loaded = await store.load_thread("thr_a", ann)
+    assert isinstance(loaded.metadata.pop("conversation_id"), int)  # the number, added on load
+    assert loaded == thread
     with session_scope() as session:
         row = session.get(ChatThread, "thr_a")
         assert (row.title, row.user_id) == ("Groceries", ann.user_id)
@@ -223,7 +225,9 @@ async def test_saving_a_thread_again_updates_it_in_place(store, ann):
     thread.metadata["k"] = "v"
     await store.save_thread(thread, ann)
 
-    assert await store.load_thread("thr_a", ann) == thread
+    loaded = await store.load_thread("thr_a", ann)
+    thread.metadata["conversation_id"] = ann.conversation_numbers["thr_a"]
+    assert loaded == thread
     assert await _ids(store, ann) == ["msg_1"]
     page = await store.load_threads(10, None, "desc", ann)
     assert [t.title for t in page.data] == ["Renamed"]
@@ -442,13 +446,14 @@ async def test_delete_thread_removes_the_thread_and_its_items(store, ann):
         assert session.exec(select(ChatItem.thread_id)).all() == ["thr_b"]
 
 
-async def test_the_database_cascades_a_thread_delete_to_its_items(store, ann):
+async def test_the_database_cascades_a_thread_delete_to_its_items_and_number(store, ann):
     await _new_thread(store, ann)
     await store.add_thread_item("thr_a", _message("m0"), ann)
 
     with get_engine().begin() as conn:
         conn.execute(text("DELETE FROM chat_threads WHERE id = 'thr_a'"))
         assert conn.execute(text("SELECT count(*) FROM chat_items")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM chat_conversations")).scalar_one() == 0
 
 
 async def test_deleting_a_user_deletes_their_chats(store, ann, ben):
@@ -461,9 +466,9 @@ async def test_deleting_a_user_deletes_their_chats(store, ann, ben):
         conn.execute(text("DELETE FROM users WHERE id = :id"), {"id": ann.user_id})
         counts = [
             conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in ("chat_threads", "chat_items", "chat_attachments")
+            for table in ("chat_threads", "chat_items", "chat_attachments", "chat_conversations")
         ]
-    assert counts == [1, 0, 0]
+    assert counts == [1, 0, 0, 1]
 
 
 @pytest.mark.parametrize(

@@ -89,12 +89,15 @@ class Chat:
         self.client = client
         self.user = user
 
-    def post(self, message: str, conversation_id: str | None = None, **extra: Any):
+    def post(self, message: str, conversation_id: int | str | None = None, **extra: Any):
         body: dict[str, Any] = {"message": message, "conversation_id": conversation_id, **extra}
         return self.client.post(self.user.chat_url, json=body, headers=self.user.headers)
 
     def say(
-        self, message: str, conversation_id: str | None = None, timezone: str | None = TZ_NAME
+        self,
+        message: str,
+        conversation_id: int | str | None = None,
+        timezone: str | None = TZ_NAME,
     ) -> dict[str, Any]:
         """One turn through POST /api/{id}/chat; fails the test unless it answers 200."""
         extra = {"timezone": timezone} if timezone else {}
@@ -102,7 +105,7 @@ class Chat:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def stream(self, message: str, conversation_id: str | None = None):
+    def stream(self, message: str, conversation_id: int | str | None = None):
         body = {"message": message, "conversation_id": conversation_id, "timezone": TZ_NAME}
         headers = self.user.headers | {"Accept": "text/event-stream"}
         return self.client.post(self.user.chat_url, json=body, headers=headers)

@@ -50,7 +50,8 @@ def test_answer_to_which_one_finishes_the_delete(me: Chat) -> None:
 
 
 def test_several_turns_build_on_each_other(me: Chat) -> None:
-    conversation = me.say("add buy milk")["conversation_id"]
+    first = me.say("add buy milk")
+    conversation = first["conversation_id"]
     me.say("make it high priority", conversation)
     me.say("move it to tomorrow at 9am", conversation)
     me.say("rename it to buy oat milk", conversation)
@@ -59,7 +60,7 @@ def test_several_turns_build_on_each_other(me: Chat) -> None:
     assert task["title"] == "Buy oat milk"
     assert task["priority"] == "high"
     assert task["due_at"] is not None
-    users = [item_text(i) for i in me.items(conversation) if i["type"] == "user_message"]
+    users = [item_text(i) for i in me.items(first["thread_id"]) if i["type"] == "user_message"]
     assert users == [
         "add buy milk",
         "make it high priority",
@@ -81,7 +82,7 @@ def test_conversation_resumes_on_a_freshly_built_app(me: Chat) -> None:
     with TestClient(build_api()) as restarted:
         again = Chat(restarted, me.user)
         second = again.say("mark it done", conversation)
-        items = again.items(conversation)
+        items = again.items(first["thread_id"])
 
     assert second["conversation_id"] == conversation
     assert [c["name"] for c in second["tool_calls"]] == ["complete_task"]
@@ -93,7 +94,7 @@ def test_conversation_resumes_on_a_freshly_built_app(me: Chat) -> None:
         ("assistant_message", second["response"]),
     ]
     assert [i["type"] for i in items].count("task") == 2
-    stored = _stored_item_types(me.user.id, conversation)
+    stored = _stored_item_types(me.user.id, first["thread_id"])
     assert stored.count("hidden_context_item") == 2  # the exact tool calls, for the model
     assert stored.count("user_message") == 2 and stored.count("assistant_message") == 2
 

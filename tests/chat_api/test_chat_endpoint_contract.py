@@ -18,8 +18,9 @@ def thread_ids(chat: Chat) -> list[str]:
 def test_first_message_starts_a_conversation_and_answers_in_the_contract_shape(me: Chat) -> None:
     body = me.say("Add a task to buy groceries", conversation_id=None)
 
-    assert set(body) == {"conversation_id", "response", "tool_calls"}
-    assert isinstance(body["conversation_id"], str) and body["conversation_id"]
+    assert set(body) == {"conversation_id", "thread_id", "response", "tool_calls"}
+    assert isinstance(body["conversation_id"], int) and body["conversation_id"] >= 1
+    assert body["thread_id"].startswith("thr_")
     assert isinstance(body["response"], str) and "Buy groceries" in body["response"]
     assert len(body["tool_calls"]) == 1
     call = body["tool_calls"][0]
@@ -29,7 +30,7 @@ def test_first_message_starts_a_conversation_and_answers_in_the_contract_shape(m
     (task,) = me.tasks()
     assert call["output"]["task_id"] == task["id"]
     assert call["output"]["status"] == "created"
-    assert thread_ids(me) == [body["conversation_id"]]
+    assert thread_ids(me) == [body["thread_id"]]
 
 
 def test_conversation_id_may_be_left_out(me: Chat) -> None:
@@ -43,7 +44,8 @@ def test_message_with_conversation_id_continues_that_conversation(me: Chat) -> N
     first = me.say("hello")
     second = me.say("show me all my tasks", first["conversation_id"])
     assert second["conversation_id"] == first["conversation_id"]
-    assert thread_ids(me) == [first["conversation_id"]]
+    assert second["thread_id"] == first["thread_id"]
+    assert thread_ids(me) == [first["thread_id"]]
 
 
 def test_without_timezone_dates_are_read_in_utc(me: Chat) -> None:
@@ -85,7 +87,9 @@ def test_unknown_timezone_is_422_and_nothing_is_saved(me: Chat) -> None:
         ({"message": ["add milk"]}, "message"),
         ({"message": "add milk", "user_id": 1}, "user_id"),
         ({"message": "add milk", "conversation": "thr_1"}, "conversation"),
-        ({"message": "add milk", "conversation_id": 7}, "conversation_id"),
+        ({"message": "add milk", "conversation_id": True}, "conversation_id"),
+        ({"message": "add milk", "conversation_id": 0}, "conversation_id"),
+        ({"message": "add milk", "conversation_id": 1.5}, "conversation_id"),
     ],
     ids=[
         "empty",
@@ -99,7 +103,9 @@ def test_unknown_timezone_is_422_and_nothing_is_saved(me: Chat) -> None:
         "list",
         "unknown-user-id-field",
         "unknown-field",
-        "conversation-id-number",
+        "conversation-id-bool",
+        "conversation-id-zero",
+        "conversation-id-float",
     ],
 )
 def test_invalid_request_is_422_naming_the_field_and_saves_nothing(
@@ -129,13 +135,13 @@ def test_message_of_exactly_the_limit_is_accepted(me: Chat) -> None:
 
 def test_other_users_conversation_is_404_and_left_alone(me: Chat, other: Chat) -> None:
     mine = me.say("add buy milk")
-    items_before = me.items(mine["conversation_id"])
+    items_before = me.items(mine["thread_id"])
 
-    response = other.post("delete task 1", mine["conversation_id"])
+    response = other.post("delete task 1", mine["thread_id"])
 
     assert response.status_code == 404
-    assert mine["conversation_id"] in response.json()["detail"]
-    assert me.items(mine["conversation_id"]) == items_before
+    assert mine["thread_id"] in response.json()["detail"]
+    assert me.items(mine["thread_id"]) == items_before
     assert [task["title"] for task in me.tasks()] == ["Buy milk"]
     assert other.tasks() == []
     assert thread_ids(other) == []
@@ -202,7 +208,7 @@ def test_failed_model_call_still_answers_200_and_keeps_the_message(me: Chat, mon
     assert body["tool_calls"] == []
     assert body["error"] == "model_unavailable"
     assert "saved" in body["response"]
-    assert [i["type"] for i in me.items(body["conversation_id"])] == [
+    assert [i["type"] for i in me.items(body["thread_id"])] == [
         "user_message",
         "assistant_message",
     ]

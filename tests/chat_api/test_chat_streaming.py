@@ -5,7 +5,7 @@ from __future__ import annotations
 from chat_api_support import Chat, item_text, parse_sse
 
 
-def streamed(chat: Chat, message: str, conversation_id: str | None = None):
+def streamed(chat: Chat, message: str, conversation_id: int | str | None = None):
     response = chat.stream(message, conversation_id)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -26,12 +26,17 @@ def test_new_conversation_streams_conversation_then_deltas_then_done(me: Chat) -
 
     (first_name, first), *middle, (last_name, done) = events
     assert first_name == "conversation"
-    assert set(first) == {"conversation_id"} and first["conversation_id"]
+    assert set(first) == {"conversation_id", "thread_id"}
+    assert isinstance(first["conversation_id"], int) and first["thread_id"].startswith("thr_")
     assert last_name == "done"
     assert [name for name, _ in middle] == ["delta"] * len(middle)
     assert len(middle) >= 2
-    assert set(done) == {"conversation_id", "response", "tool_calls"}
-    assert done["conversation_id"] == first["conversation_id"]
+    assert set(done) == {"conversation_id", "thread_id", "response", "tool_calls", "done"}
+    assert done["done"] is True
+    assert (done["conversation_id"], done["thread_id"]) == (
+        first["conversation_id"],
+        first["thread_id"],
+    )
     assert "".join(deltas(events)) == done["response"]
     assert [call["name"] for call in done["tool_calls"]] == ["list_tasks"]
     assert {row["title"] for row in done["tool_calls"][0]["output"]} == {
@@ -55,7 +60,7 @@ def test_done_carries_the_same_body_a_plain_request_gets(me: Chat) -> None:
             ),
         }
 
-    assert shape(done) == shape(plain)
+    assert shape({key: v for key, v in done.items() if key != "done"}) == shape(plain)
     assert "".join(deltas(events)) == done["response"]
     assert len(deltas(events)) >= 2
     assert sorted(t["title"] for t in me.tasks()) == sorted(["Milk", "Eggs", "Bread"] * 2)
@@ -67,7 +72,8 @@ def test_existing_conversation_streams_its_id_first_then_deltas(me: Chat) -> Non
     events = streamed(me, "mark it done", started["conversation_id"])
 
     # The first byte goes out as soon as the message is saved, not when the model has text.
-    assert events[0] == ("conversation", {"conversation_id": started["conversation_id"]})
+    names = {"conversation_id": started["conversation_id"], "thread_id": started["thread_id"]}
+    assert events[0] == ("conversation", names)
     assert [name for name, _ in events[1:-1]] == ["delta"] * (len(events) - 2)
     assert events[-1][0] == "done"
     done = events[-1][1]
@@ -81,7 +87,7 @@ def test_streamed_turn_is_saved_in_the_conversation(me: Chat) -> None:
     events = streamed(me, "remind me to call mom tomorrow at 5pm")
     done = events[-1][1]
 
-    items = me.items(done["conversation_id"])
+    items = me.items(done["thread_id"])
 
     assert [item["type"] for item in items] == ["user_message", "task", "assistant_message"]
     assert item_text(items[0]) == "remind me to call mom tomorrow at 5pm"

@@ -297,7 +297,8 @@ def test_long_first_message_gives_a_short_title_cut_at_a_word(me: Chat) -> None:
 def test_json_api_conversation_is_a_titled_chatkit_thread(me: Chat) -> None:
     body = me.say("What's pending?")
     (thread,) = me.chatkit_ok("threads.list")["data"]
-    assert thread["id"] == body["conversation_id"]
+    assert thread["id"] == body["thread_id"]
+    assert thread["metadata"] == {"conversation_id": body["conversation_id"]}
     assert thread["title"] == "What's pending?"
 
 

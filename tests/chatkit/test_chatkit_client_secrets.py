@@ -155,6 +155,7 @@ OTHER_APIS = [
     ("POST", "/mcp", MCP_INITIALIZE),
     ("POST", "/api/chatkit/start", None),
     ("POST", "/api/chatkit/refresh", None),
+    ("POST", "/api/chat/init", None),
 ]
 
 

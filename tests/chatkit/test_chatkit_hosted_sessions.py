@@ -145,3 +145,27 @@ def test_self_hosted_mode_never_calls_openai(client, alice, sessions_server, set
     assert response.status_code == 200
     assert not response.json()["client_secret"].startswith("ek_")
     assert sessions_server.requests == []
+
+
+def test_chat_init_answers_openais_secret_in_the_seed_shape(client, alice, hosted):
+    response = client.post("/api/chat/init", headers=alice.headers)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"clientSecret", "expiresIn"}
+    assert body["clientSecret"].startswith("ek_test_secret_")
+    assert body["expiresIn"] in range(595, 601)
+    [sent] = hosted.requests
+    assert sent["json"] == {"workflow": {"id": hosted.workflow_id}, "user": chatkit_user(alice.id)}
+
+
+def test_chat_init_passes_openais_refusal_on_as_json(client, alice, hosted):
+    hosted.status = 429
+    hosted.headers = {"Retry-After": "7"}
+    hosted.body = {"error": {"message": "Rate limit reached", "type": "rate_limit_error"}}
+
+    response = client.post("/api/chat/init", headers=alice.headers)
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "7"
+    assert response.json()["detail"]

@@ -19,7 +19,7 @@ from chatapp.db import Task, session_scope
 from chatapp.tools import task_server
 
 
-def chat(client, user, message: str, conversation_id: str | None = None):
+def chat(client, user, message: str, conversation_id: int | str | None = None):
     body = {"message": message}
     if conversation_id:
         body["conversation_id"] = conversation_id
@@ -102,7 +102,7 @@ def test_two_replies_in_a_row_stay_two_messages(fake_openai, client, alice):
     history = fake_openai.received[-1].messages
     assert [m.get("content") for m in history if m["role"] == "assistant"] == ["First answer."]
     replies = [
-        i for i in thread_items(alice.id, first["conversation_id"]) if i.type == "assistant_message"
+        i for i in thread_items(alice.id, first["thread_id"]) if i.type == "assistant_message"
     ]
     assert [r.content[0].text for r in replies] == ["First answer.", "Second answer."]
 

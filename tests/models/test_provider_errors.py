@@ -76,7 +76,7 @@ def user_texts(items: list) -> list[str]:
     return [c.text for i in items if isinstance(i, UserMessageItem) for c in i.content]
 
 
-def post_chat(client, user, message: str, conversation_id: str | None = None):
+def post_chat(client, user, message: str, conversation_id: int | str | None = None):
     body = {"message": message, **({"conversation_id": conversation_id} if conversation_id else {})}
     return client.post(f"/api/{user.id}/chat", json=body, headers=user.headers)
 
@@ -106,7 +106,7 @@ def test_a_model_failure_is_a_clear_reply_and_the_message_is_kept(
     assert API_KEY not in caplog.text
     assert API_KEY not in response.text
 
-    items = thread_items(alice.id, body["conversation_id"])
+    items = thread_items(alice.id, body["thread_id"])
     assert user_texts(items) == [MESSAGE]
     assert isinstance(items[-1], AssistantMessageItem)
     assert items[-1].content[0].text == body["response"]
@@ -176,5 +176,5 @@ def test_the_conversation_goes_on_once_the_model_recovers(
     sent = fake_openai.received[0].messages
     sent_user_texts = [m["content"][0]["text"] for m in sent if m["role"] == "user"]
     assert sent_user_texts == [MESSAGE, "Are you there?"]
-    items = thread_items(alice.id, first["conversation_id"])
+    items = thread_items(alice.id, first["thread_id"])
     assert user_texts(items) == [MESSAGE, "Are you there?"]

@@ -43,6 +43,10 @@ VICTIM_TABLES = {
         " OR thread_id IN (SELECT id FROM chat_threads WHERE user_id = :u) ORDER BY seq"
     ),
     "chat_attachments": "SELECT * FROM chat_attachments WHERE user_id = :u ORDER BY id",
+    "chat_conversations": (
+        "SELECT * FROM chat_conversations WHERE user_id = :u"
+        " OR thread_id IN (SELECT id FROM chat_threads WHERE user_id = :u) ORDER BY id"
+    ),
 }
 
 
@@ -68,7 +72,14 @@ def row_counts() -> dict[str, int]:
     with get_engine().connect() as conn:
         return {
             table: conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
-            for table in ("users", "tasks", "chat_threads", "chat_items", "chat_attachments")
+            for table in (
+                "users",
+                "tasks",
+                "chat_threads",
+                "chat_items",
+                "chat_attachments",
+                "chat_conversations",
+            )
         }
 
 
@@ -78,6 +89,7 @@ class World:
     attacker: QuickUser
     task_ids: list[int]
     thread_id: str
+    conversation: int  # the victim's thread's conversation number
     user_item: str
     chip_item: str
     hidden_item: str
@@ -145,7 +157,7 @@ def build_world(client) -> World:
     )
     assert chat.status_code == 200, chat.text
     body = chat.json()
-    thread_id = body["conversation_id"]
+    thread_id, conversation = body["thread_id"], body["conversation_id"]
     task_ids.append(body["tool_calls"][0]["output"]["task_id"])
     items = _items_of(thread_id)
 
@@ -162,13 +174,14 @@ def build_world(client) -> World:
         f"/api/{attacker.id}/chat", json={"message": "hello"}, headers=attacker.headers
     )
     assert mine.status_code == 200, mine.text
-    attacker_thread = mine.json()["conversation_id"]
+    attacker_thread = mine.json()["thread_id"]
 
     world = World(
         victim=victim,
         attacker=attacker,
         task_ids=task_ids,
         thread_id=thread_id,
+        conversation=conversation,
         user_item=items["user_message"],
         chip_item=items["task"],
         hidden_item=items["hidden_context_item"],

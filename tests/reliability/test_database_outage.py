@@ -122,7 +122,7 @@ def _seed(client) -> tuple:
     assert task.status_code == 201, task.text
     chat = client.post(f"/api/{user.id}/chat", json={"message": "add tea"}, headers=user.headers)
     assert chat.status_code == 200, chat.text
-    return user, task.json()["id"], chat.json()["conversation_id"]
+    return user, task.json()["id"], chat.json()["thread_id"]
 
 
 def _admin(sql: str) -> None:

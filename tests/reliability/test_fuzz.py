@@ -114,7 +114,7 @@ def test_the_offline_agent_answers_any_text(messages: list[str]) -> None:
 def test_the_chat_api_answers_any_text(client) -> None:
     user = insert_user()
     seen = {"ok": 0, "refused": 0}
-    conversation: list[str | None] = [None]
+    conversation: list[int | None] = [None]
 
     @settings(FUZZ, max_examples=300)
     @given(message=MESSAGES, go_on=st.booleans(), streamed=st.integers(0, 4))

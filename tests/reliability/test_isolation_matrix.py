@@ -173,6 +173,24 @@ def chat_api_attacks(w: World) -> dict[str, tuple[str, dict[str, Any], bool, set
             True,
             {404},
         ),
+        "A's conversation number": (
+            mine,
+            {"message": ask, "conversation_id": w.conversation},
+            False,
+            {404},
+        ),
+        "A's conversation number, streamed": (
+            mine,
+            {"message": f"delete task {tid}", "conversation_id": w.conversation},
+            True,
+            {404},
+        ),
+        "A's conversation number as a string": (
+            mine,
+            {"message": ask, "conversation_id": str(w.conversation)},
+            False,
+            {404},
+        ),
         "A's conversation upper-cased": (
             mine,
             {"message": ask, "conversation_id": w.thread_id.upper()},

@@ -252,7 +252,7 @@ def test_sigkill_after_the_first_streamed_delta_then_restart(live: Live) -> None
             if line.startswith("event: "):
                 events.append(line[7:])
             elif line.startswith("data: ") and events[-1] == "conversation":
-                thread_id = json.loads(line[6:])["conversation_id"]
+                thread_id = json.loads(line[6:])["thread_id"]
             if events and events[-1] == "delta":
                 live.backend.kill()
                 break

@@ -89,7 +89,7 @@ def test_a_model_failure_after_a_tool_call_keeps_the_tool_record(client, fake_op
     tasks = client.get(user.tasks_url, headers=user.headers).json()
     assert [t["title"] for t in tasks] == ["Buy milk"]  # added once, not once per retry
 
-    kinds = [item.type for item in _stored(user.id, body["conversation_id"])]
+    kinds = [item.type for item in _stored(user.id, body["thread_id"])]
     assert kinds == ["user_message", "task", "hidden_context_item", "assistant_message"]
 
     fake_openai.received.clear()

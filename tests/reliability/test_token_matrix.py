@@ -1,5 +1,5 @@
-"""Every protected route of every door (REST, JSON chat, /chatkit, /mcp, /api/chatkit/start and
-refresh) answers 401 JSON to every kind of bad credential, writes nothing, and accepts the right
+"""Every protected route of every door (REST, JSON chat, /chatkit, /mcp, /api/chatkit/start,
+refresh and /api/chat/init) answers 401 JSON to every kind of bad credential, writes nothing, and accepts the right
 one. /chatkit takes a session or a chat-scoped token; every other route a session token only."""
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ ROUTES = {
     "POST mcp tools/list": ("POST", "/mcp", MCP_LIST, MCP_HEADERS, "session"),
     "POST chatkit/start": ("POST", "/api/chatkit/start", None, {}, "session"),
     "POST chatkit/refresh": ("POST", "/api/chatkit/refresh", None, {}, "session"),
+    "POST chat/init": ("POST", "/api/chat/init", None, {}, "session"),
 }
 
 

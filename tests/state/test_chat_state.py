@@ -218,3 +218,14 @@ async def test_retry_after_a_failed_reply_answers_the_same_message_again(ann, mo
     assert [m.role for m in shown] == ["user", "tool", "assistant"]
     assert shown[0].id == user_item.id
     assert "Buy milk" in shown[-1].text
+
+
+async def test_a_native_chat_thread_gets_a_conversation_number(ann):
+    _, events = await run(user_message_request("add buy milk", None), ann)
+
+    created = events[0]
+    number = created.thread.metadata["conversation_id"]
+    conversation = await get_chat_server().store.load_conversation(number, ann)
+    assert conversation.thread_id == created.thread.id
+    page = await get_chat_server().store.load_threads(10, None, "desc", ann)
+    assert [t.metadata["conversation_id"] for t in page.data] == [number]
