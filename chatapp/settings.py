@@ -24,6 +24,11 @@ logger = logging.getLogger("chatapp.settings")
 
 __all__ = ["PROJECT_ROOT", "ConfigurationError", "Settings", "get_settings"]
 MIN_SECRET_LENGTH = 32
+# Works on localhost only: OpenAI's ChatKit element rejects it on any other host.
+PLACEHOLDER_CHATKIT_DOMAIN_KEY = "domain_pk_localhost_dev"
+CHATKIT_DOMAIN_ALLOWLIST_URL = (
+    "https://platform.openai.com/settings/organization/security/domain-allowlist"
+)
 
 
 class Settings(BaseSettings):
@@ -52,7 +57,7 @@ class Settings(BaseSettings):
     chatapp_model: str = "gpt-4.1-mini"
     chatapp_tracing: bool = False
     chatapp_chat_ui: Literal["auto", "chatkit", "native"] = "auto"
-    chatkit_domain_key: str = "domain_pk_localhost_dev"
+    chatkit_domain_key: str = PLACEHOLDER_CHATKIT_DOMAIN_KEY
     chatkit_workflow_id: str | None = None
     # Where <openai-chatkit> is defined: OpenAI's CDN (no npm package ships the element).
     chatkit_script_url: str = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js"
@@ -120,6 +125,16 @@ class Settings(BaseSettings):
         return [] if self.is_prod else ["*"]
 
     @property
+    def chatkit_domain_key_is_placeholder(self) -> bool:
+        """Prod shows the self-hosted ChatKit element with a key no deployed host can pass."""
+        return (
+            self.is_prod
+            and self.chatapp_chat_ui != "native"
+            and not self.chatkit_workflow_id  # hosted mode sends no domain key
+            and self.chatkit_domain_key.strip() in ("", PLACEHOLDER_CHATKIT_DOMAIN_KEY)
+        )
+
+    @property
     def effective_log_format(self) -> Literal["json", "text"]:
         return self.log_format or ("json" if self.is_prod else "text")
 
@@ -162,4 +177,15 @@ def get_settings() -> Settings:
     prepare_data_dir(settings)
     if settings.jwt_secret is None:
         settings.jwt_secret = _dev_secret(settings.dev_secret_file)
+    if settings.chatkit_domain_key_is_placeholder:
+        logger.warning(
+            "CHATKIT_DOMAIN_KEY is the localhost placeholder (%s) while CHATAPP_ENV=prod shows "
+            "ChatKit (CHATAPP_CHAT_UI=%s): OpenAI rejects it on any other host, so ChatKit will "
+            "not start (auto falls back to the built-in chat, chatkit shows the error). Add this "
+            "site's hostname to OpenAI's domain allowlist (%s) and set CHATKIT_DOMAIN_KEY to the "
+            "domain_pk_... key it gives you, or set CHATAPP_CHAT_UI=native.",
+            PLACEHOLDER_CHATKIT_DOMAIN_KEY,
+            settings.chatapp_chat_ui,
+            CHATKIT_DOMAIN_ALLOWLIST_URL,
+        )
     return settings

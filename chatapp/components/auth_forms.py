@@ -90,7 +90,9 @@ def auth_card(signing_up: bool) -> rx.Component:
                     type="submit",
                     size="3",
                     width="100%",
-                    disabled=AuthState.submitting,
+                    # The prerendered form is visible before the app's JavaScript runs: a
+                    # submit then would be the browser's own GET, credentials in the URL.
+                    disabled=AuthState.submitting | ~rx.State.is_hydrated,
                     id="auth-submit",
                 ),
                 rx.text(

@@ -70,8 +70,24 @@ def top_bar() -> rx.Component:
     )
 
 
+# The page is settled when `data-path` is its path and `data-hydrated` is "true": its on_load
+# handlers have run (sign-in redirects decided, data read). Browser tests wait for that rather
+# than sleeping; the path tells a settled page from the one being left.
+PAGE_STATE_ID = "page-state"
+
+
+def page_state() -> rx.Component:
+    return rx.el.div(
+        id=PAGE_STATE_ID,
+        data_path=rx.State.router.url.path,
+        data_hydrated=rx.State.is_hydrated,
+        hidden=True,
+    )
+
+
 def page_shell(*children: rx.Component, max_width: str = "860px") -> rx.Component:
     return rx.box(
+        page_state(),
         top_bar(),
         rx.box(
             *children,

@@ -74,6 +74,7 @@ ERROR_PREFIX = "⚠️ "
 NOT_FOUND_MESSAGE = "That conversation no longer exists (it may have been deleted)."
 FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment."
 CHATKIT_DETECT_SECONDS = 3
+FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
 TIMEZONE_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
@@ -294,6 +295,8 @@ class ChatState(AuthState):
     timezone: str = "UTC"
     ui_mode: str = "auto"
     renderer: str = "detecting"
+    # Why ChatKit could not work in this tab (auto mode then keeps the native chat).
+    chatkit_failure: str = ""
     _turn_key: str = ""
     _request: bytes = b""
     _retry_text: str = ""
@@ -390,8 +393,28 @@ class ChatState(AuthState):
     @rx.event
     def set_renderer(self, renderer: str):
         if self.ui_mode == "auto" and renderer in ("chatkit", "native"):
-            self.renderer = renderer
+            # ChatKit loads again on every visit, but already failed in this tab: stay native.
+            self.renderer = "native" if self.chatkit_failure else renderer
         return rx.call_script(TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
+
+    @rx.event
+    async def chatkit_failed(self, cause: str, message: str):
+        """ChatKit's element loaded but cannot work here (domain key rejected, failed to start):
+        auto mode switches to the native chat, on the thread ChatKit had open, and says why. A
+        forced ChatKit (CHATAPP_CHAT_UI=chatkit) keeps showing the element's error instead."""
+        if self.ui_mode != "auto" or self.chatkit_failure:
+            return
+        self.chatkit_failure = str(cause or "it failed to start")[:FAILURE_CAUSE_MAX]
+        self.renderer = "native"
+        logger.warning(
+            "ChatKit could not start in a browser (%s): %s. Showing the built-in chat.",
+            self.chatkit_failure,
+            message,
+        )
+        user_id = self.current_user_id()
+        requested = self.router.url.query_parameters.get("thread", "")
+        if user_id is not None and requested not in ("", self.thread_id) and not self.processing:
+            await self._open(user_id, requested)
 
     @rx.event
     async def select_thread(self, thread_id: str):

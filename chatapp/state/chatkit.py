@@ -76,6 +76,14 @@ class ChatKitState(AuthState):
         self.unavailable_reason = str(reason or "ChatKit is unavailable.")
 
     @rx.event
+    def mark_failed(self, cause: str, message: str):
+        """The element cannot work on this page (e.g. its domain key was rejected): say why."""
+        self.ready = False
+        self.last_error = str(message or "")
+        detail = str(message or "").strip().rstrip(".")
+        self.unavailable_reason = f"ChatKit could not start here ({cause}): {detail}."
+
+    @rx.event
     def record_error(self, message: str):
         self.last_error = str(message or "Unknown ChatKit error.")
         self.responding = False

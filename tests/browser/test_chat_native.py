@@ -293,19 +293,23 @@ def test_failed_turn_shows_the_error_inline_and_retry_sends_again(
 
 def test_auto_mode_falls_back_to_native_when_chatkit_never_loads(page: Page, live_server: str):
     sign_up(page, live_server, new_email())
+    # Each check in a new tab (same sign-in, new Reflex session): the tab that signed up has
+    # already chosen its renderer and keeps it.
     # The script is served but never defines <openai-chatkit>: the timeout decides.
-    page.route(
+    slow = page.context.new_page()
+    slow.route(
         CHATKIT_CDN,
         lambda route: route.fulfill(status=200, content_type="text/javascript", body="// offline"),
     )
     start = time.monotonic()
-    page.goto(f"{live_server}/chat")
-    expect(page.locator("#chat-detecting")).to_be_visible()
-    note = page.locator("#chat-renderer-note")
+    slow.goto(f"{live_server}/chat")
+    expect(slow.locator("#chat-detecting")).to_be_visible()
+    note = slow.locator("#chat-renderer-note")
     expect(note).to_have_attribute("data-renderer", "native", timeout=8000)
     assert time.monotonic() - start >= 2.5
     expect(note).to_contain_text("ChatKit didn't load")
-    expect(page.locator("#chat-composer")).to_be_visible()
+    expect(slow.locator("#chat-composer")).to_be_visible()
+    slow.close()
 
     # The CDN refusing the script (a new tab, so nothing is remembered): native at once.
     tab = page.context.new_page()

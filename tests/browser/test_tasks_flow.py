@@ -15,23 +15,50 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 
 
+def wait_settled(page: Page, path: str) -> None:
+    """Wait until the page at `path` has run its on_load handlers (layout.page_state). Acting
+    earlier races them; leaving earlier makes the page being left reconnect on its way out and
+    replay them, for the same Reflex session, against the next page."""
+    state = page.locator("#page-state")
+    expect(state).to_have_attribute("data-path", re.compile(rf"^{re.escape(path)}/?$"))
+    expect(state).to_have_attribute("data-hydrated", "true")
+
+
+def wait_chat_settled(page: Page) -> None:
+    """/chat has settled: on_load done and the renderer chosen (ChatKit's detection answered)."""
+    note = page.locator("#chat-renderer-note")
+    expect(note).to_have_attribute("data-renderer", re.compile(r"^(native|chatkit)$"))
+    wait_settled(page, "/chat")
+
+
 def sign_up(page: Page, base: str, email: str, then: str | None = None) -> None:
     """Create an account (which lands on the chat page), then optionally open `then`."""
     page.goto(f"{base}/signup")
+    wait_settled(page, "/signup")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
     page.click("#auth-submit")
     page.wait_for_url(re.compile(r".*/chat/?$"))
+    wait_chat_settled(page)
     if then:
         page.goto(f"{base}{then}")
+        wait_settled(page, then)
 
 
 def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/login")
+    wait_settled(page, "/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("#auth-submit")
+
+
+def sign_out(page: Page) -> None:
+    page.click("#sign-out")
+    page.wait_for_url(re.compile(r".*/login/?\?reason=signed_out$"))
+    expect(page.locator("#auth-notice")).to_contain_text("signed out")
+    wait_settled(page, "/login")
 
 
 def task_item(page: Page, title: str):
@@ -59,17 +86,17 @@ def test_signup_add_complete_reload_signout_signin(page: Page, live_server: str,
     page.screenshot(path=str(artifacts / "tasks-light.png"), full_page=True)
 
     page.reload()
-    expect(page).to_have_url(re.compile(r".*/tasks/?$"))
+    wait_settled(page, "/tasks")
     expect(task_item(page, "Buy milk")).to_have_attribute("data-completed", "true")
 
-    page.click("#sign-out")
-    page.wait_for_url("**/login**")
-    expect(page.locator("#auth-notice")).to_contain_text("signed out")
+    sign_out(page)
     page.goto(f"{live_server}/tasks")
-    page.wait_for_url("**/login**")
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    wait_settled(page, "/login")
 
     sign_in(page, live_server, email)
     page.wait_for_url(re.compile(r".*/chat/?$"))
+    wait_chat_settled(page)
     page.goto(f"{live_server}/tasks")
     expect(task_item(page, "Buy milk")).to_have_attribute("data-completed", "true")
 
@@ -77,8 +104,7 @@ def test_signup_add_complete_reload_signout_signin(page: Page, live_server: str,
 def test_wrong_password_is_shown_and_keeps_user_on_sign_in(page: Page, live_server: str):
     email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
     sign_up(page, live_server, email)
-    page.click("#sign-out")
-    page.wait_for_url("**/login**")
+    sign_out(page)
     sign_in(page, live_server, email, "wrong password!")
     expect(page.locator("#auth-error")).to_contain_text("Incorrect email or password")
     expect(page).to_have_url(re.compile(r".*/login/?$"))
@@ -98,6 +124,7 @@ def test_expired_token_sends_user_to_sign_in_with_message(page: Page, live_serve
     page.goto(f"{live_server}/tasks")
     page.wait_for_url(re.compile(r".*/login/?\?reason=expired$"))
     expect(page.locator("#auth-notice")).to_contain_text("expired")
+    wait_settled(page, "/login")
 
 
 def test_edit_delete_undo_search_and_dark_phone_layout(page: Page, live_server: str, artifacts):

@@ -74,6 +74,9 @@ def test_panel_uses_the_settings(settings_env):
     assert 'apiUrl:"/chatkit"' in rendered and 'clientSecretUrl:"/api/chatkit"' in rendered
     assert "hosted:false" in rendered
     assert "Add buy milk tomorrow at 5pm" in rendered and "What's pending?" in rendered
+    # An element that cannot work here reports (cause, message) to the panel's state.
+    assert "onFatalError:((_ev_0, _ev_1) =>" in rendered
+    assert '.mark_failed", ({ ["cause"] : _ev_0, ["message"] : _ev_1 })' in rendered
 
     settings_env(CHATKIT_WORKFLOW_ID="wf_123")
     assert "hosted:true" in str(chatkit_panel())

@@ -86,3 +86,66 @@ def test_reflex_config_refuses_prod_without_secret(tmp_path):
     )
     assert proc.returncode != 0
     assert "JWT_SECRET" in proc.stderr
+
+
+STRONG_SECRET = "s" * 48
+DOMAIN_KEY_WARNING = "CHATKIT_DOMAIN_KEY is the localhost placeholder"
+
+
+def _chatkit_env(monkeypatch, **values: str | None) -> None:
+    base = {
+        "CHATAPP_ENV": "prod",
+        "JWT_SECRET": STRONG_SECRET,
+        "CHATAPP_CHAT_UI": "auto",
+        "CHATKIT_DOMAIN_KEY": None,
+        "CHATKIT_WORKFLOW_ID": None,
+    }
+    for name, value in {**base, **values}.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def _domain_key_warnings(caplog) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "chatapp.settings" and DOMAIN_KEY_WARNING in r.getMessage()
+    ]
+
+
+@pytest.mark.parametrize("ui", ["auto", "chatkit"])
+def test_prod_chatkit_with_the_placeholder_domain_key_warns_once(
+    ui, monkeypatch, fresh_settings, caplog
+):
+    _chatkit_env(monkeypatch, CHATAPP_CHAT_UI=ui)
+    caplog.set_level("WARNING", logger="chatapp.settings")
+    get_settings()
+    get_settings()  # settings load once per process: so does the warning
+
+    [warning] = _domain_key_warnings(caplog)
+    assert "domain_pk_localhost_dev" in warning
+    assert f"CHATAPP_CHAT_UI={ui}" in warning
+    assert settings_module.CHATKIT_DOMAIN_ALLOWLIST_URL in warning
+    assert "set CHATKIT_DOMAIN_KEY" in warning
+    assert [r.levelname for r in caplog.records if r.name == "chatapp.settings"] == ["WARNING"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"CHATAPP_ENV": "dev", "JWT_SECRET": STRONG_SECRET},
+        {"CHATAPP_CHAT_UI": "native"},
+        {"CHATKIT_DOMAIN_KEY": "domain_pk_68f1c0ffee0123456789abcdef"},
+        {"CHATKIT_WORKFLOW_ID": "wf_hosted_mode_sends_no_domain_key"},
+    ],
+    ids=["dev", "native", "real-key", "hosted"],
+)
+def test_no_domain_key_warning_when_chatkit_cannot_be_broken_by_it(
+    env, monkeypatch, fresh_settings, caplog
+):
+    _chatkit_env(monkeypatch, **env)
+    caplog.set_level("WARNING", logger="chatapp.settings")
+    get_settings()
+    assert _domain_key_warnings(caplog) == []

@@ -229,3 +229,35 @@ async def test_a_native_chat_thread_gets_a_conversation_number(ann):
     assert conversation.thread_id == created.thread.id
     page = await get_chat_server().store.load_threads(10, None, "desc", ann)
     assert [t.metadata["conversation_id"] for t in page.data] == [number]
+
+
+def _chat_tab(ui_mode: str) -> ChatState:
+    """A fresh tab's ChatState (no browser): the root state's substate, ChatKit chosen."""
+    from reflex.state import State
+
+    root = State(_reflex_internal_init=True)
+    chat = root.get_substate(ChatState.get_full_name().split(".")[1:])
+    chat.ui_mode = chat.renderer = ui_mode
+    if ui_mode == "auto":
+        chat.renderer = "chatkit"
+    return chat
+
+
+async def test_auto_mode_switches_to_native_when_chatkit_cannot_start_and_stays(caplog):
+    chat = _chat_tab("auto")
+
+    await ChatState.chatkit_failed.fn(chat, "domain key rejected", "Domain verification failed")
+
+    assert (chat.renderer, chat.chatkit_failure) == ("native", "domain key rejected")
+    assert "ChatKit could not start in a browser (domain key rejected)" in caplog.text
+    # The next visit's detection finds the element defined again: this tab keeps the native chat.
+    ChatState.set_renderer.fn(chat, "chatkit")
+    assert chat.renderer == "native"
+
+
+async def test_forced_chatkit_mode_keeps_chatkit_when_it_cannot_start():
+    chat = _chat_tab("chatkit")
+
+    await ChatState.chatkit_failed.fn(chat, "domain key rejected", "Domain verification failed")
+
+    assert (chat.renderer, chat.chatkit_failure) == ("chatkit", "")

@@ -22,12 +22,21 @@ def _note(text, icon: str = "info") -> rx.Component:
 
 
 def _native_note() -> rx.Component:
-    return _note(
-        rx.cond(
-            ChatState.ui_mode == "auto",
-            "Built-in chat — ChatKit didn't load here.",
-            "Built-in chat.",
-        )
+    return rx.cond(
+        ChatState.chatkit_failure != "",
+        _note(
+            "ChatKit could not start here ("
+            + ChatState.chatkit_failure
+            + ") — using the built-in chat.",
+            "triangle-alert",
+        ),
+        _note(
+            rx.cond(
+                ChatState.ui_mode == "auto",
+                "Built-in chat — ChatKit didn't load here.",
+                "Built-in chat.",
+            )
+        ),
     )
 
 
@@ -35,10 +44,15 @@ def _chatkit_branch() -> rx.Component:
     # The ChatKit wrapper is optional: without it the page still works, natively.
     try:
         from chatapp.components.chatkit import chatkit_panel
+        from chatapp.state.chatkit import ChatKitState
     except ImportError:
         return native_chat(_note("ChatKit isn't part of this build — built-in chat.", "info"))
+    # An element that cannot work here: the panel shows why, and auto mode switches to native.
+    on_fatal_error = [ChatKitState.mark_failed, ChatState.chatkit_failed]
     return rx.flex(
-        rx.box(chatkit_panel(), flex="1", min_height="0", width="100%"),
+        rx.box(
+            chatkit_panel(on_fatal_error=on_fatal_error), flex="1", min_height="0", width="100%"
+        ),
         rx.box(_note("ChatKit.", "sparkles"), padding_x="14px", padding_bottom="8px"),
         direction="column",
         height="100%",

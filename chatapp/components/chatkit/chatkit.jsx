@@ -1,7 +1,7 @@
 // The React side of chatapp's ChatKit component: useChatKit + <ChatKit> from @openai/chatkit-react,
 // plus what a Reflex app needs around them (auth, client secrets, URL thread, client tools).
 // Reflex imports this file through rx.asset (see component.py); props arrive camelCased.
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { Component, useCallback, useEffect, useMemo, useRef } from "react";
 import { ChatKit, useChatKit } from "@openai/chatkit-react";
 import env from "$/env.json";
 import { getBackendURL } from "$/utils/state";
@@ -26,6 +26,51 @@ function errorMessage(error) {
   if (!error) return "Unknown ChatKit error.";
   if (typeof error === "string") return error;
   return error.message || String(error);
+}
+
+// The element's errors carry their kind in `name` (ChatKit's public error classes). These mean
+// it cannot work on this page at all; the others (StreamError for a failed response,
+// InitialThreadLoadError, HistoryViewError, WidgetItemError, FileAttachmentError, ...) concern
+// one message or view, and the element carries on.
+const DOMAIN_KEY_REJECTED = "domain key rejected";
+const MENTIONS_DOMAIN_KEY = /domain[ _-]?(key|verification)/i;
+
+// → why ChatKit cannot start here (shown as "ChatKit could not start here (…)"), or null.
+export function fatalCause(error, ready) {
+  const name = (error && typeof error === "object" && error.name) || "";
+  if (name === "DomainVerificationRequestError") return DOMAIN_KEY_REJECTED;
+  if (name === "FatalAppError") return "it failed to start";
+  if (name === "IntegrationError") {
+    if (MENTIONS_DOMAIN_KEY.test(errorMessage(error))) return DOMAIN_KEY_REJECTED;
+    // After chatkit.ready it is one interaction's (e.g. a widget action without a handler).
+    if (!ready) return "its setup was rejected";
+  }
+  return null;
+}
+
+// setOptions throws when the element rejects its options (after dispatching chatkit.error, which
+// @openai/chatkit-react is not listening for yet on the first call): catch it here, not in the
+// app's error boundary, and report it as a failure to start.
+class StartFailure extends Component {
+  constructor(props) {
+    super(props);
+    this.state = { failed: false };
+  }
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  componentDidCatch(error) {
+    this.props.onFailure(
+      fatalCause(error, false) ?? "it failed to start",
+      errorMessage(error),
+    );
+  }
+
+  render() {
+    return this.state.failed ? null : this.props.children;
+  }
 }
 
 // Event details cross into Reflex as JSON; drop what JSON cannot carry.
@@ -85,6 +130,7 @@ export function ChatKitElement({
   onClientTool,
   onUnauthorized,
   onUnavailable,
+  onFatalError,
   ...elementProps
 }) {
   const authTokenRef = useRef(authToken);
@@ -93,8 +139,25 @@ export function ChatKitElement({
   const pendingSecretRef = useRef(null);
   const signedOutRef = useRef(false);
   const pendingToolsRef = useRef(new Map());
+  const readyRef = useRef(false);
+  const failedRef = useRef(false);
   const propsRef = useRef({});
-  propsRef.current = { onClientTool, onUnauthorized, onUnavailable, signInUrl, threadParam };
+  propsRef.current = {
+    onClientTool,
+    onUnauthorized,
+    onUnavailable,
+    onFatalError,
+    signInUrl,
+    threadParam,
+  };
+
+  // Reported once per mount: the element cannot work on this page (see fatalCause).
+  const fail = useCallback((cause, message) => {
+    if (failedRef.current) return;
+    failedRef.current = true;
+    const handler = propsRef.current.onFatalError;
+    if (typeof handler === "function") handler(cause, message);
+  }, []);
 
   // Another sign-in means another user: never reuse the previous user's chat secret.
   useEffect(() => {
@@ -128,7 +191,10 @@ export function ChatKitElement({
         throw new Error(body.detail || "Your session has expired. Please sign in again.");
       }
       if (!response.ok || !body.client_secret) {
-        throw new Error(body.detail || `Could not start the chat (HTTP ${response.status}).`);
+        const message = body.detail || `Could not start the chat (HTTP ${response.status}).`;
+        // No chat secret yet: ChatKit cannot authenticate on this page at all.
+        if (!secretRef.current.value) fail("no chat session", message);
+        throw new Error(message);
       }
       const ttlMs = Math.max(0, Number(body.expires_in) || 0) * 1000;
       // Expiry from expires_in, not expires_at: immune to a skewed browser clock. A secret
@@ -138,7 +204,7 @@ export function ChatKitElement({
       }
       return body.client_secret;
     },
-    [clientSecretUrl, unauthorized],
+    [clientSecretUrl, unauthorized, fail],
   );
 
   // The chat-scoped secret, renewed (once, shared by concurrent callers) shortly before expiry.
@@ -273,8 +339,16 @@ export function ChatKitElement({
 
   const { control } = useChatKit({
     ...options,
-    onReady: () => onReady?.(),
-    onError: (detail) => onError?.(errorMessage(detail?.error)),
+    onReady: () => {
+      readyRef.current = true;
+      onReady?.();
+    },
+    onError: (detail) => {
+      const message = errorMessage(detail?.error);
+      onError?.(message);
+      const cause = fatalCause(detail?.error, readyRef.current);
+      if (cause) fail(cause, message);
+    },
     onResponseStart: () => onResponseStart?.(),
     onResponseEnd: () => onResponseEnd?.(),
     onThreadChange: (detail) => {
@@ -292,5 +366,9 @@ export function ChatKitElement({
     onDeeplink: (detail) => onDeeplink?.(detail?.name ?? "", plain(detail?.data)),
   });
 
-  return <ChatKit control={control} {...elementProps} />;
+  return (
+    <StartFailure onFailure={fail}>
+      <ChatKit control={control} {...elementProps} />
+    </StartFailure>
+  );
 }

@@ -24,6 +24,7 @@ ELEMENT_TAG = "openai-chatkit"
 _JSX = rx.asset("chatkit.jsx", shared=True)
 
 _name_and_data = passthrough_event_spec(str, dict)
+_cause_and_message = passthrough_event_spec(str, str)
 _optional_id = passthrough_event_spec(str)  # a thread or tool id, or null
 _message = passthrough_event_spec(str)
 _call = passthrough_event_spec(dict)  # {call_id, name, params}
@@ -116,6 +117,11 @@ class ChatKit(NoSSRComponent):
     )
     on_unavailable: EventHandler[_message] = field(
         doc="The element could not load (script blocked, offline, timeout) → reason."
+    )
+    on_fatal_error: EventHandler[_cause_and_message] = field(
+        doc="The element loaded but cannot work on this page (domain key rejected, setup "
+        "rejected or failed to start, no chat session) → (cause, the error's message). Once "
+        "per mount; per-message errors (a failed response) only reach on_error."
     )
 
     @classmethod

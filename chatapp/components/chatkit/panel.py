@@ -118,6 +118,7 @@ def chatkit_panel(**overrides: Any) -> rx.Component:
         "on_client_tool": ChatKitState.run_client_tool,
         "on_unauthorized": ChatKitState.session_expired,
         "on_unavailable": ChatKitState.mark_unavailable,
+        "on_fatal_error": ChatKitState.mark_failed,
         "id": "chatkit",
         "display": "block",
         "width": "100%",
