@@ -27,6 +27,7 @@ from load import production_server
 from page_ready import CHROMIUM_ARGS, TOKEN_STORAGE_KEY, load_average, sign_up_user
 
 from tests.browser.conftest import CHROMIUM
+from tests.browser.test_chat_native import TIMED_SEND  # {first, done} in ms
 
 TARGET_RATIO = 3.0
 TIMEOUT_MS = 30_000
@@ -41,30 +42,6 @@ ROUND_TRIP = """() => new Promise((resolve) => {
   observer.observe(button, { subtree: true, childList: true, characterData: true });
   const start = performance.now();
   button.click();
-})"""
-
-# The browser tests' timed send (tests/browser/test_chat_native.py), as a promise of
-# {first, done} in ms.
-TIMED_SEND = """(text) => new Promise((resolve) => {
-  const chat = document.querySelector('#native-chat');
-  const composer = document.querySelector('#chat-composer');
-  const before = document.querySelectorAll('.chat-message[data-role=assistant]').length;
-  let start = 0, first = null;
-  const observer = new MutationObserver(() => {
-    const draft = document.querySelector('#chat-draft');
-    if (first === null && draft && draft.innerText.length > 0) first = performance.now() - start;
-    const replies = document.querySelectorAll('.chat-message[data-role=assistant]').length;
-    if (chat.dataset.processing === 'false' && replies > before) {
-      if (first === null) first = performance.now() - start;
-      observer.disconnect();
-      resolve({ first, done: performance.now() - start });
-    }
-  });
-  observer.observe(document.body,
-    { subtree: true, childList: true, characterData: true, attributes: true });
-  composer.value = text;
-  start = performance.now();
-  composer.form.requestSubmit();
 })"""
 
 MESSAGES = ("hello there", "add water the plants tomorrow", "what's pending?", "add call the bank")

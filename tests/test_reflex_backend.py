@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.conftest import free_port, wait_for
+from tests.browser.conftest import free_port, stop_group, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REFLEX = str(Path(sys.executable).parent / "reflex")
@@ -77,11 +76,7 @@ def backend_only(tmp_path_factory):
         wait_for(f"{base}/health", proc, log, 300)
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
 
 
 def test_backend_only_serves_health_auth_tasks_chat_and_mcp(backend_only):

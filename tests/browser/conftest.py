@@ -34,6 +34,17 @@ SERVER_START_TIMEOUT = 600
 ARTIFACTS = ROOT / "test-results"
 
 
+def stop_group(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM a server started with start_new_session=True and all it spawned; SIGKILL if it
+    does not stop in time."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -119,11 +130,7 @@ def _run_live_server(tmp_path_factory) -> Iterator[str]:
         wait_for(f"{base}/login", proc, log, 120)
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
 
 
 @pytest.fixture(scope="session")

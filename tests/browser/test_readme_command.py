@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import sqlite3
 import subprocess
 import uuid
@@ -26,7 +25,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, free_port, wait_for
+from tests.browser.conftest import ROOT, free_port, stop_group, wait_for
 from tests.browser.test_chat_native import CHATKIT_CDN, replies, user_messages, wait_idle
 from tests.browser.test_tasks_flow import sign_up, task_item
 
@@ -104,12 +103,7 @@ def serving(checkout: Path, command: list[str], env: dict[str, str], log: Path, 
         wait_for(f"http://127.0.0.1:{port}/health", proc, log, 900)
         yield proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_group(proc, timeout=30)
 
 
 @contextmanager
