@@ -120,6 +120,7 @@ def build_api() -> FastAPI:
     api.include_router(health.router)
     api.include_router(auth.router)
     api.include_router(tasks.router)
+    api.include_router(tasks.user_router)
     api.include_router(chat.router)
     api.include_router(chatkit_session.router)
     api.include_router(chatkit_session.seed_router)
