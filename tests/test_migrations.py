@@ -299,3 +299,69 @@ def test_0004_downgrades_to_0003_keeping_threads_and_renumbers_on_upgrade(blank_
 
     assert _numbers(blank_url) == [(1, "thr_2", user)]
     assert _next_number(blank_url, "thr_3", user, "2026-01-03 00:00:00") == 2
+
+
+def _new_task(url: str, user_id: int, title: str, completed: bool, **times: str | None) -> None:
+    _sql(
+        url,
+        "INSERT INTO tasks (user_id, title, completed, tags, created_at, updated_at,"
+        " completed_at, due_at) VALUES (:u, :title, :c, '[]', :t, :updated, :done, :due)",
+        u=user_id,
+        title=title,
+        c=completed,
+        t="2026-01-01 00:00:00",
+        updated=times.get("updated", "2026-01-02 00:00:00"),
+        done=times.get("done"),
+        due=times.get("due"),
+    )
+
+
+def test_0005_records_the_completions_of_tasks_completed_before_it(blank_url):
+    _alembic_api("upgrade", "0004", blank_url)
+    _sql(
+        blank_url,
+        "INSERT INTO users (email, password_hash, created_at) VALUES ('a@x.io', 'x', :t)",
+        t="2026-01-01 00:00:00",
+    )
+    (user,) = (row[0] for row in _sql(blank_url, "SELECT id FROM users"))
+    _new_task(blank_url, user, "open", False)
+    _new_task(blank_url, user, "done", True, done="2026-01-03 10:00:00", due="2026-01-03 09:00:00")
+    _new_task(blank_url, user, "done long ago", True, done=None, updated="2026-01-02 08:00:00")
+
+    _alembic_api("upgrade", "head", blank_url)
+
+    rows = _sql(
+        blank_url,
+        "SELECT t.title, c.user_id, c.completed_at, c.due_at FROM task_completions c"
+        " JOIN tasks t ON t.id = c.task_id ORDER BY c.id",
+    )
+    assert [(title, owner) for title, owner, _, _ in rows] == [
+        ("done", user),
+        ("done long ago", user),
+    ]
+    assert [str(done)[:19] for _, _, done, _ in rows] == [
+        "2026-01-03 10:00:00",
+        "2026-01-02 08:00:00",
+    ]
+    assert str(rows[0][3])[:19] == "2026-01-03 09:00:00"
+    tasks = _sql(blank_url, "SELECT time_zone, recurrence, remind_at FROM tasks ORDER BY id")
+    assert tasks == [("UTC", None, None)] * 3
+    assert _schema_drift(blank_url) == []
+
+
+def test_0005_downgrades_to_0004_keeping_every_task(blank_url):
+    _alembic_api("upgrade", "head", blank_url)
+    _sql(
+        blank_url,
+        "INSERT INTO users (email, password_hash, created_at) VALUES ('a@x.io', 'x', :t)",
+        t="2026-01-01 00:00:00",
+    )
+    (user,) = (row[0] for row in _sql(blank_url, "SELECT id FROM users"))
+    _new_task(blank_url, user, "kept", True, done="2026-01-03 10:00:00")
+
+    _alembic_api("downgrade", "0004", blank_url)
+
+    assert not {"task_completions", "calendar_feeds"} & _tables(blank_url)
+    assert _sql(blank_url, "SELECT title FROM tasks") == [("kept",)]
+    _alembic_api("upgrade", "head", blank_url)
+    assert _schema_drift(blank_url) == []

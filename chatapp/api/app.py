@@ -9,7 +9,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from chatapp.api import auth, chat, chatkit_session, health, tasks
+from chatapp.api import auth, calendar, chat, chatkit_session, health, tasks
 from chatapp.api.errors import ValidationErrorOut, install_error_handlers
 from chatapp.logging import RequestLog, configure_logging
 from chatapp.settings import get_settings
@@ -106,8 +106,9 @@ def build_api() -> FastAPI:
     api = FastAPI(
         title="chatapp API",
         version="0.1.0",
-        description="Tasks, auth and chat for chatapp. Every route but /health and "
-        "/api/auth/{signup,login} needs `Authorization: Bearer <access_token>`. "
+        description="Tasks, auth and chat for chatapp. Every route but /health, "
+        "/api/auth/{signup,login} and the calendar feed (/api/calendar/{token}.ics, whose token "
+        "is its credential) needs `Authorization: Bearer <access_token>`. "
         f"MCP task tools (streamable HTTP) are at {MCP_PATH}.",
         # Runs when this app is the server's top app (uvicorn, TestClient). Reflex does not run
         # a mounted app's lifespan: chatapp.py registers `mcp.serving` as a lifespan task.
@@ -120,6 +121,8 @@ def build_api() -> FastAPI:
     api.include_router(health.router)
     api.include_router(auth.router)
     api.include_router(tasks.router)
+    api.include_router(tasks.user_router)
+    api.include_router(calendar.router)
     api.include_router(chat.router)
     api.include_router(chatkit_session.router)
     api.include_router(chatkit_session.seed_router)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chatapp.errors import DB_UNAVAILABLE, AppError, RateLimited, Unauthorized
+from chatapp.errors import DB_UNAVAILABLE, AppError, InvalidInput, RateLimited, Unauthorized
 
 logger = logging.getLogger("chatapp.api")
 
@@ -46,6 +46,9 @@ def validation_message(errors: list[dict]) -> str:
             msg = "field required"
         elif err.get("type") == "json_invalid":
             field, msg = "body", "invalid JSON"
+        elif err.get("type") == "value_error":
+            # Our validators' own sentences; pydantic's "Value error, " prefix tells nobody anything.
+            msg = msg.removeprefix("Value error, ")
         messages.append(f"{field}: {msg}")
     return "; ".join(messages) or "Invalid request."
 
@@ -58,7 +61,12 @@ def install_error_handlers(app: FastAPI) -> None:
             headers["Retry-After"] = str(exc.retry_after)
         if isinstance(exc, Unauthorized):
             headers["WWW-Authenticate"] = "Bearer"
-        return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
+        body: dict = {"detail": exc.message}
+        if isinstance(exc, InvalidInput) and exc.field:
+            # A rule checked against the stored task (service side) reads like any other 422.
+            msg = exc.message.removeprefix(f"{exc.field}: ")
+            body["errors"] = [{"loc": [exc.field], "msg": msg, "type": "value_error"}]
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

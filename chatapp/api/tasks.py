@@ -11,6 +11,9 @@ from chatapp.api.deps import PathUser
 from chatapp.tasks import service
 from chatapp.tasks.schemas import (
     CompleteBody,
+    CompletionOut,
+    CompletionQuery,
+    ReminderOut,
     TaskCreate,
     TaskOut,
     TaskQuery,
@@ -19,6 +22,8 @@ from chatapp.tasks.schemas import (
 )
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+# The user's task history and reminders: not under /tasks, where a segment is a task id.
+user_router = APIRouter(prefix="/api/{user_id}", tags=["tasks"])
 TASK_LIST = TypeAdapter(list[TaskOut])
 
 
@@ -65,3 +70,17 @@ def complete_task(
     user: PathUser, task_id: int, body: Annotated[CompleteBody | None, Body()] = None
 ) -> TaskOut:
     return service.set_completed(user, task_id, (body or CompleteBody()).completed)
+
+
+@user_router.get("/completions", response_model=list[CompletionOut])
+def list_completions(
+    user: PathUser, query: Annotated[CompletionQuery, Query()]
+) -> list[CompletionOut]:
+    """Every completion (plain tasks, and each occurrence of a recurring one), newest first."""
+    return service.list_completions(user, query)
+
+
+@user_router.post("/reminders/claim", response_model=list[ReminderOut])
+def claim_reminders(user: PathUser) -> list[ReminderOut]:
+    """The reminders due now that no tab, worker or earlier call has shown yet; each once."""
+    return service.claim_due_reminders(user)

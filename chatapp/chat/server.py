@@ -243,7 +243,7 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         page = await self.store.load_thread_items(thread.id, None, HISTORY_WINDOW, "desc", context)
         history = await CONVERTER.to_agent_input(list(reversed(page.data)))
         try:
-            async with InProcessTaskMCP(context.user_id) as tools:
+            async with InProcessTaskMCP(context.user_id, timezone=context.timezone) as tools:
                 agent = build_agent(
                     now=context.now,
                     timezone=context.timezone,

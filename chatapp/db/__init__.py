@@ -1,6 +1,14 @@
 """Database layer: SQLModel tables, engine and sessions."""
 
 from chatapp.db.engine import get_engine, reset_engine, session_scope
-from chatapp.db.models import Task, User
+from chatapp.db.models import CalendarFeed, Task, TaskCompletion, User
 
-__all__ = ["Task", "User", "get_engine", "reset_engine", "session_scope"]
+__all__ = [
+    "CalendarFeed",
+    "Task",
+    "TaskCompletion",
+    "User",
+    "get_engine",
+    "reset_engine",
+    "session_scope",
+]

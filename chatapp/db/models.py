@@ -41,6 +41,8 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_tasks_user_completed_due", "user_id", "completed", "due_at"),
         sa.Index("ix_tasks_user_created", "user_id", "created_at"),
+        # Claiming due reminders reads one user's tasks by remind_at.
+        sa.Index("ix_tasks_user_remind", "user_id", "remind_at"),
         sa.CheckConstraint(
             "priority IS NULL OR priority IN ('low', 'medium', 'high')",
             name="priority",
@@ -64,6 +66,51 @@ class Task(SQLModel, table=True):
         default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
     )
     completed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # An RFC 5545 RRULE value (normalised, without "RRULE:"), expanded in `time_zone` from
+    # `recurrence_start`, the first due time, so COUNT counts from there however often the task
+    # advanced. `due_at` is always the occurrence that is open now.
+    recurrence: str | None = Field(default=None, max_length=500)
+    recurrence_start: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
+    remind_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Set once the reminder of the current occurrence was handed out (claim_due_reminders).
+    reminded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class TaskCompletion(SQLModel, table=True):
+    """Every time a task was completed: a recurring task stays open and moves on, so its
+    history lives here ("what did I finish today?"). Only the task service writes it."""
+
+    __tablename__ = "task_completions"
+    __table_args__ = (
+        sa.Index("ix_task_completions_user_completed", "user_id", "completed_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    completed_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False)
+    # The due time of the occurrence that was completed (None for an undated task).
+    due_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A user's private calendar feed: only the SHA-256 of its URL token is kept, so the
+    database never holds a working URL. One per user; a new token replaces the old one."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: int = Field(
+        primary_key=True,
+        foreign_key="users.id",
+        ondelete="CASCADE",
+        sa_column_kwargs={"autoincrement": False},
+    )
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
+    )
 
 
 # PostgreSQL only (migration 0003, pg_trgm + btree_gin): `q` is a substring search (LIKE

@@ -16,6 +16,8 @@ from dateutil.rrule import rrule, rrulestr
 
 RULE_MAX = 500
 ZONE_MAX = 64
+# Every COUNT is walked when a feed says how many are left: keep that walk short.
+COUNT_MAX = 1000
 DEFAULT_ZONE = "UTC"
 # A to-do list repeats by the hour at most: a task every minute is a mistake, not a plan.
 TOO_FREQUENT = ("SECONDLY", "MINUTELY")
@@ -63,7 +65,8 @@ def normalise_rule(text: str) -> str:
         raise RecurrenceError("each part of the repeat rule may appear only once")
     if "COUNT" in keys and "UNTIL" in keys:
         raise RecurrenceError("a repeat rule takes COUNT or UNTIL, not both")
-    freq = dict(part.split("=", 1) for part in parts).get("FREQ")
+    values = dict(part.split("=", 1) for part in parts)
+    freq = values.get("FREQ")
     if freq is None:
         raise RecurrenceError("the repeat rule needs a FREQ, for example FREQ=DAILY")
     if freq in TOO_FREQUENT:
@@ -73,10 +76,127 @@ def normalise_rule(text: str) -> str:
     if freq not in FREQUENCIES:
         raise RecurrenceError(f"FREQ must be one of {', '.join(FREQUENCIES)}, not {freq}")
     try:
-        _expand(rule, datetime(2026, 1, 1, 9, 0), ZoneInfo(DEFAULT_ZONE))
-    except (ValueError, TypeError, KeyError) as exc:
+        for key, value in values.items():
+            _check_part(key, value, values)
+    except RecurrenceError as exc:
         raise RecurrenceError(f"'{text.strip()}' is not a valid repeat rule: {exc}") from exc
+    try:
+        first = _first_occurrence(rule)
+    except _EXPANSION_ERRORS as exc:
+        raise RecurrenceError(f"'{text.strip()}' is not a valid repeat rule: {exc}") from exc
+    if first is None:
+        raise RecurrenceError(
+            f"'{text.strip()}' never comes round: no date matches all of its BY parts"
+        )
     return rule
+
+
+# What dateutil raises for rules it cannot expand (it has no error type of its own).
+_EXPANSION_ERRORS = (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError)
+_DAY = "(MO|TU|WE|TH|FR|SA|SU)"
+_BYDAY_VALUE = re.compile(rf"^(?P<n>[+-]?[0-9]{{1,2}})?{_DAY}$")
+_UNTIL_VALUE = re.compile(r"^[0-9]{8}(T[0-9]{6}Z?)?$")
+# Each BY part holding numbers: (lowest, highest, may be negative, the FREQs it goes with).
+# The FREQs are RFC 5545's, minus HOURLY for the calendar parts: "every hour, but only on the
+# 1st" is no to-do, and dateutil would walk every hour of a year to find it never matches.
+_NUMBER_PARTS = {
+    "BYMINUTE": (0, 59, False, FREQUENCIES),
+    "BYHOUR": (0, 23, False, FREQUENCIES),
+    "BYMONTHDAY": (1, 31, True, ("DAILY", "MONTHLY", "YEARLY")),
+    "BYYEARDAY": (1, 366, True, ("YEARLY",)),
+    "BYWEEKNO": (1, 53, True, ("YEARLY",)),
+    "BYMONTH": (1, 12, False, ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")),
+    "BYSETPOS": (1, 366, True, ("MONTHLY", "YEARLY")),
+}
+_KNOWN_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_NUMBER_PARTS)
+INTERVAL_MAX = 999
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a leap year's
+
+
+def _numbers(key: str, value: str) -> list[int]:
+    low, high, signed, freqs = _NUMBER_PARTS[key]
+    numbers = []
+    for item in value.split(","):
+        digits = item.lstrip("+-") if signed else item
+        if not digits.isdigit() or not low <= int(digits) <= high:
+            allowed = f"±{low}..{high}" if signed else f"{low}..{high}"
+            raise RecurrenceError(f"{key} takes numbers in {allowed}, not {item}")
+        numbers.append(int(item))
+    return numbers
+
+
+def _check_part(key: str, value: str, parts: dict[str, str]) -> None:
+    """One KEY=VALUE of a rule against RFC 5545 and what a to-do list can use."""
+    freq = parts["FREQ"]
+    if key == "FREQ":
+        return
+    if key == "BYSECOND":
+        raise RecurrenceError("leave BYSECOND out: a task is due to the minute")
+    if key not in _KNOWN_PARTS:
+        raise RecurrenceError(f"{key} is not a part of a repeat rule")
+    if key in ("INTERVAL", "COUNT"):
+        high = INTERVAL_MAX if key == "INTERVAL" else COUNT_MAX
+        if not value.isdigit() or not 1 <= int(value) <= high:
+            raise RecurrenceError(f"{key} must be a whole number from 1 to {high}")
+    elif key == "UNTIL":
+        if not _UNTIL_VALUE.match(value):
+            raise RecurrenceError("UNTIL takes a date (20270131) or a time (20270131T090000Z)")
+        try:
+            datetime.strptime(value[:15], "%Y%m%dT%H%M%S" if "T" in value else "%Y%m%d")
+        except ValueError as exc:
+            raise RecurrenceError(f"UNTIL={value} is not a real date") from exc
+    elif key == "WKST":
+        if not re.fullmatch(_DAY, value):
+            raise RecurrenceError("WKST takes a day code: MO, TU, WE, TH, FR, SA or SU")
+    elif key == "BYDAY":
+        numbered = [
+            bool(_BYDAY_VALUE.match(item) and _BYDAY_VALUE.match(item)["n"])
+            for item in value.split(",")
+        ]
+        if any(numbered) and not all(numbered):
+            # dateutil would keep only the days both kinds name (RFC 5545 means either).
+            raise RecurrenceError(
+                "BYDAY mixes plain days (MO) with numbered ones (-1FR): use one kind"
+            )
+        for item in value.split(","):
+            match = _BYDAY_VALUE.match(item)
+            if match is None:
+                raise RecurrenceError(f"BYDAY takes day codes such as MO or -1FR, not {item}")
+            if match["n"] and freq not in ("MONTHLY", "YEARLY"):
+                raise RecurrenceError(f"BYDAY={item}: a numbered day needs MONTHLY or YEARLY")
+            if match["n"] and not 1 <= abs(int(match["n"])) <= 53:
+                raise RecurrenceError(f"BYDAY={item}: the number must be ±1..53")
+    else:
+        numbers = _numbers(key, value)
+        freqs = _NUMBER_PARTS[key][3]
+        if freq not in freqs:
+            raise RecurrenceError(f"{key} goes with FREQ={' or '.join(freqs)}, not {freq}")
+        if key == "BYMINUTE" and len(numbers) > 1:
+            raise RecurrenceError("one BYMINUTE only: more would repeat within the hour")
+        if key == "BYSETPOS" and not set(parts) & {"BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYMONTH"}:
+            raise RecurrenceError("BYSETPOS picks from another BY part, and there is none")
+        if key == "BYMONTHDAY" and "BYMONTH" in parts:
+            months = _numbers("BYMONTH", parts["BYMONTH"])
+            if not any(
+                abs(day) <= _DAYS_IN_MONTH[month - 1] for day in numbers for month in months
+            ):
+                raise RecurrenceError(
+                    f"BYMONTHDAY={value} never falls in BYMONTH={parts['BYMONTH']}"
+                )
+
+
+# dateutil looks for a rule's next match period by period up to the year 9999 and checks UNTIL
+# only on matches, so a rule that never matches costs a walk to 9999. The Gregorian calendar
+# repeats every 400 years: a rule that matches anywhere matches in 9600-9999, the shortest
+# walk that answers "does it ever come round?".
+_PROBE_START = datetime(9600, 1, 1, 9, 0)
+
+
+def _first_occurrence(rule: str) -> datetime | None:
+    """The rule's first occurrence from 9600 on, COUNT and UNTIL left out; None if it never
+    comes round (no date matches all of its parts)."""
+    parts = [part for part in rule.split(";") if part.split("=", 1)[0] not in ("COUNT", "UNTIL")]
+    return next(iter(_expand(";".join(parts), _PROBE_START, ZoneInfo(DEFAULT_ZONE))), None)
 
 
 def _expand(rule: str, start_local: datetime, zone: ZoneInfo) -> rrule:
@@ -122,25 +242,61 @@ class Recurrence:
 
     def remaining_from(self, due: datetime) -> int | None:
         """How many occurrences are left counting the one at `due` (None: no COUNT)."""
-        if "COUNT" not in dict(part.split("=", 1) for part in self.rule.split(";")):
+        count = dict(part.split("=", 1) for part in self.rule.split(";")).get("COUNT")
+        if count is None:
             return None
-        return sum(1 for moment in self._rrule if moment >= self._local(due))
+        # Walk only up to `due`: a sparse rule's later occurrences may lie centuries ahead.
+        local_due, passed = self._local(due), 0
+        for moment in self._rrule:
+            if moment >= local_due:
+                break
+            passed += 1
+        return max(int(count) - passed, 0)
 
     def describe(self) -> str:
-        return describe(self.rule, self.anchor)
+        try:
+            return describe(self.rule, self.anchor)
+        except (ValueError, KeyError, IndexError):
+            # A valid rule our words do not cover (e.g. several BYSETPOS): say it as written.
+            return f"repeats as {self.rule}"
+
+    def rule_from(self, due: datetime) -> str:
+        """The rule for a calendar whose first event is `due`: COUNT is what is left from there,
+        and UNTIL an exact UTC time (RFC 5545 wants UTC when DTSTART names its zone)."""
+        parts = dict(part.split("=", 1) for part in self.rule.split(";"))
+        if "COUNT" in parts:
+            parts["COUNT"] = str(max(self.remaining_from(due) or 0, 1))
+        if "UNTIL" in parts and not parts["UNTIL"].endswith("Z"):
+            # A date or a floating time ends the rule at that wall-clock time in the task's zone.
+            value = parts["UNTIL"]
+            local = datetime.strptime(value, "%Y%m%dT%H%M%S" if "T" in value else "%Y%m%d")
+            parts["UNTIL"] = (
+                local.replace(tzinfo=self.zone).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            )
+        return ";".join(f"{key}={value}" for key, value in parts.items())
 
 
 def check(rule: str | None, due: datetime | None, zone_name: str, now: datetime) -> None:
-    """A rule needs a first due time and at least one occurrence from then on."""
+    """A rule needs a first due time, an occurrence from then on, and one still to come (the
+    due time itself counts when it is in the future)."""
     if rule is None:
         return
     if due is None:
         raise RecurrenceError("a repeating task needs a due date: its first occurrence")
-    recurrence = Recurrence(rule, due, zone_name)
-    first = recurrence.next_after(due - timedelta(seconds=1))
+    try:
+        recurrence = Recurrence(rule, due, zone_name)
+        first = recurrence.next_after(due - timedelta(seconds=1))
+        ahead = recurrence.next_after(now - timedelta(seconds=1)) if due < now else first
+    except _EXPANSION_ERRORS as exc:
+        raise RecurrenceError(f"the repeat rule cannot start at the due date: {exc}") from exc
     if first is None:
         raise RecurrenceError(
             "the repeat rule has no occurrence from the due date on (check UNTIL and COUNT)"
+        )
+    if ahead is None:
+        raise RecurrenceError(
+            "the repeat rule has no occurrence still to come: every one is in the past "
+            "(check UNTIL, COUNT and the due date)"
         )
 
 

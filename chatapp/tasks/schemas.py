@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from chatapp.tasks.recurrence import (
+    DEFAULT_ZONE,
+    RULE_MAX,
+    ZONE_MAX,
+    Recurrence,
+    normalise_rule,
+    valid_zone,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -14,6 +23,8 @@ TAG_MAX = 32
 LIST_LIMIT_DEFAULT = 50
 LIST_LIMIT_MAX = 200
 LIST_OFFSET_MAX = 2**63 - 1  # the largest OFFSET PostgreSQL and SQLite accept
+COMPLETIONS_LIMIT_DEFAULT = 100
+COMPLETIONS_LIMIT_MAX = 500
 
 Priority = Literal["low", "medium", "high"]
 Status = Literal["all", "pending", "completed"]
@@ -73,11 +84,20 @@ def clean_tags(value: object) -> object:
     return tags
 
 
+def _clean_rule(value: object) -> object:
+    # A blank rule means "does not repeat", as a blank description means "no description".
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
 Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
 Description = Annotated[str | None, Field(max_length=DESCRIPTION_MAX)]
 Tags = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=TAG_MAX)]], Field(max_length=TAGS_MAX)
 ]
+Rule = Annotated[str | None, Field(max_length=RULE_MAX)]
+Zone = Annotated[str | None, Field(max_length=ZONE_MAX)]
 
 
 class _TaskFields(BaseModel):
@@ -103,10 +123,31 @@ class _TaskFields(BaseModel):
     def _tags(cls, v: object) -> object:
         return clean_tags(v)
 
-    @field_validator("due_at", mode="after", check_fields=False)
+    @field_validator("due_at", "remind_at", mode="after", check_fields=False)
     @classmethod
     def _due(cls, v: datetime | None) -> datetime | None:
         return as_utc(v)
+
+    @field_validator("recurrence", mode="before", check_fields=False)
+    @classmethod
+    def _rule_text(cls, v: object) -> object:
+        return _clean_rule(_reject_nul(v))
+
+    @field_validator("recurrence", mode="after", check_fields=False)
+    @classmethod
+    def _rule(cls, v: str | None) -> str | None:
+        # RecurrenceError is a ValueError: its message becomes the field's 422 message.
+        return None if v is None else normalise_rule(v)
+
+    @field_validator("time_zone", mode="before", check_fields=False)
+    @classmethod
+    def _zone_text(cls, v: object) -> object:
+        return _clean_rule(_reject_nul(v))
+
+    @field_validator("time_zone", mode="after", check_fields=False)
+    @classmethod
+    def _zone(cls, v: str | None) -> str | None:
+        return None if v is None else valid_zone(v)
 
 
 class TaskCreate(_TaskFields):
@@ -116,6 +157,11 @@ class TaskCreate(_TaskFields):
     due_at: datetime | None = None
     tags: Tags = Field(default_factory=list)
     completed: bool = False
+    # An RFC 5545 RRULE value; the task repeats from its due_at (required with a rule).
+    recurrence: Rule = None
+    # The IANA zone the rule is expanded in (wall-clock times kept across DST); None: UTC.
+    time_zone: Zone = None
+    remind_at: datetime | None = None
 
 
 class TaskReplace(TaskCreate):
@@ -133,6 +179,9 @@ class TaskUpdate(_TaskFields):
     due_at: datetime | None = None
     tags: Tags | None = None
     completed: bool | None = None
+    recurrence: Rule = None  # null stops repeating
+    time_zone: Zone = None  # null: UTC
+    remind_at: datetime | None = None  # null removes the reminder
 
     @field_validator("title", mode="after")
     @classmethod
@@ -183,7 +232,10 @@ class TaskQuery(BaseModel):
             return v.strip() or None
         return v
 
-    @field_validator("due_before", "due_after", mode="after")
+    # Only tasks with a completion recorded at or after this time (recurring ones included).
+    completed_since: datetime | None = None
+
+    @field_validator("due_before", "due_after", "completed_since", mode="after")
     @classmethod
     def _utc(cls, v: datetime | None) -> datetime | None:
         return as_utc(v)
@@ -200,10 +252,22 @@ class TaskOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
+    recurrence: str | None
+    recurrence_text: str | None
+    time_zone: str
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    # The rule's anchor (its first due time): internal, kept so an undo restores it exactly.
+    _recurrence_start: datetime | None = PrivateAttr(default=None)
 
     @classmethod
     def of(cls, task) -> TaskOut:
-        return cls(
+        zone = task.time_zone or DEFAULT_ZONE
+        start = as_utc(task.recurrence_start) or as_utc(task.due_at)
+        words = None
+        if task.recurrence and start is not None:
+            words = Recurrence(task.recurrence, start, zone).describe()
+        out = cls(
             id=task.id,
             title=task.title,
             description=task.description,
@@ -214,4 +278,42 @@ class TaskOut(BaseModel):
             created_at=as_utc(task.created_at),
             updated_at=as_utc(task.updated_at),
             completed_at=as_utc(task.completed_at),
+            recurrence=task.recurrence,
+            recurrence_text=words,
+            time_zone=zone,
+            remind_at=as_utc(task.remind_at),
+            reminded_at=as_utc(task.reminded_at),
         )
+        out._recurrence_start = as_utc(task.recurrence_start)
+        return out
+
+
+class CompletionQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    since: datetime | None = None
+    limit: int = Field(default=COMPLETIONS_LIMIT_DEFAULT, ge=1, le=COMPLETIONS_LIMIT_MAX)
+
+    @field_validator("since", mode="after")
+    @classmethod
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        return as_utc(v)
+
+
+class CompletionOut(BaseModel):
+    """One completion: of a plain task, or of one occurrence of a recurring task."""
+
+    task_id: int
+    title: str
+    completed_at: datetime
+    due_at: datetime | None  # the due time of the occurrence that was completed
+
+
+class ReminderOut(BaseModel):
+    """A reminder handed out once; `missed` when it came due well before anyone could see it."""
+
+    task_id: int
+    title: str
+    remind_at: datetime
+    due_at: datetime | None
+    missed: bool

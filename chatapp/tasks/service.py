@@ -8,16 +8,32 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, case, cast, func, or_
+from sqlalchemy import String, and_, case, cast, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from chatapp.db import Task, get_engine, session_scope
+from chatapp.db import Task, TaskCompletion, get_engine, session_scope
 from chatapp.db.models import utcnow
-from chatapp.errors import task_not_found
-from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskReplace, TaskUpdate
+from chatapp.errors import InvalidInput, task_not_found
+from chatapp.tasks.recurrence import DEFAULT_ZONE, Recurrence, RecurrenceError, check
+from chatapp.tasks.schemas import (
+    CompletionOut,
+    CompletionQuery,
+    ReminderOut,
+    TaskCreate,
+    TaskOut,
+    TaskQuery,
+    TaskReplace,
+    TaskUpdate,
+    as_utc,
+)
+
+# A reminder claimed more than this long after it came due was missed (no tab was open): the
+# UI shows it as such, once, instead of as if it were ringing now.
+REMINDER_GRACE = timedelta(minutes=2)
 
 _PRIORITY_RANK = case(
     (col(Task.priority) == "high", 3),
@@ -31,10 +47,16 @@ _PRIORITY_RANK = case(
 MAX_TASK_ID = 2**31 - 1
 
 
-def _owned(session: Session, user_id: int, task_id: int) -> Task:
+def _owned(session: Session, user_id: int, task_id: int, for_update: bool = False) -> Task:
     if not 1 <= task_id <= MAX_TASK_ID:
         raise task_not_found(task_id)
-    task = session.exec(select(Task).where(Task.id == task_id, Task.user_id == user_id)).first()
+    stmt = select(Task).where(Task.id == task_id, Task.user_id == user_id)
+    if for_update:
+        # Two completions of one recurring task at once (two tabs) must not both advance from
+        # the same due time: PostgreSQL makes the second wait for the first (SQLite has one
+        # writer at a time anyway).
+        stmt = stmt.with_for_update()
+    task = session.exec(stmt).first()
     if task is None:
         raise task_not_found(task_id)
     return task
@@ -132,6 +154,13 @@ def _filtered(user_id: int, query: TaskQuery):
         stmt = stmt.where(col(Task.due_at) < query.due_before)
     if query.due_after:
         stmt = stmt.where(col(Task.due_at) >= query.due_after)
+    if query.completed_since:
+        done = select(TaskCompletion.id).where(
+            TaskCompletion.task_id == Task.id,
+            TaskCompletion.user_id == user_id,
+            col(TaskCompletion.completed_at) >= query.completed_since,
+        )
+        stmt = stmt.where(done.exists())
     return stmt
 
 
@@ -257,27 +286,93 @@ def create_task(user_id: int, data: TaskCreate) -> TaskOut:
         priority=data.priority,
         due_at=data.due_at,
         tags=data.tags,
-        completed=data.completed,
-        completed_at=now if data.completed else None,
+        completed=False,
+        recurrence=data.recurrence,
+        recurrence_start=data.due_at if data.recurrence else None,
+        time_zone=data.time_zone or DEFAULT_ZONE,
+        remind_at=data.remind_at,
         created_at=now,
         updated_at=now,
     )
+    _check_rule(task, now)
     with session_scope() as session:
         session.add(task)
         session.flush()
+        if data.completed:
+            _complete(session, task, now)
+            session.flush()
         return TaskOut.of(task)
 
 
-def _apply(task: Task, changes: dict) -> None:
+def _check_rule(task: Task, now: datetime) -> None:
+    """A repeating task needs a due date and an occurrence still to come (422 otherwise)."""
+    try:
+        check(task.recurrence, as_utc(task.due_at), task.time_zone or DEFAULT_ZONE, now)
+    except RecurrenceError as exc:
+        raise InvalidInput(f"recurrence: {exc}", field="recurrence") from exc
+
+
+def _recurrence(task: Task) -> Recurrence | None:
+    start = as_utc(task.recurrence_start) or as_utc(task.due_at)
+    if not task.recurrence or start is None:
+        return None
+    return Recurrence(task.recurrence, start, task.time_zone or DEFAULT_ZONE)
+
+
+def _complete(session: Session, task: Task, now: datetime) -> None:
+    """Record the completion; a recurring task then moves on to its next occurrence after the
+    later of its due time and now (its reminder keeps its offset), or, when the rule is used
+    up, is completed like any other task."""
+    due = as_utc(task.due_at)
+    session.add(TaskCompletion(task_id=task.id, user_id=task.user_id, completed_at=now, due_at=due))
+    recurrence = _recurrence(task)
+    upcoming = recurrence.next_after(max(due, now)) if recurrence and due else None
+    if upcoming is None:
+        task.completed = True
+        task.completed_at = now
+        return
+    if task.remind_at is not None:
+        task.remind_at = upcoming - (due - as_utc(task.remind_at))
+    task.reminded_at = None
+    task.due_at = upcoming
+
+
+def _reopen(session: Session, task: Task) -> None:
+    """Not done after all: the completion that closed the task is taken back."""
+    task.completed = False
+    task.completed_at = None
+    last = (
+        select(TaskCompletion.id)
+        .where(TaskCompletion.task_id == task.id)
+        .order_by(col(TaskCompletion.completed_at).desc(), col(TaskCompletion.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    session.exec(delete(TaskCompletion).where(col(TaskCompletion.id) == last))
+
+
+def _apply(session: Session, task: Task, changes: dict) -> None:
     now = utcnow()
+    completed = changes.pop("completed", None)
+    rule, due, zone = task.recurrence, as_utc(task.due_at), task.time_zone
+    remind = as_utc(task.remind_at)
     for field, value in changes.items():
-        if field == "completed":
-            if value is None or bool(value) == task.completed:
-                continue
-            task.completed = bool(value)
-            task.completed_at = now if value else None
+        setattr(task, field, value)
+    task.time_zone = task.time_zone or DEFAULT_ZONE
+    if as_utc(task.remind_at) != remind:
+        task.reminded_at = None  # a new reminder time rings again
+    moved = task.recurrence != rule or as_utc(task.due_at) != due
+    if task.recurrence is None:
+        task.recurrence_start = None
+    elif moved or task.recurrence_start is None:
+        task.recurrence_start = task.due_at  # a new rule or due date starts counting afresh
+    if moved or task.time_zone != zone:
+        _check_rule(task, now)
+    if completed is not None and bool(completed) != task.completed:
+        if completed:
+            _complete(session, task, now)
         else:
-            setattr(task, field, value)
+            _reopen(session, task)
     task.updated_at = now
 
 
@@ -285,8 +380,8 @@ def update_task(user_id: int, task_id: int, data: TaskUpdate) -> TaskOut:
     """PATCH semantics: only fields the caller set change."""
     changes = data.model_dump(exclude_unset=True)
     with session_scope() as session:
-        task = _owned(session, user_id, task_id)
-        _apply(task, changes)
+        task = _owned(session, user_id, task_id, for_update="completed" in changes)
+        _apply(session, task, changes)
         session.add(task)
         session.flush()
         return TaskOut.of(task)
@@ -296,17 +391,18 @@ def replace_task(user_id: int, task_id: int, data: TaskReplace) -> TaskOut:
     """PUT semantics: every content field takes the given value or its default."""
     changes = data.model_dump()
     with session_scope() as session:
-        task = _owned(session, user_id, task_id)
-        _apply(task, changes)
+        task = _owned(session, user_id, task_id, for_update=data.completed is not None)
+        _apply(session, task, changes)
         session.add(task)
         session.flush()
         return TaskOut.of(task)
 
 
 def set_completed(user_id: int, task_id: int, completed: bool = True) -> TaskOut:
+    """Done (a recurring task moves on to its next occurrence and stays open) or not done."""
     with session_scope() as session:
-        task = _owned(session, user_id, task_id)
-        _apply(task, {"completed": completed})
+        task = _owned(session, user_id, task_id, for_update=True)
+        _apply(session, task, {"completed": completed})
         session.add(task)
         session.flush()
         return TaskOut.of(task)
@@ -334,16 +430,105 @@ def restore_task(user_id: int, snapshot: TaskOut) -> TaskOut:
         completed_at=snapshot.completed_at,
         created_at=snapshot.created_at,
         updated_at=utcnow(),
+        recurrence=snapshot.recurrence,
+        recurrence_start=snapshot._recurrence_start,
+        time_zone=snapshot.time_zone,
+        remind_at=snapshot.remind_at,
+        reminded_at=snapshot.reminded_at,
     )
+
+    def restore(session: Session, task: Task) -> TaskOut:
+        session.add(task)
+        session.flush()
+        if task.completed and task.completed_at is not None:
+            # Its completions went with it; a completed task keeps the one that closed it.
+            done = TaskCompletion(
+                task_id=task.id, user_id=user_id, completed_at=task.completed_at, due_at=task.due_at
+            )
+            session.add(done)
+        return TaskOut.of(task)
+
     try:
         with session_scope() as session:
-            task = Task(id=snapshot.id, **fields)
-            session.add(task)
-            session.flush()
-            return TaskOut.of(task)
+            return restore(session, Task(id=snapshot.id, **fields))
     except IntegrityError:
         with session_scope() as session:
-            task = Task(**fields)
-            session.add(task)
-            session.flush()
-            return TaskOut.of(task)
+            return restore(session, Task(**fields))
+
+
+def list_completions(user_id: int, query: CompletionQuery | None = None) -> list[CompletionOut]:
+    """This user's completions, newest first: plain tasks and each occurrence of a recurring
+    one (so "what did I finish today?" counts a daily task that is open again)."""
+    query = query or CompletionQuery()
+    stmt = (
+        select(TaskCompletion, Task.title)
+        .join(Task, col(Task.id) == TaskCompletion.task_id)
+        .where(TaskCompletion.user_id == user_id, Task.user_id == user_id)
+    )
+    if query.since:
+        stmt = stmt.where(col(TaskCompletion.completed_at) >= query.since)
+    stmt = stmt.order_by(
+        col(TaskCompletion.completed_at).desc(), col(TaskCompletion.id).desc()
+    ).limit(query.limit)
+    with session_scope() as session:
+        return [
+            CompletionOut(
+                task_id=done.task_id,
+                title=title,
+                completed_at=as_utc(done.completed_at),
+                due_at=as_utc(done.due_at),
+            )
+            for done, title in session.exec(stmt).all()
+        ]
+
+
+def claim_due_reminders(user_id: int, now: datetime | None = None) -> list[ReminderOut]:
+    """Hand out this user's reminders that are due and not yet handed out, each exactly once.
+
+    One UPDATE … RETURNING marks and returns them together: of two tabs, workers or servers
+    claiming at the same moment, each reminder goes to exactly one (on PostgreSQL the second
+    UPDATE waits for the first and then finds `reminded_at` set). Completing a recurring task
+    clears `reminded_at`, so each occurrence rings once."""
+    now = as_utc(now) or utcnow()
+    stmt = (
+        update(Task)
+        .where(
+            col(Task.user_id) == user_id,
+            col(Task.remind_at) <= now,
+            col(Task.reminded_at).is_(None),
+            col(Task.completed).is_(False),
+        )
+        .values(reminded_at=now)
+        .returning(Task.id, Task.title, Task.remind_at, Task.due_at)
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope() as session:
+        rows = session.exec(stmt).all()
+    reminders = [
+        ReminderOut(
+            task_id=task_id,
+            title=title,
+            remind_at=as_utc(remind_at),
+            due_at=as_utc(due_at),
+            missed=as_utc(remind_at) < now - REMINDER_GRACE,
+        )
+        for task_id, title, remind_at, due_at in rows
+    ]
+    return sorted(reminders, key=lambda reminder: (reminder.remind_at, reminder.task_id))
+
+
+def feed_tasks(user_id: int) -> list[tuple[TaskOut, str | None]]:
+    """This user's pending tasks with a due date, each with its rule as a calendar needs it
+    (COUNT what is left from the current occurrence, UNTIL in UTC), in due order."""
+    stmt = (
+        select(Task)
+        .where(Task.user_id == user_id, col(Task.completed).is_(False))
+        .where(col(Task.due_at).is_not(None))
+        .order_by(col(Task.due_at), col(Task.id))
+    )
+    with session_scope() as session:
+        tasks = session.exec(stmt).all()
+        return [
+            (TaskOut.of(task), rule.rule_from(as_utc(task.due_at)) if rule else None)
+            for task, rule in ((task, _recurrence(task)) for task in tasks)
+        ]

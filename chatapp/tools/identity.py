@@ -18,11 +18,16 @@ from mcp.server.mcpserver import Context
 
 from chatapp.auth.security import TokenClaims
 from chatapp.errors import Forbidden, Unauthorized
+from chatapp.tasks.recurrence import RecurrenceError, valid_zone
 
 NOT_SIGNED_IN = "Not signed in: the task tools need an authenticated user."
 CLIENT_ID_PREFIX = "chatapp-user-"
 
+# The same header the ChatKit door reads the browser's zone from.
+TIMEZONE_HEADER = "x-chatapp-timezone"
+
 _bound_user: ContextVar[int | None] = ContextVar("chatapp_tools_user", default=None)
+_bound_zone: ContextVar[str | None] = ContextVar("chatapp_tools_zone", default=None)
 
 
 def user_mismatch(claimed: object) -> str:
@@ -33,12 +38,15 @@ def user_mismatch(claimed: object) -> str:
 
 
 @contextmanager
-def acting_as(user_id: int) -> Iterator[None]:
-    """Bind `user_id` as the acting user for in-process tool calls made inside the block."""
+def acting_as(user_id: int, timezone: str | None = None) -> Iterator[None]:
+    """Bind `user_id` (and the user's IANA zone, if known) for in-process tool calls made
+    inside the block."""
     token = _bound_user.set(user_id)
+    zone = _bound_zone.set(timezone)
     try:
         yield
     finally:
+        _bound_zone.reset(zone)
         _bound_user.reset(token)
 
 
@@ -79,3 +87,21 @@ def acting_user(ctx: Context, claimed: int | str | None = None) -> int:
     if claimed is not None and str(claimed).strip() not in ("", str(user_id)):
         raise Forbidden(user_mismatch(claimed))
     return user_id
+
+
+def acting_zone(ctx: Context) -> str | None:
+    """The user's own IANA zone, when the caller knows it: the chat's run context in-process,
+    an `X-Chatapp-Timezone` header over HTTP. An unknown zone counts as none (as on the ChatKit
+    door): the model did not choose it, so it should not see an error about it."""
+    request = _request_of(ctx)
+    if request is None:
+        zone = _bound_zone.get()
+    else:
+        headers = getattr(request, "headers", None)
+        zone = headers.get(TIMEZONE_HEADER) if headers is not None else None
+    if not isinstance(zone, str) or not zone.strip():
+        return None
+    try:
+        return valid_zone(zone)
+    except RecurrenceError:
+        return None

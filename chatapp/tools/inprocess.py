@@ -1,6 +1,6 @@
 """The task tools for the app's own agent: the same MCPServer, called in-process for one user.
 
-    agent = Agent(..., mcp_servers=[InProcessTaskMCP(user_id)])
+    agent = Agent(..., mcp_servers=[InProcessTaskMCP(user_id, timezone="Europe/Paris")])
 
 No transport and no session: `list_tools` and `call_tool` go straight to the `TaskToolServer`
 instance that `/mcp` serves, with `user_id` bound (a context variable) for each call.
@@ -30,10 +30,11 @@ _SHARED_TOOLS: dict[int, list[MCPTool]] = {}
 
 
 class InProcessTaskMCP(AgentsMCPServer):
-    """An Agents SDK MCP server bound to one signed-in user.
+    """An Agents SDK MCP server bound to one signed-in user (and their IANA zone, if known).
 
     Build one per agent run (or per user); the user comes from the caller's own authenticated
-    context (the chat core's run context), never from the model. Extra keyword options
+    context (the chat core's run context), never from the model. `timezone` is the zone a new
+    task's repeat rule is expanded in when the model names none. Extra keyword options
     (`require_approval`, `failure_error_function`, ...) go to the Agents SDK base class.
     """
 
@@ -41,6 +42,7 @@ class InProcessTaskMCP(AgentsMCPServer):
         self,
         user_id: int,
         *,
+        timezone: str | None = None,
         name: str = SERVER_NAME,
         cache_tools_list: bool = True,
         server: TaskToolServer = task_server,
@@ -50,6 +52,7 @@ class InProcessTaskMCP(AgentsMCPServer):
             raise ValueError(f"user_id must be a positive int, not {user_id!r}")
         super().__init__(**options)
         self.user_id = user_id
+        self.timezone = timezone
         self.cache_tools_list = cache_tools_list
         self._name = name
         self._server = server
@@ -107,7 +110,7 @@ class InProcessTaskMCP(AgentsMCPServer):
         # The SDK runs a response's tool calls concurrently; the FIFO lock keeps their effects
         # in the order the model asked ("add milk, eggs and bread" → ids in that order).
         async with self._in_order:
-            with acting_as(self.user_id):
+            with acting_as(self.user_id, self.timezone):
                 result = await self._server.call_tool(tool_name, dict(arguments or {}))
         if isinstance(result, InputRequiredResult):
             return tool_error(NEEDS_INPUT)

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -23,7 +24,10 @@ from sqlalchemy.exc import OperationalError
 from chatapp.errors import DB_UNAVAILABLE, AppError, InvalidInput
 from chatapp.tasks import service
 from chatapp.tasks.schemas import (
+    COMPLETIONS_LIMIT_DEFAULT,
     LIST_LIMIT_DEFAULT,
+    CompletionOut,
+    CompletionQuery,
     Priority,
     Status,
     TaskCreate,
@@ -31,7 +35,7 @@ from chatapp.tasks.schemas import (
     TaskQuery,
     TaskUpdate,
 )
-from chatapp.tools.identity import acting_user
+from chatapp.tools.identity import acting_user, acting_zone
 
 logger = logging.getLogger("chatapp.tools")
 
@@ -41,17 +45,34 @@ INSTRUCTIONS = (
     "task ids come from add_task or list_tasks. Dates are ISO 8601."
 )
 NOTHING_TO_UPDATE = (
-    "Nothing to update: give at least one of title, description, priority, due_at or tags."
+    "Nothing to update: give at least one of title, description, priority, due_at, tags, "
+    "recurrence, time_zone or remind_at."
 )
 USER_ID_HELP = (
     "Optional, for compatibility with clients that send it. The tools always act for the "
     "signed-in user; a different user_id makes the call fail."
 )
 DUE_HELP = "ISO 8601 date or date-time, e.g. 2026-03-01T17:00:00+01:00 (no offset means UTC)."
+RECURRENCE_HELP = (
+    "How the task repeats: an RFC 5545 RRULE value such as FREQ=WEEKLY;BYDAY=MO, "
+    "FREQ=MONTHLY;BYMONTHDAY=1 or FREQ=DAILY;INTERVAL=2;COUNT=10 (HOURLY at most). Needs a "
+    "due_at, the first occurrence; completing the task then moves it to the next one."
+)
+ZONE_HELP = (
+    "IANA time zone the repeat rule keeps its clock time in, e.g. Europe/Paris "
+    "(default: the user's zone, else UTC)."
+)
+REMIND_HELP = f"When to remind the user. {DUE_HELP}"
 
 TaskId = Annotated[int, Field(description="The task's id, as add_task or list_tasks gave it.")]
 UserId = Annotated[int | str | None, Field(description=USER_ID_HELP)]
 Tags = Annotated[list[str] | None, Field(description="Short labels, e.g. ['work', 'home'].")]
+
+# The argument names a call actually carried: update_task tells "recurrence": null (stop
+# repeating) from no "recurrence" at all (leave it), which the function's defaults cannot.
+_given_arguments: ContextVar[frozenset[str]] = ContextVar(
+    "chatapp_tool_arguments", default=frozenset()
+)
 
 
 def tool_error(message: str) -> CallToolResult:
@@ -110,6 +131,7 @@ class TaskToolServer(MCPServer):
                 f"Unknown argument(s) for {name}: {', '.join(unknown)}. "
                 f"Accepted: {', '.join(known)}."
             )
+        given = _given_arguments.set(frozenset(arguments or {}))
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError as exc:
@@ -122,6 +144,8 @@ class TaskToolServer(MCPServer):
             if isinstance(exc.__cause__, ValidationError):
                 return tool_error(describe_invalid(exc.__cause__))
             return tool_error(str(exc))
+        finally:
+            _given_arguments.reset(given)
 
 
 with _logging_left_alone():
@@ -139,6 +163,10 @@ def _due(value: str | None) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else value
 
 
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def task_row(task: TaskOut) -> dict[str, Any]:
     """One task as the tools describe it."""
     return {
@@ -146,9 +174,24 @@ def task_row(task: TaskOut) -> dict[str, Any]:
         "title": task.title,
         "completed": task.completed,
         "priority": task.priority,
-        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "due_at": _iso(task.due_at),
         "tags": list(task.tags),
         "description": task.description,
+        "completed_at": _iso(task.completed_at),
+        "recurrence": task.recurrence,
+        "recurrence_text": task.recurrence_text,
+        "time_zone": task.time_zone,
+        "remind_at": _iso(task.remind_at),
+        "reminded_at": _iso(task.reminded_at),
+    }
+
+
+def completion_row(done: CompletionOut) -> dict[str, Any]:
+    return {
+        "task_id": done.task_id,
+        "title": done.title,
+        "completed_at": _iso(done.completed_at),
+        "due_at": _iso(done.due_at),
     }
 
 
@@ -195,14 +238,18 @@ async def add_task(
     priority: Priority | None = None,
     due_at: Annotated[str | None, Field(description=f"When it is due. {DUE_HELP}")] = None,
     tags: Tags = None,
+    recurrence: Annotated[str | None, Field(description=RECURRENCE_HELP)] = None,
+    time_zone: Annotated[str | None, Field(description=ZONE_HELP)] = None,
+    remind_at: Annotated[str | None, Field(description=REMIND_HELP)] = None,
     user_id: UserId = None,
 ) -> str | CallToolResult:
-    """Add a task to the signed-in user's to-do list.
+    """Add a task to the signed-in user's to-do list, optionally repeating or with a reminder.
 
     Returns {"task_id", "status": "created", "title", ...}.
     """
     fields = {"title": title, "description": description, "priority": priority, "tags": tags}
-    fields["due_at"] = _due(due_at)
+    fields |= {"due_at": _due(due_at), "recurrence": recurrence, "remind_at": _due(remind_at)}
+    fields["time_zone"] = time_zone or acting_zone(ctx)
     data = {name: value for name, value in fields.items() if value is not None}
 
     def create(user: int) -> str:
@@ -231,14 +278,24 @@ async def list_tasks(
         str | None, Field(description=f"Only tasks due at or after this. {DUE_HELP}")
     ] = None,
     limit: Annotated[int, Field(description="At most this many tasks.")] = LIST_LIMIT_DEFAULT,
+    completed_since: Annotated[
+        str | None,
+        Field(
+            description="Only tasks completed at or after this (a repeating task counts when "
+            f"one of its occurrences was). {DUE_HELP}"
+        ),
+    ] = None,
     user_id: UserId = None,
 ) -> str | CallToolResult:
     """List the signed-in user's tasks, oldest first, optionally filtered.
 
-    Returns a JSON list of {"id", "title", "completed", "priority", "due_at", "tags", "description"}.
+    Returns a JSON list of {"id", "title", "completed", "priority", "due_at", "tags",
+    "description", "completed_at", "recurrence", "recurrence_text", "time_zone", "remind_at",
+    "reminded_at"}. A repeating task stays open: its due_at is the next occurrence.
     """
     filters = {"status": status, "q": query, "priority": priority, "tag": tag, "limit": limit}
     filters |= {"due_before": _due(due_before), "due_after": _due(due_after)}
+    filters["completed_since"] = _due(completed_since)
     data = {name: value for name, value in filters.items() if value is not None}
 
     def find(user: int) -> str:
@@ -250,8 +307,9 @@ async def list_tasks(
 
 @task_server.tool(
     title="Complete task",
+    # Not idempotent: completing a repeating task twice completes two occurrences.
     annotations=ToolAnnotations(
-        title="Complete task", destructive_hint=False, idempotent_hint=True, **_WRITES
+        title="Complete task", destructive_hint=False, idempotent_hint=False, **_WRITES
     ),
     structured_output=False,
 )
@@ -263,6 +321,8 @@ async def complete_task(
 ) -> str | CallToolResult:
     """Mark a task as done (or, with completed=false, as not done).
 
+    A repeating task records the occurrence as done and stays open, due at its next
+    occurrence (completed is false, due_at the new date); after its last one it is done.
     Returns {"task_id", "status": "completed" or "reopened", "title", ...}.
     """
 
@@ -315,6 +375,18 @@ async def update_task(
     tags: Annotated[
         list[str] | None, Field(description="The new full list of tags; [] removes them all.")
     ] = None,
+    recurrence: Annotated[
+        str | None,
+        Field(
+            description=f"{RECURRENCE_HELP} null or an empty string stops it repeating; "
+            "leave it out to keep the rule."
+        ),
+    ] = None,
+    time_zone: Annotated[str | None, Field(description=ZONE_HELP)] = None,
+    remind_at: Annotated[
+        str | None,
+        Field(description=f"{REMIND_HELP} null or an empty string removes the reminder."),
+    ] = None,
     user_id: UserId = None,
 ) -> str | CallToolResult:
     """Change some fields of a task; the fields left out stay as they are.
@@ -325,6 +397,16 @@ async def update_task(
     changes = {name: value for name, value in given.items() if value is not None}
     if due_at is not None:
         changes["due_at"] = _due(due_at)
+    named = _given_arguments.get()
+    # For these, an explicit null clears the value; only a missing argument leaves it alone.
+    if "recurrence" in named:
+        changes["recurrence"] = recurrence
+    if "remind_at" in named:
+        changes["remind_at"] = _due(remind_at)
+    if time_zone is not None:
+        changes["time_zone"] = time_zone
+    elif recurrence and (zone := acting_zone(ctx)):
+        changes["time_zone"] = zone  # a new rule keeps the user's clock
 
     def update(user: int) -> str:
         if not changes:
@@ -335,4 +417,44 @@ async def update_task(
     return await _run(ctx, user_id, update)
 
 
-TOOL_NAMES = ("add_task", "list_tasks", "complete_task", "delete_task", "update_task")
+@task_server.tool(
+    title="List completions",
+    annotations=ToolAnnotations(
+        title="List completions", read_only_hint=True, open_world_hint=False
+    ),
+    structured_output=False,
+)
+async def list_completions(
+    ctx: Context,
+    since: Annotated[
+        str | None, Field(description=f"Only completions at or after this. {DUE_HELP}")
+    ] = None,
+    limit: Annotated[
+        int, Field(description="At most this many, newest first.")
+    ] = COMPLETIONS_LIMIT_DEFAULT,
+    user_id: UserId = None,
+) -> str | CallToolResult:
+    """What the signed-in user finished, newest first: each completed task, and each
+    occurrence of a repeating task (which stays open), so "what did I finish today?" counts
+    them all.
+
+    Returns a JSON list of {"task_id", "title", "completed_at", "due_at"} (due_at: the due
+    time of the occurrence that was completed).
+    """
+    data = {"since": _due(since), "limit": limit}
+
+    def find(user: int) -> str:
+        done = service.list_completions(user, CompletionQuery.model_validate(data))
+        return json.dumps([completion_row(row) for row in done], ensure_ascii=False)
+
+    return await _run(ctx, user_id, find)
+
+
+TOOL_NAMES = (
+    "add_task",
+    "list_tasks",
+    "complete_task",
+    "delete_task",
+    "update_task",
+    "list_completions",
+)

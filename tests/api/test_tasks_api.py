@@ -17,6 +17,11 @@ TASK_KEYS = {
     "created_at",
     "updated_at",
     "completed_at",
+    "recurrence",
+    "recurrence_text",
+    "time_zone",
+    "remind_at",
+    "reminded_at",
 }
 
 
@@ -70,6 +75,8 @@ def test_create_returns_201_and_exactly_the_task_fields_with_defaults(client, ow
     assert task["due_at"] is None
     assert task["tags"] == []
     assert task["completed_at"] is None
+    assert (task["recurrence"], task["recurrence_text"], task["time_zone"]) == (None, None, "UTC")
+    assert (task["remind_at"], task["reminded_at"]) == (None, None)
     created = _at(task["created_at"])
     assert before - timedelta(seconds=1) <= created <= datetime.now(UTC) + timedelta(seconds=1)
     assert _at(task["updated_at"]) == created

@@ -43,6 +43,12 @@ VICTIM_TABLES = {
         " OR thread_id IN (SELECT id FROM chat_threads WHERE user_id = :u) ORDER BY seq"
     ),
     "chat_attachments": "SELECT * FROM chat_attachments WHERE user_id = :u ORDER BY id",
+    # Completions another user might record against the victim's tasks carry that user's id.
+    "task_completions": (
+        "SELECT * FROM task_completions WHERE user_id = :u"
+        " OR task_id IN (SELECT id FROM tasks WHERE user_id = :u) ORDER BY id"
+    ),
+    "calendar_feeds": "SELECT * FROM calendar_feeds WHERE user_id = :u",
     "chat_conversations": (
         "SELECT * FROM chat_conversations WHERE user_id = :u"
         " OR thread_id IN (SELECT id FROM chat_threads WHERE user_id = :u) ORDER BY id"
@@ -79,6 +85,8 @@ def row_counts() -> dict[str, int]:
                 "chat_items",
                 "chat_attachments",
                 "chat_conversations",
+                "task_completions",
+                "calendar_feeds",
             )
         }
 
@@ -97,6 +105,7 @@ class World:
     attachment_id: str
     attacker_thread: str
     attacker_item: str
+    feed_url: str  # the victim's private calendar feed
     secrets: list[str] = field(default_factory=list)
     snapshot: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
@@ -144,7 +153,15 @@ def build_world(client) -> World:
     for body in (
         {"title": f"Victim plan {marker}", "description": f"victim notes {marker}"},
         {"title": f"Victim done {marker}", "completed": True, "priority": "high"},
-        {"title": f"Victim due {marker}", "due_at": "2030-01-02T03:04:05Z", "tags": [marker]},
+        # Repeating, with a reminder already due: any cross-user claim would take it.
+        {
+            "title": f"Victim due {marker}",
+            "due_at": "2030-01-02T03:04:05Z",
+            "tags": [marker],
+            "recurrence": "FREQ=WEEKLY",
+            "time_zone": "Europe/Paris",
+            "remind_at": "2020-01-02T03:04:05Z",
+        },
     ):
         r = client.post(victim.tasks_url, json=body, headers=victim.headers)
         assert r.status_code == 201, r.text
@@ -176,6 +193,9 @@ def build_world(client) -> World:
     assert mine.status_code == 200, mine.text
     attacker_thread = mine.json()["thread_id"]
 
+    feed = client.post(f"/api/{victim.id}/calendar/token", headers=victim.headers)
+    assert feed.status_code == 200, feed.text
+
     world = World(
         victim=victim,
         attacker=attacker,
@@ -189,6 +209,7 @@ def build_world(client) -> World:
         attachment_id=attachment_id,
         attacker_thread=attacker_thread,
         attacker_item=_items_of(attacker_thread)["user_message"],
+        feed_url=feed.json()["url"],
         # The marker is in every title, note, tag and file name; the email and ids too.
         secrets=[marker, victim.email],
     )

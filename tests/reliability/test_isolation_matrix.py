@@ -5,9 +5,11 @@ carry any of A's secrets, and A's rows must stay byte-for-byte what they were.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from reliability_support import World, json_text, parse_sse, user_input, victim_rows
@@ -24,6 +26,21 @@ TASK_ROUTES = [
     ("DELETE", "/{tid}", None),
     ("PATCH", "/{tid}/complete", None),
     ("PATCH", "/{tid}/complete", {"completed": False}),
+    ("PATCH", "/{tid}", {"recurrence": None}),
+    ("PATCH", "/{tid}", {"remind_at": None, "time_zone": "Asia/Tokyo"}),
+    (
+        "PUT",
+        "/{tid}",
+        {"title": "hijacked", "due_at": "2031-01-01T00:00:00Z", "recurrence": "FREQ=DAILY"},
+    ),
+]
+# (method, suffix under /api/{uid}, body): the user's completions, reminders and feed token.
+USER_ROUTES = [
+    ("GET", "/completions", None),
+    ("GET", "/completions?since=2000-01-01T00:00:00Z&limit=500", None),
+    ("POST", "/reminders/claim", None),
+    ("POST", "/calendar/token", None),
+    ("DELETE", "/calendar/token", None),
 ]
 
 
@@ -76,8 +93,40 @@ def rest_attacks(w: World, own_task: int) -> dict[str, tuple[str, str, Any, set[
                     body,
                     {404},
                 )
+    for method, suffix, body in USER_ROUTES:
+        attacks[f"B's token on A's path: {method} {suffix}"] = (
+            method,
+            f"/api/{a.id}{suffix}",
+            body,
+            {403},
+        )
     tid = w.task_ids[0]
     attacks |= {
+        "B's own completions, all of them": (
+            "GET",
+            f"/api/{b.id}/completions?limit=500",
+            None,
+            {200},
+        ),
+        "B's own completions with A's user_id in the query": (
+            "GET",
+            f"/api/{b.id}/completions?user_id={a.id}",
+            None,
+            {200},
+        ),
+        "B claims reminders (A's is due)": ("POST", f"/api/{b.id}/reminders/claim", None, {200}),
+        "B claims reminders naming A": (
+            "POST",
+            f"/api/{b.id}/reminders/claim?user_id={a.id}",
+            {"user_id": a.id},
+            {200, 422},
+        ),
+        "B's tasks completed since forever": (
+            "GET",
+            f"{b.tasks_url}?completed_since=2000-01-01T00:00:00Z",
+            None,
+            {200},
+        ),
         "path user with padding": ("GET", f"/api/%20{a.id}%20/tasks", None, {403}),
         "path user with a leading zero": ("GET", f"/api/0{a.id}/tasks", None, {403}),
         "path user as a float": ("GET", f"/api/{a.id}.0/tasks", None, {403}),
@@ -155,6 +204,43 @@ def test_rest_tasks_door(client, world: World) -> None:
 
     listed = client.get(b.tasks_url, params={"limit": 200}, headers=b.headers).json()
     assert [t["title"] for t in listed] == ["attacker's own"]
+    assert verdicts.wrong == {}
+
+
+def test_calendar_feed_door(client, world: World) -> None:
+    """The feed's URL token is its only credential: B's own feed shows B's tasks alone, and no
+    token B can make up, or derive from A's ids, opens A's feed."""
+    a, b = world.victim, world.attacker
+    r = client.post(
+        b.tasks_url,
+        json={"title": "B's dated", "due_at": "2031-01-01T00:00:00Z"},
+        headers=b.headers,
+    )
+    assert r.status_code == 201, r.text
+    mine = client.post(f"/api/{b.id}/calendar/token", headers=b.headers)
+    assert mine.status_code == 200, mine.text
+    my_feed = urlsplit(mine.json()["url"]).path
+    victim_token = urlsplit(world.feed_url).path.rsplit("/", 1)[1].removesuffix(".ics")
+    verdicts = Verdicts(world)
+
+    own = client.get(my_feed, headers=a.headers, params={"user_id": a.id})
+    verdicts.check("B's own feed, with A's token and id", own.status_code, own.text, {200})
+    assert b"B's dated" in own.content
+    guesses = {
+        "A's user id as the token": str(a.id),
+        "A's task id as the token": str(world.task_ids[2]),
+        "A's email as the token": a.email,
+        "A's token upper-cased": victim_token.upper(),
+        "A's token minus a character": victim_token[:-1],
+        "A's token hashed": hashlib.sha256(victim_token.encode()).hexdigest(),
+        "a LIKE wildcard": "%25",
+        "SQL in the token": "x' OR '1'='1",
+    }
+    for name, token in guesses.items():
+        verdicts.http(name, client.get(f"/api/calendar/{token}.ics", headers=a.headers), {404})
+    verdicts.http("A's feed path with B's token appended", client.get(my_feed + "x"), {404})
+
+    assert client.get(urlsplit(world.feed_url).path).status_code == 200  # A's own still works
     assert verdicts.wrong == {}
 
 
@@ -402,6 +488,27 @@ MCP_ATTEMPTS: dict[str, Callable[[World], tuple[str, dict[str, Any]]]] = {
     "list_tasks with a LIKE wildcard": lambda w: ("list_tasks", {"query": "%"}),
     "list_tasks with SQL in the query": lambda w: ("list_tasks", {"query": "' OR 1=1 --"}),
     "list_tasks completed": lambda w: ("list_tasks", {"status": "completed", "limit": 200}),
+    "update_task stopping A's repeat": lambda w: (
+        "update_task",
+        {"task_id": w.task_ids[2], "recurrence": None},
+    ),
+    "update_task moving A's reminder": lambda w: (
+        "update_task",
+        {"task_id": w.task_ids[2], "remind_at": None, "time_zone": "Asia/Tokyo"},
+    ),
+    "complete_task on A's repeating task": lambda w: (
+        "complete_task",
+        {"task_id": w.task_ids[2]},
+    ),
+    "list_completions with A's user_id": lambda w: ("list_completions", {"user_id": w.victim.id}),
+    "list_completions since forever": lambda w: (
+        "list_completions",
+        {"since": "2000-01-01T00:00:00Z", "limit": 500},
+    ),
+    "list_tasks completed since forever": lambda w: (
+        "list_tasks",
+        {"completed_since": "2000-01-01T00:00:00Z"},
+    ),
     "add_task as A": lambda w: ("add_task", {"title": "planted", "user_id": w.victim.id}),
     "add_task with an unknown owner argument": lambda w: (
         "add_task",
@@ -417,7 +524,7 @@ async def test_mcp_door_every_tool(api_server, world: World) -> None:
             tool, arguments = attempt(world)
             result = await mcp.call_tool(tool, arguments)
             text = "\n".join(getattr(part, "text", "") for part in result.content)
-            if tool == "list_tasks" and not result.is_error:
+            if tool in ("list_tasks", "list_completions") and not result.is_error:
                 # The attacker's own (empty) list is the only acceptable answer.
                 rows = json.loads(text)
                 if rows:

@@ -99,6 +99,17 @@ def _openapi_spec() -> dict:
     return build_api().openapi()
 
 
+def _breakable(operation: dict) -> bool:
+    """Negative examples need an input with a rule to break: a body, a query parameter, or a
+    typed path parameter. A free string in the path (`user_id`, the feed token) has none."""
+    if operation.get("requestBody"):
+        return True
+    return any(
+        param.get("in") != "path" or param.get("schema", {}).get("type") != "string"
+        for param in operation.get("parameters", [])
+    )
+
+
 def _cases() -> list:
     """(database, operation, mode): every operation on SQLite, negative examples only where
     there is an input to break; on PostgreSQL the operations that write or filter values."""
@@ -107,7 +118,7 @@ def _cases() -> list:
         for method, operation in operations.items():
             label = f"{method.upper()} {path}"
             modes = [GenerationMode.POSITIVE]
-            if operation.get("parameters") or operation.get("requestBody"):
+            if _breakable(operation):
                 modes.append(GenerationMode.NEGATIVE)
             for mode in modes:
                 cases.append(pytest.param("sqlite", label, mode, id=f"sqlite-{label}-{mode}"))

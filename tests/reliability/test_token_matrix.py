@@ -1,6 +1,7 @@
 """Every protected route of every door (REST, JSON chat, /chatkit, /mcp, /api/chatkit/start,
 refresh and /api/chat/init) answers 401 JSON to every kind of bad credential, writes nothing, and accepts the right
-one. /chatkit takes a session or a chat-scoped token; every other route a session token only."""
+one. /chatkit takes a session or a chat-scoped token; every other route a session token only.
+The calendar feed is the one exception: its URL token is its credential, and it needs no other."""
 
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ ROUTES = {
     "POST chatkit/start": ("POST", "/api/chatkit/start", None, {}, "session"),
     "POST chatkit/refresh": ("POST", "/api/chatkit/refresh", None, {}, "session"),
     "POST chat/init": ("POST", "/api/chat/init", None, {}, "session"),
+    "GET completions": ("GET", "/api/{uid}/completions", None, {}, "session"),
+    "POST reminders/claim": ("POST", "/api/{uid}/reminders/claim", None, {}, "session"),
+    "POST calendar/token": ("POST", "/api/{uid}/calendar/token", None, {}, "session"),
+    "DELETE calendar/token": ("DELETE", "/api/{uid}/calendar/token", None, {}, "session"),
 }
 
 
@@ -208,3 +213,30 @@ def test_a_chat_token_cannot_mint_a_new_one(client, target):
         ).status_code
         == 200
     )
+
+
+def test_the_calendar_feed_needs_its_url_token_and_nothing_else(client, target):
+    """A calendar app sends no bearer: the feed answers to its URL alone, whatever header comes
+    with it, and an unknown token is 404 even with a valid session token."""
+    from urllib.parse import urlsplit
+
+    user, other, _ = target
+    r = client.post(
+        user.tasks_url,
+        json={"title": "dated", "due_at": "2031-01-01T00:00:00Z"},
+        headers=user.headers,
+    )
+    assert r.status_code == 201, r.text
+    feed = urlsplit(
+        client.post(f"/api/{user.id}/calendar/token", headers=user.headers).json()["url"]
+    )
+    wrong = {}
+
+    for name, (headers, extra) in bad_credentials(user, other, "session").items():
+        r = client.get(feed.path, headers=headers, **extra)
+        if r.status_code != 200 or b"dated" not in r.content:
+            wrong[name] = f"{r.status_code} {r.text[:200]}"
+    unknown = client.get("/api/calendar/" + "x" * 43 + ".ics", headers=user.headers)
+
+    assert wrong == {}
+    assert unknown.status_code == 404 and unknown.json()["detail"]

@@ -108,11 +108,83 @@ def test_rules_are_normalised(given, normal):
         ("FREQ=DAILY;FREQ=WEEKLY", "only once"),
         ("", "empty"),
         ("FREQ=DAILY;" + "BYHOUR=1;" * 100, "longer than"),
+        ("FREQ=DAILY;COUNT=0", "COUNT must be a whole number from 1 to 1000"),
+        ("FREQ=DAILY;COUNT=1000000000", "COUNT must be a whole number from 1 to 1000"),
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL must be a whole number from 1 to 999"),
+        ("FREQ=DAILY;BYSECOND=0", "leave BYSECOND out"),
+        ("FREQ=DAILY;BYMINUTE=0,30", "one BYMINUTE only"),
+        ("FREQ=DAILY;BYMINUTE=60", "BYMINUTE takes numbers in 0..59"),
+        ("FREQ=DAILY;BYHOUR=24", "BYHOUR takes numbers in 0..23"),
+        ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY takes numbers in ±1..31"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY takes numbers in ±1..31"),
+        ("FREQ=YEARLY;BYMONTH=13", "BYMONTH takes numbers in 1..12"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "BYMONTHDAY=30 never falls in BYMONTH=2"),
+        ("FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY goes with FREQ=DAILY or MONTHLY or YEARLY"),
+        ("FREQ=HOURLY;BYMONTH=2", "not HOURLY"),
+        ("FREQ=MONTHLY;BYWEEKNO=1", "BYWEEKNO goes with FREQ=YEARLY"),
+        ("FREQ=DAILY;BYSETPOS=1;BYDAY=MO", "BYSETPOS goes with FREQ=MONTHLY or YEARLY"),
+        ("FREQ=MONTHLY;BYSETPOS=1", "BYSETPOS picks from another BY part"),
+        ("FREQ=WEEKLY;BYDAY=1MO", "a numbered day needs MONTHLY or YEARLY"),
+        ("FREQ=MONTHLY;BYDAY=MO,-1FR", "mixes plain days"),
+        ("FREQ=MONTHLY;BYDAY=54MO", "the number must be ±1..53"),
+        ("FREQ=MONTHLY;BYDAY=MON", "BYDAY takes day codes"),
+        ("FREQ=DAILY;WKST=XX", "WKST takes a day code"),
+        ("FREQ=DAILY;UNTIL=20270231", "not a real date"),
+        ("FREQ=DAILY;UNTIL=tomorrow", "UNTIL takes a date"),
+        ("FREQ=DAILY;UNTIL=2027", "UNTIL takes a date"),
+        ("FREQ=DAILY;X-NAME=1", "not an RFC 5545 repeat rule"),
+        ("FREQ=DAILY;BYEASTER=1", "BYEASTER is not a part of a repeat rule"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=20", "never comes round"),
+        ("FREQ=YEARLY;BYYEARDAY=366;BYMONTHDAY=1,15", "never comes round"),
+        ("FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6", "never comes round"),
     ],
 )
 def test_bad_rules_are_refused_with_a_reason(rule, says):
     with pytest.raises(RecurrenceError, match=says):
         normalise_rule(rule)
+
+
+def test_refusing_a_rule_that_never_comes_round_is_quick():
+    """dateutil walks to the year 9999 looking for a match that never comes: the probe walks
+    one 400-year calendar cycle, whatever the FREQ."""
+    import time
+
+    for rule in (
+        "FREQ=MONTHLY;BYDAY=MO,TU;BYMONTHDAY=1,15;BYSETPOS=366;BYMONTH=3,6",
+        "FREQ=MONTHLY;BYDAY=5FR;BYMONTH=2;BYMONTHDAY=1",  # a fifth Friday on 1 February
+        "FREQ=YEARLY;BYYEARDAY=366;BYMONTHDAY=1,15",
+        "FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6",
+    ):
+        started = time.perf_counter()
+        with pytest.raises(RecurrenceError, match="never comes round"):
+            normalise_rule(rule)
+        assert time.perf_counter() - started < 1.0, rule
+
+
+def test_rare_rules_that_do_come_round_are_accepted():
+    for rule in (
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",  # a Monday 29 February
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+        "FREQ=MONTHLY;BYMONTHDAY=13;BYDAY=FR",  # Friday the 13th
+        "FREQ=YEARLY;BYDAY=53MO",  # years with 53 Mondays
+        "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1,2",
+    ):
+        assert normalise_rule(rule) == rule
+
+
+def test_a_rule_our_words_cannot_say_is_said_as_written():
+    anchor = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    rule = "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1,2"
+    assert Recurrence(rule, anchor, "UTC").describe() == f"repeats as {rule}"
+
+
+def test_a_rule_that_cannot_start_at_the_due_date_is_refused():
+    # Every 7th day from a Tuesday is never a Monday.
+    tuesday = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with pytest.raises(RecurrenceError, match="no occurrence from the due date on"):
+        check("FREQ=DAILY;INTERVAL=7;BYDAY=MO", tuesday, "UTC", tuesday)
+    with pytest.raises(RecurrenceError, match="cannot start at the due date"):
+        check("FREQ=HOURLY;INTERVAL=24;BYHOUR=10", tuesday, "UTC", tuesday)
 
 
 def test_a_rule_needs_a_due_date_and_a_future_occurrence():
@@ -123,6 +195,31 @@ def test_a_rule_needs_a_due_date_and_a_future_occurrence():
         check("FREQ=DAILY;UNTIL=20200101", now, "UTC", now)
     check("FREQ=DAILY;COUNT=1", now, "UTC", now)
     check(None, None, "UTC", now)
+
+
+def test_an_overdue_rule_needs_an_occurrence_still_to_come():
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    last_week = now - timedelta(days=7)
+    with pytest.raises(RecurrenceError, match="no occurrence still to come"):
+        check("FREQ=DAILY;COUNT=3", last_week, "UTC", now)
+    with pytest.raises(RecurrenceError, match="no occurrence still to come"):
+        check("FREQ=DAILY;UNTIL=20261130", last_week, "UTC", now)
+    check("FREQ=DAILY;COUNT=10", last_week, "UTC", now)
+    check("FREQ=DAILY", last_week, "UTC", now)
+
+
+def test_the_rule_for_a_calendar_counts_what_is_left_and_ends_in_utc():
+    first = local("Europe/Paris", 2026, 12, 1, 9, 0).astimezone(UTC)
+    counted = Recurrence("FREQ=DAILY;INTERVAL=2;COUNT=5", first, "Europe/Paris")
+    assert counted.rule_from(first) == "FREQ=DAILY;INTERVAL=2;COUNT=5"
+    assert counted.rule_from(first + timedelta(days=4)) == "FREQ=DAILY;INTERVAL=2;COUNT=3"
+
+    until = Recurrence("FREQ=DAILY;UNTIL=20261210", first, "Europe/Paris")
+    # Midnight on 10 December in Paris is 23:00 UTC the day before.
+    assert until.rule_from(first) == "FREQ=DAILY;UNTIL=20261209T230000Z"
+    exact = Recurrence("FREQ=DAILY;UNTIL=20261210T080000Z", first, "Europe/Paris")
+    assert exact.rule_from(first) == "FREQ=DAILY;UNTIL=20261210T080000Z"
+    assert Recurrence("FREQ=WEEKLY", first, "UTC").rule_from(first) == "FREQ=WEEKLY"
 
 
 def test_zones_are_checked_and_canonical():

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from chatapp.api import build_api
-from chatapp.tools import TaskMCPEndpoint
+from chatapp.tools import TOOL_NAMES, TaskMCPEndpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_RPC = {"Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18"}
@@ -41,7 +41,7 @@ def test_standalone_api_runs_mcp_in_its_own_lifespan(ann):
 
     assert response.status_code == 200
     names = [tool["name"] for tool in response.json()["result"]["tools"]]
-    assert names == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
+    assert names == list(TOOL_NAMES)
 
 
 def test_without_a_host_lifespan_mcp_answers_503_not_a_crash(ann):

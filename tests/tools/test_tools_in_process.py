@@ -11,6 +11,23 @@ from tool_support import ToolUser, error_text, insert_user, payload, seed, store
 from chatapp.tools import InProcessTaskMCP, task_server
 
 ROW_KEYS = {"id", "title", "completed", "priority", "due_at", "tags", "description"}
+# What issue 11 added to every row: repeat rule, zone, reminder, completion time.
+NEW_ROW_KEYS = {
+    "completed_at",
+    "recurrence",
+    "recurrence_text",
+    "time_zone",
+    "remind_at",
+    "reminded_at",
+}
+NO_REPEAT = {
+    "completed_at": None,
+    "recurrence": None,
+    "recurrence_text": None,
+    "time_zone": "UTC",
+    "remind_at": None,
+    "reminded_at": None,
+}
 
 
 def tools_for(user: ToolUser) -> InProcessTaskMCP:
@@ -55,6 +72,7 @@ async def test_add_task_with_only_a_title(ann):
         "due_at": None,
         "tags": [],
         "description": None,
+        **NO_REPEAT,
     }
     assert stored_ids(ann) == [body["task_id"]]
 
@@ -67,7 +85,7 @@ async def test_list_tasks_returns_rows_and_applies_every_filter(ann):
 
     async def ids(**arguments) -> list[int]:
         rows = payload(await tools.call_tool("list_tasks", arguments))
-        assert all(set(row) == ROW_KEYS for row in rows)
+        assert all(set(row) == ROW_KEYS | NEW_ROW_KEYS for row in rows)
         return [row["id"] for row in rows]
 
     everything = payload(await tools.call_tool("list_tasks", {}))
@@ -80,6 +98,7 @@ async def test_list_tasks_returns_rows_and_applies_every_filter(ann):
         "due_at": "2026-03-01T00:00:00+00:00",
         "tags": ["shopping"],
         "description": None,
+        **NO_REPEAT,
     }
     assert await ids(status="pending") == [milk, report]
     assert await ids(status="completed") == [done]
@@ -305,6 +324,7 @@ async def test_adapter_caches_the_tool_list_and_can_invalidate_it(ann):
         "complete_task",
         "delete_task",
         "update_task",
+        "list_completions",
     ]
     first[0].name = "mutated by caller"
     assert [tool.name for tool in tools.cached_tools][0] == "add_task"
@@ -313,7 +333,7 @@ async def test_adapter_caches_the_tool_list_and_can_invalidate_it(ann):
     tools.invalidate_tools_cache()
     assert tools.cached_tools is None
     async with tools:
-        assert len(await tools.list_tools()) == 5
+        assert len(await tools.list_tools()) == 6
 
 
 @pytest.mark.parametrize("bad", [0, -3, True, "7", None])

@@ -15,11 +15,18 @@ MODES = ["auto", "legacy"]
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_lists_the_five_tools_with_annotations_and_schemas(live_api, ann, mode):
+async def test_lists_the_six_tools_with_annotations_and_schemas(live_api, ann, mode):
     async with mcp_client(live_api, ann.token, mode) as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
 
-    assert list(tools) == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
+    assert list(tools) == [
+        "add_task",
+        "list_tasks",
+        "complete_task",
+        "delete_task",
+        "update_task",
+        "list_completions",
+    ]
     hints = {
         name: (
             tool.annotations.read_only_hint,
@@ -31,9 +38,11 @@ async def test_lists_the_five_tools_with_annotations_and_schemas(live_api, ann, 
     assert hints == {
         "add_task": (False, False, False),
         "list_tasks": (True, None, None),
-        "complete_task": (False, False, True),
+        # Not idempotent: completing a repeating task twice completes two occurrences.
+        "complete_task": (False, False, False),
         "delete_task": (False, True, True),
         "update_task": (False, False, True),
+        "list_completions": (True, None, None),
     }
     required = {name: tool.input_schema.get("required", []) for name, tool in tools.items()}
     assert required == {
@@ -42,6 +51,7 @@ async def test_lists_the_five_tools_with_annotations_and_schemas(live_api, ann, 
         "complete_task": ["task_id"],
         "delete_task": ["task_id"],
         "update_task": ["task_id"],
+        "list_completions": [],
     }
     properties = {name: list(tool.input_schema["properties"]) for name, tool in tools.items()}
     assert properties["add_task"] == [
@@ -50,6 +60,9 @@ async def test_lists_the_five_tools_with_annotations_and_schemas(live_api, ann, 
         "priority",
         "due_at",
         "tags",
+        "recurrence",
+        "time_zone",
+        "remind_at",
         "user_id",
     ]
     assert properties["list_tasks"] == [
@@ -60,6 +73,7 @@ async def test_lists_the_five_tools_with_annotations_and_schemas(live_api, ann, 
         "due_before",
         "due_after",
         "limit",
+        "completed_since",
         "user_id",
     ]
     assert properties["complete_task"] == ["task_id", "completed", "user_id"]
@@ -71,8 +85,12 @@ async def test_lists_the_five_tools_with_annotations_and_schemas(live_api, ann, 
         "priority",
         "due_at",
         "tags",
+        "recurrence",
+        "time_zone",
+        "remind_at",
         "user_id",
     ]
+    assert properties["list_completions"] == ["since", "limit", "user_id"]
     assert tools["list_tasks"].input_schema["properties"]["status"]["enum"] == [
         "all",
         "pending",
