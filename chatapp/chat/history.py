@@ -66,6 +66,22 @@ def chip_content(record: ToolCallRecord) -> str:
     return f"**{record.name}**\n```json\n{args}\n```\n→ {record.output}"
 
 
+def schedule_facts(output: str) -> list[str]:
+    """What a task tool's result says about repeating and reminding, for the chip's title."""
+    try:
+        result = json.loads(output)
+    except (json.JSONDecodeError, TypeError):
+        return []
+    if not isinstance(result, dict) or result.get("status") == "deleted":
+        return []
+    facts = []
+    if isinstance(result.get("recurrence_text"), str) and result["recurrence_text"]:
+        facts.append(f"repeats {result['recurrence_text']}")
+    if result.get("remind_at") and not result.get("reminded_at"):
+        facts.append("reminder set")
+    return facts
+
+
 def tool_call_items(
     record: ToolCallRecord, thread: ThreadMetadata, new_id, now: datetime
 ) -> tuple[TaskItem, HiddenContextItem]:
@@ -75,7 +91,7 @@ def tool_call_items(
         thread_id=thread.id,
         created_at=now,
         task=CustomTask(
-            title=f"{label} ({record.name})",
+            title=" · ".join([f"{label} ({record.name})", *schedule_facts(record.output)]),
             icon=icon,
             content=chip_content(record),
             status_indicator="complete",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from chatapp.components.reminders.component import reminder_ticker
 from chatapp.state.auth import AuthState
+from chatapp.state.reminders import REMINDER_POLL_MS, ReminderState
 
 
 def nav_link(label: str, href: str, icon: str) -> rx.Component:
@@ -24,6 +26,46 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
+def notifications_control() -> rx.Component:
+    """Browser notifications for reminders: the browser asks only after this click."""
+    return rx.match(
+        ReminderState.notifications,
+        (
+            "default",
+            rx.button(
+                rx.icon("bell-plus", size=14),
+                rx.text("Turn on notifications", display=["none", "none", "inline"]),
+                on_click=ReminderState.turn_on_notifications,
+                variant="ghost",
+                size="1",
+                id="notifications-on",
+                aria_label="Turn on notifications for reminders",
+            ),
+        ),
+        (
+            "denied",
+            rx.tooltip(
+                rx.icon("bell-off", size=16, color=rx.color("gray", 9), id="notifications-blocked"),
+                content="Notifications are blocked for this site; reminders show here instead.",
+            ),
+        ),
+        rx.fragment(),
+    )
+
+
+def reminders() -> rx.Component:
+    """Each signed-in page asks for due reminders while it is open (toasts, notifications)."""
+    return rx.cond(
+        AuthState.signed_in,
+        reminder_ticker(
+            interval_ms=REMINDER_POLL_MS,
+            ask_permission=ReminderState.ask_permission,
+            on_tick=ReminderState.tick,
+            on_permission=ReminderState.set_notifications,
+        ),
+    )
+
+
 def top_bar() -> rx.Component:
     return rx.hstack(
         rx.hstack(
@@ -38,6 +80,7 @@ def top_bar() -> rx.Component:
             rx.hstack(
                 nav_link("Chat", "/chat", "message-circle"),
                 nav_link("Tasks", "/tasks", "list-todo"),
+                notifications_control(),
                 rx.text(
                     AuthState.email,
                     size="2",
@@ -88,6 +131,7 @@ def page_state() -> rx.Component:
 def page_shell(*children: rx.Component, max_width: str = "860px") -> rx.Component:
     return rx.box(
         page_state(),
+        reminders(),
         top_bar(),
         rx.box(
             *children,

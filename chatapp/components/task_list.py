@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
@@ -29,6 +30,65 @@ def priority_select(
         aria_label="Priority",
         class_name="rx-native-select",
         **props,
+    )
+
+
+def _choice_select(choices, value, on_change, label: str, id_: str) -> rx.Component:
+    # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
+    return rx.el.select(
+        *(rx.el.option(text, value=key) for key, text in choices),
+        value=value,
+        on_change=on_change,
+        name=id_.replace("-", "_"),
+        id=id_,
+        aria_label=label,
+        class_name="rx-native-select",
+    )
+
+
+def schedule_fields(
+    repeat, set_repeat, remind, set_remind, prefix: str, rule: str = "", custom_time: str = ""
+) -> rx.Component:
+    """Repeat and reminder pickers; a custom rule or reminder time asks for it in a field."""
+    return rx.flex(
+        rx.hstack(
+            rx.icon("repeat", size=14, color=rx.color("gray", 10)),
+            _choice_select(REPEAT_CHOICES, repeat, set_repeat, "Repeat", f"{prefix}-repeat"),
+            rx.cond(
+                repeat == "custom",
+                rx.input(
+                    name="repeat_rule",
+                    default_value=rule,
+                    placeholder="FREQ=WEEKLY;BYDAY=MO,TH",
+                    aria_label="Custom repeat rule (RFC 5545 RRULE)",
+                    id=f"{prefix}-repeat-rule",
+                    min_width="200px",
+                ),
+            ),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.hstack(
+            rx.icon("bell", size=14, color=rx.color("gray", 10)),
+            _choice_select(REMIND_CHOICES, remind, set_remind, "Reminder", f"{prefix}-remind"),
+            rx.cond(
+                remind == "custom",
+                rx.input(
+                    name="remind_custom",
+                    type="datetime-local",
+                    default_value=custom_time,
+                    aria_label="Reminder time",
+                    id=f"{prefix}-remind-at",
+                ),
+            ),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        gap="3",
+        wrap="wrap",
+        width="100%",
     )
 
 
@@ -86,6 +146,13 @@ def add_form() -> rx.Component:
                 gap="2",
                 wrap="wrap",
                 width="100%",
+            ),
+            schedule_fields(
+                TaskState.new_repeat,
+                TaskState.set_new_repeat,
+                TaskState.new_remind,
+                TaskState.set_new_remind,
+                "new-task",
             ),
             rx.cond(
                 TaskState.form_error != "",
@@ -201,6 +268,28 @@ def _view_row(task: TaskRow) -> rx.Component:
                         color=rx.cond(task.overdue, rx.color("red", 11), rx.color("gray", 11)),
                     ),
                 ),
+                rx.cond(
+                    task.repeat_text != "",
+                    rx.hstack(
+                        rx.icon("repeat", size=12),
+                        rx.text(task.repeat_text, size="1", class_name="task-repeat"),
+                        spacing="1",
+                        align="center",
+                        color=rx.color("accent", 11),
+                        title="Repeats",
+                    ),
+                ),
+                rx.cond(
+                    task.remind_label != "",
+                    rx.hstack(
+                        rx.icon(rx.cond(task.reminded, "bell-off", "bell"), size=12),
+                        rx.text(task.remind_label, size="1", class_name="task-reminder"),
+                        spacing="1",
+                        align="center",
+                        color=rx.color("gray", 11),
+                        title=rx.cond(task.reminded, "Reminded", "Reminder"),
+                    ),
+                ),
                 rx.foreach(task.tags, lambda tag: rx.badge("#", tag, variant="outline", size="1")),
                 spacing="2",
                 wrap="wrap",
@@ -271,6 +360,15 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 gap="2",
                 wrap="wrap",
             ),
+            schedule_fields(
+                TaskState.edit_repeat,
+                TaskState.set_edit_repeat,
+                TaskState.edit_remind,
+                TaskState.set_edit_remind,
+                "edit",
+                rule=task.recurrence,
+                custom_time=task.remind_input,
+            ),
             rx.hstack(
                 rx.button("Save", type="submit", size="2", id="edit-save"),
                 rx.button(
@@ -300,6 +398,9 @@ def task_item(task: TaskRow) -> rx.Component:
         background=rx.color("gray", 1),
         border=f"1px solid {rx.color('gray', 4)}",
         outline=rx.cond(opened, OPENED_OUTLINE, "none"),
+        border_left=rx.cond(
+            task.overdue, f"3px solid {rx.color('red', 9)}", f"1px solid {rx.color('gray', 4)}"
+        ),
         outline_offset="-2px",  # inside the row: the panel's scroll box would clip it
         width="100%",
         class_name="task-item",

@@ -59,7 +59,7 @@ from chatapp.chat.turns import MESSAGE_MAX_CHARS, user_message_request
 from chatapp.settings import get_settings
 from chatapp.state.auth import AuthState
 from chatapp.state.chatkit import client_tool_result
-from chatapp.state.tasks import TaskState, _zone
+from chatapp.state.tasks import TaskState, viewer_zone
 
 logger = logging.getLogger("chatapp.chat.native")
 
@@ -388,7 +388,7 @@ class ChatState(AuthState):
     @rx.event
     def set_timezone(self, tz: str):
         if isinstance(tz, str) and tz:
-            self.timezone = str(_zone(tz).key)
+            self.timezone = str(viewer_zone(tz).key)
 
     @rx.event
     def set_renderer(self, renderer: str):

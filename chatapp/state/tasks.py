@@ -13,6 +13,14 @@ from pydantic import ValidationError
 
 from chatapp.errors import AppError
 from chatapp.state.auth import AuthState
+from chatapp.state.task_form import (
+    REMIND_VALUES,
+    REPEAT_VALUES,
+    choice_for_reminder,
+    choice_for_rule,
+    remind_at_for,
+    rule_for,
+)
 from chatapp.tasks import service
 from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
 
@@ -52,24 +60,37 @@ class TaskRow:
     overdue: bool = False
     tags: list[str] = dataclasses.field(default_factory=list)
     tags_text: str = ""
+    recurrence: str = ""
+    repeat_text: str = ""  # the rule in words, e.g. "every Monday at 09:00"
+    remind_label: str = ""
+    remind_input: str = ""
+    reminded: bool = False
 
 
-def _zone(name: str) -> ZoneInfo:
+def viewer_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
 
+def moment_label(moment: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """'Tue 02 Dec, 17:00' in the viewer's zone (with the year when it is not this year)."""
+    local = moment.astimezone(tz)
+    fmt = "%a %d %b" if local.year == now.astimezone(tz).year else "%a %d %b %Y"
+    return local.strftime(fmt) + local.strftime(", %H:%M")
+
+
 def to_row(task: TaskOut, tz: ZoneInfo, now: datetime) -> TaskRow:
-    due_label = due_input = ""
+    due_label = due_input = remind_label = remind_input = ""
     overdue = False
     if task.due_at is not None:
-        local = task.due_at.astimezone(tz)
-        fmt = "%a %d %b" if local.year == now.astimezone(tz).year else "%a %d %b %Y"
-        due_label = local.strftime(fmt) + local.strftime(", %H:%M")
-        due_input = local.strftime("%Y-%m-%dT%H:%M")
+        due_label = moment_label(task.due_at, tz, now)
+        due_input = task.due_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
         overdue = not task.completed and task.due_at < now
+    if task.remind_at is not None:
+        remind_label = moment_label(task.remind_at, tz, now)
+        remind_input = task.remind_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
     return TaskRow(
         id=task.id,
         title=task.title,
@@ -81,6 +102,11 @@ def to_row(task: TaskOut, tz: ZoneInfo, now: datetime) -> TaskRow:
         overdue=overdue,
         tags=list(task.tags),
         tags_text=" ".join(f"#{t}" for t in task.tags),
+        recurrence=task.recurrence or "",
+        repeat_text=task.recurrence_text or "",
+        remind_label=remind_label,
+        remind_input=remind_input,
+        reminded=task.reminded_at is not None,
     )
 
 
@@ -101,7 +127,8 @@ def parse_local_datetime(value: str, tz: ZoneInfo) -> datetime | None:
 def first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     field = ".".join(str(p) for p in err.get("loc", ())) or "input"
-    return f"{field.capitalize()}: {err.get('msg', 'is invalid')}"
+    message = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+    return f"{field.capitalize()}: {message}"
 
 
 class TaskState(AuthState):
@@ -117,6 +144,11 @@ class TaskState(AuthState):
     form_error: str = ""
     undo_title: str = ""
     new_priority: str = ""
+    # The repeat and reminder pickers of the add form and of the task being edited.
+    new_repeat: str = "none"
+    new_remind: str = "none"
+    edit_repeat: str = "none"
+    edit_remind: str = "none"
     highlighted_task_id: int = 0
     _deleted: TaskOut | None = None
     _list_version: int = 0  # bumped whenever the list is shown: a slower, older read is dropped
@@ -142,7 +174,7 @@ class TaskState(AuthState):
         )
 
     def _show(self, rows: list[TaskOut], total: int) -> None:
-        tz, now = _zone(self.timezone), datetime.now(UTC)
+        tz, now = viewer_zone(self.timezone), datetime.now(UTC)
         self.tasks = [to_row(t, tz, now) for t in rows]
         self.total = total
         self._list_version += 1
@@ -209,7 +241,7 @@ class TaskState(AuthState):
     @rx.event
     async def set_timezone(self, tz: str):
         if isinstance(tz, str) and tz and tz != self.timezone:
-            self.timezone = str(_zone(tz).key)
+            self.timezone = str(viewer_zone(tz).key)
             await self._reload()
 
     async def _guarded(self, action, success: str | None = None):
@@ -252,16 +284,46 @@ class TaskState(AuthState):
         self.order = "desc" if self.order == "asc" else "asc"
         await self._reload()
 
+    def _schedule(
+        self, form_data: dict, repeat: str, remind: str
+    ) -> tuple[datetime | None, str | None, datetime | None]:
+        """The form's due time, repeat rule and reminder time (UTC); AppError says what's off."""
+        tz = viewer_zone(self.timezone)
+        due = parse_local_datetime(form_data.get("due", ""), tz)
+        rule = rule_for(repeat, str(form_data.get("repeat_rule", "")))
+        custom = parse_local_datetime(form_data.get("remind_custom", ""), tz)
+        return due, rule, remind_at_for(remind, due, custom)
+
+    @rx.event
+    def set_new_repeat(self, value: str):
+        self.new_repeat = value if value in REPEAT_VALUES else "none"
+
+    @rx.event
+    def set_new_remind(self, value: str):
+        self.new_remind = value if value in REMIND_VALUES else "none"
+
+    @rx.event
+    def set_edit_repeat(self, value: str):
+        self.edit_repeat = value if value in REPEAT_VALUES else "none"
+
+    @rx.event
+    def set_edit_remind(self, value: str):
+        self.edit_remind = value if value in REMIND_VALUES else "none"
+
     @rx.event
     async def add_task(self, form_data: dict):
         self.form_error = ""
         try:
+            due, rule, remind_at = self._schedule(form_data, self.new_repeat, self.new_remind)
             data = TaskCreate(
                 title=form_data.get("title", ""),
                 description=form_data.get("description") or None,
                 priority=form_data.get("priority") or None,
-                due_at=parse_local_datetime(form_data.get("due", ""), _zone(self.timezone)),
+                due_at=due,
                 tags=form_data.get("tags") or [],
+                recurrence=rule,
+                time_zone=self.timezone if rule else None,
+                remind_at=remind_at,
             )
         except ValidationError as exc:
             self.form_error = first_error(exc)
@@ -272,6 +334,7 @@ class TaskState(AuthState):
         result = await self._guarded(lambda uid: service.create_task(uid, data))
         if result is None:
             self.new_priority = ""
+            self.new_repeat = self.new_remind = "none"
             return [
                 rx.set_value("new-task-title", ""),
                 rx.set_value("new-task-description", ""),
@@ -285,11 +348,28 @@ class TaskState(AuthState):
     async def toggle_done(self, task_id: int):
         row = next((t for t in self.tasks if t.id == task_id), None)
         done = not row.completed if row else True
-        return await self._guarded(lambda uid: service.set_completed(uid, task_id, done))
+        if not (done and row and row.recurrence):
+            return await self._guarded(lambda uid: service.set_completed(uid, task_id, done))
+        # A repeating task stays open and moves on: say where to.
+        moved: list[TaskOut] = []
+        failure = await self._guarded(
+            lambda uid: moved.append(service.set_completed(uid, task_id, True))
+        )
+        if failure is not None or not moved or moved[0].completed or moved[0].due_at is None:
+            return failure
+        next_due = moment_label(moved[0].due_at, viewer_zone(self.timezone), datetime.now(UTC))
+        return rx.toast.success(f"Done. Next one: {next_due}")
 
     @rx.event
     def start_edit(self, task_id: int):
         self.editing_id = task_id
+        row = next((t for t in self.tasks if t.id == task_id), None)
+        self.edit_repeat = choice_for_rule(row.recurrence if row else None)
+        self.edit_remind = "none"
+        if row and row.remind_input:
+            tz = viewer_zone(self.timezone)
+            due = parse_local_datetime(row.due_input, tz)
+            self.edit_remind = choice_for_reminder(parse_local_datetime(row.remind_input, tz), due)
 
     @rx.event
     def cancel_edit(self):
@@ -300,13 +380,22 @@ class TaskState(AuthState):
         task_id = self.editing_id
         if not task_id:
             return None
+        row = next((t for t in self.tasks if t.id == task_id), None)
         try:
+            due, rule, remind_at = self._schedule(form_data, self.edit_repeat, self.edit_remind)
+            fields = {}
+            if rule != ((row.recurrence or None) if row else None):
+                # A new rule is expanded in this browser's zone; an unchanged one keeps its own.
+                fields = {"time_zone": self.timezone}
             changes = TaskUpdate(
                 title=form_data.get("title", ""),
                 description=form_data.get("description") or None,
                 priority=form_data.get("priority") or None,
-                due_at=parse_local_datetime(form_data.get("due", ""), _zone(self.timezone)),
+                due_at=due,
                 tags=form_data.get("tags") or [],
+                recurrence=rule,
+                remind_at=remind_at,
+                **fields,
             )
         except ValidationError as exc:
             return rx.toast.error(first_error(exc))

@@ -762,3 +762,23 @@ async def test_chatkit_server_creates_lists_retries_and_deletes_through_the_stor
 
     await _process(server, ann, {"type": "threads.delete", "params": {"thread_id": thread_id}})
     assert (await _process(server, ann, {"type": "threads.list", "params": {}}))["data"] == []
+
+
+def test_a_chip_title_says_how_a_task_repeats_and_that_a_reminder_is_set():
+    from chatapp.chat.history import schedule_facts
+
+    added = {
+        "task_id": 3,
+        "status": "created",
+        "title": "Pay rent",
+        "recurrence_text": "every month on the 1st at 09:00",
+        "remind_at": "2026-12-01T07:30:00+00:00",
+        "reminded_at": None,
+    }
+    assert schedule_facts(json.dumps(added)) == [
+        "repeats every month on the 1st at 09:00",
+        "reminder set",
+    ]
+    assert schedule_facts(json.dumps({**added, "status": "deleted"})) == []
+    assert schedule_facts("Task 7 not found") == []
+    assert schedule_facts(json.dumps([{"title": "a list"}])) == []

@@ -1,0 +1,1 @@
+"""A tab's reminder clock (see component.py)."""
