@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,6 +114,17 @@ def json_lines(log: Path) -> list[dict]:
 
 def access_lines(log: Path) -> list[dict]:
     return [r for r in json_lines(log) if r.get("logger") == "chatapp.access"]
+
+
+def access_lines_for(log: Path, request_id: str, timeout: float = 10) -> list[dict]:
+    """The access lines of one request. The line is written when the response has ended, which
+    can be a moment after the client has read it: wait for it (a busy machine takes longer)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in access_lines(log) if line.get("request_id") == request_id]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
 
 
 def signup(http: httpx.Client, email: str, password: str = "correct horse battery") -> dict:

@@ -17,6 +17,7 @@ import pytest
 from deploy_support import (
     ROOT,
     access_lines,
+    access_lines_for,
     json_lines,
     private_redis_db,
     server_env,
@@ -191,7 +192,7 @@ def test_everything_the_server_prints_is_a_json_line_and_requests_carry_ids(depl
         if not {"level", "message"} <= record.keys():
             not_json.append(line)
     assert not_json == []
-    mine = [r for r in access_lines(deployed["log"]) if r.get("request_id") == "entrypoint-check-1"]
+    mine = access_lines_for(deployed["log"], "entrypoint-check-1")
     assert [(r["method"], r["path"], r["status"]) for r in mine] == [("GET", "/health", 200)]
     assert all("request_id" in r for r in access_lines(deployed["log"]))
     assert json_lines(deployed["log"])

@@ -12,7 +12,7 @@ import pytest
 from deploy_support import (
     BIN,
     STRONG_SECRET,
-    access_lines,
+    access_lines_for,
     private_redis_db,
     running,
     server_env,
@@ -147,7 +147,7 @@ def test_each_backend_logs_json_access_lines_without_credentials(a_and_b, backen
     assert r.status_code == 200
 
     a_log, b_log = backends[2]["logs"]
-    lines = [line for line in access_lines(a_log) if line.get("request_id") == "scale-out-log-1"]
+    lines = access_lines_for(a_log, "scale-out-log-1")
     assert len(lines) == 1
     assert lines[0]["method"] == "GET"
     assert lines[0]["path"] == f"/api/{me['user_id']}/tasks"
