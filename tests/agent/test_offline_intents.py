@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from agent_support import NOW
 
-from chatapp.agent.intents import (
+from chatapp.agent.offline.intents import (
     MAX_TITLE,
     AddTasks,
     Chat,
@@ -20,10 +20,10 @@ from chatapp.agent.intents import (
     TaskFilter,
     TaskRef,
     UpdateTask,
-    clean_title,
-    parse_intent,
-    parse_ref,
 )
+from chatapp.agent.offline.slots import parse_ref
+from chatapp.agent.offline.titles import clean_title
+from chatapp.agent.offline.understand import parse_intent
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from agents import FunctionTool
 
-from chatapp.agent.conversation import read_conversation
-from chatapp.agent.planner import match_tasks
-from chatapp.agent.tool_results import TaskView, output_text, parse_result, tasks_in
-from chatapp.agent.toolbox import Toolbox, kind_of_name
+from chatapp.agent.offline.conversation import read_conversation
+from chatapp.agent.offline.matching import match_tasks
+from chatapp.agent.offline.tool_results import TaskView, output_text, parse_result, tasks_in
+from chatapp.agent.offline.toolbox import Toolbox, kind_of_name
 
 
 def tool(name: str, schema: dict[str, Any]) -> FunctionTool:

@@ -12,13 +12,8 @@ from agent_support import INSTRUCTIONS, NOW, TodoStore, raw_calls
 from agents import Agent, Runner, StopAtTools, function_tool
 
 from chatapp.agent import OfflineModel
-from chatapp.agent.intents import (
-    AddTasks,
-    ListTasks,
-    OpenTask,
-    TaskRef,
-    parse_intent,
-)
+from chatapp.agent.offline.intents import AddTasks, ListTasks, OpenTask, TaskRef
+from chatapp.agent.offline.understand import parse_intent
 
 
 def open_task_tool(store: TodoStore):

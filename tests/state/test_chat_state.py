@@ -23,7 +23,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
-from chatapp.agent.offline_model import DEFAULT_MODEL_NAME, OfflineModel, OfflineModelProvider
+from chatapp.agent.offline.model import DEFAULT_MODEL_NAME, OfflineModel, OfflineModelProvider
 from chatapp.chat import get_chat_server
 from chatapp.chat.history import ToolCallRecord, tool_call_items
 from chatapp.chat.store import RequestContext

@@ -353,7 +353,7 @@ async def test_the_agent_converts_its_mcp_tools_once_per_run(ann):
     from agents import RunConfig, Runner
 
     from chatapp.agent.agent import build_agent
-    from chatapp.agent.offline_model import OfflineModelProvider
+    from chatapp.agent.offline.model import OfflineModelProvider
 
     class CountingTools(InProcessTaskMCP):
         listed = 0

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from chatapp.agent import dates
-from chatapp.agent.intents import ChatKind, TaskChanges, TaskFilter
-from chatapp.agent.tool_results import TaskView, as_int, task_view
-from chatapp.agent.toolbox import ToolKind
+from chatapp.agent.offline import dates
+from chatapp.agent.offline.intents import ChatKind, TaskChanges, TaskFilter
+from chatapp.agent.offline.tool_results import TaskView, as_int, task_view
+from chatapp.agent.offline.toolbox import ToolKind
 
 Action = Literal["complete", "reopen", "delete", "update", "open"]
 

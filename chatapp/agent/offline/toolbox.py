@@ -38,6 +38,14 @@ class PlannedCall:
         return json.dumps(self.arguments, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class Step:
+    """What the model outputs this step: function calls, or (when there are none) text."""
+
+    calls: tuple[PlannedCall, ...] = ()
+    text: str = ""
+
+
 class Toolbox:
     """Finds the contract's tools among those offered (also when a server prefixes their names)."""
 

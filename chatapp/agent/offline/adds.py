@@ -1,0 +1,95 @@
+"""New tasks from the words after an add verb: titles, and the details each one shares."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from chatapp.agent.offline.intents import MAX_NEW_TASKS, AddTasks, Chat, Intent, TaskDraft
+from chatapp.agent.offline.slots import QUOTED, Attributes, mask, read_attributes
+from chatapp.agent.offline.titles import clean_title, split_items
+
+_I = re.IGNORECASE
+
+TASK_NOUN = re.compile(
+    r"^(?:(?:a|an|another|one\s+more|the|some|my|these|this|following|the\s+following)\s+)*"
+    r"(?:new\s+)?(?:task|todo|to-do|to\s+do|reminder|item|entry|note|thing)s?\b"
+    r"(?:\s+(?:item|entry)s?)?\s*(?:(?:called|named|titled|saying|that\s+says|which\s+says|for"
+    r"|to|about|of)\b|[:\-\u2013\u2014])?\s*",
+    _I,
+)
+
+
+_LIST_INTRO = re.compile(
+    r"^(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?"
+    r"(?:list|todos?|to-?do\s+list|tasks)\s*[:,\-]?\s*",
+    _I,
+)
+
+
+def parse_add(rest: str, now: datetime) -> Intent:
+    text = rest.strip()
+    noun = TASK_NOUN.match(text)
+    if noun and noun.end() > 0:
+        text = text[noun.end() :]
+    list_tag = None
+    intro = _LIST_INTRO.match(text)
+    if intro:
+        list_tag = (intro.group("tag") or "").lower() or None
+        text = text[intro.end() :]
+    text = text.strip()
+    if not text:
+        return Chat("missing_title")
+
+    drafts: list[TaskDraft] = []
+    quoted = list(QUOTED.finditer(text))
+    if quoted:
+        outside = mask(text, [match.span() for match in quoted])
+        attributes, _ = read_attributes(outside, now)
+        for match in quoted:
+            title = clean_title(match.group("d") or match.group("s") or "")
+            drafts.append(_draft(title, attributes, list_tag))
+    else:
+        parsed = []
+        for item, description in split_items(text):
+            attributes, remainder = read_attributes(item, now)
+            if description and not attributes.description:
+                attributes = Attributes(
+                    description, attributes.priority, attributes.due_at, attributes.tags
+                )
+            parsed.append((clean_title(remainder), attributes))
+        if len(parsed) > 1:
+            parsed = _share_trailing_attributes(parsed)
+        drafts = [_draft(title, attributes, list_tag) for title, attributes in parsed]
+    drafts = [draft for draft in drafts if draft.title][:MAX_NEW_TASKS]
+    if not drafts:
+        return Chat("missing_title")
+    return AddTasks(tuple(drafts))
+
+
+def _draft(title: str, attributes: Attributes, list_tag: str | None) -> TaskDraft:
+    tags = attributes.tags
+    if list_tag and list_tag not in tags and list_tag not in ("to", "todo", "task"):
+        tags = (*tags, list_tag)
+    return TaskDraft(title, attributes.description, attributes.priority, attributes.due_at, tags)
+
+
+def _share_trailing_attributes(
+    parsed: list[tuple[str, Attributes]],
+) -> list[tuple[str, Attributes]]:
+    # "milk, eggs and bread for tomorrow #shopping": what ends the list applies to every item.
+    last = parsed[-1][1]
+    shared = []
+    for title, attributes in parsed:
+        shared.append(
+            (
+                title,
+                Attributes(
+                    attributes.description,
+                    attributes.priority or last.priority,
+                    attributes.due_at or last.due_at,
+                    attributes.tags or last.tags,
+                ),
+            )
+        )
+    return shared

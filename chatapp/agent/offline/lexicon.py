@@ -1,0 +1,126 @@
+"""Every word table the offline model reads with: numbers, ordinals, verbs, slips, calendar words.
+
+Shared by the rules, the slot readers and the dates, so a word is added in one place.
+"""
+
+from __future__ import annotations
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+
+
+# With the slips people make typing them quickly ("thrid", "secnd").
+ORDINALS = {
+    "first": 1, "1st": 1, "frist": 1, "fisrt": 1, "firts": 1, "firt": 1,
+    "second": 2, "2nd": 2, "secnd": 2, "scond": 2, "seccond": 2, "secon": 2, "sencond": 2,
+    "third": 3, "3rd": 3, "thrid": 3, "trhid": 3, "thrd": 3, "tird": 3, "thirdd": 3,
+    "fourth": 4, "4th": 4, "forth": 4, "fourht": 4, "foruth": 4, "fouth": 4,
+    "fifth": 5, "5th": 5, "fith": 5, "fifht": 5, "fitfh": 5,
+    "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "eigth": 8,
+    "ninth": 9, "9th": 9, "nineth": 9, "tenth": 10, "10th": 10, "last": -1,
+}  # fmt: skip
+
+
+ORDINAL_RE = "|".join(sorted(ORDINALS, key=len, reverse=True))
+
+
+NUMBER_WORD_RE = "|".join(NUMBER_WORDS)
+
+
+# Slips in a message's first word, where the command is: "delte task 2", "wat's pending".
+SLIPS = {
+    "delte": "delete", "delet": "delete", "dlete": "delete", "deleet": "delete",
+    "detele": "delete", "remvoe": "remove", "reomve": "remove", "rmove": "remove",
+    "compelte": "complete", "complet": "complete", "comlete": "complete",
+    "copmlete": "complete", "mrak": "mark", "makr": "mark", "amrk": "mark",
+    "chnage": "change", "chagne": "change", "cahnge": "change", "renmae": "rename",
+    "reanme": "rename", "shwo": "show", "sohw": "show", "lsit": "list", "udpate": "update",
+    "upadte": "update", "updte": "update", "reopne": "reopen", "craete": "create",
+    "wat": "what", "whta": "what", "wht": "what", "wat's": "what's", "wats": "what's",
+}  # fmt: skip
+
+
+GERUNDS = {
+    "marking": "mark", "deleting": "delete", "removing": "remove", "adding": "add",
+    "completing": "complete", "moving": "move", "changing": "change", "renaming": "rename",
+    "showing": "show", "listing": "list", "setting": "set", "putting": "put",
+    "creating": "create", "updating": "update", "making": "make", "reopening": "reopen",
+    "checking": "check", "finishing": "finish", "ticking": "tick", "tagging": "tag",
+    "clearing": "clear", "rescheduling": "reschedule", "postponing": "postpone",
+    "pushing": "push",
+}  # fmt: skip
+
+
+ACTION_VERBS = (
+    r"buy|get|pick\s+up|grab|order|call|phone|ring|text|email|e-mail|message|reply\s+to|write"
+    r"|send|post|mail|pay|book|schedule|cancel|renew|return|clean|wash|tidy|vacuum|mow|water"
+    r"|feed|walk|fix|repair|check|review|read|finish|submit|file|print|sign|prepare|cook"
+    r"|bake|make|do|take|bring|drop\s+off|collect|visit|meet|see|go\s+to|pack|plan|study"
+    r"|practi[cs]e|update|install|charge"
+)
+
+
+STOP_WORDS = frozenset(
+    (
+        *("the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "one"),
+        *("task", "tasks", "todo", "todos", "to-do", "item", "items", "reminder", "entry"),
+        *("called", "named", "titled", "about", "for", "to", "with", "of", "on", "in", "and"),
+    )
+)
+
+
+NOT_TOPICS = frozenset(
+    (
+        *("pending", "open", "completed", "complete", "done", "finished", "overdue", "late"),
+        *("upcoming", "remaining", "outstanding", "unfinished", "incomplete", "active"),
+        *("high", "low", "medium", "urgent", "important", "priority", "new", "old", "other"),
+        *("current", "recent", "due", "next", "last", "first", "all", "my", "the", "of", "your"),
+        *("these", "those", "today's", "tomorrow's", "daily", "weekly", "many", "more", "few"),
+    )
+)
+
+
+POSITION_WORDS = frozenset(("next", "latest", "newest", "new", "previous", "same", "other"))
+
+
+PRIORITY_DOWN = frozenset(("lower", "decrease", "reduce", "downgrade", "bump down"))
+
+
+DATE_VERBS = ("move", "push", "reschedule", "postpone", "delay", "bump", "shift", "defer")
+
+WEEKDAYS = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tue": 1, "tues": 1,
+    "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+COUNT_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+    "a couple": 2, "couple of": 2, "a few": 3, "few": 3,
+}  # fmt: skip
+
+WEEKDAY_RE = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun"
+)
+MONTH_RE = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+COUNT_RE = (
+    r"[0-9]{1,3}|a couple of|a couple|couple of|a few|few|an|a|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve"
+)

@@ -1,0 +1,142 @@
+"""Text as the rules expect it: printable, single-spaced, straight quotes, no politeness around the command."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from chatapp.agent.offline.intents import MAX_TEXT
+from chatapp.agent.offline.lexicon import GERUNDS, SLIPS
+
+_I = re.IGNORECASE
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+
+
+_INJECTION = re.compile(
+    r"\b(?:please\s+)?(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|my|of)\s+)*"
+    r"(?:(?:previous|prior|above|earlier|preceding|system|original|existing|other)\s+)?"
+    r"(?:instructions?|prompts?|rules?|messages?|directions?|context|guidelines?)\b"
+    r"[\s,.:;!-]*(?:(?:and|then)\s+)?",
+    _I,
+)
+
+
+# Tools never take a user id; a user named in the text must not leak into a title or a query.
+_USER_REF = re.compile(
+    r"(?:\b(?:of|for|from|belonging\s+to|owned\s+by|as|by)\s+)?\b(?:user|users|account|accounts"
+    r"|userid|user_id|user-id|uid|customer|member|owner)\s*(?:id\s*)?(?:#|no\.?|number|=|:)?\s*"
+    r"[0-9]+\b(?:'s)?"
+    r"|(?:\b(?:of|for|from)\s+)?\b(?:other|another|all|every|any)\s+(?:users?|accounts?|people|"
+    r"customers?|members?)(?:'s?)?\b|\b(?:everyone|everybody|someone\s+else)'s\b",
+    _I,
+)
+
+
+_LEAD = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|yo)(?:\s+there)?|ok(?:ay)?|so|well|oh|alright|right|yes|yeah|yep"
+    r"|actually|wait|oops|sorry|hmm+|um+|uh+|no|nope|instead|btw|by\s+the\s+way|in\s+fact"
+    r"|never\s*mind|nvm"
+    r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"
+    r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"
+    r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and"
+    r"|help\s+me(?:\s+to)?|let'?s|lets)\b[\s,!.:;-]*",
+    _I,
+)
+
+
+_TASK_SLIP = re.compile(r"\b(?:tsk|taks|tsak|tasl|tassk)(?=\s*#?\s*[0-9])", _I)
+
+
+_MIND_GERUND = re.compile(
+    r"^(?:\w+[\s,]+)?(?:would|do|could)\s+you\s+mind\s+(?P<gerund>" + "|".join(GERUNDS) + r")\b",
+    _I,
+)
+
+
+_TRAILING_POLITE = re.compile(
+    r"\b(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me|if\s+you\s+can|asap\s+please)"
+    r"[\s.!?]*$",
+    _I,
+)
+
+
+def normalise(text: str) -> str:
+    """Printable, single-spaced text with straight quotes, capped at MAX_TEXT characters."""
+    text = text[: MAX_TEXT * 2].translate(_QUOTE_MAP)
+    cleaned: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char == "\n" or char == "\r":
+            cleaned.append("\n")
+        elif category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"):
+            cleaned.append(" ")
+        elif category != "Cf":
+            cleaned.append(char)
+    joined = re.sub(r"[^\S\n]+", " ", "".join(cleaned))
+    joined = re.sub(r"\s*\n\s*", "\n", joined)
+    return joined.strip()[:MAX_TEXT]
+
+
+def scrub(text: str) -> str:
+    """Drop instruction-override phrases and references to other users' data."""
+    text = _INJECTION.sub(" ", text)
+    text = _USER_REF.sub(" ", text)
+    return re.sub(r"[^\S\n]+", " ", text).strip()
+
+
+def polite_gerund(text: str) -> str:
+    """ "would you mind marking task 1 done" -> "would you mind mark task 1 done"."""
+    match = _MIND_GERUND.match(text)
+    if match is None:
+        return text
+    base = GERUNDS[match.group("gerund").lower()]
+    return text[: match.start("gerund")] + base + text[match.end("gerund") :]
+
+
+def fix_slips(text: str) -> str:
+    """Common slips in the words that carry the command: the verb first, "tsk 2", "wat's"."""
+    first, _, rest = text.partition(" ")
+    fixed = SLIPS.get(first.lower())
+    text = f"{fixed} {rest}".strip() if fixed else text
+    return _TASK_SLIP.sub("task", text)
+
+
+def bare(text: str) -> str:
+    text = " ".join(text.split())
+    start, end = 0, len(text)
+    while start < end and _is_edge_noise(text[start]):
+        start += 1
+    while end > start and _is_edge_noise(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _is_edge_noise(char: str) -> bool:
+    if char in "#'\"":
+        return False
+    category = unicodedata.category(char)
+    return category[0] in "PSZ" or char.isspace()
+
+
+def strip_lead(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEAD.sub("", text, count=1).strip()
+        text = _TRAILING_POLITE.sub("", text).rstrip(" ,")
+    return text.strip(" ,")

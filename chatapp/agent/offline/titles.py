@@ -1,0 +1,100 @@
+"""Task titles: several to-dos cut out of one message, and each title cleaned of connectors."""
+
+from __future__ import annotations
+
+import re
+
+from chatapp.agent.offline.intents import MAX_DESCRIPTION, MAX_TITLE
+from chatapp.agent.offline.lexicon import ACTION_VERBS
+
+_I = re.IGNORECASE
+
+_ACTION_START = re.compile(r"^(?:" + ACTION_VERBS + r")\b", _I)
+
+
+_AND_ACTION = re.compile(r"\s+(?:and(?:\s+then)?|then|&)\s+(?=(?:" + ACTION_VERBS + r")\b)", _I)
+
+
+_CLAUSE_START = re.compile(
+    r"^(?:it|it's|its|that|that's|which|because|since|so|but|as|she|she's|he|he's|they|they're"
+    r"|we|we're|i|i'm|this|there|then|maybe|probably|don't|do\s+not|make\s+sure|please|remember"
+    r"|if|when|otherwise)\b",
+    _I,
+)
+
+
+_TITLE_LEAD = re.compile(
+    r"^(?:(?:to|that|about|for|called|named|titled|saying|remember\s+to|please|i\s+(?:need|have"
+    r"|must|should|gotta|got|want)\s+to|i\s+must|i\s+should|we\s+(?:need|have)\s+to|to\s+do)\s+"
+    r"|[:;,.\-\u2013\u2014]+\s*)",
+    _I,
+)
+
+
+_TITLE_TAIL_WORD = re.compile(
+    r"(?:^|(?<=[\s,;:\-\u2013\u2014]))(?:and|&|with|please|pls|also|then|plus|thanks"
+    r"|thank\s+you|due|by|before|until|till|for)$",
+    _I,
+)
+
+
+_TITLE_TAIL_PUNCTUATION = " ,;:.!?-\u2013\u2014"
+
+
+def clean_title(text: str) -> str:
+    """A task title: no leading connectors or trailing punctuation, first letter capitalised."""
+    title = " ".join(text.replace("\n", " ").split())
+    previous = None
+    while previous != title:
+        previous = title
+        title = _TITLE_LEAD.sub("", title).strip()
+        title = _TITLE_TAIL_WORD.sub("", title.rstrip(_TITLE_TAIL_PUNCTUATION)).strip()
+        title = re.sub(r"^(?:a|an)\s+(?=\S)", "", title, flags=_I)
+        quoted = re.fullmatch(r"\"(.+)\"|'(.+)'", title)
+        if quoted:
+            title = (quoted.group(1) or quoted.group(2)).strip()
+    if len(title) > MAX_TITLE:
+        title = title[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:-") or title[:MAX_TITLE]
+    return title[:1].upper() + title[1:]
+
+
+def split_items(text: str) -> list[tuple[str, str | None]]:
+    """Several tasks in one message ("milk, eggs and bread"), each with an optional description."""
+    if "\n" in text or ";" in text:
+        parts = [
+            re.sub(r"^(?:[-*\u2022]|[0-9]+[.)])\s*", "", part).strip()
+            for part in re.split(r"\s*[\n;]\s*", text)
+        ]
+    elif "," in text:
+        parts = [part.strip() for part in re.split(r",(?!\s*[0-9]{4}\b)", text)]
+        tail = re.split(r"\s+(?:and|&|plus)\s+", parts[-1], maxsplit=1, flags=_I)
+        if len(parts) >= 2 and len(tail) == 2 and all(tail):
+            parts = parts[:-1] + tail
+    else:
+        parts = _split_actions(text)
+        if len(parts) == 1:
+            return [(text, None)]
+    parts = [part for part in parts if part and not re.fullmatch(r"(?:and|&|plus)", part, _I)]
+    for index, part in enumerate(parts[1:], start=1):
+        if _CLAUSE_START.match(part):
+            description = clean_title(", ".join(parts[index:]))[:MAX_DESCRIPTION]
+            items: list[tuple[str, str | None]] = [(item, None) for item in parts[:index]]
+            items[-1] = (items[-1][0], description or None)
+            return items
+    return [(part, None) for part in parts]
+
+
+def _split_actions(text: str) -> list[str]:
+    """ "call mom at 5pm and buy milk": two to-dos, where "buy milk and eggs" stays one.
+
+    Only cut at "and" ("then") when both sides start with a to-do verb and the first side is
+    more than that verb ("wash and iron shirts", "pick up and drop off the kids" are one task).
+    """
+    parts = [text]
+    while True:
+        match = _AND_ACTION.search(parts[-1])
+        head = parts[-1][: match.start()] if match else ""
+        verb = _ACTION_START.match(head)
+        if match is None or verb is None or not head[verb.end() :].strip():
+            return parts
+        parts[-1:] = [head.strip(), parts[-1][match.end() :].strip()]
