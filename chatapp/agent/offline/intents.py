@@ -7,12 +7,11 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 Priority = Literal["low", "medium", "high"]
-
-
-Clearable = Literal["due_at", "description"]
-
-
+Clearable = Literal["due_at", "description", "recurrence"]
 Status = Literal["all", "pending", "completed"]
+BulkAction = Literal["delete", "complete", "reopen"]
+# What a question about tasks wants back, beyond the list itself.
+Question = Literal["when", "done", "count", "urgent", "finished"]
 
 
 ChatKind = Literal[
@@ -27,21 +26,15 @@ ChatKind = Literal[
     "missing_change",
     "bulk",
     "cant_clear",
+    "confirm",
+    "decline",
 ]
 
 
 MAX_TEXT = 4000
-
-
 MAX_TITLE = 200
-
-
 MAX_DESCRIPTION = 2000
-
-
 MAX_NEW_TASKS = 20
-
-
 MAX_TASKS_AT_ONCE = 20
 
 
@@ -71,6 +64,8 @@ class TaskDraft:
     priority: Priority | None = None
     due_at: datetime | None = None
     tags: tuple[str, ...] = ()
+    recurrence: str | None = None  # an RFC 5545 RRULE value, "FREQ=WEEKLY;BYDAY=MO"
+    remind_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +88,9 @@ class TaskChanges:
     remove_tags: tuple[str, ...] = ()
     clear: frozenset[Clearable] = frozenset()
     priority_step: int = 0
+    recurrence: str | None = None
+    remind_at: datetime | None = None
+    remind_before: timedelta | None = None  # "remind me 30 minutes before": from the due date
 
     def is_empty(self) -> bool:
         edits = self.add_tags or self.remove_tags or self.clear or self.priority_step
@@ -105,6 +103,9 @@ class TaskChanges:
                 self.due_at,
                 self.tags,
                 self.shift,
+                self.recurrence,
+                self.remind_at,
+                self.remind_before,
             )
         )
 
@@ -121,6 +122,7 @@ class TaskFilter:
     overdue: bool = False
     task_id: int | None = None  # one task asked about: "is task 3 done?"
     topic: str | None = None  # "my work tasks": tagged so, or with the word in the title
+    question: Question | None = None  # "when's my haircut?": answered, not only listed
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,38 @@ class Select:
 
 
 @dataclass(frozen=True)
+class BulkChange:
+    """One change to every task a filter finds ("delete everything that's done"): proposed
+    first, made only when the user confirms in their next message."""
+
+    action: BulkAction
+    filter: TaskFilter
+
+
+@dataclass(frozen=True)
 class Chat:
     kind: ChatKind
 
 
-Intent = AddTasks | ListTasks | SetCompleted | DeleteTask | UpdateTask | OpenTask | Select | Chat
+@dataclass(frozen=True)
+class Compound:
+    """Several requests in one message, each planned and confirmed in order."""
+
+    parts: tuple[Intent, ...]
+
+
+Intent = (
+    AddTasks
+    | ListTasks
+    | SetCompleted
+    | DeleteTask
+    | UpdateTask
+    | OpenTask
+    | Select
+    | Chat
+    | BulkChange
+    | Compound
+)
 
 
 RefIntent = SetCompleted | DeleteTask | UpdateTask | OpenTask

@@ -4,20 +4,27 @@ A turn can take several steps. The planner is stateless: each step re-reads the 
 and the calls already made after it, and decides what is still missing. "Delete the meeting
 task" is a list_tasks lookup, then (with its output in the input) a delete_task call or a
 question, then a confirmation built from the delete output.
+
+Each kind of intent has one handler in `_HANDLERS`. A message with several requests
+(`Compound`) is planned part by part: the calls already made are replayed against each part's
+plan in order, so every part knows which results are its own, and a later part's "it" is the
+task an earlier part acted on.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from chatapp.agent.offline import dates, replies
+from chatapp.agent.offline.context import at_position, bulk_targets, prefer, previous_offer
 from chatapp.agent.offline.conversation import Conversation, Exchange
 from chatapp.agent.offline.intents import (
     AddTasks,
+    BulkChange,
     Chat,
+    Compound,
     DeleteTask,
     Intent,
     ListTasks,
@@ -31,42 +38,101 @@ from chatapp.agent.offline.intents import (
 )
 from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.mutations import mutation, needs_current
-from chatapp.agent.offline.summaries import list_text, mutation_text, open_text, summarise
+from chatapp.agent.offline.summaries import (
+    list_text,
+    mutation_text,
+    open_text,
+    shown_tasks,
+    summarise,
+)
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import PlannedCall, Step, Toolbox, ToolKind, kind_of_name
-from chatapp.agent.offline.understand import parse_intent
+from chatapp.agent.offline.understand import read_message
 from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
-MAX_EXCHANGES_PER_TURN = 24
+MAX_EXCHANGES_PER_TURN = 48
 
 _MUTATIONS: tuple[ToolKind, ...] = ("complete_task", "delete_task", "update_task")
-_OFFERED = re.compile(r"(?:\*\*(?P<bold>.+?)\*\*|~~(?P<struck>.+?)~~) \(task (?P<id>[0-9]+)\)")
+
+Handler = Callable[[Intent, Conversation, Toolbox, datetime, bool], Step]
 
 
 def plan_step(
     conversation: Conversation, toolbox: Toolbox, now: datetime, *, parallel: bool = True
 ) -> Step:
     """The next step of the turn that `conversation` ends with."""
-    intent = parse_intent(conversation.user_text, now)
+    intent = read_message(conversation.user_text, now).intent
+    if isinstance(intent, Compound):
+        return _plan_parts(intent.parts, conversation, toolbox, now, parallel)
+    return _plan_one(intent, conversation, toolbox, now, parallel)
+
+
+def _plan_parts(
+    parts: Sequence[Intent],
+    conversation: Conversation,
+    toolbox: Toolbox,
+    now: datetime,
+    parallel: bool,
+) -> Step:
+    remaining = list(conversation.exchanges)
+    earlier = conversation.earlier
+    texts: list[str] = []
+    for part in parts:
+        mine: list[Exchange] = []
+        while True:
+            view = replace(conversation, exchanges=tuple(mine), earlier=earlier)
+            step = _plan_one(part, view, toolbox, now, parallel)
+            if not step.calls:
+                texts.append(step.text)
+                break
+            if not remaining:
+                return step
+            taken = remaining[: len(step.calls)]
+            if len(taken) < len(step.calls) or not all(
+                _same(call, exchange) for call, exchange in zip(step.calls, taken, strict=False)
+            ):
+                # The calls in the input are not this plan's: say what was done, do no more.
+                return Step(text=summarise(conversation.exchanges, now))
+            mine.extend(taken)
+            del remaining[: len(taken)]
+        earlier = (*earlier, *mine)
+    return Step(text="\n\n".join(text for text in texts if text) or replies.FALLBACK)
+
+
+def _same(call: PlannedCall, exchange: Exchange) -> bool:
+    return kind_of_name(exchange.name) == call.kind and dict(exchange.arguments) == call.arguments
+
+
+def _plan_one(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
     resolved = _in_context(intent, conversation, toolbox, now)
     if isinstance(resolved, Step):
         return resolved
-    if conversation.exchanges:
-        return _continue(resolved, conversation.exchanges, toolbox, now, parallel)
-    return _begin(resolved, toolbox, now, parallel)
+    if len(conversation.exchanges) > MAX_EXCHANGES_PER_TURN:
+        return Step(text=summarise(conversation.exchanges, now))
+    handler = _HANDLERS[type(resolved)]
+    return handler(resolved, conversation, toolbox, now, parallel)
 
 
 def _in_context(
     intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime
 ) -> Intent | Step:
+    """The intent with what it refers to in earlier turns filled in, or a question back."""
     if isinstance(intent, Select):
         return _resolve_selection(intent, conversation, toolbox, now)
+    if isinstance(intent, Chat) and intent.kind in ("confirm", "decline"):
+        return _resolve_answer(intent, conversation, now)
     if not isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask):
         return intent
     ref = intent.ref
     if not (ref.pronoun or ref.ordinal):
         return intent
-    task_id = _at_position(conversation.last_assistant_text, ref.ordinal) if ref.ordinal else None
+    task_id = None
+    if ref.ordinal:
+        offer = previous_offer(conversation, now)
+        task = at_position(offer.tasks, ref.ordinal) if offer is not None else None
+        task_id = task.id if task is not None else None
     if task_id is None and ref.pronoun:
         task_id = conversation.last_task_id()
     if task_id is not None:
@@ -76,50 +142,30 @@ def _in_context(
     return Step(text=replies.which_position_reply(ref.ordinal or 1))
 
 
-def _offered(text: str | None) -> list[tuple[int, str]]:
-    """The (id, title) of every task an assistant message listed, in order."""
-    return [
-        (
-            int(match.group("id")),
-            (match.group("bold") or match.group("struck") or "").replace("\\", ""),
-        )
-        for match in _OFFERED.finditer(text or "")
-    ]
-
-
-def _at_position(text: str | None, ordinal: int) -> int | None:
-    """The id of the task at `ordinal` (1-based; -1 is the last) in a list the assistant showed."""
-    ids = [task_id for task_id, _ in _offered(text)]
-    if not ids or not -len(ids) <= ordinal <= len(ids):
-        return None
-    return ids[ordinal - 1 if ordinal > 0 else ordinal]
-
-
 def _resolve_selection(
     select: Select, conversation: Conversation, toolbox: Toolbox, now: datetime
 ) -> Intent | Step:
-    question = conversation.last_assistant_text or ""
-    original_text = conversation.previous_user_text
-    if not replies.ASK_WHICH_PATTERN.search(question) or original_text is None:
-        listed = _at_position(question, select.ordinal) if select.ordinal else None
-        number = select.number if select.number is not None else listed
+    offer = previous_offer(conversation, now)
+    tasks = offer.tasks if offer is not None else ()
+    if offer is None or offer.kind != "asked":
+        listed = at_position(tasks, select.ordinal) if select.ordinal else None
+        number = select.number if select.number is not None else (listed.id if listed else None)
         if number is not None:
             return Step(text=replies.what_to_do_reply(number))
         return Step(text=replies.chat_reply("unknown", now, toolbox.kinds))
-    offered = _offered(question)
-    ids = [task_id for task_id, _ in offered]
+    ids = [task.id for task in tasks]
     chosen = None
     if select.number is not None and select.number in ids:
         chosen = select.number
     elif select.ordinal is not None:
-        chosen = _at_position(question, select.ordinal)
+        task = at_position(tasks, select.ordinal)
+        chosen = task.id if task is not None else None
     elif select.words:
-        views = [TaskView(id=task_id, title=title) for task_id, title in offered]
-        matches = match_tasks(select.words, views)
+        matches = match_tasks(select.words, list(tasks))
         chosen = matches[0].id if len(matches) == 1 else None
     elif select.number is not None:
         chosen = select.number
-    original = parse_intent(original_text, now)
+    original = offer.intent
     if chosen is None or not isinstance(
         original, SetCompleted | DeleteTask | UpdateTask | OpenTask
     ):
@@ -127,45 +173,84 @@ def _resolve_selection(
     return replace(original, ref=TaskRef(task_id=chosen))
 
 
-def _begin(intent: Intent, toolbox: Toolbox, now: datetime, parallel: bool) -> Step:
-    if isinstance(intent, Chat | Select):
-        kind = intent.kind if isinstance(intent, Chat) else "unknown"
-        return Step(text=replies.chat_reply(kind, now, toolbox.kinds))
-    if isinstance(intent, AddTasks):
-        return _add_calls(intent, 0, toolbox, parallel)
-    if isinstance(intent, ListTasks):
+def _resolve_answer(answer: Chat, conversation: Conversation, now: datetime) -> Intent | Step:
+    """ "yes" carries out the bulk change proposed just before; anything else drops it."""
+    offer = previous_offer(conversation, now)
+    if offer is None or offer.kind != "proposed" or not isinstance(offer.intent, BulkChange):
+        return Chat("ack")
+    if answer.kind == "decline":
+        return Step(text=replies.bulk_cancelled_reply())
+    ids = tuple(task.id for task in offer.tasks)
+    ref = TaskRef(task_id=ids[0], more_ids=ids[1:])
+    action = offer.intent.action
+    if action == "delete":
+        return DeleteTask(ref)
+    return SetCompleted(ref, action == "complete")
+
+
+def _chat(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
+    assert isinstance(intent, Chat)
+    if conversation.exchanges:
+        return Step(text=summarise(conversation.exchanges, now))
+    if intent.kind == "unknown":
+        return Step(text=replies.dead_end_reply(conversation.user_text, toolbox.kinds))
+    return Step(text=replies.chat_reply(intent.kind, now, toolbox.kinds))
+
+
+def _add(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
+    assert isinstance(intent, AddTasks)
+    exchanges = conversation.exchanges
+    made = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
+    if len(made) < len(intent.drafts) and made == list(exchanges):
+        return _add_calls(intent, len(made), toolbox, now, parallel)
+    return Step(text=summarise(exchanges, now))
+
+
+def _list(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
+    assert isinstance(intent, ListTasks)
+    if not conversation.exchanges:
         return _list_call(intent.filter, toolbox)
+    lookups = [e for e in conversation.exchanges if kind_of_name(e.name) == "list_tasks"]
+    if not lookups:
+        return Step(text=summarise(conversation.exchanges, now))
+    return Step(text=list_text(lookups[-1], intent.filter, now))
+
+
+def _bulk(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
+    """A bulk change is only proposed here: the tasks it would touch, and a question."""
+    assert isinstance(intent, BulkChange)
+    if not conversation.exchanges:
+        return _list_call(intent.filter, toolbox, everything=True)
+    lookups = [e for e in conversation.exchanges if kind_of_name(e.name) == "list_tasks"]
+    if not lookups:
+        return Step(text=summarise(conversation.exchanges, now))
+    shown = shown_tasks(lookups[-1], intent.filter, now)
+    if isinstance(shown, str):
+        return Step(text=shown)
+    return Step(text=replies.bulk_proposal_reply(intent, bulk_targets(shown, intent), now))
+
+
+def _ref(
+    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
+    assert isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask)
+    exchanges = conversation.exchanges
     if isinstance(intent, OpenTask) and not toolbox.has("open_task"):
         return Step(text=replies.missing_tool_reply("open_task"))
-    if intent.ref.more_ids and not needs_current(intent):
-        return _several(intent, (), toolbox, now, parallel)
-    if intent.ref.task_id is not None and not needs_current(intent):
-        return mutation(intent, intent.ref.task_id, None, toolbox, now)
-    return _lookup(intent, toolbox, filtered=True)
-
-
-def _continue(
-    intent: Intent,
-    exchanges: Sequence[Exchange],
-    toolbox: Toolbox,
-    now: datetime,
-    parallel: bool,
-) -> Step:
-    if len(exchanges) > MAX_EXCHANGES_PER_TURN or isinstance(intent, Chat | Select):
-        return Step(text=summarise(exchanges, now))
-    if isinstance(intent, AddTasks):
-        made = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
-        if len(made) < len(intent.drafts) and made == list(exchanges):
-            return _add_calls(intent, len(made), toolbox, parallel)
-        return Step(text=summarise(exchanges, now))
-    if isinstance(intent, ListTasks):
-        lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
-        if not lookups:
-            return Step(text=summarise(exchanges, now))
-        return Step(text=list_text(lookups[-1], intent.filter, now))
-
     if intent.ref.more_ids:
         return _several(intent, exchanges, toolbox, now, parallel)
+    if not exchanges:
+        if intent.ref.task_id is not None and not needs_current(intent):
+            return mutation(intent, intent.ref.task_id, None, toolbox, now)
+        return _lookup(intent, toolbox, filtered=True)
     if isinstance(intent, OpenTask):
         # The app answered the open_task client call (or the tool refused): say how it went.
         opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
@@ -186,15 +271,13 @@ def _continue(
         return Step(
             text=replies.error_reply("look up your tasks", "the task list came back empty-handed")
         )
-
     if intent.ref.task_id is not None:
         current = next((task for task in tasks if task.id == intent.ref.task_id), None)
         if current is None:
             return Step(text=replies.no_such_task_reply(intent.ref.task_id))
         return mutation(intent, current.id, current, toolbox, now)
-
     words = intent.ref.words or ""
-    matches = _prefer(intent, match_tasks(words, tasks))
+    matches = prefer(intent, match_tasks(words, tasks))
     if not matches and last.arguments.get("query") and len(lookups) == 1:
         return _lookup(intent, toolbox, filtered=False)
     if len(matches) == 1:
@@ -251,7 +334,9 @@ def _several(
     return Step(text=replies.several_reply([notes[i] for i in intent.ref.ids if i in notes]))
 
 
-def _add_calls(intent: AddTasks, start: int, toolbox: Toolbox, parallel: bool) -> Step:
+def _add_calls(
+    intent: AddTasks, start: int, toolbox: Toolbox, now: datetime, parallel: bool
+) -> Step:
     if not toolbox.has("add_task"):
         return Step(text=replies.missing_tool_reply("add_task"))
     drafts = intent.drafts[start:]
@@ -259,6 +344,7 @@ def _add_calls(intent: AddTasks, start: int, toolbox: Toolbox, parallel: bool) -
         drafts = drafts[:1]
     calls = []
     for draft in drafts:
+        repeats = draft.recurrence is not None or draft.remind_at is not None
         call = toolbox.call(
             "add_task",
             title=draft.title,
@@ -266,6 +352,9 @@ def _add_calls(intent: AddTasks, start: int, toolbox: Toolbox, parallel: bool) -
             priority=draft.priority,
             due_at=dates.to_iso(draft.due_at) if draft.due_at else None,
             tags=list(draft.tags) or None,
+            recurrence=draft.recurrence,
+            time_zone=dates.zone_name(now) if repeats else None,
+            remind_at=dates.to_iso(draft.remind_at) if draft.remind_at else None,
         )
         if call is None:
             return Step(text=replies.missing_tool_reply("add_task"))
@@ -273,18 +362,27 @@ def _add_calls(intent: AddTasks, start: int, toolbox: Toolbox, parallel: bool) -
     return Step(calls=tuple(calls))
 
 
-def _list_call(task_filter: TaskFilter, toolbox: Toolbox) -> Step:
+def _list_call(task_filter: TaskFilter, toolbox: Toolbox, *, everything: bool = False) -> Step:
+    # The tool filters by due date; "finished today" is about completed_at, checked here.
+    by_due = task_filter.question != "finished"
     call = toolbox.call(
         "list_tasks",
         status=task_filter.status,
         query=task_filter.query,
         priority=task_filter.priority,
         tag=task_filter.tag,
-        due_before=dates.to_iso(task_filter.due_before) if task_filter.due_before else None,
-        due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after else None,
+        due_before=dates.to_iso(task_filter.due_before)
+        if task_filter.due_before and by_due
+        else None,
+        due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after and by_due else None,
         # list_tasks cannot filter by id, nor by "tag or title": those are found in its
-        # largest page.
-        limit=LIST_LIMIT_MAX if task_filter.task_id is not None or task_filter.topic else None,
+        # largest page, as is every task a bulk change or a ranking question must see.
+        limit=LIST_LIMIT_MAX
+        if everything
+        or task_filter.task_id is not None
+        or task_filter.topic
+        or task_filter.question in ("urgent", "finished", "count")
+        else None,
     )
     if call is None:
         return Step(text=replies.missing_tool_reply("list_tasks"))
@@ -311,8 +409,13 @@ def _action(intent: RefIntent) -> replies.Action:
     return "update"
 
 
-def _prefer(intent: RefIntent, matches: list[TaskView]) -> list[TaskView]:
-    if isinstance(intent, SetCompleted) and len(matches) > 1:
-        preferred = [task for task in matches if task.completed != intent.completed]
-        return preferred or matches
-    return matches
+_HANDLERS: dict[type, Handler] = {
+    Chat: _chat,
+    AddTasks: _add,
+    ListTasks: _list,
+    BulkChange: _bulk,
+    SetCompleted: _ref,
+    DeleteTask: _ref,
+    UpdateTask: _ref,
+    OpenTask: _ref,
+}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chatapp.agent.offline import dates
-from chatapp.agent.offline.intents import ChatKind, TaskChanges, TaskFilter
+from chatapp.agent.offline.intents import BulkChange, ChatKind, TaskChanges, TaskFilter
 from chatapp.agent.offline.tool_results import TaskView, as_int, task_view
 from chatapp.agent.offline.toolbox import ToolKind
 
@@ -364,3 +364,60 @@ def several_reply(parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     return "\n".join(f"- {part}" for part in parts) or FALLBACK
+
+
+_BULK_VERBS = {
+    "delete": ("delete", "deleted"),
+    "complete": ("mark done", "marked"),
+    "reopen": ("reopen", "reopened"),
+}
+
+
+def bulk_proposal_reply(bulk: BulkChange, tasks: Sequence[TaskView], now: datetime) -> str:
+    """What a bulk change would touch, and the question that makes the next "yes" do it."""
+    verb = _BULK_VERBS[bulk.action][0]
+    described = describe_filter(bulk.filter)
+    if not tasks:
+        return f"There's nothing to {verb}: you have no {described} that it would change."
+    noun = "this task" if len(tasks) == 1 else f"these {len(tasks)} tasks"
+    lines = [f"I'd {verb} {noun}:"]
+    lines.extend(task_line(task, now) for task in tasks[:MAX_LISTED])
+    if len(tasks) > MAX_LISTED:
+        lines.append(f"\u2026and {len(tasks) - MAX_LISTED} more.")
+    them = "it" if len(tasks) == 1 else "them"
+    lines.append("")
+    lines.append(
+        f"Shall I go ahead? Say \u201cyes\u201d to {verb} {them}; anything else leaves "
+        "your list as it is."
+    )
+    return "\n".join(lines)
+
+
+def bulk_cancelled_reply() -> str:
+    return "Okay, I've left your tasks as they are."
+
+
+_COMMAND_OFFERS: tuple[tuple[ToolKind, str, str], ...] = (
+    ("add_task", "add", "add it as a task: \u201cadd {words}\u201d"),
+    ("list_tasks", "show", "find tasks about it: \u201cshow tasks about {words}\u201d"),
+    ("complete_task", "complete", "mark a task done: \u201cmark {words} done\u201d"),
+    ("update_task", "change", "change a task: \u201cmove {words} to friday\u201d"),
+    ("delete_task", "delete", "delete a task: \u201cdelete {words}\u201d"),
+)
+
+
+def dead_end_reply(text: str, available: Sequence[ToolKind], closest: Sequence[str] = ()) -> str:
+    """Not understood: say what was heard, and offer the two nearest commands in its words."""
+    words = " ".join(text.split()).strip(" .!?")[:80]
+    if not words:
+        return chat_reply("unknown", datetime.now(), available)
+    offers = [row for row in _COMMAND_OFFERS if row[0] in available]
+    ranked = sorted(offers, key=lambda row: (row[1] not in closest, offers.index(row)))[:2]
+    if not ranked:
+        return help_reply(available)
+    said = md(words)
+    options = " or ".join(template.format(words=said) for _, _, template in ranked)
+    return (
+        f"I read \u201c{said}\u201d but I'm not sure what to do with it. I can {options}. "
+        "Say \u201chelp\u201d for everything I can do."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from chatapp.agent.offline import dates, replies
+from chatapp.agent.offline import answers, dates, replies
 from chatapp.agent.offline.conversation import Exchange
 from chatapp.agent.offline.intents import TaskFilter
 from chatapp.agent.offline.matching import match_tasks
@@ -13,7 +13,9 @@ from chatapp.agent.offline.tool_results import TaskView, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import ToolKind, kind_of_name
 
 
-def list_text(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> str:
+def shown_tasks(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> list[TaskView] | str:
+    """The tasks a list_tasks result shows for `task_filter`, in the order shown; or what went
+    wrong, in words. The next turn reads "the second one" against this same list."""
     result = parse_result(exchange.output or "")
     if result.error is not None:
         return replies.error_reply("look up your tasks", result.error)
@@ -23,13 +25,21 @@ def list_text(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> str
             "read your task list", "it came back in a form I don't understand"
         )
     sent = {name for name, value in exchange.arguments.items() if value is not None}
-    shown = _filter_locally(tasks, task_filter, sent, now)
+    return answers.ordered(filter_locally(tasks, task_filter, sent, now), task_filter, now)
+
+
+def list_text(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> str:
+    shown = shown_tasks(exchange, task_filter, now)
+    if isinstance(shown, str):
+        return shown
     if task_filter.task_id is not None:
         return replies.status_reply(task_filter.task_id, shown[0] if shown else None, now)
+    if task_filter.question is not None:
+        return answers.answer(shown, task_filter, now)
     return replies.list_reply(shown, task_filter, now)
 
 
-def _filter_locally(
+def filter_locally(
     tasks: list[TaskView], task_filter: TaskFilter, sent: set[str], now: datetime
 ) -> list[TaskView]:
     """Apply the filters the tool could not take, so a minimal list_tasks still answers right."""

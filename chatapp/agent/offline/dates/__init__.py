@@ -9,6 +9,7 @@ from chatapp.agent.offline.dates.formatting import (
     remove_spans,
     short_day,
     to_iso,
+    zone_name,
 )
 from chatapp.agent.offline.dates.moments import (
     DEFAULT_TIME,
@@ -41,4 +42,5 @@ __all__ = [
     "remove_spans",
     "short_day",
     "to_iso",
+    "zone_name",
 ]

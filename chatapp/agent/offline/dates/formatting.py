@@ -109,3 +109,8 @@ def _zone(name: str | None) -> tzinfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
+
+
+def zone_name(now: datetime) -> str:
+    """The IANA name of the user's zone, as `now` carries it ("UTC" for a bare offset)."""
+    return getattr(now.tzinfo, "key", None) or "UTC"
