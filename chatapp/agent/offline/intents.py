@@ -123,6 +123,9 @@ class TaskFilter:
     task_id: int | None = None  # one task asked about: "is task 3 done?"
     topic: str | None = None  # "my work tasks": tagged so, or with the word in the title
     question: Question | None = None  # "when's my haircut?": answered, not only listed
+    about: str | None = None  # words the task is known by, matched here, typos and all
+    done_after: datetime | None = None  # "what did I finish today?": by completed_at
+    done_before: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,11 @@ COUNT_RE = (
     r"[0-9]{1,3}|a couple of|a couple|couple of|a few|few|an|a|one|two|three|four|five|six"
     r"|seven|eight|nine|ten|eleven|twelve"
 )
+
+# Verbs that start a request to the assistant (not a to-do's own verb): where one follows
+# "and", "then" or a comma, a new request may begin ("finish task 4 and push task 6 to monday").
+COMMAND_VERBS = (
+    r"add|create|show|list|display|mark|complete|finish|close|tick\s+off|check\s+off|delete"
+    r"|remove|drop|cancel|move|push|postpone|reschedule|delay|bump|set|make|change|rename|update"
+    r"|tag|untag|reopen|remind\s+me|give|put|prioriti[sz]e|clear|what|what's|whats|how"
+)

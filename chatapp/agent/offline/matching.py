@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from chatapp.agent.offline.tool_results import TaskView
+
+# rapidfuzz scores (0-100): a slip of one or two letters in a word, a title inside the words.
+_TYPO_SCORE = 80
+_SUBSET_SCORE = 90
 
 _SUFFIXES = ("ings", "ing", "ies", "ed", "es", "s")
 
@@ -25,9 +31,34 @@ def match_tasks(words: str, tasks: Sequence[TaskView]) -> list[TaskView]:
     in_title = [task for task in tasks if _covers(_stems(task.title), stems)]
     if in_title:
         return in_title
-    return [
+    described = [
         task for task in tasks if _covers(_stems(f"{task.title} {task.description or ''}"), stems)
     ]
+    if described:
+        return described
+    return _near(wanted, tasks)
+
+
+def _near(wanted: str, tasks: Sequence[TaskView]) -> list[TaskView]:
+    """Titles that match with a typo ("grocieries") or with words to spare ("the dentist
+    appointment" for "Dentist"): every meaningful word close to one of the title's, else the
+    title wholly inside the words asked for."""
+    words = [word for word in wanted.split() if len(word) >= 3]
+    if not words:
+        return []
+    typo = [
+        task
+        for task in tasks
+        if all(
+            any(fuzz.ratio(word, have) >= _TYPO_SCORE for have in _normal(task.title).split())
+            for word in words
+        )
+    ]
+    if typo:
+        return typo
+    scored = [(fuzz.token_set_ratio(wanted, _normal(task.title)), task) for task in tasks]
+    best = max((score for score, _ in scored), default=0)
+    return [task for score, task in scored if score >= _SUBSET_SCORE and score == best]
 
 
 def _normal(text: str) -> str:

@@ -29,6 +29,8 @@ from chatapp.agent.offline.changes import (
 )
 from chatapp.agent.offline.intents import (
     AddTasks,
+    BulkAction,
+    BulkChange,
     Chat,
     DeleteTask,
     Intent,
@@ -62,6 +64,40 @@ from chatapp.agent.offline.titles import clean_title
 
 _I = re.IGNORECASE
 _IS = re.IGNORECASE | re.DOTALL
+
+_WHEN = re.compile(
+    r"^when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:have|need)\s+to(?:\s+do)?|\s+should\s+i)"
+    r"\s+(?P<what>.+?)(?:\s+(?:due|happening|scheduled|again))?[\s?!.]*$",
+    _IS,
+)
+_DONE_QUESTION = re.compile(
+    r"^(?:did|have|has)\s+(?:i|we)\s+(?:already\s+|ever\s+|actually\s+|really\s+)?"
+    r"(?P<verb>[a-z]+)(?:\s+(?:up|off|out))?\s+(?P<what>.+?)(?:\s+(?:yet|already|today))?[\s?!.]*$",
+    _IS,
+)
+_IS_IT_DONE = re.compile(
+    r"^(?:is|was|are|were|has|have)\s+(?P<what>(?!there\b|anything\b|everything\b).+?)"
+    r"(?:\s+been)?\s+(?:done|finished|completed|complete|paid|sent|booked|sorted)"
+    r"(?:\s+(?:yet|already))?[\s?!.]*$",
+    _IS,
+)
+_URGENT_QUESTION = re.compile(
+    r"^(?:what(?:'s|\s+is|s)\s+(?:the\s+)?(?:most\s+(?:urgent|important|pressing)|(?:my\s+)?top"
+    r"\s+priority|next\s+(?:up|on\s+my\s+list)|(?:my\s+)?next\s+task)|what\s+should\s+i"
+    r"\s+(?:do|work\s+on|tackle|start\s+with|focus\s+on)(?:\s+(?:first|next|now|today))?"
+    r"|where\s+(?:should|do)\s+i\s+start|what\s+needs\s+(?:my\s+)?attention"
+    r"|what(?:'s|\s+is)\s+(?:the\s+)?most\s+urgent\s+(?:task|thing|one))\b.*$",
+    _IS,
+)
+_FINISHED = re.compile(
+    r"^(?:what|which\s+(?:tasks?|things?))\s+(?:did|have)\s+(?:i|we)\s+(?:already\s+)?"
+    r"(?:finish(?:ed)?|complete[d]?|do(?:ne)?|did|get\s+done|got\s+done|accomplish(?:ed)?"
+    r"|tick(?:ed)?\s+off|check(?:ed)?\s+off)\b.*$",
+    _IS,
+)
+_LIST_SIGNAL_WORDS = re.compile(
+    r"(?:(?:my|the|all|any)\s+)?(?:tasks?|todos?|list|everything|anything|it|that|this|them)", _I
+)
 
 Builder = Callable[[re.Match[str], str, datetime], Intent | None]
 
@@ -360,12 +396,31 @@ def _add_rest(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return parse_add(match.group("rest"), now)
 
 
+def _on_ref(
+    target: str, build: Callable[[TaskRef], Intent], action: BulkAction, now: datetime
+) -> Intent:
+    """The intent for the task `target` names, or a bulk change when it names many."""
+    ref = parse_ref(target)
+    if ref is not None:
+        return build(ref)
+    return BulkChange(action, _bulk_filter(target, action, now))
+
+
+def _bulk_filter(target: str, action: BulkAction, now: datetime) -> TaskFilter:
+    found = parse_list(target, now).filter
+    if action == "complete" and found.status == "all":
+        return replace(found, status="pending")
+    if action == "reopen" and found.status == "all":
+        return replace(found, status="completed")
+    return found
+
+
 def _reopen(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    return ref_intent(match.group("target"), lambda ref: SetCompleted(ref, False))
+    return _on_ref(match.group("target"), lambda ref: SetCompleted(ref, False), "reopen", now)
 
 
 def _complete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    return ref_intent(match.group("target"), lambda ref: SetCompleted(ref, True))
+    return _on_ref(match.group("target"), lambda ref: SetCompleted(ref, True), "complete", now)
 
 
 def _priority_step(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -382,15 +437,50 @@ def _mark_priority(match: re.Match[str], text: str, now: datetime) -> Intent | N
 
 def _mark_state(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     done = state_is_done(match.group("state"))
-    return ref_intent(match.group("target"), lambda ref: SetCompleted(ref, done))
+    action: BulkAction = "complete" if done else "reopen"
+    return _on_ref(match.group("target"), lambda ref: SetCompleted(ref, done), action, now)
 
 
 def _clear_done(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    return Chat("bulk")
+    return BulkChange("delete", TaskFilter(status="completed"))
 
 
 def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    return ref_intent(match.group("target"), DeleteTask)
+    return _on_ref(match.group("target"), DeleteTask, "delete", now)
+
+
+def _when(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    words = content_words(match.group("what"))
+    if not words or _LIST_SIGNAL_WORDS.fullmatch(words):
+        return None
+    return ListTasks(TaskFilter(about=words, question="when"))
+
+
+def _done_question(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    words = content_words(match.group("what"))
+    if not words or _LIST_SIGNAL_WORDS.fullmatch(words):
+        return None
+    verb = (match.groupdict().get("verb") or "").lower()
+    if verb and verb not in ("do", "finish", "complete", "get", "tick", "check"):
+        words = f"{verb} {words}"
+    return ListTasks(TaskFilter(about=words, question="done"))
+
+
+def _urgent(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return ListTasks(TaskFilter(status="pending", question="urgent"))
+
+
+def _finished(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    listed = parse_list(text, now).filter
+    return ListTasks(
+        TaskFilter(
+            status="completed",
+            question="finished",
+            done_after=listed.due_after,
+            done_before=listed.due_before,
+            period=(listed.period or "").removeprefix("due ").removeprefix("on ") or None,
+        )
+    )
 
 
 def _update(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -492,6 +582,11 @@ RULES: tuple[Rule, ...] = (
     Rule("id_state", _ID_STATE, _mark_state, ("task 2 done", "3 and 4: finished")),
     Rule("due_sentence", _DUE_SENTENCE, _due_sentence, ("task 2 is due friday",)),
     Rule("state_sentence", _STATE_SENTENCE, _state_sentence, ("the rent task is done",)),
+    Rule("when", _WHEN, _when, ("when's my haircut?", "when is the dentist due")),
+    Rule("done_question", _DONE_QUESTION, _done_question, ("did i pay the gas bill?",)),
+    Rule("is_it_done", _IS_IT_DONE, _done_question, ("is the report done yet?",)),
+    Rule("urgent", _URGENT_QUESTION, _urgent, ("what's most urgent?", "what should i do first")),
+    Rule("finished", _FINISHED, _finished, ("what did i finish today?",)),
     Rule("list", _LIST, _list, ("show my tasks", "what's due this week?")),
     Rule("obligation", _OBLIGATION, _obligation, ("i need to call the bank",)),
     Rule("listish", _LISTISH_ANYWHERE, _listish, ("so how do my tasks look",)),

@@ -53,6 +53,19 @@ _ACK = re.compile(
 )
 
 
+_CONFIRM = re.compile(
+    r"(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright)(?:[\s,!.]+(?:please|go\s+ahead|do\s+it"
+    r"|sure|thanks?|delete\s+them|do\s+that|that's\s+fine|all\s+of\s+them|absolutely))*"
+    r"|go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|confirm(?:ed)?|absolutely|of\s+course"
+    r"|sounds\s+good|yes\s+please|(?:delete|remove|complete|clear)\s+them(?:\s+all)?)",
+    _I,
+)
+_DECLINE = re.compile(
+    r"(?:no(?:pe)?|nah|cancel|don'?t|do\s+not|stop|never\s*mind|nvm|actually\s+no|no\s+thanks?"
+    r"|keep\s+them|leave\s+(?:them|it)|forget\s+it|wait)(?:[\s,!.]+(?:thanks?|don'?t|keep\s+them"
+    r"|leave\s+them|not\s+now))*",
+    _I,
+)
 _HELP = re.compile(
     r"help(?:\s+me)?|\?+|what\s+can\s+you\s+do(?:\s+for\s+me)?|what\s+do\s+you\s+do|what\s+are\s+you"
     r"|who\s+are\s+you|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+use\s+(?:this|you|it)"
@@ -80,6 +93,9 @@ SELECT = re.compile(
 
 
 CHAT_RULES: tuple[ChatRule, ...] = (
+    # Said after a proposal, these answer it; said at any other time they are an "ok".
+    ChatRule("confirm", _CONFIRM, ("yes", "go ahead", "yes please, do it", "ok")),
+    ChatRule("decline", _DECLINE, ("no", "nope, keep them", "cancel")),
     ChatRule("greeting", _GREETING, ("hi", "good morning!", "hey there, how are you")),
     ChatRule("thanks", _THANKS, ("thanks!", "thank you so much", "great, cheers")),
     ChatRule("ack", _ACK, ("ok", "never mind", "no thanks")),

@@ -25,7 +25,10 @@ def shown_tasks(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> l
             "read your task list", "it came back in a form I don't understand"
         )
     sent = {name for name, value in exchange.arguments.items() if value is not None}
-    return answers.ordered(filter_locally(tasks, task_filter, sent, now), task_filter, now)
+    shown = filter_locally(tasks, task_filter, sent, now)
+    if task_filter.about:
+        shown = match_tasks(task_filter.about, shown)
+    return answers.ordered(shown, task_filter, now)
 
 
 def list_text(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> str:
@@ -62,14 +65,26 @@ def _passes(task: TaskView, task_filter: TaskFilter, sent: set[str], now: dateti
         "tag" in sent
         or not task_filter.tag
         or task_filter.tag.lower() in (tag.lower() for tag in task.tags),
-        "due_before" in sent
+        _done_in_window(task, task_filter, now),
+        task_filter.question == "finished"
+        or "due_before" in sent
         or task_filter.due_before is None
         or (due is not None and due < task_filter.due_before),
-        "due_after" in sent
+        task_filter.question == "finished"
+        or "due_after" in sent
         or task_filter.due_after is None
         or (due is not None and due >= task_filter.due_after),
     )
     return all(checks)
+
+
+def _done_in_window(task: TaskView, task_filter: TaskFilter, now: datetime) -> bool:
+    # Tools that do not say when a task was done leave every done task in the answer.
+    done = dates.parse_iso(task.completed_at, now)
+    if done is None:
+        return True
+    after, before = task_filter.done_after, task_filter.done_before
+    return (after is None or done >= after) and (before is None or done < before)
 
 
 def summarise(exchanges: Sequence[Exchange], now: datetime) -> str:

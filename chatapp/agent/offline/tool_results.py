@@ -41,6 +41,9 @@ class TaskView:
     due_at: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None
+    completed_at: str | None = None
+    recurrence: str | None = None
+    remind_at: str | None = None
 
 
 def output_text(output: Any) -> str:
@@ -121,6 +124,9 @@ def task_view(row: Any) -> TaskView | None:
         due_at=_text_or_none(row.get("due_at", row.get("due", row.get("due_date")))),
         tags=tuple(str(tag) for tag in tags if isinstance(tag, str | int)),
         description=_text_or_none(row.get("description")),
+        completed_at=_text_or_none(row.get("completed_at")),
+        recurrence=_text_or_none(row.get("recurrence")),
+        remind_at=_text_or_none(row.get("remind_at")),
     )
 
 

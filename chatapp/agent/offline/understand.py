@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from chatapp.agent.offline.intents import Chat, Intent
+from chatapp.agent.offline.intents import Chat, Compound, Intent, Select
+from chatapp.agent.offline.lexicon import COMMAND_VERBS
 from chatapp.agent.offline.normalise import (
     bare,
     fix_slips,
@@ -17,9 +18,45 @@ from chatapp.agent.offline.normalise import (
 from chatapp.agent.offline.rules import Reading, classify
 from chatapp.agent.offline.smalltalk import chat_kind, selection
 
+_NEXT_COMMAND = r"(?=(?:please\s+|pls\s+|also\s+|just\s+)*(?:" + COMMAND_VERBS + r")\b)"
+# Where one request ends and the next may begin; a split is kept only if every clause reads as a
+# command by itself, so "buy milk and eggs" or "call mom then dad" stay whole.
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:[,;]\s*(?:and\s+)?then\b|\s+and\s+then\b|\s+then\b|;|\n|(?<=\w)[.!?]\s+"
+    r"|,\s*(?:and\s+)?(?:also\s+)?"
+    + _NEXT_COMMAND
+    + r"|\s+(?:and|&|plus)\s+(?:also\s+)?"
+    + _NEXT_COMMAND
+    + r")\s*",
+    re.IGNORECASE,
+)
+
 
 def read_message(text: str, now: datetime) -> Reading:
-    """What `text` asks for, with dates resolved against `now`, and the rule that read it."""
+    """What `text` asks for, with dates resolved against `now`, and the rule that read it.
+
+    A message that reads as several requests, each one a command on its own ("finish task 4
+    and push task 6 to monday"), is a `Compound` of them in order.
+    """
+    clauses = _clauses(normalise(text))
+    if len(clauses) > 1:
+        readings = [_read_one(clause, now) for clause in clauses]
+        if all(_is_command(reading.intent) for reading in readings):
+            rules = "+".join(reading.rule for reading in readings)
+            return Reading(Compound(tuple(r.intent for r in readings)), f"compound:{rules}")
+    return _read_one(text, now)
+
+
+def _is_command(intent: Intent) -> bool:
+    return not isinstance(intent, Chat | Select | Compound)
+
+
+def _clauses(text: str) -> list[str]:
+    parts = [part.strip(" ,;.") for part in _CLAUSE_BREAK.split(text) if part]
+    return [part for part in parts if part.strip(" ,;.")]
+
+
+def _read_one(text: str, now: datetime) -> Reading:
     cleaned = normalise(text)
     if not cleaned:
         return Reading(Chat("empty"), "empty")
