@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from chatapp.agent.offline.intents import MAX_NEW_TASKS, AddTasks, Chat, Intent, TaskDraft
@@ -54,9 +55,7 @@ def parse_add(rest: str, now: datetime) -> Intent:
         for item, description in split_items(text):
             attributes, remainder = read_attributes(item, now)
             if description and not attributes.description:
-                attributes = Attributes(
-                    description, attributes.priority, attributes.due_at, attributes.tags
-                )
+                attributes = replace(attributes, description=description)
             parsed.append((clean_title(remainder), attributes))
         if len(parsed) > 1:
             parsed = _share_trailing_attributes(parsed)
@@ -71,7 +70,14 @@ def _draft(title: str, attributes: Attributes, list_tag: str | None) -> TaskDraf
     tags = attributes.tags
     if list_tag and list_tag not in tags and list_tag not in ("to", "todo", "task"):
         tags = (*tags, list_tag)
-    return TaskDraft(title, attributes.description, attributes.priority, attributes.due_at, tags)
+    return TaskDraft(
+        title,
+        attributes.description,
+        attributes.priority,
+        attributes.due_at,
+        tags,
+        attributes.recurrence,
+    )
 
 
 def _share_trailing_attributes(
@@ -89,6 +95,7 @@ def _share_trailing_attributes(
                     attributes.priority or last.priority,
                     attributes.due_at or last.due_at,
                     attributes.tags or last.tags,
+                    attributes.recurrence or last.recurrence,
                 ),
             )
         )

@@ -153,6 +153,7 @@ class DeleteTask:
 class UpdateTask:
     ref: TaskRef
     changes: TaskChanges
+    add_if_missing: bool = False  # "remind me about the report at 3pm": a new task if none
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from chatapp.agent.offline.intents import (
 )
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView
-from chatapp.agent.offline.toolbox import PlannedCall, Step, Toolbox, ToolKind
+from chatapp.agent.offline.toolbox import NULL, PlannedCall, Step, Toolbox, ToolKind
 
 
 def needs_current(intent: RefIntent) -> bool:
@@ -27,8 +27,10 @@ def needs_current(intent: RefIntent) -> bool:
     if not isinstance(intent, UpdateTask):
         return False
     changes = intent.changes
-    return changes.shift is not None or bool(
-        changes.add_tags or changes.remove_tags or changes.priority_step
+    return (
+        changes.shift is not None
+        or changes.remind_before is not None
+        or bool(changes.add_tags or changes.remove_tags or changes.priority_step)
     )
 
 
@@ -82,17 +84,28 @@ def mutation(
         tags = _retagged(have, changes)
         if _same_tags(tags, have) and replace(changes, add_tags=(), remove_tags=()).is_empty():
             return Step(text=replies.tags_unchanged_reply(task_id, current, changes))
-    # update_task removes a due date or a description given as an empty string.
+    remind_at = changes.remind_at
+    if changes.remind_before is not None:
+        due = dates.parse_iso(current.due_at if current else None, now)
+        if due is None:
+            return Step(text=replies.no_due_to_remind_reply(task_id, current))
+        remind_at = due - changes.remind_before
+    repeats = changes.recurrence is not None or remind_at is not None
+    # update_task removes a due date or a description given as an empty string, and stops a
+    # task repeating given recurrence: null.
     wanted = {
         "title": clean_title(changes.title) if changes.title else None,
         "description": "" if "description" in changes.clear else changes.description,
         "priority": priority,
         "due_at": "" if "due_at" in changes.clear else dates.to_iso(due_at) if due_at else None,
         "tags": list(tags) if tags is not None else None,
+        "recurrence": NULL if "recurrence" in changes.clear else changes.recurrence,
+        "time_zone": dates.zone_name(now) if repeats else None,
+        "remind_at": dates.to_iso(remind_at) if remind_at else None,
     }
     if not toolbox.has("update_task"):
         return Step(text=replies.missing_tool_reply("update_task"))
-    given = [name for name, value in wanted.items() if value is not None]
+    given = [name for name, value in wanted.items() if value is not None and name != "time_zone"]
     unsupported = [name for name in given if not toolbox.accepts("update_task", name)]
     if unsupported and len(unsupported) == len(given):
         fields = ", ".join(name.replace("_", " ") for name in unsupported)

@@ -32,6 +32,7 @@ from chatapp.agent.offline.intents import (
     RefIntent,
     Select,
     SetCompleted,
+    TaskDraft,
     TaskFilter,
     TaskRef,
     UpdateTask,
@@ -45,6 +46,7 @@ from chatapp.agent.offline.summaries import (
     shown_tasks,
     summarise,
 )
+from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import PlannedCall, Step, Toolbox, ToolKind, kind_of_name
 from chatapp.agent.offline.understand import read_message
@@ -256,9 +258,9 @@ def _ref(
         opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
         if opened:
             return Step(text=open_text(opened[-1]))
-    mutations = [e for e in exchanges if kind_of_name(e.name) in _MUTATIONS]
-    if mutations:
-        return Step(text=summarise(mutations, now))
+    made = [e for e in exchanges if kind_of_name(e.name) in (*_MUTATIONS, "add_task")]
+    if made:
+        return Step(text=summarise(made, now))
     lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
     if not lookups:
         return Step(text=summarise(exchanges, now))
@@ -285,6 +287,10 @@ def _ref(
     action = _action(intent)
     if matches:
         return Step(text=replies.ambiguous_reply(words, matches, action, now))
+    if isinstance(intent, UpdateTask) and intent.add_if_missing:
+        when = intent.changes.remind_at
+        draft = TaskDraft(clean_title(words), due_at=when, remind_at=when)
+        return _add_calls(AddTasks((draft,)), 0, toolbox, now, parallel)
     return Step(text=replies.no_match_reply(words, action))
 
 

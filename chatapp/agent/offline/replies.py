@@ -11,6 +11,7 @@ from chatapp.agent.offline import dates
 from chatapp.agent.offline.intents import BulkChange, ChatKind, TaskChanges, TaskFilter
 from chatapp.agent.offline.tool_results import TaskView, as_int, task_view
 from chatapp.agent.offline.toolbox import ToolKind
+from chatapp.tasks.recurrence import Recurrence, RecurrenceError
 
 Action = Literal["complete", "reopen", "delete", "update", "open"]
 
@@ -266,6 +267,12 @@ def _added_phrase(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
     tags = payload.get("tags") or arguments.get("tags")
     if isinstance(tags, list) and tags:
         phrase += ", tagged " + " ".join(f"#{md(str(tag))}" for tag in tags)
+    rule = payload.get("recurrence") or arguments.get("recurrence")
+    if isinstance(rule, str) and rule:
+        phrase += ", " + repeat_phrase(rule, due, now)
+    remind = dates.parse_iso(payload.get("remind_at") or arguments.get("remind_at"), now)
+    if remind is not None:
+        phrase += f", reminder {dates.describe(remind, now)}"
     return phrase
 
 
@@ -304,6 +311,13 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
         changes.append("with the new description")
     elif arguments.get("description") == "":
         changes.append("without a description")
+    if arguments.get("recurrence"):
+        changes.append(repeat_phrase(str(arguments["recurrence"]), due, now) or "repeating")
+    elif "recurrence" in arguments and arguments["recurrence"] is None:
+        changes.append("no longer repeating")
+    remind = dates.parse_iso(arguments.get("remind_at"), now)
+    if remind is not None:
+        changes.append(f"with a reminder {dates.describe(remind, now)}")
     if arguments.get("title"):
         sentence = f"Renamed task {task_id} to {title}."
         return sentence + (f" It's now {', '.join(changes)}." if changes else "")
@@ -421,3 +435,21 @@ def dead_end_reply(text: str, available: Sequence[ToolKind], closest: Sequence[s
         f"I read \u201c{said}\u201d but I'm not sure what to do with it. I can {options}. "
         "Say \u201chelp\u201d for everything I can do."
     )
+
+
+def no_due_to_remind_reply(task_id: int, task: TaskView | None) -> str:
+    name = f"**{md(task.title)}** (task {task_id})" if task is not None else f"Task {task_id}"
+    return (
+        f"{name} has no due date, so there's nothing to remind you before. Give it one first "
+        "(\u201cmove it to friday at 3pm\u201d), or say when: \u201cremind me at 2pm\u201d."
+    )
+
+
+def repeat_phrase(rule: str | None, due: datetime | None, now: datetime) -> str:
+    """ "repeats every week on Monday at 19:00", in the task service's own words."""
+    if not rule or due is None:
+        return ""
+    try:
+        return "repeats " + Recurrence(rule, due, dates.zone_name(now)).describe()
+    except (ValueError, RecurrenceError):
+        return f"repeats ({md(rule)})"

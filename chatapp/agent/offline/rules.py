@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from chatapp.agent.offline import dates
 from chatapp.agent.offline.adds import TASK_NOUN, parse_add
@@ -27,6 +27,7 @@ from chatapp.agent.offline.changes import (
     parse_update,
     untag,
 )
+from chatapp.agent.offline.dates.recurrence import find_repeat
 from chatapp.agent.offline.intents import (
     AddTasks,
     BulkAction,
@@ -98,6 +99,26 @@ _FINISHED = re.compile(
 _LIST_SIGNAL_WORDS = re.compile(
     r"(?:(?:my|the|all|any)\s+)?(?:tasks?|todos?|list|everything|anything|it|that|this|them)", _I
 )
+
+_REMIND_BEFORE = re.compile(
+    r"^remind\s+me\s+(?P<n>[0-9]{1,3}|an?|one|two|three|five|ten|fifteen|thirty)\s+"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?)\s+(?:before|ahead(?:\s+of)?|earlier)"
+    r"(?:\s+(?:it(?:'s|\s+is)?\s+due|(?:it|the\s+deadline))?)?(?:\s+(?:for\s+)?(?P<target>.+?))?$",
+    _IS,
+)
+_REMIND_ABOUT = re.compile(r"^remind\s+me\s+(?:about|of)\s+(?P<what>.+)$", _IS)
+_STOP_REPEAT = re.compile(
+    r"^(?:stop|don'?t\s+keep|quit|no\s+more)\s+(?:repeating|recurring)\s*(?P<target>.*)$"
+    r"|^(?:make\s+)?(?P<target2>.+?)\s+(?:should(?:n'?t|\s+not)|does(?:n'?t|\s+not)\s+need\s+to"
+    r"|(?:must|will)\s+not|won'?t)\s+(?:repeat|recur)(?:\s+any\s*more)?$",
+    _IS,
+)
+_MAKE_REPEAT = re.compile(
+    r"^(?:make|set|have|let)\s+(?P<target>.+?)\s+(?:to\s+)?(?:repeat|recur|happen|come\s+back)"
+    r"\s+(?P<when>.+)$",
+    _IS,
+)
+_ANYTHING = re.compile(r"^.+$", _IS)
 
 Builder = Callable[[re.Match[str], str, datetime], Intent | None]
 
@@ -396,6 +417,60 @@ def _add_rest(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return parse_add(match.group("rest"), now)
 
 
+def _remind(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    added = parse_add(match.group("rest"), now)
+    if not isinstance(added, AddTasks) or not re.match(r"remind\b", text, _I):
+        return added
+    # "remind me at 8am to ...": a reminder at that time, on a task due then.
+    drafts = tuple(
+        replace(draft, remind_at=draft.due_at) if draft.due_at and not draft.recurrence else draft
+        for draft in added.drafts
+    )
+    return AddTasks(drafts)
+
+
+def _remind_about(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    found = dates.find_datetime(match.group("what"), now)
+    if found is None:
+        return None
+    words = content_words(found.remove_from(match.group("what")))
+    if not words:
+        return None
+    ref = parse_ref(words) or TaskRef(words=words)
+    return UpdateTask(ref, TaskChanges(remind_at=found.value), add_if_missing=True)
+
+
+def _remind_before(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    amount = dates.parse_number(match.group("n"))
+    unit = match.group("unit").lower()
+    delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
+        unit[0], timedelta(days=amount)
+    )
+    target = match.group("target") or "it"
+    return ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(remind_before=delta)))
+
+
+def _make_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    repeat = find_repeat(match.group("when"), now)
+    if repeat is None:
+        return None
+    changes = TaskChanges(recurrence=repeat.rule)
+    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
+
+
+def _stop_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    changes = TaskChanges(clear=frozenset({"recurrence"}))
+    target = match.group("target") or match.group("target2") or "it"
+    return ref_intent(target, lambda ref: UpdateTask(ref, changes))
+
+
+def _repeat_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    # "gym every monday at 6pm": a thing that repeats, said without a verb, is a new task.
+    if find_repeat(text, now) is None:
+        return None
+    return parse_add(text, now)
+
+
 def _on_ref(
     target: str, build: Callable[[TaskRef], Intent], action: BulkAction, now: datetime
 ) -> Intent:
@@ -560,7 +635,11 @@ RULES: tuple[Rule, ...] = (
     Rule("open", _OPEN, _open, ("open task 3", "highlight the milk task")),
     Rule("show_one", _SHOW_ONE, _show_one, ("show me task 2", "show me the dentist task")),
     Rule("add_weak", _ADD_WEAK, _add_weak, ("set a reminder to stretch", "put bread on my list")),
-    Rule("remind", _REMIND, _add_rest, ("remind me to call the plumber", "todo: fix the bike")),
+    Rule("remind_before", _REMIND_BEFORE, _remind_before, ("remind me 30 minutes before",)),
+    Rule("remind_about", _REMIND_ABOUT, _remind_about, ("remind me about the report at 3pm",)),
+    Rule("stop_repeat", _STOP_REPEAT, _stop_repeat, ("stop repeating the rent task",)),
+    Rule("make_repeat", _MAKE_REPEAT, _make_repeat, ("make the standup repeat every weekday",)),
+    Rule("remind", _REMIND, _remind, ("remind me to call the plumber", "todo: fix the bike")),
     Rule("reopen", _REOPEN, _reopen, ("reopen task 4", "undo task 2")),
     Rule("not_done", _NOT_DONE, _reopen, ("i didn't finish task 5",)),
     Rule("priority_step", _PRIORITY_STEP, _priority_step, ("lower the priority of task 3",)),
@@ -589,5 +668,6 @@ RULES: tuple[Rule, ...] = (
     Rule("finished", _FINISHED, _finished, ("what did i finish today?",)),
     Rule("list", _LIST, _list, ("show my tasks", "what's due this week?")),
     Rule("obligation", _OBLIGATION, _obligation, ("i need to call the bank",)),
+    Rule("repeat_statement", _ANYTHING, _repeat_statement, ("yoga every tuesday at 7pm",)),
     Rule("listish", _LISTISH_ANYWHERE, _listish, ("so how do my tasks look",)),
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chatapp.agent.offline import dates
+from chatapp.agent.offline.dates.recurrence import find_repeat, first_occurrence
 from chatapp.agent.offline.intents import (
     MAX_DESCRIPTION,
     MAX_TASKS_AT_ONCE,
@@ -286,6 +287,7 @@ class Attributes:
     priority: Priority | None = None
     due_at: datetime | None = None
     tags: tuple[str, ...] = ()
+    recurrence: str | None = None
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -331,11 +333,19 @@ def read_attributes(text: str, now: datetime) -> tuple[Attributes, str]:
         if match:
             priority = "high"
             spans.append(match.span("w"))
+    repeat = find_repeat(mask(text, spans), now)
+    if repeat is not None:
+        spans.extend(repeat.spans)
     found_date = dates.find_datetime(mask(text, spans), now)
     due_at = None
     if found_date is not None:
         due_at = found_date.value
         spans.extend(found_date.spans)
+    if repeat is not None and (found_date is None or found_date.has_time):
+        # The first time it repeats is the first due date, at the time said (or implied).
+        at = found_date.value.time() if found_date is not None else None
+        due_at = first_occurrence(repeat.rule, at or repeat.at or dates.DEFAULT_TIME, now)
     unique_tags = tuple(dict.fromkeys(tag for tag in tags if tag))
     rest = dates.remove_spans(text, spans)
-    return Attributes(description, priority, due_at, unique_tags), rest
+    recurrence = repeat.rule if repeat is not None else None
+    return Attributes(description, priority, due_at, unique_tags, recurrence), rest

@@ -23,6 +23,9 @@ TOOL_KINDS: tuple[ToolKind, ...] = (
 )
 _SEPARATORS = ("__", "_", ".", "-", "/", ":")
 _INVALID = object()
+# An argument sent as JSON null on purpose ("recurrence": null stops a task repeating), where
+# None means "not given".
+NULL: Any = object()
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ class Toolbox:
         arguments: dict[str, Any] = {}
         for name, value in wanted.items():
             if value is None or name not in properties:
+                continue
+            if value is NULL:
+                if _allows_null(properties[name]):
+                    arguments[name] = None
                 continue
             coerced = _coerce(value, properties[name])
             if coerced is not _INVALID:
