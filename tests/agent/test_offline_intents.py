@@ -11,6 +11,7 @@ from agent_support import NOW
 from chatapp.agent.offline.intents import (
     MAX_TITLE,
     AddTasks,
+    BulkChange,
     Chat,
     DeleteTask,
     ListTasks,
@@ -93,7 +94,6 @@ def test_trailing_date_and_tag_apply_to_every_item_of_a_list() -> None:
     "text",
     [
         "add milk and eggs",
-        "add buy milk and eggs",
         "add wash and iron shirts",
         "add pick up and drop off the kids",
         "add call mom and dad",
@@ -322,9 +322,9 @@ def test_id_like_to_add_is_an_add() -> None:
 @pytest.mark.parametrize(
     "text", ["add walk the dog every morning", "add water the plants every other day"]
 )
-def test_a_repeat_stays_in_the_title_since_tasks_do_not_repeat(text: str) -> None:
+def test_a_repeat_becomes_a_rule_and_leaves_the_title(text: str) -> None:
     draft = single_draft(text)
-    assert draft.due_at is None and "every" in draft.title
+    assert draft.recurrence is not None and "every" not in draft.title.lower()
 
 
 @pytest.mark.parametrize(
@@ -375,8 +375,9 @@ def test_slips_are_not_fixed_inside_a_title() -> None:
         "clean up finished tasks",
     ],
 )
-def test_delete_everything_is_refused(text: str) -> None:
-    assert parse_intent(text, NOW) == Chat("bulk")
+def test_delete_everything_is_proposed_as_a_bulk_change(text: str) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, BulkChange) and intent.action == "delete"
 
 
 @pytest.mark.parametrize(
@@ -612,8 +613,8 @@ def test_set_task_to_done_is_a_completion() -> None:
         ("good morning, how are you?", "greeting"),
         ("thanks!", "thanks"),
         ("thank you so much", "thanks"),
-        ("ok", "ack"),
-        ("never mind", "ack"),
+        ("ok", "confirm"),
+        ("never mind", "decline"),
         ("help", "help"),
         ("what can you do?", "help"),
         ("?", "help"),
@@ -621,7 +622,7 @@ def test_set_task_to_done_is_a_completion() -> None:
         ("", "empty"),
         ("   \n\t ", "empty"),
         ("what is the capital of France?", "unknown"),
-        ("buy milk", "unknown"),
+        ("blah blah blah", "unknown"),
         ("🙂", "unknown"),
     ],
 )

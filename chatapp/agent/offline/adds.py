@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from chatapp.agent.offline.intents import MAX_NEW_TASKS, AddTasks, Chat, Intent, TaskDraft
-from chatapp.agent.offline.slots import QUOTED, Attributes, mask, read_attributes
+from chatapp.agent.offline.slots import LIST_PHRASE, QUOTED, Attributes, mask, read_attributes
 from chatapp.agent.offline.titles import clean_title, split_items
 
 _I = re.IGNORECASE
@@ -52,7 +52,7 @@ def parse_add(rest: str, now: datetime) -> Intent:
             drafts.append(_draft(title, attributes, list_tag))
     else:
         parsed = []
-        for item, description in split_items(text):
+        for item, description in _items(text, list_tag):
             attributes, remainder = read_attributes(item, now)
             if description and not attributes.description:
                 attributes = replace(attributes, description=description)
@@ -64,6 +64,16 @@ def parse_add(rest: str, now: datetime) -> Intent:
     if not drafts:
         return Chat("missing_title")
     return AddTasks(tuple(drafts))
+
+
+def _items(text: str, list_tag: str | None) -> list[tuple[str, str | None]]:
+    """The to-dos in `text`; "pears and plums to my shopping list" is two, each on that list."""
+    tail = LIST_PHRASE.search(text)
+    if tail is None or text[tail.end() :].strip(" .!"):
+        return split_items(text, listed=list_tag is not None)
+    core, phrase = text[: tail.start()].strip(), text[tail.start() :]
+    items = split_items(core, listed=True)
+    return [(f"{item} {phrase}", description) for item, description in items]
 
 
 def _draft(title: str, attributes: Attributes, list_tag: str | None) -> TaskDraft:

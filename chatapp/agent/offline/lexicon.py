@@ -129,6 +129,22 @@ COUNT_RE = (
 # "and", "then" or a comma, a new request may begin ("finish task 4 and push task 6 to monday").
 COMMAND_VERBS = (
     r"add|create|show|list|display|mark|complete|finish|close|tick\s+off|check\s+off|delete"
-    r"|remove|drop|cancel|move|push|postpone|reschedule|delay|bump|set|make|change|rename|update"
+    r"|remove|cancel|move|push|postpone|reschedule|delay|bump|set|make|change|rename|update"
     r"|tag|untag|reopen|remind\s+me|give|put|prioriti[sz]e|clear|what|what's|whats|how"
 )
+
+# Command verbs a misspelt first word is matched against ("remnd" -> "remind"); five letters
+# or more, since shorter words have too many real neighbours ("mark", "make", "more").
+COMMAND_WORDS = (
+    "delete", "remove", "complete", "finish", "remind", "rename", "change", "update", "reopen",
+    "create", "schedule", "reschedule", "postpone", "display", "cancel",
+)  # fmt: skip
+# A done thing said as a fact: "paid the water bill", "picked up the parcel".
+DONE_VERBS = (
+    r"paid|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
+    r"|booked|cleaned|fixed|repaired|picked\s+up|dropped\s+off|returned|submitted|renewed"
+    r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
+    r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"
+)
+# Verbs that share their object list: "pick up the parcel and dry cleaning" is two errands.
+SHARED_VERBS = r"buy|get|grab|order|pick\s+up|collect|return|drop\s+off|book|renew|print"

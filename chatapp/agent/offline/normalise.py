@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz import fuzz, process
+
 from chatapp.agent.offline.intents import MAX_TEXT
-from chatapp.agent.offline.lexicon import GERUNDS, SLIPS
+from chatapp.agent.offline.lexicon import COMMAND_WORDS, GERUNDS, SLIPS
 
 _I = re.IGNORECASE
+# A check mark after a task ("got the card ✅") is the user saying it is done.
+DONE_MARKS = frozenset("\u2705\u2714\u2611\u2713")
+_DONE_MARK = re.compile(r"\s*\u2705\s*")
+_SAYS_DONE = re.compile(r"\b(?:done|finished|complete|completed)\b", _I)
+_SLIP_SCORE = 80
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -85,6 +92,10 @@ def normalise(text: str) -> str:
             cleaned.append("\n")
         elif category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"):
             cleaned.append(" ")
+        elif char in DONE_MARKS:
+            cleaned.append(" \u2705 ")
+        elif category == "So" or char in "\ufe0f\u200d":
+            cleaned.append(" ")  # emoji say nothing a rule reads; a check mark says "done"
         elif category != "Cf":
             cleaned.append(char)
     joined = re.sub(r"[^\S\n]+", " ", "".join(cleaned))
@@ -111,9 +122,20 @@ def polite_gerund(text: str) -> str:
 def fix_slips(text: str) -> str:
     """Common slips in the words that carry the command: the verb first, "tsk 2", "wat's"."""
     first, _, rest = text.partition(" ")
-    fixed = SLIPS.get(first.lower())
+    fixed = SLIPS.get(first.lower()) or _near_command(first.lower())
     text = f"{fixed} {rest}".strip() if fixed else text
-    return _TASK_SLIP.sub("task", text)
+    text = _DONE_MARK.sub(lambda match: "" if _SAYS_DONE.search(text) else " done", text)
+    return _TASK_SLIP.sub("task", text).strip()
+
+
+def _near_command(word: str) -> str | None:
+    """A command verb misspelt ("remnd", "complet", "udpate"): close, and not the verb itself."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    found = process.extractOne(word, COMMAND_WORDS, scorer=fuzz.ratio, score_cutoff=_SLIP_SCORE)
+    if found is None or found[0] in word or word.startswith(found[0][:-1]):
+        return None
+    return found[0]
 
 
 def bare(text: str) -> str:

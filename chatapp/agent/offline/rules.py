@@ -43,7 +43,13 @@ from chatapp.agent.offline.intents import (
     TaskRef,
     UpdateTask,
 )
-from chatapp.agent.offline.lexicon import ORDINALS, POSITION_WORDS, PRIORITY_DOWN
+from chatapp.agent.offline.lexicon import (
+    ACTION_VERBS,
+    DONE_VERBS,
+    ORDINALS,
+    POSITION_WORDS,
+    PRIORITY_DOWN,
+)
 from chatapp.agent.offline.queries import parse_list
 from chatapp.agent.offline.slots import (
     ID_ITEM,
@@ -118,6 +124,16 @@ _MAKE_REPEAT = re.compile(
     r"\s+(?P<when>.+)$",
     _IS,
 )
+_DONE_STATEMENT = re.compile(
+    r"^(?:just\s+|finally\s+|already\s+)?(?:" + DONE_VERBS + r")\s+(?P<target>.+)$", _IS
+)
+_WORDS_DONE = re.compile(
+    r"^(?P<target>(?!(?:what|which|how|is|are|anything|everything|all)\b).+?)\s*[:\-]?\s+"
+    r"(?:done|finished|completed|sorted|dealt\s+with)(?:\s+(?:now|already|today))?$",
+    _IS,
+)
+# "order me a pizza" asks the assistant for a service it does not have; not a to-do.
+_ACTION_STATEMENT = re.compile(r"^(?:" + ACTION_VERBS + r")\s+(?!me\b|us\b)\S.*$", _IS)
 _ANYTHING = re.compile(r"^.+$", _IS)
 
 Builder = Callable[[re.Match[str], str, datetime], Intent | None]
@@ -464,6 +480,20 @@ def _stop_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | Non
     return ref_intent(target, lambda ref: UpdateTask(ref, changes))
 
 
+def _done_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    target = REF_FILLER.sub("", match.group("target")).strip()
+    target = re.sub(r"\s+(?:done|finished|completed)$", "", target, flags=_I)
+    words = content_words(target)
+    if not words or _QUESTION_START.match(text):
+        return None
+    return SetCompleted(parse_ref(target) or TaskRef(words=words), True)
+
+
+def _action_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    # "buy stamps friday", "pick up the parcel and dry cleaning": a to-do said plainly.
+    return parse_add(text, now)
+
+
 def _repeat_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     # "gym every monday at 6pm": a thing that repeats, said without a verb, is a new task.
     if find_repeat(text, now) is None:
@@ -478,6 +508,8 @@ def _on_ref(
     ref = parse_ref(target)
     if ref is not None:
         return build(ref)
+    if re.search(r"[0-9]", target):
+        return Chat("bulk")  # too many ids at once ("tasks 1-500"): name fewer
     return BulkChange(action, _bulk_filter(target, action, now))
 
 
@@ -648,6 +680,7 @@ RULES: tuple[Rule, ...] = (
     Rule("mark_bare", _MARK_BARE, _complete, ("check off task 3", "cross off the milk task")),
     Rule("complete", _COMPLETE, _complete, ("complete task 2", "finish the report task")),
     Rule("i_did", _I_DID, _complete, ("i finished task 2", "i paid the rent task")),
+    Rule("done_statement", _DONE_STATEMENT, _done_statement, ("paid the water bill",)),
     Rule("untag", UNTAG, _tag_removal(untag), ("remove the work tag from task 3",)),
     Rule("clear_tags", CLEAR_TAGS, _tag_removal(clear_tags), ("remove all tags from task 3",)),
     Rule("clear_field", CLEAR_FIELD, _tag_removal(clear_field), ("clear the due date of task 2",)),
@@ -668,6 +701,8 @@ RULES: tuple[Rule, ...] = (
     Rule("finished", _FINISHED, _finished, ("what did i finish today?",)),
     Rule("list", _LIST, _list, ("show my tasks", "what's due this week?")),
     Rule("obligation", _OBLIGATION, _obligation, ("i need to call the bank",)),
+    Rule("words_done", _WORDS_DONE, _done_statement, ("groceries done", "the ferns: sorted")),
+    Rule("action_statement", _ACTION_STATEMENT, _action_statement, ("buy stamps friday",)),
     Rule("repeat_statement", _ANYTHING, _repeat_statement, ("yoga every tuesday at 7pm",)),
     Rule("listish", _LISTISH_ANYWHERE, _listish, ("so how do my tasks look",)),
 )

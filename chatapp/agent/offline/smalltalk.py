@@ -98,7 +98,7 @@ CHAT_RULES: tuple[ChatRule, ...] = (
     ChatRule("decline", _DECLINE, ("no", "nope, keep them", "cancel")),
     ChatRule("greeting", _GREETING, ("hi", "good morning!", "hey there, how are you")),
     ChatRule("thanks", _THANKS, ("thanks!", "thank you so much", "great, cheers")),
-    ChatRule("ack", _ACK, ("ok", "never mind", "no thanks")),
+    ChatRule("ack", _ACK, ("got it", "cool", "understood")),
     ChatRule("help", _HELP, ("help", "what can you do?")),
     ChatRule("date", _DATE_QUESTION, ("what's the date today?", "what time is it")),
 )

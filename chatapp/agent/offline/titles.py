@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 
 from chatapp.agent.offline.intents import MAX_DESCRIPTION, MAX_TITLE
-from chatapp.agent.offline.lexicon import ACTION_VERBS
+from chatapp.agent.offline.lexicon import ACTION_VERBS, SHARED_VERBS
 
 _I = re.IGNORECASE
+_SHARED = re.compile(
+    r"(?P<one>(?P<verb>" + SHARED_VERBS + r")\s+(?!and\b|&)(?:\S+\s+){0,3}?\S+)\s+(?:and|&)\s+"
+    r"(?P<two>(?!(?:" + ACTION_VERBS + r")\b)(?:\S+\s+){0,3}?\S+)",
+    _I,
+)
+_PAIR = re.compile(r"(?P<one>(?:\S+\s+){0,2}?\S+)\s+(?:and|&)\s+(?P<two>(?:\S+\s+){0,2}?\S+)", _I)
 
 _ACTION_START = re.compile(r"^(?:" + ACTION_VERBS + r")\b", _I)
 
@@ -58,8 +64,20 @@ def clean_title(text: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-def split_items(text: str) -> list[tuple[str, str | None]]:
-    """Several tasks in one message ("milk, eggs and bread"), each with an optional description."""
+def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | None]]:
+    """Several tasks in one message ("milk, eggs and bread"), each with an optional description.
+
+    "and" alone joins two errands of one verb ("pick up the parcel and dry cleaning"), or two
+    things put on a named list (`listed`: "pears and plums to my shopping list").
+    """
+    shared = _SHARED.fullmatch(text)
+    if shared and "," not in text:
+        verb = shared.group("verb")
+        return [(shared.group("one"), None), (f"{verb} {shared.group('two')}", None)]
+    if listed and "," not in text and "\n" not in text:
+        pair = _PAIR.fullmatch(text)
+        if pair:
+            return [(pair.group("one"), None), (pair.group("two"), None)]
     if "\n" in text or ";" in text:
         parts = [
             re.sub(r"^(?:[-*\u2022]|[0-9]+[.)])\s*", "", part).strip()

@@ -18,6 +18,7 @@ from chatapp.agent.offline.normalise import (
 from chatapp.agent.offline.rules import Reading, classify
 from chatapp.agent.offline.smalltalk import chat_kind, selection
 
+_NOT_A_NEW_REQUEST = frozenset(("action_statement", "repeat_statement", "words_done"))
 _NEXT_COMMAND = r"(?=(?:please\s+|pls\s+|also\s+|just\s+)*(?:" + COMMAND_VERBS + r")\b)"
 # Where one request ends and the next may begin; a split is kept only if every clause reads as a
 # command by itself, so "buy milk and eggs" or "call mom then dad" stay whole.
@@ -41,14 +42,17 @@ def read_message(text: str, now: datetime) -> Reading:
     clauses = _clauses(normalise(text))
     if len(clauses) > 1:
         readings = [_read_one(clause, now) for clause in clauses]
-        if all(_is_command(reading.intent) for reading in readings):
+        if all(_is_command(reading) for reading in readings):
             rules = "+".join(reading.rule for reading in readings)
             return Reading(Compound(tuple(r.intent for r in readings)), f"compound:{rules}")
     return _read_one(text, now)
 
 
-def _is_command(intent: Intent) -> bool:
-    return not isinstance(intent, Chat | Select | Compound)
+def _is_command(reading: Reading) -> bool:
+    # A to-do said plainly ("water the plants") continues a list of adds, not a new request.
+    if reading.rule in _NOT_A_NEW_REQUEST:
+        return False
+    return not isinstance(reading.intent, Chat | Select | Compound)
 
 
 def _clauses(text: str) -> list[str]:
@@ -59,7 +63,8 @@ def _clauses(text: str) -> list[str]:
 def _read_one(text: str, now: datetime) -> Reading:
     cleaned = normalise(text)
     if not cleaned:
-        return Reading(Chat("empty"), "empty")
+        kind = "unknown" if text.strip() else "empty"  # an emoji alone says nothing we can do
+        return Reading(Chat(kind), kind)
     if re.fullmatch(r"\?+", cleaned):
         return Reading(Chat("help"), "help")
     cleaned = scrub(cleaned)
