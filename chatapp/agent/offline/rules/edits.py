@@ -1,0 +1,127 @@
+"""Rows that change one task's fields: rename, reschedule, priority, tags, notes, emptied fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from chatapp.agent.offline import dates
+from chatapp.agent.offline.changes import (
+    ADD_TO_TASK,
+    CLEAR_FIELD,
+    CLEAR_TAGS,
+    NO_FIELD,
+    UNTAG,
+    add_to_task,
+    clear_field,
+    clear_tags,
+    parse_update,
+    untag,
+)
+from chatapp.agent.offline.intents import Intent, TaskChanges, UpdateTask
+from chatapp.agent.offline.lexicon import PRIORITY_DOWN
+from chatapp.agent.offline.rules.row import NOCASE_DOTALL, Rule, on_match
+from chatapp.agent.offline.slots import ONE_TARGET, priority_word, ref_intent
+from chatapp.agent.offline.titles import clean_title
+
+_PRIORITY_STEP = re.compile(
+    r"^(?P<verb>lower|decrease|reduce|downgrade|raise|increase|boost|upgrade|bump\s+up"
+    r"|bump\s+down)\s+(?:(?:the\s+)?(?:priority|prio)\s+(?:of|for|on)\s+(?P<target>.+)"
+    r"|(?P<target2>.+?)(?:'s)?\s+(?:priority|prio))$",
+    NOCASE_DOTALL,
+)
+_MARK_PRIORITY = re.compile(
+    r"^(?:mark|flag)\s+(?P<target>.+?)\s+(?:as\s+)?(?:(?:a\s+)?(?P<priority>high|low|medium|top"
+    r"|normal)[\s-]+prio(?:rity)?|(?P<urgent>urgent|important))$",
+    NOCASE_DOTALL,
+)
+_UPDATE = re.compile(
+    r"^(?P<verb>change|rename|retitle|update|edit|modify|alter|set|make|move|push|reschedule"
+    r"|postpone|delay|bump|shift|defer|prioriti[sz]e|deprioriti[sz]e|tag|label)\b\s*(?P<rest>.*)$",
+    NOCASE_DOTALL,
+)
+# "give task 3 a due date of friday", "give the milk task high priority".
+_GIVE = re.compile(r"^give\s+(?P<target>" + ONE_TARGET + r")\s+(?P<rest>.+)$", NOCASE_DOTALL)
+# "task 2 should be called Buy oat milk", "the milk task should be renamed to oat milk".
+_NAME_SENTENCE = re.compile(
+    r"^(?P<target>" + ONE_TARGET + r")\s+(?:should\s+be|is\s+now|will\s+be|must\s+be)\s+"
+    r"(?:called|named|titled|renamed\s+(?:to|as))\s+(?P<title>.+)$",
+    NOCASE_DOTALL,
+)
+# "task 2 is due friday", "the rent task is due on the 30th", "it's due tomorrow at 5pm".
+_DUE_SENTENCE = re.compile(
+    r"^(?P<target>" + ONE_TARGET + r")(?:'s|\s+(?:is|are|should\s+be|will\s+be|must\s+be"
+    r"|needs\s+to\s+be\s+done))?\s+(?:now\s+)?(?:due(?:\s+date\s+is)?|deadline\s+is)\s+"
+    r"(?P<when>.+)$",
+    NOCASE_DOTALL,
+)
+
+
+def _priority_step(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    verb = " ".join(match.group("verb").lower().split())
+    changes = TaskChanges(priority_step=-1 if verb in PRIORITY_DOWN else 1)
+    target = match.group("target") or match.group("target2")
+    return ref_intent(target, lambda ref: UpdateTask(ref, changes))
+
+
+def _mark_priority(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    changes = TaskChanges(priority=priority_word(match.group("priority") or match.group("urgent")))
+    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
+
+
+def _update(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return parse_update(match.group("verb").lower(), match.group("rest"), now)
+
+
+def _give(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    rest = re.sub(r"^(?:an?|the)\s+", "", match.group("rest"), flags=re.IGNORECASE)
+    update = parse_update("set", f"{match.group('target')} {rest}", now)
+    if isinstance(update, UpdateTask) and update.changes.tags:
+        # Giving a task a tag adds it to the ones it has.
+        added = replace(update.changes, tags=None, add_tags=update.changes.tags)
+        return replace(update, changes=added)
+    return update
+
+
+def _name_sentence(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    changes = TaskChanges(title=clean_title(match.group("title")) or None)
+    if not changes.title:
+        return None
+    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
+
+
+def _due_sentence(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    found = dates.find_datetime(match.group("when"), now)
+    if found is None:
+        return None
+    changes = TaskChanges(due_at=found.value)
+    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
+
+
+ADD_TO = Rule(
+    "add_to_task",
+    ADD_TO_TASK,
+    on_match(add_to_task),
+    ("add the tag work to task 3", "add #home to it", "add a note to task 2: ring first"),
+)
+PRIORITY_STEP = Rule(
+    "priority_step", _PRIORITY_STEP, _priority_step, ("lower the priority of task 3",)
+)
+MARK_PRIORITY = Rule("mark_priority", _MARK_PRIORITY, _mark_priority, ("mark task 3 as urgent",))
+UNTAG_ROW = Rule("untag", UNTAG, on_match(untag), ("remove the work tag from task 3",))
+CLEAR_TAGS_ROW = Rule(
+    "clear_tags", CLEAR_TAGS, on_match(clear_tags), ("remove all tags from task 3",)
+)
+CLEAR_FIELD_ROW = Rule(
+    "clear_field", CLEAR_FIELD, on_match(clear_field), ("clear the due date of task 2",)
+)
+NO_FIELD_ROW = Rule("no_field", NO_FIELD, on_match(clear_field), ("task 3 has no due date",))
+UPDATE = Rule(
+    "update", _UPDATE, _update, ("rename task 2 to Call the bank", "move task 2 to friday")
+)
+GIVE = Rule("give", _GIVE, _give, ("give task 3 a due date of friday",))
+NAME_SENTENCE = Rule(
+    "name_sentence", _NAME_SENTENCE, _name_sentence, ("task 2 should be called oat milk",)
+)
+DUE_SENTENCE = Rule("due_sentence", _DUE_SENTENCE, _due_sentence, ("task 2 is due friday",))

@@ -1,0 +1,137 @@
+"""Rows that add tasks or show one: add verbs strong and weak, "open task 3", "I need to ...",
+and a to-do said plainly ("buy stamps friday")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from chatapp.agent.offline.adds import TASK_NOUN, parse_add
+from chatapp.agent.offline.intents import (
+    AddTasks,
+    DeleteTask,
+    Intent,
+    ListTasks,
+    OpenTask,
+    SetCompleted,
+    TaskRef,
+    UpdateTask,
+)
+from chatapp.agent.offline.lexicon import ACTION_VERBS, ORDINALS, POSITION_WORDS
+from chatapp.agent.offline.rules.questions import LIST_SIGNAL
+from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, Reading, Rule
+from chatapp.agent.offline.slots import (
+    LEADING_ID,
+    LEADING_IDS,
+    LIST_PHRASE,
+    REF_FILLER,
+    content_words,
+    id_of,
+    parse_ref,
+)
+
+_ADD_STRONG = re.compile(
+    r"^(?:add|create|insert|jot(?:\s+down)?|note\s+down|write\s+down|schedule)\b[\s:,-]*(?P<rest>.*)$",
+    NOCASE_DOTALL,
+)
+# Verbs that only ever mean "show me this one task" when a single task follows them.
+_OPEN = re.compile(
+    r"^(?:open(?:\s+up)?|highlight|go\s+to|jump\s+to|take\s+me\s+to|bring\s+up|pull\s+up"
+    r"|focus\s+on|scroll\s+to|navigate\s+to|point\s+me\s+to)\b\s*(?P<target>.+)$",
+    NOCASE_DOTALL,
+)
+# Listing verbs: one task only when it is named as one ("task 3", "the milk task").
+_SHOW_ONE = re.compile(r"^(?:show|display|view|see)(?:\s+me)?\s+(?P<target>.+)$", NOCASE_DOTALL)
+_ONE_TASK_NAMED = re.compile(
+    r"^(?:the|my|that)\s+(?:(?:task|todo|to-do|reminder)\s+(?:called|named|titled)\s+.+"
+    r"|.+\s+(?:task|todo|to-do|reminder))$",
+    NOCASE_DOTALL,
+)
+_MANY = re.compile(
+    r"\b(?:tasks|todos|to-?dos|items|reminders|list|lists|everything|all|every|both)\b", NOCASE
+)
+_NEW_THING = re.compile(r"^(?:a|an|another|new|one\s+more)\b", NOCASE)
+_ADD_WEAK = re.compile(
+    r"^(?:make|set(?:\s+up)?|put|save|record|log|track|enter|register|new|open|start)\b\s*(?P<rest>.*)$",
+    NOCASE_DOTALL,
+)
+_OBLIGATION = re.compile(
+    r"^(?:i\s+|we\s+|i(?='d)|we(?='d))?(?:really\s+|still\s+|also\s+|definitely\s+)?(?:(?:need|have|got|ought|want"
+    r"|'d\s+like|would\s+like|will\s+need|'ll\s+need|'ve\s+got|should|must)\s+to|gotta|wanna|must"
+    r"|should|need)\s+(?:remember\s+to\s+|not\s+forget\s+to\s+|make\s+sure\s+(?:to|i)\s+)?"
+    r"(?P<rest>.+)$",
+    NOCASE_DOTALL,
+)
+# "order me a pizza" asks the assistant for a service it does not have; not a to-do.
+_ACTION_STATEMENT = re.compile(r"^(?:" + ACTION_VERBS + r")\s+(?!me\b|us\b)\S.*$", NOCASE_DOTALL)
+
+
+def _open(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    target = REF_FILLER.sub("", match.group("target")).strip()
+    if not target or _MANY.search(target) or _NEW_THING.match(target):
+        return None
+    ref = parse_ref(target)
+    return OpenTask(ref) if ref is not None and not ref.more_ids else None
+
+
+def _show_one(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    target = REF_FILLER.sub("", match.group("target")).strip()
+    leading = LEADING_ID.match(target)
+    if leading and not leading.group("bare") and not target[leading.end() :].strip():
+        return OpenTask(TaskRef(task_id=id_of(leading)))
+    if not _ONE_TASK_NAMED.match(target) or _MANY.search(target):
+        return None
+    words = content_words(target)
+    listed = {word.lower() for word in words.split()}
+    if not words or LIST_SIGNAL.search(words) or listed & (POSITION_WORDS | set(ORDINALS)):
+        return None
+    return OpenTask(TaskRef(words=words))
+
+
+def _add_weak(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    rest = match.group("rest")
+    if LEADING_ID.match(rest) or LEADING_IDS.match(rest):
+        return None
+    if TASK_NOUN.match(rest) and not re.fullmatch(r"(?:tasks?|todos?)\s*", rest, NOCASE):
+        return parse_add(rest, now)
+    if LIST_PHRASE.search(rest):
+        return parse_add(rest, now)
+    return None
+
+
+def _add_rest(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return parse_add(match.group("rest"), now)
+
+
+def _action_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    # "buy stamps friday", "pick up the parcel and dry cleaning": a to-do said plainly.
+    return parse_add(text, now)
+
+
+def obligation_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
+    """ "I need to call the bank": a new task, unless what follows is itself a command."""
+
+    def build(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+        rest = match.group("rest")
+        inner = classify(rest, now).intent
+        if isinstance(inner, ListTasks | DeleteTask | UpdateTask | AddTasks):
+            return inner
+        if isinstance(inner, OpenTask) and inner.ref.task_id is not None:
+            return inner  # "I want to see task 3"; "I need to open the garage" is a new task
+        if isinstance(inner, SetCompleted) and not inner.completed:
+            return inner
+        return parse_add(rest, now)
+
+    return Rule("obligation", _OBLIGATION, build, ("i need to call the bank",))
+
+
+ADD = Rule("add", _ADD_STRONG, _add_rest, ("add buy milk", "create a task to call mom"))
+OPEN = Rule("open", _OPEN, _open, ("open task 3", "highlight the milk task"))
+SHOW_ONE = Rule("show_one", _SHOW_ONE, _show_one, ("show me task 2", "show me the dentist task"))
+ADD_WEAK = Rule(
+    "add_weak", _ADD_WEAK, _add_weak, ("set a reminder to stretch", "put bread on my list")
+)
+ACTION_STATEMENT = Rule(
+    "action_statement", _ACTION_STATEMENT, _action_statement, ("buy stamps friday",)
+)

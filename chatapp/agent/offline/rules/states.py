@@ -1,0 +1,184 @@
+"""Done, not done and gone: the rows that complete, reopen and delete tasks, one or many.
+
+A reference to many tasks ("all my shopping tasks", "everything that's done") becomes a
+`BulkChange`, which is proposed and carried out only when the user confirms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from chatapp.agent.offline.intents import (
+    BulkAction,
+    BulkChange,
+    Chat,
+    DeleteTask,
+    Intent,
+    SetCompleted,
+    TaskFilter,
+    TaskRef,
+)
+from chatapp.agent.offline.lexicon import DONE_VERBS
+from chatapp.agent.offline.queries import parse_list
+from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, QUESTION_START, Rule
+from chatapp.agent.offline.slots import (
+    ID_ITEM,
+    ID_JOIN,
+    REF_FILLER,
+    STATE_WORDS,
+    content_words,
+    parse_ref,
+    ref_intent,
+    state_is_done,
+)
+
+_REOPEN = re.compile(
+    r"^(?:re-?open|un-?complete|un-?mark|un-?check|un-?tick|un-?finish|undo|restore|revive"
+    r"|resurrect|reactivate)\b\s*(?P<target>.*)$",
+    NOCASE_DOTALL,
+)
+# "I didn't finish task 5", "we haven't done the taxes": it is not done after all.
+_NOT_DONE = re.compile(
+    r"^(?:i|we)\s+(?:didn't|did\s+not|haven't|have\s+not|never|still\s+haven't)\s+(?:actually\s+|really\s+)?"
+    r"(?:finish(?:ed)?|complete[d]?|do(?:ne)?)\s+(?P<target>.+)$",
+    NOCASE_DOTALL,
+)
+_MARK = re.compile(
+    r"^(?:mark|flag|set|put|move|switch|change)\s+(?P<target>.+?)\s+(?:as\s+|to\s+|back\s+to\s+)?"
+    + STATE_WORDS
+    + r"$",
+    NOCASE_DOTALL,
+)
+_MARK_BARE = re.compile(
+    r"^(?:mark|check\s+off|tick\s+off|cross\s+(?:off|out)|strike\s+(?:off|through))\b\s*"
+    r"(?:(?:as\s+)?(?:done|complete|completed|finished)\b\s*:?\s*)?(?P<target>.*)$",
+    NOCASE_DOTALL,
+)
+# "completed tasks" is a listing, not an order to complete something.
+_COMPLETE = re.compile(
+    r"^(?:complete|finish|close|resolve|(?:done(?:\s+with)?|completed|finished)"
+    r"(?!\s+(?:tasks|todos|to-?dos|items|ones)\b))\b\s*(?P<target>.*)$",
+    NOCASE_DOTALL,
+)
+_I_DID = re.compile(
+    r"^(?:i|we)(?:'ve|\s+have|'m|\s+am|\s+just|\s+already|\s+finally|\s+all)*\s+"
+    r"(?:(?:done|finished)\s+with|finished|completed|done|did|closed|resolved|ticked\s+off"
+    r"|checked\s+off|crossed\s+off|took\s+care\s+of|taken\s+care\s+of|handled|wrapped\s+up"
+    r"|sorted(?:\s+out)?|paid|bought|called|sent|emailed|submitted|booked|cleaned|fixed)\b"
+    r"(?!\s*(?:not|n't)\b)\s*(?P<target>.*)$",
+    NOCASE_DOTALL,
+)
+_DONE_STATEMENT = re.compile(
+    r"^(?:just\s+|finally\s+|already\s+)?(?:" + DONE_VERBS + r")\s+(?P<target>.+)$", NOCASE_DOTALL
+)
+_WORDS_DONE = re.compile(
+    r"^(?P<target>(?!(?:what|which|how|is|are|anything|everything|all)\b).+?)\s*[:\-]?\s+"
+    r"(?:done|finished|completed|sorted|dealt\s+with)(?:\s+(?:now|already|today))?$",
+    NOCASE_DOTALL,
+)
+# "clear completed", "clear out the done ones": a bulk delete, proposed first.
+_CLEAR_DONE = re.compile(
+    r"^(?:clear|clean)(?:\s+(?:out|up))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
+    r"(?:\s+(?:ones|tasks|todos|items))?$",
+    NOCASE,
+)
+_DELETE = re.compile(
+    r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|purge|nuke|ditch|bin|get\s+rid\s+of"
+    r"|forget\s+about|throw\s+(?:away|out)|take\s+off)\b\s*(?P<target>.*)$",
+    NOCASE_DOTALL,
+)
+# Tasks named by id and a state, without a verb: "task 2 done", "3 and 4: finished".
+_ID_STATE = re.compile(
+    r"^(?P<target>(?:the\s+)?" + ID_ITEM + r"(?:" + ID_JOIN.format(to="") + ID_ITEM + r")*)"
+    r"\s*[:\-\u2013]?\s*(?:(?:is|are)\s+)?(?:now\s+)?(?P<state>done|complete|completed|finished"
+    r"|not\s+done|undone)$",
+    NOCASE_DOTALL,
+)
+_STATE_SENTENCE = re.compile(
+    r"^(?P<target>.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|'s)(?P<neg>\s+not|n't)?\s+"
+    r"(?:(?:now|all|already|finally|totally|yet|still)\s+)?(?P<state>done|complete|completed|finished"
+    r"|closed|sorted|taken\s+care\s+of|open|pending|incomplete|undone|unfinished)\b[\s.!]*$",
+    NOCASE_DOTALL,
+)
+
+
+def on_ref(
+    target: str, build: Callable[[TaskRef], Intent], action: BulkAction, now: datetime
+) -> Intent:
+    """The intent for the task `target` names, or a bulk change when it names many."""
+    ref = parse_ref(target)
+    if ref is not None:
+        return build(ref)
+    if re.search(r"[0-9]", target):
+        return Chat("bulk")  # too many ids at once ("tasks 1-500"): name fewer
+    return BulkChange(action, _bulk_filter(target, action, now))
+
+
+def _bulk_filter(target: str, action: BulkAction, now: datetime) -> TaskFilter:
+    found = parse_list(target, now).filter
+    if action == "complete" and found.status == "all":
+        return replace(found, status="pending")
+    if action == "reopen" and found.status == "all":
+        return replace(found, status="completed")
+    return found
+
+
+def _reopen(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return on_ref(match.group("target"), lambda ref: SetCompleted(ref, False), "reopen", now)
+
+
+def _complete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return on_ref(match.group("target"), lambda ref: SetCompleted(ref, True), "complete", now)
+
+
+def _mark_state(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    done = state_is_done(match.group("state"))
+    action: BulkAction = "complete" if done else "reopen"
+    return on_ref(match.group("target"), lambda ref: SetCompleted(ref, done), action, now)
+
+
+def _done_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    target = REF_FILLER.sub("", match.group("target")).strip()
+    target = re.sub(r"\s+(?:done|finished|completed)$", "", target, flags=NOCASE)
+    words = content_words(target)
+    if not words or QUESTION_START.match(text):
+        return None
+    return SetCompleted(parse_ref(target) or TaskRef(words=words), True)
+
+
+def _clear_done(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return BulkChange("delete", TaskFilter(status="completed"))
+
+
+def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return on_ref(match.group("target"), DeleteTask, "delete", now)
+
+
+def _state_sentence(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    if QUESTION_START.match(text):
+        return None
+    done = state_is_done(match.group("state")) != bool(match.group("neg"))
+    return ref_intent(match.group("target"), lambda ref: SetCompleted(ref, done))
+
+
+REOPEN = Rule("reopen", _REOPEN, _reopen, ("reopen task 4", "undo task 2"))
+NOT_DONE = Rule("not_done", _NOT_DONE, _reopen, ("i didn't finish task 5",))
+MARK_STATE = Rule("mark_state", _MARK, _mark_state, ("mark task 3 done", "set task 2 to pending"))
+MARK_BARE = Rule(
+    "mark_bare", _MARK_BARE, _complete, ("check off task 3", "cross off the milk task")
+)
+COMPLETE = Rule("complete", _COMPLETE, _complete, ("complete task 2", "finish the report task"))
+I_DID = Rule("i_did", _I_DID, _complete, ("i finished task 2", "i paid the rent task"))
+DONE_STATEMENT = Rule("done_statement", _DONE_STATEMENT, _done_statement, ("paid the water bill",))
+CLEAR_DONE = Rule("clear_done", _CLEAR_DONE, _clear_done, ("clear completed",))
+DELETE = Rule("delete", _DELETE, _delete, ("delete task 5", "remove the meeting task"))
+ID_STATE = Rule("id_state", _ID_STATE, _mark_state, ("task 2 done", "3 and 4: finished"))
+STATE_SENTENCE = Rule(
+    "state_sentence", _STATE_SENTENCE, _state_sentence, ("the rent task is done",)
+)
+WORDS_DONE = Rule(
+    "words_done", _WORDS_DONE, _done_statement, ("groceries done", "the ferns: sorted")
+)
