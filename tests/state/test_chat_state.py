@@ -122,11 +122,21 @@ def test_tool_chip_shows_tool_name_arguments_and_result():
 
 def test_failed_tool_call_is_marked_failed():
     thread = ThreadMetadata(id="thr_1", created_at=NOW)
-    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, "Error: Task 99 not found")
+    output = json.dumps({"error": {"code": "not_found", "message": "Task 99 not found"}})
+    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, output)
     chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
     message = to_message(chip)
     assert message is not None and message.failed
-    assert message.tool_result == "Error: Task 99 not found"
+    assert json.loads(message.tool_result) == json.loads(output)
+    assert message.tool_title == "complete_task failed: Task 99 not found"
+
+
+def test_a_tool_answering_in_prose_is_not_guessed_to_have_failed():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, "Error: not found")
+    chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+    message = to_message(chip)
+    assert message is not None and not message.failed
 
 
 def test_messages_render_by_kind_and_hidden_context_is_skipped():
@@ -218,3 +228,15 @@ async def test_retry_after_a_failed_reply_answers_the_same_message_again(ann, mo
     assert [m.role for m in shown] == ["user", "tool", "assistant"]
     assert shown[0].id == user_item.id
     assert "Buy milk" in shown[-1].text
+
+
+def test_a_failed_call_reads_as_one_in_the_stored_chip_itself():
+    from chatapp.chat.history import FAILED_ICON
+
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    output = json.dumps({"error": {"code": "invalid_input", "message": "title: too long"}})
+    chip, _ = tool_call_items(
+        ToolCallRecord("c", "add_task", {"title": "x"}, output), thread, lambda k: f"{k}_1", NOW
+    )
+    assert chip.task.icon == FAILED_ICON and chip.task.status_indicator == "none"
+    assert chip.task.title == "add_task failed: title: too long"

@@ -23,11 +23,10 @@ from chatapp.agent.offline.intents import (
 from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.summaries import shown_tasks
 from chatapp.agent.offline.tool_results import TaskView
-from chatapp.agent.offline.toolbox import kind_of_name
+from chatapp.agent.offline.toolbox import EDIT_KINDS, kind_of_name
 from chatapp.agent.offline.understand import read_message
 
 OfferKind = Literal["listed", "asked", "proposed"]
-_MUTATIONS = ("complete_task", "delete_task", "update_task")
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def previous_offer(conversation: Conversation, now: datetime) -> Offer | None:
     if isinstance(intent, Compound):
         intent = intent.parts[-1]
     lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
-    changed = any(kind_of_name(e.name) in _MUTATIONS for e in exchanges)
+    changed = any(kind_of_name(e.name) in EDIT_KINDS for e in exchanges)
     if not lookups:
         return None
     if isinstance(intent, ListTasks):

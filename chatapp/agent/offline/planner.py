@@ -48,13 +48,12 @@ from chatapp.agent.offline.summaries import (
 )
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
-from chatapp.agent.offline.toolbox import PlannedCall, Step, Toolbox, ToolKind, kind_of_name
+from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox, kind_of_name
 from chatapp.agent.offline.understand import read_message
 from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
 MAX_EXCHANGES_PER_TURN = 48
 
-_MUTATIONS: tuple[ToolKind, ...] = ("complete_task", "delete_task", "update_task")
 
 Handler = Callable[[Intent, Conversation, Toolbox, datetime, bool], Step]
 
@@ -258,7 +257,7 @@ def _ref(
         opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
         if opened:
             return Step(text=open_text(opened[-1]))
-    made = [e for e in exchanges if kind_of_name(e.name) in (*_MUTATIONS, "add_task")]
+    made = [e for e in exchanges if kind_of_name(e.name) in (*EDIT_KINDS, "add_task")]
     if made:
         return Step(text=summarise(made, now))
     lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
@@ -267,7 +266,7 @@ def _ref(
     last = lookups[-1]
     result = parse_result(last.output or "")
     if result.error is not None:
-        return Step(text=replies.error_reply("look up your tasks", result.error))
+        return Step(text=replies.error_reply("look up your tasks", result.error, result.code))
     tasks = tasks_in(result.data)
     if tasks is None:
         return Step(
@@ -315,7 +314,7 @@ def _several(
         tasks = tasks_in(result.data) if result.error is None else None
         if tasks is None:
             problem = result.error or "the task list came back empty-handed"
-            return Step(text=replies.error_reply("look up your tasks", problem))
+            return Step(text=replies.error_reply("look up your tasks", problem, result.code))
         current = {task.id: task for task in tasks}
     notes: dict[int, str] = {}
     planned: list[PlannedCall] = []
@@ -328,7 +327,7 @@ def _several(
         planned.extend(step.calls)
         if not step.calls:
             notes[task_id] = step.text
-    made = [e for e in exchanges if kind_of_name(e.name) in _MUTATIONS]
+    made = [e for e in exchanges if kind_of_name(e.name) in EDIT_KINDS]
     if len(made) < len(planned):
         waiting = planned[len(made) :]
         return Step(calls=tuple(waiting if parallel else waiting[:1]))

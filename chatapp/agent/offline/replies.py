@@ -12,6 +12,7 @@ from chatapp.agent.offline.intents import BulkChange, ChatKind, TaskChanges, Tas
 from chatapp.agent.offline.tool_results import TaskView, as_int, task_view
 from chatapp.agent.offline.toolbox import ToolKind
 from chatapp.tasks.recurrence import Recurrence, RecurrenceError
+from chatapp.tools.contract import NOT_FOUND
 
 Action = Literal["complete", "reopen", "delete", "update", "open"]
 
@@ -154,12 +155,17 @@ def what_to_do_reply(task_id: int) -> str:
     )
 
 
-def error_reply(doing: str, message: str) -> str:
+def error_reply(doing: str, message: str, code: str | None = None) -> str:
     message = message.strip().rstrip(".")
     hint = ""
-    if re.search(r"not\s+found|no\s+such|does\s*n[o']t\s+exist", message, re.IGNORECASE):
+    if code == NOT_FOUND:
         hint = " It may have been deleted already \u2014 say \u201cshow my tasks\u201d to check the numbers."
     return f"Sorry, I couldn't {doing}: {message}.{hint}"
+
+
+def unclear_result_reply(doing: str, said: str) -> str:
+    """A tool answered in words the contract does not define: repeat them, claim nothing."""
+    return f"I asked to {doing}; the tool answered \u201c{md(said[:200])}\u201d."
 
 
 def task_line(task: TaskView, now: datetime) -> str:

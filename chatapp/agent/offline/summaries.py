@@ -18,7 +18,7 @@ def shown_tasks(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> l
     wrong, in words. The next turn reads "the second one" against this same list."""
     result = parse_result(exchange.output or "")
     if result.error is not None:
-        return replies.error_reply("look up your tasks", result.error)
+        return replies.error_reply("look up your tasks", result.error, result.code)
     tasks = tasks_in(result.data)
     if tasks is None:
         return replies.error_reply(
@@ -116,7 +116,7 @@ def open_text(exchange: Exchange) -> str:
     result = parse_result(exchange.output or "")
     if result.error is not None:
         task_id = exchange.arguments.get("task_id", "?")
-        return replies.error_reply(f"open task {task_id}", result.error)
+        return replies.error_reply(f"open task {task_id}", result.error, result.code)
     return replies.opened_reply(exchange.arguments, result.data)
 
 
@@ -126,18 +126,20 @@ def mutation_text(exchange: Exchange, kind: ToolKind, now: datetime) -> str:
     task_id = arguments.get("task_id", "?")
     data = result.data
     status = str(data.get("status", "")).lower() if isinstance(data, dict) else ""
+    completed = arguments.get("completed", True) is not False and status != "reopened"
+    doing = {
+        "complete_task": f"mark task {task_id} as done" if completed else f"reopen task {task_id}",
+        "delete_task": f"delete task {task_id}",
+    }.get(kind, f"update task {task_id}")
+    if result.error is not None:
+        return replies.error_reply(doing, result.error, result.code)
+    if isinstance(data, str):
+        # Words the contract does not define: neither a result nor a failure.
+        return replies.unclear_result_reply(doing, data)
     if kind == "complete_task":
-        completed = arguments.get("completed", True) is not False and status != "reopened"
-        if result.error is not None:
-            doing = f"mark task {task_id} as done" if completed else f"reopen task {task_id}"
-            return replies.error_reply(doing, result.error)
         return replies.completed_reply(arguments, data, completed)
     if kind == "delete_task":
-        if result.error is not None:
-            return replies.error_reply(f"delete task {task_id}", result.error)
         return replies.deleted_reply(arguments, data)
-    if result.error is not None:
-        return replies.error_reply(f"update task {task_id}", result.error)
     given = {name for name, value in arguments.items() if value is not None} - {"task_id"}
     if given <= {"completed"} or status == "reopened":
         return replies.completed_reply(arguments, data, arguments.get("completed") is not False)

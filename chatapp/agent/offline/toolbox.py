@@ -21,6 +21,8 @@ TOOL_KINDS: tuple[ToolKind, ...] = (
     "update_task",
     "open_task",
 )
+# The calls that change one existing task, which a turn's reply confirms one by one.
+EDIT_KINDS: tuple[ToolKind, ...] = ("complete_task", "delete_task", "update_task")
 _SEPARATORS = ("__", "_", ".", "-", "/", ":")
 _INVALID = object()
 # An argument sent as JSON null on purpose ("recurrence": null stops a task repeating), where
