@@ -86,18 +86,7 @@ CLEAR_FIELD = re.compile(
     r"(?:(?:the|all|any|all\s+(?:of\s+)?the)\s+)?(?P<field>" + FIELD_WORDS + r")"
     r"(?:\s+(?:from|of|on|off(?:\s+of)?|for|in)\s+(?P<target>.+))?$"
     r"|^(?:remove|delete|clear|drop|erase|wipe|unset|reset)\s+(?P<target2>" + ONE_TARGET + r")"
-    r"(?:'s)?\s+(?P<field2>" + FIELD_WORDS + r")$",
-    _IS,
-)
-
-
-# "task 3 has no due date", "it doesn't need a deadline any more", "unschedule task 3".
-NO_FIELD = re.compile(
-    r"^(?P<target>" + ONE_TARGET + r")\s+(?:has|have|should\s+have|gets|needs)\s+no\s+"
-    r"(?P<field>" + FIELD_WORDS + r")(?:\s+any\s*more)?$"
-    r"|^(?P<target2>" + ONE_TARGET + r")\s+(?:doesn't|does\s+not|shouldn't|should\s+not"
-    r"|won't|will\s+not)\s+(?:have|need)\s+(?:a|an|any)\s+(?P<field2>" + FIELD_WORDS + r")"
-    r"(?:\s+any\s*more)?$"
+    r"(?:'s)?\s+(?P<field2>" + FIELD_WORDS + r")$"
     r"|^un-?schedule\s+(?P<target3>.+)$",
     _IS,
 )

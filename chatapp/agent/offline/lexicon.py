@@ -59,7 +59,11 @@ ACTION_VERBS = (
     r"|send|post|mail|pay|book|schedule|cancel|renew|return|clean|wash|tidy|vacuum|mow|water"
     r"|feed|walk|fix|repair|check|review|read|finish|submit|file|print|sign|prepare|cook"
     r"|bake|make|do|take|bring|drop\s+off|collect|visit|meet|see|go\s+to|pack|plan|study"
-    r"|practi[cs]e|update|install|charge"
+    r"|practi[cs]e|update|install|charge|wrap|mop|dust|empty|sort|iron|hang|plant|paint|tidy"
+    r"|organi[sz]e|clear|cut|trim|sweep|scrub|pay\s+off|ask|remind|invite|thank|contact"
+    r"|apply|register|sign\s+up|cancel|confirm|arrange|move|replace|change|defrost|fill|refill"
+    r"|download|upload|back\s+up|research|write\s+up|draft|finish|start|prep|pick|drop|put\s+out"
+    r"|take\s+out|throw\s+out|recycle|hoover|polish|fold|look\s+into|follow\s+up|chase|file"
 )
 
 
@@ -141,10 +145,31 @@ COMMAND_WORDS = (
 )  # fmt: skip
 # A done thing said as a fact: "paid the water bill", "picked up the parcel".
 DONE_VERBS = (
-    r"paid|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
+    r"paid|payed|renewed|went\s+to|attended|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
     r"|booked|cleaned|fixed|repaired|picked\s+up|dropped\s+off|returned|submitted|renewed"
     r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
     r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"
 )
 # Verbs that share their object list: "pick up the parcel and dry cleaning" is two errands.
 SHARED_VERBS = r"buy|get|grab|order|pick\s+up|collect|return|drop\s+off|book|renew|print"
+# Verbs whose objects are separate errands when each is named with its own article: "call the
+# plumber and the electrician" is two calls, "call mom and dad" one.
+ARTICLE_SHARED_VERBS = (
+    r"call|phone|ring|text|email|e-mail|message|pay|visit|clean|wash|fix|repair|check|review"
+    r"|send|post|mail|cancel|update|contact|thank|invite|feed|walk|water"
+)
+# What is true of a task once it is done, said of it: "the passport is renewed", "paid".
+DONE_PARTICIPLES = (
+    r"done|finished|completed|complete|sorted(?:\s+out)?|handled|dealt\s+with|taken\s+care\s+of"
+    r"|paid|payed|settled|renewed|bought|purchased|sent|posted|mailed|emailed|submitted|handed\s+in"
+    r"|booked|reserved|fixed|repaired|cleaned|washed|tidied|returned|collected|picked\s+up"
+    r"|dropped\s+off|delivered|signed|printed|filed|called|ordered|cooked|packed|written|read"
+    r"|cleared|wrapped(?:\s+up)?|closed|resolved|over|ticked\s+off|checked\s+off|crossed\s+off"
+    r"|taken|watered|fed|walked|scheduled\s+and\s+done|out\s+of\s+the\s+way|in\s+the\s+bag"
+)
+# A task no longer needed, said of it: "the team meeting is cancelled", "... isn't needed".
+CANCELLED_WORDS = (
+    r"cancell?ed|called\s+off|off|scrapped|dropped|axed|not\s+happening|no\s+longer\s+(?:needed"
+    r"|happening|necessary|relevant|a\s+thing)|not\s+needed|unnecessary|irrelevant|obsolete"
+    r"|not\s+a\s+thing\s+any\s*more|moot"
+)

@@ -5,7 +5,8 @@ whose builder returns an intent wins, and the reading records that row's name. A
 None to pass the message on to the rows below it. Each row lists example phrasings; the tests
 check that every example is read by that row, so adding a phrasing is one row or one example.
 
-The rows live by theme (`new_tasks`, `reminders`, `states`, `edits`, `questions`); their order,
+The rows live by theme (`new_tasks`, `reminders`, `states`, `edits`, `statements`,
+`questions`); their order,
 which decides which row reads a message first, is set here in one table.
 """
 
@@ -14,7 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from chatapp.agent.offline.intents import Chat
-from chatapp.agent.offline.rules import edits, new_tasks, questions, reminders, states
+from chatapp.agent.offline.rules import (
+    edits,
+    new_tasks,
+    questions,
+    reminders,
+    statements,
+    states,
+)
 from chatapp.agent.offline.rules.row import Reading, Rule
 
 __all__ = ["RULES", "Reading", "Rule", "classify"]
@@ -56,16 +64,14 @@ RULES: tuple[Rule, ...] = (
     edits.UNTAG_ROW,
     edits.CLEAR_TAGS_ROW,
     edits.CLEAR_FIELD_ROW,
-    edits.NO_FIELD_ROW,
     states.CLEAR_DONE,
     states.DELETE,
     edits.UPDATE,
     edits.GIVE,
-    edits.NAME_SENTENCE,
     questions.ABOUT_ONE,
     states.ID_STATE,
     edits.DUE_SENTENCE,
-    states.STATE_SENTENCE,
+    *statements.STATEMENTS,
     questions.WHEN,
     questions.DONE_QUESTION,
     questions.IS_IT_DONE,

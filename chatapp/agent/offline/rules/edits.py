@@ -11,7 +11,6 @@ from chatapp.agent.offline.changes import (
     ADD_TO_TASK,
     CLEAR_FIELD,
     CLEAR_TAGS,
-    NO_FIELD,
     UNTAG,
     add_to_task,
     clear_field,
@@ -23,7 +22,6 @@ from chatapp.agent.offline.intents import Intent, TaskChanges, UpdateTask
 from chatapp.agent.offline.lexicon import PRIORITY_DOWN
 from chatapp.agent.offline.rules.row import NOCASE_DOTALL, Rule, on_match
 from chatapp.agent.offline.slots import ONE_TARGET, priority_word, ref_intent
-from chatapp.agent.offline.titles import clean_title
 
 _PRIORITY_STEP = re.compile(
     r"^(?P<verb>lower|decrease|reduce|downgrade|raise|increase|boost|upgrade|bump\s+up"
@@ -43,13 +41,9 @@ _UPDATE = re.compile(
 )
 # "give task 3 a due date of friday", "give the milk task high priority".
 _GIVE = re.compile(r"^give\s+(?P<target>" + ONE_TARGET + r")\s+(?P<rest>.+)$", NOCASE_DOTALL)
-# "task 2 should be called Buy oat milk", "the milk task should be renamed to oat milk".
-_NAME_SENTENCE = re.compile(
-    r"^(?P<target>" + ONE_TARGET + r")\s+(?:should\s+be|is\s+now|will\s+be|must\s+be)\s+"
-    r"(?:called|named|titled|renamed\s+(?:to|as))\s+(?P<title>.+)$",
-    NOCASE_DOTALL,
-)
-# "task 2 is due friday", "the rent task is due on the 30th", "it's due tomorrow at 5pm".
+
+
+# "task 2 due friday 3pm", "it's due tomorrow": a task named outright, the verb optional.
 _DUE_SENTENCE = re.compile(
     r"^(?P<target>" + ONE_TARGET + r")(?:'s|\s+(?:is|are|should\s+be|will\s+be|must\s+be"
     r"|needs\s+to\s+be\s+done))?\s+(?:now\s+)?(?:due(?:\s+date\s+is)?|deadline\s+is)\s+"
@@ -84,13 +78,6 @@ def _give(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return update
 
 
-def _name_sentence(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    changes = TaskChanges(title=clean_title(match.group("title")) or None)
-    if not changes.title:
-        return None
-    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
-
-
 def _due_sentence(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     found = dates.find_datetime(match.group("when"), now)
     if found is None:
@@ -116,12 +103,8 @@ CLEAR_TAGS_ROW = Rule(
 CLEAR_FIELD_ROW = Rule(
     "clear_field", CLEAR_FIELD, on_match(clear_field), ("clear the due date of task 2",)
 )
-NO_FIELD_ROW = Rule("no_field", NO_FIELD, on_match(clear_field), ("task 3 has no due date",))
 UPDATE = Rule(
     "update", _UPDATE, _update, ("rename task 2 to Call the bank", "move task 2 to friday")
 )
 GIVE = Rule("give", _GIVE, _give, ("give task 3 a due date of friday",))
-NAME_SENTENCE = Rule(
-    "name_sentence", _NAME_SENTENCE, _name_sentence, ("task 2 should be called oat milk",)
-)
-DUE_SENTENCE = Rule("due_sentence", _DUE_SENTENCE, _due_sentence, ("task 2 is due friday",))
+DUE_SENTENCE = Rule("due_sentence", _DUE_SENTENCE, _due_sentence, ("task 2 due friday 3pm",))

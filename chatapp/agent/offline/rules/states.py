@@ -31,7 +31,6 @@ from chatapp.agent.offline.slots import (
     STATE_WORDS,
     content_words,
     parse_ref,
-    ref_intent,
     state_is_done,
 )
 
@@ -97,12 +96,6 @@ _ID_STATE = re.compile(
     r"|not\s+done|undone)$",
     NOCASE_DOTALL,
 )
-_STATE_SENTENCE = re.compile(
-    r"^(?P<target>.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|'s)(?P<neg>\s+not|n't)?\s+"
-    r"(?:(?:now|all|already|finally|totally|yet|still)\s+)?(?P<state>done|complete|completed|finished"
-    r"|closed|sorted|taken\s+care\s+of|open|pending|incomplete|undone|unfinished)\b[\s.!]*$",
-    NOCASE_DOTALL,
-)
 
 
 def on_ref(
@@ -157,13 +150,6 @@ def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return on_ref(match.group("target"), DeleteTask, "delete", now)
 
 
-def _state_sentence(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    if QUESTION_START.match(text):
-        return None
-    done = state_is_done(match.group("state")) != bool(match.group("neg"))
-    return ref_intent(match.group("target"), lambda ref: SetCompleted(ref, done))
-
-
 REOPEN = Rule("reopen", _REOPEN, _reopen, ("reopen task 4", "undo task 2"))
 NOT_DONE = Rule("not_done", _NOT_DONE, _reopen, ("i didn't finish task 5",))
 MARK_STATE = Rule("mark_state", _MARK, _mark_state, ("mark task 3 done", "set task 2 to pending"))
@@ -176,9 +162,6 @@ DONE_STATEMENT = Rule("done_statement", _DONE_STATEMENT, _done_statement, ("paid
 CLEAR_DONE = Rule("clear_done", _CLEAR_DONE, _clear_done, ("clear completed",))
 DELETE = Rule("delete", _DELETE, _delete, ("delete task 5", "remove the meeting task"))
 ID_STATE = Rule("id_state", _ID_STATE, _mark_state, ("task 2 done", "3 and 4: finished"))
-STATE_SENTENCE = Rule(
-    "state_sentence", _STATE_SENTENCE, _state_sentence, ("the rent task is done",)
-)
 WORDS_DONE = Rule(
     "words_done", _WORDS_DONE, _done_statement, ("groceries done", "the ferns: sorted")
 )
