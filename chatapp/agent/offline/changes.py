@@ -16,7 +16,7 @@ from chatapp.agent.offline.intents import (
     TaskRef,
     UpdateTask,
 )
-from chatapp.agent.offline.lexicon import DATE_VERBS
+from chatapp.agent.offline.lexicon import COUNT_RE, DATE_VERBS
 from chatapp.agent.offline.slots import (
     BULK,
     FIELD_WORDS,
@@ -119,12 +119,17 @@ _NOTHING = re.compile(
 )
 
 
+# A move by an amount, ending the message: "back an hour", "by two days", "a week later",
+# "forward a day" (earlier). What comes before it names the task.
 _SHIFT = re.compile(
-    r"^(?:back\s+)?(?:by\s+)?(?P<n>[0-9]{1,3}|a|an|one|two|three|four|five|six|seven|a\s+couple\s+of"
-    r"|a\s+few)\s+(?P<unit>days?|weeks?|hours?)(?:\s+(?:later|back))?$|^back(?:\s+by)?\s+"
-    r"(?P<n2>[0-9]{1,3}|a|an|one|two|three)\s+(?P<unit2>days?|weeks?|hours?)$",
+    r"(?:^|\s+)(?:(?P<dir>back|forward|ahead|out|up|later|earlier)\s+)?(?:by\s+)?(?P<n>"
+    + COUNT_RE
+    + r"|half\s+an)\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?)(?:\s+(?P<dir2>later|earlier"
+    r"|back|forward|ahead|out|sooner))?$",
     _I,
 )
+_EARLIER = frozenset(("forward", "ahead", "up", "earlier", "sooner"))
+_PARTICLES = re.compile(r"^(?:back|out|forward|up|over)\s+|\s+(?:back|out|forward|up|over)$", _I)
 
 
 def parse_update(verb: str, rest: str, now: datetime) -> Intent | None:
@@ -135,6 +140,10 @@ def parse_update(verb: str, rest: str, now: datetime) -> Intent | None:
             return Chat("bulk")
         return UpdateTask(ref, TaskChanges(priority="low" if verb.startswith("de") else "high"))
 
+    if verb in DATE_VERBS:
+        shifted = _shift(verb, rest)
+        if shifted is not None:
+            return shifted
     field = None
     match = _FIELD_BEFORE.match(rest)
     if match:
@@ -160,6 +169,26 @@ def parse_update(verb: str, rest: str, now: datetime) -> Intent | None:
     if outcome is None or outcome.is_empty():
         return Chat("missing_change")
     return UpdateTask(ref, outcome)
+
+
+def _shift(verb: str, rest: str) -> Intent | None:
+    """ "push the team meeting back an hour": the task, and how far its due date moves."""
+    match = _SHIFT.search(rest)
+    if match is None:
+        return None
+    target = _PARTICLES.sub("", rest[: match.start()].strip()).strip()
+    ref = parse_ref(target) if target else TaskRef(pronoun=True)
+    if ref is None:
+        return Chat("bulk")
+    raw = match.group("n").lower()
+    amount = 0.5 if raw.startswith("half") else dates.parse_number(raw)
+    unit = match.group("unit").lower()
+    delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(unit[0])
+    if delta is None:
+        delta = timedelta(weeks=amount) if unit.startswith("w") else timedelta(days=amount)
+    direction = {(match.group("dir") or "").lower(), (match.group("dir2") or "").lower()}
+    earlier = bool(direction & _EARLIER) or (verb in ("bring", "pull") and "back" not in direction)
+    return UpdateTask(ref, TaskChanges(shift=-delta if earlier else delta))
 
 
 def _field_name(raw: str) -> str:
@@ -214,7 +243,7 @@ def _split_target(rest: str, verb: str, now: datetime) -> tuple[TaskRef | None, 
     if field_match:
         after = f"{field_match.group('field')} {after}"
         target = target[: field_match.start()]
-    words = content_words(target)
+    words = content_words(_PARTICLES.sub("", target.strip()))
     if not words:
         return TaskRef(pronoun=True), after
     return TaskRef(words=words), after
@@ -246,18 +275,9 @@ def _interpret_value(
         return TaskChanges(tags=tags_from(value) or None)
     if verb in ("tag", "label"):
         return TaskChanges(add_tags=tags_from(value))
-    shift = _SHIFT.match(value)
-    if shift and verb in DATE_VERBS:
-        amount = dates.parse_number(shift.group("n") or shift.group("n2"))
-        unit = (shift.group("unit") or shift.group("unit2")).lower()
-        if unit.startswith("w"):
-            return TaskChanges(shift=timedelta(weeks=amount))
-        if unit.startswith("h"):
-            return TaskChanges(shift=timedelta(hours=amount))
-        return TaskChanges(shift=timedelta(days=amount))
     if field == "due":
         found = dates.find_datetime(value, now)
-        return TaskChanges(due_at=found.value) if found else None
+        return TaskChanges(due_at=found.value, keep_day=not found.has_day) if found else None
 
     attributes, leftover = read_attributes(value, now)
     leftover = re.sub(
@@ -267,12 +287,18 @@ def _interpret_value(
         flags=_I,
     ).strip()
     has_attributes = bool(attributes.priority or attributes.due_at or attributes.tags)
+    keep_day = attributes.due_at is not None and not attributes.due_has_day
     if has_attributes and not leftover:
         return TaskChanges(
-            priority=attributes.priority, due_at=attributes.due_at, add_tags=attributes.tags
+            priority=attributes.priority,
+            due_at=attributes.due_at,
+            add_tags=attributes.tags,
+            keep_day=keep_day,
         )
     if verb in DATE_VERBS:
-        return TaskChanges(due_at=attributes.due_at) if attributes.due_at else None
+        if attributes.due_at is None:
+            return None
+        return TaskChanges(due_at=attributes.due_at, keep_day=keep_day)
     return TaskChanges(title=clean_title(value) or None)
 
 

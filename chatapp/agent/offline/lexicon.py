@@ -72,6 +72,7 @@ STOP_WORDS = frozenset(
         *("the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "one"),
         *("task", "tasks", "todo", "todos", "to-do", "item", "items", "reminder", "entry"),
         *("called", "named", "titled", "about", "for", "to", "with", "of", "on", "in", "and"),
+        *("thing", "things", "stuff", "business"),
     )
 )
 
@@ -93,7 +94,10 @@ POSITION_WORDS = frozenset(("next", "latest", "newest", "new", "previous", "same
 PRIORITY_DOWN = frozenset(("lower", "decrease", "reduce", "downgrade", "bump down"))
 
 
-DATE_VERBS = ("move", "push", "reschedule", "postpone", "delay", "bump", "shift", "defer")
+DATE_VERBS = (
+    *("move", "push", "reschedule", "postpone", "delay", "bump", "shift", "defer", "bring"),
+    "pull",
+)
 
 WEEKDAYS = {
     "monday": 0, "mon": 0,

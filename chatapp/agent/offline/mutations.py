@@ -29,6 +29,7 @@ def needs_current(intent: RefIntent) -> bool:
     changes = intent.changes
     return (
         changes.shift is not None
+        or changes.keep_day
         or changes.remind_before is not None
         or bool(changes.add_tags or changes.remove_tags or changes.priority_step)
     )
@@ -72,6 +73,12 @@ def mutation(
             if changes.shift < timedelta(days=1)
             else _shift_days(base, changes.shift)
         )
+    if changes.keep_day and due_at is not None:
+        # "move it to 3pm": that time, on the day it is due (today's date if it has none).
+        have = dates.parse_iso(current.due_at if current else None, now)
+        if have is not None:
+            local = have.astimezone(due_at.tzinfo) if due_at.tzinfo else have
+            due_at = datetime.combine(local.date(), due_at.timetz())
     priority = changes.priority
     if changes.priority_step:
         have = current.priority if current is not None else None

@@ -56,11 +56,12 @@ _USER_REF = re.compile(
 
 _LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|yo)(?:\s+there)?|ok(?:ay)?|so|well|oh|alright|right|yes|yeah|yep"
-    r"|actually|wait|oops|sorry|hmm+|um+|uh+|no|nope|instead|btw|by\s+the\s+way|in\s+fact"
+    r"|actually|wait|oops|sorry|hmm+|um+|uh+|no(?!\s+(?:longer|more)\b)|nope|instead|btw|by\s+the\s+way|in\s+fact"
     r"|never\s*mind|nvm"
     r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"
     r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"
     r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and"
+    r"|(?:you|we)\s+(?:can|could|may)(?:\s+(?:just|now|go\s+ahead\s+and))?|feel\s+free\s+to"
     r"|help\s+me(?:\s+to)?|let'?s|lets)\b[\s,!.:;-]*",
     _I,
 )

@@ -288,6 +288,7 @@ class Attributes:
     due_at: datetime | None = None
     tags: tuple[str, ...] = ()
     recurrence: str | None = None
+    due_has_day: bool = True
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -338,8 +339,10 @@ def read_attributes(text: str, now: datetime) -> tuple[Attributes, str]:
         spans.extend(repeat.spans)
     found_date = dates.find_datetime(mask(text, spans), now)
     due_at = None
+    due_has_day = True
     if found_date is not None:
         due_at = found_date.value
+        due_has_day = found_date.has_day
         spans.extend(found_date.spans)
     if repeat is not None and (found_date is None or found_date.has_time):
         # The first time it repeats is the first due date, at the time said (or implied).
@@ -348,4 +351,5 @@ def read_attributes(text: str, now: datetime) -> tuple[Attributes, str]:
     unique_tags = tuple(dict.fromkeys(tag for tag in tags if tag))
     rest = dates.remove_spans(text, spans)
     recurrence = repeat.rule if repeat is not None else None
-    return Attributes(description, priority, due_at, unique_tags, recurrence), rest
+    attributes = Attributes(description, priority, due_at, unique_tags, recurrence, due_has_day)
+    return attributes, rest

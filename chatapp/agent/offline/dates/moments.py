@@ -157,7 +157,7 @@ _NAMED_TIME = re.compile(
 
 
 _PART_TIME = re.compile(
-    r"\b(?:in\s+the\s+)?(?P<part>morning|afternoon|evening)\b",
+    r"\b(?:in\s+the\s+|at\s+)?(?P<part>morning|afternoon|evening|night)\b",
     _FLAGS,
 )
 
@@ -185,6 +185,7 @@ class DateMatch:
     spans: tuple[Span, ...]
     has_time: bool
     prefix: str | None = None
+    has_day: bool = True  # False for a time alone ("at 3pm"): the day is only a guess
 
     def remove_from(self, text: str) -> str:
         return remove_spans(text, self.spans)
@@ -240,7 +241,7 @@ def find_datetime(text: str, now: datetime) -> DateMatch | None:
         candidate = local_at(now.date(), time_part.value, now)
         if candidate <= now:
             candidate = local_at(now.date() + timedelta(days=1), time_part.value, now)
-        return DateMatch(candidate, (time_part.span,), True, time_part.prefix)
+        return DateMatch(candidate, (time_part.span,), True, time_part.prefix, has_day=False)
     return None
 
 

@@ -36,7 +36,13 @@ _MARK_PRIORITY = re.compile(
 )
 _UPDATE = re.compile(
     r"^(?P<verb>change|rename|retitle|update|edit|modify|alter|set|make|move|push|reschedule"
-    r"|postpone|delay|bump|shift|defer|prioriti[sz]e|deprioriti[sz]e|tag|label)\b\s*(?P<rest>.*)$",
+    r"|postpone|delay|bump|shift|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|switch|turn"
+    r"|adjust|put\s+off|push\s+back|move\s+back)\b\s*(?P<rest>.*)$",
+    NOCASE_DOTALL,
+)
+# "bring the dentist forward a day", "pull the meeting up to 9am": earlier, never a new task.
+_BRING = re.compile(
+    r"^(?P<verb>bring|pull)\s+(?P<rest>.+\s(?:forward|up|earlier|sooner|ahead|back)\b.*)$",
     NOCASE_DOTALL,
 )
 # "give task 3 a due date of friday", "give the milk task high priority".
@@ -66,6 +72,16 @@ def _mark_priority(match: re.Match[str], text: str, now: datetime) -> Intent | N
 
 def _update(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return parse_update(match.group("verb").lower(), match.group("rest"), now)
+
+
+def _bring(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return parse_update(match.group("verb").lower(), match.group("rest"), now)
+
+
+def _give_any(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    # "give the birthday present a high priority": cut where the value starts.
+    update = parse_update("make", match.group("rest"), now)
+    return update if isinstance(update, UpdateTask) else None
 
 
 def _give(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -107,4 +123,11 @@ UPDATE = Rule(
     "update", _UPDATE, _update, ("rename task 2 to Call the bank", "move task 2 to friday")
 )
 GIVE = Rule("give", _GIVE, _give, ("give task 3 a due date of friday",))
+GIVE_ANY = Rule(
+    "give_any",
+    re.compile(r"^give\s+(?P<rest>.+)$", NOCASE_DOTALL),
+    _give_any,
+    ("give the birthday present a high priority",),
+)
+BRING = Rule("bring", _BRING, _bring, ("bring the dentist appointment forward a day",))
 DUE_SENTENCE = Rule("due_sentence", _DUE_SENTENCE, _due_sentence, ("task 2 due friday 3pm",))

@@ -21,7 +21,7 @@ from chatapp.agent.offline.intents import (
     TaskFilter,
     TaskRef,
 )
-from chatapp.agent.offline.lexicon import DONE_VERBS
+from chatapp.agent.offline.lexicon import DONE_PARTICIPLES, DONE_VERBS
 from chatapp.agent.offline.queries import parse_list
 from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, QUESTION_START, Rule
 from chatapp.agent.offline.slots import (
@@ -41,14 +41,40 @@ _REOPEN = re.compile(
 )
 # "I didn't finish task 5", "we haven't done the taxes": it is not done after all.
 _NOT_DONE = re.compile(
-    r"^(?:i|we)\s+(?:didn't|did\s+not|haven't|have\s+not|never|still\s+haven't)\s+(?:actually\s+|really\s+)?"
-    r"(?:finish(?:ed)?|complete[d]?|do(?:ne)?)\s+(?P<target>.+)$",
+    r"^(?:i|we)\s+(?:didn't|did\s+not|haven't|have\s+not|hadn't|never|still\s+haven't"
+    r"|haven't\s+actually|forgot\s+to)\s+(?:actually\s+|really\s+|yet\s+)?"
+    r"(?!(?:need|want|like|have|know|think|mean|say|ask)\b)(?P<verb>[a-z]+(?:\s+(?:up|off|out|in))?)"
+    r"\s+(?P<target>.+?)(?:\s+(?:yet|after\s+all|at\s+all|actually))?$",
+    NOCASE_DOTALL,
+)
+# "put the garage back on my list", "bring back the passport task": done no longer.
+_BACK = re.compile(
+    r"^(?:put|add|bring|move|get)\s+(?P<target>.+?)\s+back(?:\s+(?:on|to|onto|in|into)\s+"
+    r"(?:my|the)\s+(?:to-?do\s+)?list)?$|^bring\s+back\s+(?P<target2>.+)$",
+    NOCASE_DOTALL,
+)
+# "I don't need to renew my passport anymore", "no longer need the gym task": gone.
+_NOT_NEEDED = re.compile(
+    r"^(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer|won'?t|will\s+not|shouldn'?t"
+    r"|needn'?t)\s+(?:really\s+|even\s+|actually\s+|have\s+to\s+)?(?:need|have|want|got)\s+"
+    r"(?:to\s+(?!forget\b|miss\b))?(?P<target>.+?)(?:\s+(?:any\s*more|after\s+all|now))*$",
     NOCASE_DOTALL,
 )
 _MARK = re.compile(
     r"^(?:mark|flag|set|put|move|switch|change)\s+(?P<target>.+?)\s+(?:as\s+|to\s+|back\s+to\s+)?"
     + STATE_WORDS
     + r"$",
+    NOCASE_DOTALL,
+)
+# "mark the present as bought", "mark the bill paid": done, in the task's own word.
+_MARK_PARTICIPLE = re.compile(
+    r"^(?:mark|flag|set|consider)\s+(?P<target>.+?)\s+(?:as\s+)?(?:" + DONE_PARTICIPLES + r")$",
+    NOCASE_DOTALL,
+)
+# The particle after the task: "check the dentist off", "cross it off my list".
+_OFF_AFTER = re.compile(
+    r"^(?P<verb>check|tick|cross|mark|knock|strike|take|scratch)\s+(?P<target>.+?)\s+off"
+    r"(?:\s+(?:of\s+)?(?:my|the)\s+(?:to-?do\s+)?list)?$",
     NOCASE_DOTALL,
 )
 _MARK_BARE = re.compile(
@@ -66,7 +92,7 @@ _I_DID = re.compile(
     r"^(?:i|we)(?:'ve|\s+have|'m|\s+am|\s+just|\s+already|\s+finally|\s+all)*\s+"
     r"(?:(?:done|finished)\s+with|finished|completed|done|did|closed|resolved|ticked\s+off"
     r"|checked\s+off|crossed\s+off|took\s+care\s+of|taken\s+care\s+of|handled|wrapped\s+up"
-    r"|sorted(?:\s+out)?|paid|bought|called|sent|emailed|submitted|booked|cleaned|fixed)\b"
+    r"|sorted(?:\s+out)?|" + DONE_VERBS + r")\b"
     r"(?!\s*(?:not|n't)\b)\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
@@ -80,13 +106,14 @@ _WORDS_DONE = re.compile(
 )
 # "clear completed", "clear out the done ones": a bulk delete, proposed first.
 _CLEAR_DONE = re.compile(
-    r"^(?:clear|clean)(?:\s+(?:out|up))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
+    r"^(?:clear|clean|wipe|purge)(?:\s+(?:out|up|away))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
     r"(?:\s+(?:ones|tasks|todos|items))?$",
     NOCASE,
 )
 _DELETE = re.compile(
-    r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|purge|nuke|ditch|bin|get\s+rid\s+of"
-    r"|forget\s+about|throw\s+(?:away|out)|take\s+off)\b\s*(?P<target>.*)$",
+    r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|scratch|purge|nuke|ditch|bin|kill"
+    r"|axe|nix|wipe(?:\s+out)?|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
+    r"|take\s+off|strike)\b\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
 # Tasks named by id and a state, without a verb: "task 2 done", "3 and 4: finished".
@@ -142,6 +169,21 @@ def _done_statement(match: re.Match[str], text: str, now: datetime) -> Intent | 
     return SetCompleted(parse_ref(target) or TaskRef(words=words), True)
 
 
+def _off_after(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    if match.group("verb").lower() in ("take", "scratch"):
+        return on_ref(match.group("target"), DeleteTask, "delete", now)
+    return _complete(match, text, now)
+
+
+def _back(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    target = match.group("target") or match.group("target2")
+    return on_ref(target, lambda ref: SetCompleted(ref, False), "reopen", now)
+
+
+def _not_needed(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return on_ref(match.group("target"), DeleteTask, "delete", now)
+
+
 def _clear_done(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return BulkChange("delete", TaskFilter(status="completed"))
 
@@ -150,8 +192,18 @@ def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return on_ref(match.group("target"), DeleteTask, "delete", now)
 
 
+BACK = Rule("back_on_list", _BACK, _back, ("put the garage back on my list",))
+NOT_NEEDED = Rule(
+    "not_needed", _NOT_NEEDED, _not_needed, ("I don't need to renew my passport anymore",)
+)
+MARK_PARTICIPLE = Rule("mark_participle", _MARK_PARTICIPLE, _complete, ("mark the rent as paid",))
+OFF_AFTER = Rule(
+    "off_after", _OFF_AFTER, _off_after, ("check the dentist off", "take the gym off my list")
+)
 REOPEN = Rule("reopen", _REOPEN, _reopen, ("reopen task 4", "undo task 2"))
-NOT_DONE = Rule("not_done", _NOT_DONE, _reopen, ("i didn't finish task 5",))
+NOT_DONE = Rule(
+    "not_done", _NOT_DONE, _reopen, ("i didn't finish task 5", "I haven't cleaned the garage yet")
+)
 MARK_STATE = Rule("mark_state", _MARK, _mark_state, ("mark task 3 done", "set task 2 to pending"))
 MARK_BARE = Rule(
     "mark_bare", _MARK_BARE, _complete, ("check off task 3", "cross off the milk task")
