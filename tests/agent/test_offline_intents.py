@@ -93,7 +93,6 @@ def test_trailing_date_and_tag_apply_to_every_item_of_a_list() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "add milk and eggs",
         "add wash and iron shirts",
         "add pick up and drop off the kids",
         "add call mom and dad",
@@ -101,6 +100,21 @@ def test_trailing_date_and_tag_apply_to_every_item_of_a_list() -> None:
 )
 def test_and_without_a_list_stays_one_task(text: str) -> None:
     assert " and " in single_draft(text).title
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("add milk and eggs", ["Milk", "Eggs"]),
+        ("call the plumber and the electrician", ["Call the plumber", "Call the electrician"]),
+        ("buy bread, cheese and wine", ["Buy bread", "Buy cheese", "Buy wine"]),
+        ("add wrap the gifts and write the cards", ["Wrap the gifts", "Write the cards"]),
+    ],
+)
+def test_two_things_or_two_errands_of_one_verb_are_two_tasks(text: str, titles: list[str]) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, AddTasks)
+    assert [draft.title for draft in intent.drafts] == titles
 
 
 def test_and_between_two_actions_is_two_tasks_each_with_its_own_date() -> None:

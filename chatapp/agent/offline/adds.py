@@ -13,11 +13,20 @@ from chatapp.agent.offline.titles import clean_title, split_items
 _I = re.IGNORECASE
 
 TASK_NOUN = re.compile(
-    r"^(?:(?:a|an|another|one\s+more|the|some|my|these|this|following|the\s+following)\s+)*"
+    r"^(?:(?:the\s+)?following(?:\s+(?:tasks?|items?|things?|todos?))?\s*:\s*"
+    r"|(?:(?:a|an|another|one\s+more|the|some|my|these|this|following|the\s+following)\s+)*"
+    r"(?P<adjectives>(?:(?:high|low|medium|normal|top|urgent|important|quick|small|little|big"
+    r"|simple)(?:[\s-]+prio(?:rity)?)?\s+)*)"
     r"(?:new\s+)?(?:task|todo|to-do|to\s+do|reminder|item|entry|note|thing)s?\b"
     r"(?:\s+(?:item|entry)s?)?\s*(?:(?:called|named|titled|saying|that\s+says|which\s+says|for"
-    r"|to|about|of)\b|[:\-\u2013\u2014])?\s*",
+    r"|to|about|of)\b|[:\-\u2013\u2014])?\s*)",
     _I,
+)
+# Adjectives before the noun that say something: "a high priority task to ...".
+_SAYS_PRIORITY = re.compile(r"\b(?:high|low|medium|normal|top|urgent|important)\b", _I)
+# What is left of a list item that only carried details for all: "..., all tagged party".
+_ALL_OF_THEM = re.compile(
+    r"(?:all|both|each|every\s+one|all\s+of\s+them|both\s+of\s+them|them\s+all)?", _I
 )
 
 
@@ -32,7 +41,10 @@ def parse_add(rest: str, now: datetime) -> Intent:
     text = rest.strip()
     noun = TASK_NOUN.match(text)
     if noun and noun.end() > 0:
+        adjectives = noun.group("adjectives") or ""
         text = text[noun.end() :]
+        if _SAYS_PRIORITY.search(adjectives):
+            text = f"{text} {adjectives.strip()}"
     list_tag = None
     intro = _LIST_INTRO.match(text)
     if intro:
@@ -52,13 +64,14 @@ def parse_add(rest: str, now: datetime) -> Intent:
             drafts.append(_draft(title, attributes, list_tag))
     else:
         parsed = []
-        for item, description in _items(text, list_tag):
+        for item, description in _items(text, list_tag, now):
             attributes, remainder = read_attributes(item, now)
             if description and not attributes.description:
                 attributes = replace(attributes, description=description)
             parsed.append((clean_title(remainder), attributes))
         if len(parsed) > 1:
             parsed = _share_trailing_attributes(parsed)
+            parsed = [(t, a) for t, a in parsed if not _ALL_OF_THEM.fullmatch(t)] or parsed
         drafts = [_draft(title, attributes, list_tag) for title, attributes in parsed]
     drafts = [draft for draft in drafts if draft.title][:MAX_NEW_TASKS]
     if not drafts:
@@ -66,10 +79,11 @@ def parse_add(rest: str, now: datetime) -> Intent:
     return AddTasks(tuple(drafts))
 
 
-def _items(text: str, list_tag: str | None) -> list[tuple[str, str | None]]:
+def _items(text: str, list_tag: str | None, now: datetime) -> list[tuple[str, str | None]]:
     """The to-dos in `text`; "pears and plums to my shopping list" is two, each on that list."""
     tail = LIST_PHRASE.search(text)
-    if tail is None or text[tail.end() :].strip(" .!"):
+    after = text[tail.end() :] if tail is not None else ""
+    if tail is None or read_attributes(after, now)[1].strip(" ,.!;"):
         return split_items(text, listed=list_tag is not None)
     core, phrase = text[: tail.start()].strip(), text[tail.start() :]
     items = split_items(core, listed=True)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from chatapp.agent.offline.intents import MAX_DESCRIPTION, MAX_TITLE
-from chatapp.agent.offline.lexicon import ACTION_VERBS, SHARED_VERBS
+from chatapp.agent.offline.lexicon import (
+    ACTION_VERBS,
+    ARTICLE_SHARED_VERBS,
+    MONTH_RE,
+    SHARED_VERBS,
+    WEEKDAY_RE,
+)
 
 _I = re.IGNORECASE
 _SHARED = re.compile(
@@ -13,6 +19,29 @@ _SHARED = re.compile(
     r"(?P<two>(?!(?:" + ACTION_VERBS + r")\b)(?:\S+\s+){0,3}?\S+)",
     _I,
 )
+# "call the plumber and the electrician": one verb, two errands each named with an article.
+_ARTICLE_SHARED = re.compile(
+    r"(?P<one>(?P<verb>" + ARTICLE_SHARED_VERBS + r")\s+(?:the|my|our|a|an|his|her|their)\s+"
+    r"(?:\S+\s+){0,3}?\S+)\s+(?:and|&)\s+(?P<two>(?:the|my|our|a|an|his|her|their)\s+"
+    r"(?!(?:" + ACTION_VERBS + r")\b)(?:\S+\s+){0,6}?\S+)",
+    _I,
+)
+# "milk and eggs": two things, neither a verb nor a time ("gym every monday and wednesday").
+_NOT_A_THING = (
+    r"(?!(?:"
+    + ACTION_VERBS
+    + r"|"
+    + WEEKDAY_RE
+    + r"|"
+    + MONTH_RE
+    + r"|[0-9]|every|each|at|on|in|by|then)\b)"
+)
+_NOUNS = re.compile(
+    r"(?P<one>" + _NOT_A_THING + r"(?:(?!every\b|each\b)\S+\s+){0,2}?\S+)\s+(?:and|&)\s+"
+    r"(?P<two>" + _NOT_A_THING + r"(?:\S+\s+){0,2}?\S+)",
+    _I,
+)
+_SHARED_START = re.compile(r"^(?P<verb>" + SHARED_VERBS + r")\s+\S", _I)
 _PAIR = re.compile(r"(?P<one>(?:\S+\s+){0,2}?\S+)\s+(?:and|&)\s+(?P<two>(?:\S+\s+){0,2}?\S+)", _I)
 
 _ACTION_START = re.compile(r"^(?:" + ACTION_VERBS + r")\b", _I)
@@ -70,12 +99,12 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
     "and" alone joins two errands of one verb ("pick up the parcel and dry cleaning"), or two
     things put on a named list (`listed`: "pears and plums to my shopping list").
     """
-    shared = _SHARED.fullmatch(text)
-    if shared and "," not in text:
-        verb = shared.group("verb")
-        return [(shared.group("one"), None), (f"{verb} {shared.group('two')}", None)]
-    if listed and "," not in text and "\n" not in text:
-        pair = _PAIR.fullmatch(text)
+    if "," not in text and "\n" not in text and ";" not in text:
+        shared = _SHARED.fullmatch(text) or _ARTICLE_SHARED.fullmatch(text)
+        if shared:
+            verb = shared.group("verb")
+            return [(shared.group("one"), None), (f"{verb} {shared.group('two')}", None)]
+        pair = _PAIR.fullmatch(text) if listed else _NOUNS.fullmatch(text)
         if pair:
             return [(pair.group("one"), None), (pair.group("two"), None)]
     if "\n" in text or ";" in text:
@@ -88,6 +117,8 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
         tail = re.split(r"\s+(?:and|&|plus)\s+", parts[-1], maxsplit=1, flags=_I)
         if len(parts) >= 2 and len(tail) == 2 and all(tail):
             parts = parts[:-1] + tail
+        parts = [piece for part in parts for piece in _split_actions(part)]
+        parts = _share_verb(parts)
     else:
         parts = _split_actions(text)
         if len(parts) == 1:
@@ -100,6 +131,19 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
             items[-1] = (items[-1][0], description or None)
             return items
     return [(part, None) for part in parts]
+
+
+def _share_verb(parts: list[str]) -> list[str]:
+    """ "buy bread, cheese and wine": the errand verb of the first item goes to the bare ones."""
+    verb = _SHARED_START.match(parts[0]) if parts else None
+    if verb is None:
+        return parts
+    return [
+        part
+        if index == 0 or _ACTION_START.match(part) or _CLAUSE_START.match(part)
+        else f"{verb.group('verb')} {part}"
+        for index, part in enumerate(parts)
+    ]
 
 
 def _split_actions(text: str) -> list[str]:

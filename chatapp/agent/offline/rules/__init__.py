@@ -43,6 +43,8 @@ def classify(body: str, now: datetime) -> Reading:
 
 RULES: tuple[Rule, ...] = (
     edits.ADD_TO,
+    edits.NOTE,
+    edits.TAGS_TO,
     new_tasks.ADD,
     new_tasks.OPEN,
     new_tasks.SHOW_ONE,
@@ -71,6 +73,7 @@ RULES: tuple[Rule, ...] = (
     states.CLEAR_DONE,
     states.DELETE,
     edits.UPDATE,
+    edits.CALL_AS,
     edits.BRING,
     edits.GIVE,
     edits.GIVE_ANY,

@@ -18,10 +18,18 @@ from chatapp.agent.offline.changes import (
     parse_update,
     untag,
 )
-from chatapp.agent.offline.intents import Intent, TaskChanges, UpdateTask
+from chatapp.agent.offline.intents import MAX_DESCRIPTION, Intent, TaskChanges, UpdateTask
 from chatapp.agent.offline.lexicon import PRIORITY_DOWN
 from chatapp.agent.offline.rules.row import NOCASE_DOTALL, Rule, on_match
-from chatapp.agent.offline.slots import ONE_TARGET, priority_word, ref_intent
+from chatapp.agent.offline.slots import (
+    ID_ITEM,
+    ONE_TARGET,
+    TAG_LIST,
+    priority_word,
+    ref_intent,
+    tags_from,
+)
+from chatapp.agent.offline.titles import clean_title
 
 _PRIORITY_STEP = re.compile(
     r"^(?P<verb>lower|decrease|reduce|downgrade|raise|increase|boost|upgrade|bump\s+up"
@@ -56,6 +64,61 @@ _DUE_SENTENCE = re.compile(
     r"(?P<when>.+)$",
     NOCASE_DOTALL,
 )
+
+
+_NOT_SELF = r"(?!(?:self|myself|me|yourself)\b)"
+# "add a note to the report: include Q4", "note on the dentist: bring the card",
+# "for the passport, note that I need photos", "describe the meeting as budget review".
+_NOTE = re.compile(
+    r"^add\s+(?:a\s+|the\s+|this\s+|another\s+)?(?:note|notes|comment|description|details?)\s+"
+    r"(?:to|on|for)\s+" + _NOT_SELF + r"(?P<target>[^:]+?)\s*:\s*(?P<text>.+)$"
+    r"|^(?:a\s+)?(?:note|notes|comment)\s+(?:on|for|about|to|re)\s+"
+    + _NOT_SELF
+    + r"(?P<target2>[^:]+?)\s*:\s*(?P<text2>.+)$"
+    r"|^(?:for|on|about|re:?|regarding)\s+(?P<target3>[^,:]+?)\s*[,:]\s*(?:please\s+)?(?:add\s+a\s+)?"
+    r"note(?:\s+down)?\s*(?:that\b|:)?\s*(?P<text3>.+)$"
+    r"|^describe\s+(?P<target4>.+?)\s+as\s*:?\s*(?P<text4>.+)$",
+    NOCASE_DOTALL,
+)
+# "add tags errands and gifts to the present", "put the dentist under health".
+_TAGS_TO = re.compile(
+    r"^add\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>" + TAG_LIST + r")\s+(?:to|on)\s+"
+    r"(?P<target>.+)$"
+    r"|^(?:put|file|place|stick|move)\s+(?P<target2>.+?)\s+under\s+(?:the\s+)?(?P<tags2>"
+    + TAG_LIST
+    + r")(?:\s+(?:list|tags?|category|folder|pile))?$",
+    NOCASE_DOTALL,
+)
+# "call the passport task Renew passport and ID", "name task 3 Yearly report": a new title.
+_CALL_AS = re.compile(
+    r"^(?:call|name|title|retitle)\s+(?P<target>(?:the\s+)?" + ID_ITEM + r"|the\s+.+?\s+(?:task"
+    r"|todo|to-do|item|one|reminder))\s+(?:to\s+|as\s+)?(?P<title>.+?)(?:\s+instead)?$",
+    NOCASE_DOTALL,
+)
+
+
+def _note(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    groups = [("target", "text"), ("target2", "text2"), ("target3", "text3"), ("target4", "text4")]
+    target, note = next((match.group(t), match.group(n)) for t, n in groups if match.group(t))
+    note = note.strip(" \"'")[:MAX_DESCRIPTION]
+    if not note:
+        return None
+    return ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(description=note)))
+
+
+def _tags_to(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    tags = tags_from(match.group("tags") or match.group("tags2"))
+    target = match.group("target") or match.group("target2")
+    if not tags:
+        return None
+    return ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(add_tags=tags)))
+
+
+def _call_as(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    title = clean_title(match.group("title"))
+    if not title:
+        return None
+    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, TaskChanges(title=title)))
 
 
 def _priority_step(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -108,6 +171,19 @@ ADD_TO = Rule(
     on_match(add_to_task),
     ("add the tag work to task 3", "add #home to it", "add a note to task 2: ring first"),
 )
+NOTE = Rule(
+    "note",
+    _NOTE,
+    _note,
+    ("add a note to the report: include Q4", "describe the meeting as budget review"),
+)
+TAGS_TO = Rule(
+    "tags_to",
+    _TAGS_TO,
+    _tags_to,
+    ("add tags errands and gifts to the present", "put X under health"),
+)
+CALL_AS = Rule("call_as", _CALL_AS, _call_as, ("call the passport task Passport and ID",))
 PRIORITY_STEP = Rule(
     "priority_step", _PRIORITY_STEP, _priority_step, ("lower the priority of task 3",)
 )
