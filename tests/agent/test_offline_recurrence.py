@@ -44,6 +44,8 @@ ROWS = [
     ("every 1st of the month", "month_day", "FREQ=MONTHLY;BYMONTHDAY=1"),
     ("on the 15th of every month", "month_day", "FREQ=MONTHLY;BYMONTHDAY=15"),
     ("the 28th of each month", "month_day", "FREQ=MONTHLY;BYMONTHDAY=28"),
+    ("on the first of every month", "month_day", "FREQ=MONTHLY;BYMONTHDAY=1"),
+    ("monthly on the fifteenth", "monthly_on_day", "FREQ=MONTHLY;BYMONTHDAY=15"),
     ("every last day of the month", "month_day", "FREQ=MONTHLY;BYMONTHDAY=-1"),
     ("monthly on the 10th", "monthly_on_day", "FREQ=MONTHLY;BYMONTHDAY=10"),
     ("every last friday", "nth_weekday_of_month", "FREQ=MONTHLY;BYDAY=-1FR"),

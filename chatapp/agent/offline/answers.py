@@ -47,7 +47,8 @@ def _name(task: TaskView) -> str:
 
 
 def _about(task_filter: TaskFilter) -> str:
-    return f"\u201c{replies.md(task_filter.query or task_filter.topic or '')}\u201d"
+    words = task_filter.query or task_filter.topic or task_filter.about or ""
+    return f"\u201c{replies.md(words)}\u201d"
 
 
 def _when(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
@@ -65,7 +66,9 @@ def _when(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> 
             lines.append(f"{_name(task)} has no due date yet.")
         else:
             late = " \u2014 that's overdue" if due < now else ""
-            lines.append(f"{_name(task)} is due {dates.describe(due, now)}{late}.")
+            day = dates.relative_day(due, now)
+            when = f"{day}, {dates.describe(due, now)}" if day else dates.describe(due, now)
+            lines.append(f"{_name(task)} is due {when}{late}.")
     return "\n".join(lines) if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
 
 

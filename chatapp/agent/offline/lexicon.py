@@ -84,8 +84,18 @@ NOT_TOPICS = frozenset(
         *("high", "low", "medium", "urgent", "important", "priority", "new", "old", "other"),
         *("current", "recent", "due", "next", "last", "first", "all", "my", "the", "of", "your"),
         *("these", "those", "today's", "tomorrow's", "daily", "weekly", "many", "more", "few"),
+        *("to-do", "todo", "task", "whole", "entire", "full", "main", "current", "own"),
     )
 )
+# Past forms a question asks with ("have I sent the invoice?") -> the verb a title uses.
+PAST_TO_BASE = {
+    "sent": "send", "paid": "pay", "payed": "pay", "bought": "buy", "went": "go", "took": "take",
+    "taken": "take", "made": "make", "wrote": "write", "written": "write", "got": "get",
+    "gotten": "get", "brought": "bring", "did": "do", "done": "do", "read": "read", "ran": "run",
+    "fed": "feed", "left": "leave", "met": "meet", "put": "put", "rang": "ring", "sold": "sell",
+    "spoke": "speak", "told": "tell", "threw": "throw", "thrown": "throw", "gave": "give",
+    "given": "give", "found": "find", "held": "hold", "kept": "keep", "picked": "pick",
+}  # fmt: skip
 
 
 POSITION_WORDS = frozenset(("next", "latest", "newest", "new", "previous", "same", "other"))

@@ -77,7 +77,7 @@ _LIST_TAG = re.compile(
 _TOPIC = re.compile(
     r"\b(?:my|the|all(?:\s+(?:my|the))?|any|show|list)\s+(?:(?:pending|open|completed|done"
     r"|finished|overdue|upcoming|remaining|unfinished)\s+)?(?P<topic>[^\W\d_][\w-]*)\s+"
-    r"(?:tasks|todos|to-?dos|items|stuff|things|reminders)\b",
+    r"(?:tasks|todos|to-?dos|items|stuff|things|reminders|list)\b",
     _I,
 )
 

@@ -27,7 +27,12 @@ def shown_tasks(exchange: Exchange, task_filter: TaskFilter, now: datetime) -> l
     sent = {name for name, value in exchange.arguments.items() if value is not None}
     shown = filter_locally(tasks, task_filter, sent, now)
     if task_filter.about:
-        shown = match_tasks(task_filter.about, shown)
+        about = task_filter.about
+        found = match_tasks(about, shown)
+        if not found and task_filter.question == "done" and len(about.split()) > 1:
+            # "did I send the invoice?" of "Email the invoice": the thing, whatever the verb.
+            found = match_tasks(about.split(maxsplit=1)[1], shown)
+        shown = found
     return answers.ordered(shown, task_filter, now)
 
 

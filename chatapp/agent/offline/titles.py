@@ -23,7 +23,7 @@ _SHARED = re.compile(
 _ARTICLE_SHARED = re.compile(
     r"(?P<one>(?P<verb>" + ARTICLE_SHARED_VERBS + r")\s+(?:the|my|our|a|an|his|her|their)\s+"
     r"(?:\S+\s+){0,3}?\S+)\s+(?:and|&)\s+(?P<two>(?:the|my|our|a|an|his|her|their)\s+"
-    r"(?!(?:" + ACTION_VERBS + r")\b)(?:\S+\s+){0,6}?\S+)",
+    r"(?:\S+\s+){0,6}?\S+)",
     _I,
 )
 # "milk and eggs": two things, neither a verb nor a time ("gym every monday and wednesday").

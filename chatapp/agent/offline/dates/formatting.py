@@ -94,6 +94,12 @@ def describe(moment: datetime, now: datetime) -> str:
     return f"{short_day(local, now)} at {local.strftime('%H:%M')}"
 
 
+def relative_day(moment: datetime, now: datetime) -> str | None:
+    """ "today", "tomorrow" or "yesterday" when `moment` is one of those days."""
+    days = (moment.astimezone(now.tzinfo).date() - now.date()).days
+    return {-1: "yesterday", 0: "today", 1: "tomorrow"}.get(days)
+
+
 def short_day(moment: datetime, now: datetime) -> str:
     """ "Tue 24 Nov", with the year when it is not the year of `now`."""
     local = moment.astimezone(now.tzinfo)

@@ -87,9 +87,14 @@ def _nth_weekday(match: re.Match[str]) -> tuple[str, time | None]:
 
 
 def _month_day(match: re.Match[str]) -> tuple[str, time | None]:
-    raw = match.group("day").lower()
-    day = -1 if raw in ("last", "final") else int(re.sub(r"\D", "", raw))
-    return f"FREQ=MONTHLY;BYMONTHDAY={day}", None
+    return f"FREQ=MONTHLY;BYMONTHDAY={_day_number(match.group('day'))}", None
+
+
+def _day_number(raw: str) -> int:
+    raw = raw.lower()
+    if raw in ("last", "final"):
+        return -1
+    return _DAY_ORDINALS.get(raw) or int(re.sub(r"\D", "", raw))
 
 
 def _year_day(match: re.Match[str]) -> tuple[str, time | None]:
@@ -101,7 +106,12 @@ def _daily_at(match: re.Match[str]) -> tuple[str, time | None]:
     return "FREQ=DAILY", _PART_TIMES[match.group("part").lower()]
 
 
-_MONTH_DAY_WORD = r"(?P<day>[0-9]{1,2}(?:st|nd|rd|th)|last|final)"
+_DAY_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "fifteenth": 15,
+    "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_MONTH_DAY_WORD = r"(?P<day>[0-9]{1,2}(?:st|nd|rd|th)|last|final|" + "|".join(_DAY_ORDINALS) + r")"
 _OF_MONTH = r"(?:\s+day)?\s+of\s+(?:the|every|each)\s+month"
 
 # Order matters: longer, more specific phrasings first.
@@ -250,8 +260,7 @@ def _weekly_either(match: re.Match[str]) -> tuple[str, time | None]:
 
 
 def _month_day_either(match: re.Match[str]) -> tuple[str, time | None]:
-    raw = (match.group("day") or match.group("day2")).lower()
-    day = -1 if raw in ("last", "final") else int(re.sub(r"\D", "", raw))
+    day = _day_number(match.group("day") or match.group("day2"))
     return f"FREQ=MONTHLY;BYMONTHDAY={day}", None
 
 

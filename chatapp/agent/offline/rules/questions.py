@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from chatapp.agent.offline.intents import Intent, ListTasks, TaskFilter
+from chatapp.agent.offline.lexicon import PAST_TO_BASE
 from chatapp.agent.offline.queries import parse_list
 from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, QUESTION_START, Rule
 from chatapp.agent.offline.slots import content_words
@@ -32,6 +33,8 @@ _URGENT_QUESTION = re.compile(
     r"\s+priority|next\s+(?:up|on\s+my\s+list)|(?:my\s+)?next\s+task)|what\s+should\s+i"
     r"\s+(?:do|work\s+on|tackle|start\s+with|focus\s+on)(?:\s+(?:first|next|now|today))?"
     r"|where\s+(?:should|do)\s+i\s+start|what\s+needs\s+(?:my\s+)?attention"
+    r"|what(?:'s|\s+is|s)\s+next|what\s+now|what\s+(?:do|should)\s+i\s+do\s+(?:now|next)"
+    r"|what(?:'s|\s+is)\s+(?:the\s+)?(?:most\s+important|top)\s+(?:thing|task)"
     r"|what(?:'s|\s+is)\s+(?:the\s+)?most\s+urgent\s+(?:task|thing|one))\b.*$",
     NOCASE_DOTALL,
 )
@@ -90,10 +93,20 @@ def _done_question(match: re.Match[str], text: str, now: datetime) -> Intent | N
     words = content_words(match.group("what"))
     if not words or _LIST_SIGNAL_WORDS.fullmatch(words):
         return None
-    verb = (match.groupdict().get("verb") or "").lower()
+    verb = base_verb((match.groupdict().get("verb") or "").lower())
     if verb and verb not in ("do", "finish", "complete", "get", "tick", "check"):
         words = f"{verb} {words}"
     return ListTasks(TaskFilter(about=words, question="done"))
+
+
+def base_verb(verb: str) -> str:
+    """ "sent" -> "send", "renewed" -> "renew": the form a task's title uses."""
+    if verb in PAST_TO_BASE:
+        return PAST_TO_BASE[verb]
+    for suffix, replacement in (("ied", "y"), ("ed", ""), ("d", "")):
+        if verb.endswith(suffix) and len(verb) - len(suffix) >= 3:
+            return verb[: -len(suffix)] + replacement
+    return verb
 
 
 def _urgent(match: re.Match[str], text: str, now: datetime) -> Intent | None:

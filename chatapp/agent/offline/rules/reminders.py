@@ -14,13 +14,30 @@ from chatapp.agent.offline.intents import AddTasks, Intent, TaskChanges, TaskRef
 from chatapp.agent.offline.rules.row import NOCASE_DOTALL, Rule
 from chatapp.agent.offline.slots import content_words, parse_ref, ref_intent
 
+_AMOUNT = (
+    r"(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty-five|half\s+an)"
+    r"\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?)"
+)
+# "remind me 30 minutes before", "remind me a day before the bill is due",
+# "remind me about the dentist an hour before": a reminder set from the due date.
 _REMIND_BEFORE = re.compile(
-    r"^remind\s+me\s+(?P<n>[0-9]{1,3}|an?|one|two|three|five|ten|fifteen|thirty)\s+"
-    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?)\s+(?:before|ahead(?:\s+of)?|earlier)"
-    r"(?:\s+(?:it(?:'s|\s+is)?\s+due|(?:it|the\s+deadline))?)?(?:\s+(?:for\s+)?(?P<target>.+?))?$",
+    r"^(?:remind\s+me|set\s+(?:up\s+)?a\s+reminder|give\s+me\s+a\s+(?:reminder|heads[\s-]up))\s+"
+    + _AMOUNT
+    + r"\s+(?:before|ahead(?:\s+of)?|earlier|in\s+advance|prior(?:\s+to)?)"
+    r"(?:\s+(?:it(?:'s|\s+is)?\s+due|(?:it|the\s+deadline))?)?(?:\s+(?:for\s+|of\s+)?(?P<target>.+?))?"
+    r"(?:\s+(?:is\s+due|is|starts|begins|happens|comes\s+up))?$"
+    r"|^(?:remind\s+me|set\s+(?:up\s+)?a\s+reminder)\s+(?:about|of|for)\s+(?P<target2>.+?)\s+"
+    + _AMOUNT.replace("<n>", "<n2>").replace("<unit>", "<unit2>")
+    + r"\s+(?:before(?:hand)?|ahead(?:\s+of\s+time)?|earlier|in\s+advance|prior)(?:\s+(?:it(?:'s|\s+is)?"
+    r"\s+due|it\s+starts))?$",
     NOCASE_DOTALL,
 )
 _REMIND_ABOUT = re.compile(r"^remind\s+me\s+(?:about|of)\s+(?P<what>.+)$", NOCASE_DOTALL)
+# Before the add verbs read "set a reminder ..." as a new task: one for a task there may be.
+_REMIND_FOR = re.compile(
+    r"^(?:set|put|add|create)\s+(?:up\s+)?a\s+reminder\s+(?:for|about|on)\s+(?P<what>.+)$",
+    NOCASE_DOTALL,
+)
 _STOP_REPEAT = re.compile(
     r"^(?:stop|don'?t\s+keep|quit|no\s+more)\s+(?:repeating|recurring)\s*(?P<target>.*)$"
     r"|^(?:make\s+)?(?P<target2>.+?)\s+(?:should(?:n'?t|\s+not)|does(?:n'?t|\s+not)\s+need\s+to"
@@ -29,7 +46,10 @@ _STOP_REPEAT = re.compile(
 )
 _MAKE_REPEAT = re.compile(
     r"^(?:make|set|have|let)\s+(?P<target>.+?)\s+(?:to\s+)?(?:repeat|recur|happen|come\s+back)"
-    r"\s+(?P<when>.+)$",
+    r"\s+(?P<when>.+)$"
+    r"|^(?:make|set|turn)\s+(?P<target2>.+?)\s+(?:into\s+)?(?:(?:a|an)\s+)?(?P<when2>(?:daily|weekly"
+    r"|fortnightly|monthly|yearly|annual|recurring|repeating|every)\b.*?)(?:\s+(?:task|thing|one"
+    r"|event))?$",
     NOCASE_DOTALL,
 )
 _REMIND = re.compile(
@@ -66,21 +86,24 @@ def _remind_about(match: re.Match[str], text: str, now: datetime) -> Intent | No
 
 
 def _remind_before(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    amount = dates.parse_number(match.group("n"))
-    unit = match.group("unit").lower()
-    delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
-        unit[0], timedelta(days=amount)
-    )
-    target = match.group("target") or "it"
+    raw = (match.group("n") or match.group("n2")).lower()
+    amount = 0.5 if raw.startswith("half") else dates.parse_number(raw)
+    unit = (match.group("unit") or match.group("unit2")).lower()
+    delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(unit[0])
+    if delta is None:
+        delta = timedelta(weeks=amount) if unit.startswith("w") else timedelta(days=amount)
+    target = match.group("target") or match.group("target2") or "it"
     return ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(remind_before=delta)))
 
 
 def _make_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    repeat = find_repeat(match.group("when"), now)
+    when = match.group("when") or match.group("when2")
+    repeat = find_repeat(when, now)
     if repeat is None:
         return None
     changes = TaskChanges(recurrence=repeat.rule)
-    return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, changes))
+    target = match.group("target") or match.group("target2")
+    return ref_intent(target, lambda ref: UpdateTask(ref, changes))
 
 
 def _stop_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -99,12 +122,18 @@ def _repeat_statement(match: re.Match[str], text: str, now: datetime) -> Intent 
 REMIND_BEFORE = Rule(
     "remind_before", _REMIND_BEFORE, _remind_before, ("remind me 30 minutes before",)
 )
+REMIND_FOR = Rule(
+    "remind_for", _REMIND_FOR, _remind_about, ("set a reminder for the bill tomorrow at noon",)
+)
 REMIND_ABOUT = Rule(
     "remind_about", _REMIND_ABOUT, _remind_about, ("remind me about the report at 3pm",)
 )
 STOP_REPEAT = Rule("stop_repeat", _STOP_REPEAT, _stop_repeat, ("stop repeating the rent task",))
 MAKE_REPEAT = Rule(
-    "make_repeat", _MAKE_REPEAT, _make_repeat, ("make the standup repeat every weekday",)
+    "make_repeat",
+    _MAKE_REPEAT,
+    _make_repeat,
+    ("make the standup repeat every weekday", "make the team meeting weekly"),
 )
 REMIND = Rule("remind", _REMIND, _remind, ("remind me to call the plumber", "todo: fix the bike"))
 REPEAT_STATEMENT = Rule(
