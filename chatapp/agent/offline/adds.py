@@ -14,7 +14,8 @@ _I = re.IGNORECASE
 
 TASK_NOUN = re.compile(
     r"^(?:(?:the\s+)?following(?:\s+(?:tasks?|items?|things?|todos?))?\s*:\s*"
-    r"|(?:(?:a|an|another|one\s+more|the|some|my|these|this|following|the\s+following)\s+)*"
+    r"|(?:(?:a|an|another|one\s+more|the|some|my|these|this|following|the\s+following|[0-9]{1,2}"
+    r"|two|three|four|five|six|a\s+few|a\s+couple\s+of|couple\s+of|few)\s+)*"
     r"(?P<adjectives>(?:(?:high|low|medium|normal|top|urgent|important|quick|small|little|big"
     r"|simple)(?:[\s-]+prio(?:rity)?)?\s+)*)"
     r"(?:new\s+)?(?:task|todo|to-do|to\s+do|reminder|item|entry|note|thing)s?\b"
@@ -31,8 +32,9 @@ _ALL_OF_THEM = re.compile(
 
 
 _LIST_INTRO = re.compile(
-    r"^(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?"
-    r"(?:list|todos?|to-?do\s+list|tasks)\s*[:,\-]?\s*",
+    r"^(?:(?:these|this|them|those|the\s+following|following)\s+)?(?:to|on|onto|in|into)\s+"
+    r"(?:(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?(?:list|todos?|to-?do\s+list|tasks)"
+    r"|(?:my\s+|the\s+)?(?P<tag2>[^\W\d_][\w-]*)(?=\s*:))\s*[:,\-]?\s*",
     _I,
 )
 
@@ -48,7 +50,7 @@ def parse_add(rest: str, now: datetime) -> Intent:
     list_tag = None
     intro = _LIST_INTRO.match(text)
     if intro:
-        list_tag = (intro.group("tag") or "").lower() or None
+        list_tag = (intro.group("tag") or intro.group("tag2") or "").lower() or None
         text = text[intro.end() :]
     text = text.strip()
     if not text:

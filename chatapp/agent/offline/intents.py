@@ -51,6 +51,8 @@ class TaskRef:
     pronoun: bool = False
     more_ids: tuple[int, ...] = ()
     ordinal: int | None = None  # "the second task": a place in the list last shown (-1: last)
+    # "the team meeting and the dentist": the words of each task named, when several may be.
+    parts: tuple[str, ...] = ()
 
     @property
     def ids(self) -> tuple[int, ...]:

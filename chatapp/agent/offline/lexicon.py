@@ -40,6 +40,24 @@ SLIPS = {
     "reanme": "rename", "shwo": "show", "sohw": "show", "lsit": "list", "udpate": "update",
     "upadte": "update", "updte": "update", "reopne": "reopen", "craete": "create",
     "wat": "what", "whta": "what", "wht": "what", "wat's": "what's", "wats": "what's",
+    "rm": "remove", "del": "delete", "comp": "complete",
+}  # fmt: skip
+
+
+# Shorthand and slips anywhere in a message, word for word: "add gym tmrw w/ sam".
+SHORTHAND = {
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "tmw": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tomorow": "tomorrow",
+    "tommorow": "tomorrow", "tommorrow": "tomorrow", "tomorrw": "tomorrow", "2day": "today",
+    "tdy": "today", "tonite": "tonight", "2nite": "tonight", "u": "you", "ur": "your",
+    "w/": "with", "b4": "before", "appt": "appointment", "mtg": "meeting", "bday": "birthday",
+    "b-day": "birthday", "rn": "right now", "asap": "asap", "thru": "through", "nite": "night",
+    "pls": "please", "plz": "please", "pleas": "please", "thx": "thanks", "ty": "thanks",
+    "mum's": "mum's", "wk": "week", "mins": "minutes", "hrs": "hours", "hr": "hour",
+    "teh": "the", "adn": "and", "nad": "and", "fo": "of", "ot": "to", "taks": "tasks",
+    "tsks": "tasks", "tsak": "task", "tasl": "task", "lsit": "list", "dont": "don't",
+    "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "havent": "haven't", "cant": "can't",
+    "wont": "won't", "im": "i'm", "ive": "i've", "whats": "what's", "thats": "that's",
 }  # fmt: skip
 
 
@@ -159,7 +177,7 @@ COMMAND_WORDS = (
 )  # fmt: skip
 # A done thing said as a fact: "paid the water bill", "picked up the parcel".
 DONE_VERBS = (
-    r"paid|payed|renewed|went\s+to|attended|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
+    r"paid|payed|renewed|went\s+to|attended|took|had|made|finished\s+up|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
     r"|booked|cleaned|fixed|repaired|picked\s+up|dropped\s+off|returned|submitted|renewed"
     r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
     r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"

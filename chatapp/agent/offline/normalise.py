@@ -8,7 +8,7 @@ import unicodedata
 from rapidfuzz import fuzz, process
 
 from chatapp.agent.offline.intents import MAX_TEXT
-from chatapp.agent.offline.lexicon import COMMAND_WORDS, GERUNDS, SLIPS
+from chatapp.agent.offline.lexicon import COMMAND_WORDS, GERUNDS, SHORTHAND, SLIPS
 
 _I = re.IGNORECASE
 # A check mark after a task ("got the card ✅") is the user saying it is done.
@@ -57,7 +57,8 @@ _USER_REF = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|yo)(?:\s+there)?|ok(?:ay)?|so|well|oh|alright|right|yes|yeah|yep"
     r"|actually|wait|oops|sorry|hmm+|um+|uh+|no(?!\s+(?:longer|more)\b)|nope|instead|btw|by\s+the\s+way|in\s+fact"
-    r"|never\s*mind|nvm"
+    r"|never\s*mind|nvm|omg|oh\s+my\s+god|lol|lmao|haha+|heh|ugh+|argh+|yay|woo+|phew|dang|damn"
+    r"|shoot|crap|oh\s+no|ok\s+so|so\s+yeah|anyway|anyways|hey\s+there|quick\s+one|real\s+quick"
     r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"
     r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"
     r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and"
@@ -120,12 +121,24 @@ def polite_gerund(text: str) -> str:
     return text[: match.start("gerund")] + base + text[match.end("gerund") :]
 
 
+_SHORTHAND = re.compile(
+    r"(?<![\w'])(?:" + "|".join(re.escape(word) for word in SHORTHAND) + r")(?![\w'/])", _I
+)
+
+
 def fix_slips(text: str) -> str:
-    """Common slips in the words that carry the command: the verb first, "tsk 2", "wat's"."""
+    """Common slips in the words that carry the command: the verb first, "tsk 2", "wat's",
+    shorthand anywhere ("tmrw", "w/"), and a message typed in capitals."""
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) >= 4 and all(char.isupper() for char in letters):
+        text = text.lower()
+    text = _TASK_SLIP.sub("task", text)
+    text = _SHORTHAND.sub(lambda match: SHORTHAND[match.group().lower()], text)
     first, _, rest = text.partition(" ")
     fixed = SLIPS.get(first.lower()) or _near_command(first.lower())
     text = f"{fixed} {rest}".strip() if fixed else text
-    text = _DONE_MARK.sub(lambda match: "" if _SAYS_DONE.search(text) else " done", text)
+    text = _DONE_MARK.sub(lambda match: " " if _SAYS_DONE.search(text) else " done ", text)
+    text = re.sub(r"[^\S\n]+", " ", text)
     return _TASK_SLIP.sub("task", text).strip()
 
 
@@ -140,7 +153,7 @@ def _near_command(word: str) -> str | None:
 
 
 def bare(text: str) -> str:
-    text = " ".join(text.split())
+    text = re.sub(r"[^\S\n]+", " ", text)
     start, end = 0, len(text)
     while start < end and _is_edge_noise(text[start]):
         start += 1

@@ -49,7 +49,7 @@ from chatapp.agent.offline.summaries import (
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox, kind_of_name
-from chatapp.agent.offline.understand import read_message
+from chatapp.agent.offline.understand import read_message, said
 from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
 MAX_EXCHANGES_PER_TURN = 48
@@ -196,7 +196,7 @@ def _chat(
     if conversation.exchanges:
         return Step(text=summarise(conversation.exchanges, now))
     if intent.kind == "unknown":
-        return Step(text=replies.dead_end_reply(conversation.user_text, toolbox.kinds))
+        return Step(text=replies.dead_end_reply(said(conversation.user_text), toolbox.kinds))
     return Step(text=replies.chat_reply(intent.kind, now, toolbox.kinds))
 
 
@@ -257,10 +257,13 @@ def _ref(
         opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
         if opened:
             return Step(text=open_text(opened[-1]))
+    lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
+    several = _each_part(intent, _looked_up(lookups))
+    if several is not None:
+        return _several(several, exchanges, toolbox, now, parallel)
     made = [e for e in exchanges if kind_of_name(e.name) in (*EDIT_KINDS, "add_task")]
     if made:
         return Step(text=summarise(made, now))
-    lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
     if not lookups:
         return Step(text=summarise(exchanges, now))
     last = lookups[-1]
@@ -291,6 +294,25 @@ def _ref(
         draft = TaskDraft(clean_title(words), due_at=when, remind_at=when)
         return _add_calls(AddTasks((draft,)), 0, toolbox, now, parallel)
     return Step(text=replies.no_match_reply(words, action))
+
+
+def _looked_up(lookups: Sequence[Exchange]) -> list[TaskView]:
+    result = parse_result(lookups[-1].output or "") if lookups else None
+    tasks = tasks_in(result.data) if result is not None and result.error is None else None
+    return tasks or []
+
+
+def _each_part(intent: RefIntent, tasks: list[TaskView]) -> RefIntent | None:
+    """ "complete the team meeting and the dentist": one task for each part, or None."""
+    if isinstance(intent, OpenTask) or not intent.ref.parts or not tasks:
+        return None
+    ids: list[int] = []
+    for part in intent.ref.parts:
+        found = prefer(intent, match_tasks(part, tasks))
+        if len(found) != 1 or found[0].id in ids:
+            return None
+        ids.append(found[0].id)
+    return replace(intent, ref=TaskRef(task_id=ids[0], more_ids=tuple(ids[1:])))
 
 
 def _several(
@@ -397,7 +419,8 @@ def _list_call(task_filter: TaskFilter, toolbox: Toolbox, *, everything: bool = 
 def _lookup(intent: RefIntent, toolbox: Toolbox, *, filtered: bool) -> Step:
     """list_tasks to find a task by words, or its current fields; the largest page, since the
     default one could leave the task out."""
-    words = intent.ref.words if filtered else None
+    # Several tasks named at once are found in one unfiltered lookup.
+    words = intent.ref.words if filtered and not intent.ref.parts else None
     call = toolbox.call("list_tasks", status="all", query=words, limit=LIST_LIMIT_MAX)
     if call is None:
         return Step(text="I can't look tasks up by name right now. Which task number do you mean?")

@@ -96,7 +96,8 @@ REF_FILLER = re.compile(
     r"(?:\s*(?:please|pls|for\s+me|from\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)"
     r"|off\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks)|on\s+(?:my|the)\s+list|too|as\s+well|now"
     r"|again|permanently|completely|entirely|already|right\s+away|asap|as\s+(?:done|complete"
-    r"|completed|finished)|[.!?,;:]))+\s*$",
+    r"|completed|finished)|yay|woo+|woohoo|phew|finally|at\s+last|lol|haha+|thank\s+god"
+    r"|[.!?,;:]))+\s*$",
     _I,
 )
 
@@ -118,7 +119,8 @@ _ORDINAL_REF = re.compile(
 
 BULK = re.compile(
     r"^(?:all|every|everything|each|both|the\s+rest|(?:(?:the|my)\s+)?(?:completed|finished"
-    r"|done|old|pending|open|overdue)\s+(?:ones|tasks|todos|items)\b)",
+    r"|done|old|pending|open|overdue)\s+(?:ones|tasks|todos|items|stuff)\b"
+    r"|(?:the\s+)?(?:completed|finished|done|checked|ticked)$)",
     _I,
 )
 
@@ -182,6 +184,9 @@ LIST_PHRASE = re.compile(
 )
 
 
+_AND = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|plus|as\s+well\s+as)\s+", _I)
+
+
 def state_is_done(state: str) -> bool:
     state = " ".join(state.lower().split())
     return not re.match(
@@ -196,7 +201,7 @@ def ref_intent(target: str, build: Callable[[TaskRef], Intent]) -> Intent:
 
 def parse_ref(target: str) -> TaskRef | None:
     """The task a phrase like "task 3", "it" or "the meeting task" means; None for "all of them"."""
-    target = REF_FILLER.sub("", target.strip()).strip()
+    target = REF_FILLER.sub("", target.strip()).strip().lstrip(":;,-\u2013 ")
     if BULK.match(target):
         return None
     if not target or _PRONOUN_ONLY.fullmatch(target):
@@ -215,7 +220,11 @@ def parse_ref(target: str) -> TaskRef | None:
     if match:
         return TaskRef(ordinal=ORDINALS[match.group("ordinal").lower()])
     words = content_words(target)
-    return TaskRef(words=words) if words else TaskRef(pronoun=True)
+    if not words:
+        return TaskRef(pronoun=True)
+    pieces = [content_words(piece) for piece in _AND.split(target)]
+    parts = tuple(piece for piece in pieces if piece) if len(pieces) > 1 else ()
+    return TaskRef(words=words, parts=parts if len(parts) > 1 else ())
 
 
 def ids_ref(text: str) -> TaskRef | None:

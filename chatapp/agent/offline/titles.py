@@ -68,7 +68,7 @@ _TITLE_LEAD = re.compile(
 
 _TITLE_TAIL_WORD = re.compile(
     r"(?:^|(?<=[\s,;:\-\u2013\u2014]))(?:and|&|with|please|pls|also|then|plus|thanks"
-    r"|thank\s+you|due|by|before|until|till|for)$",
+    r"|thank\s+you|due|by|before|until|till|for|later|sometime|soon|eventually|someday)$",
     _I,
 )
 
@@ -117,6 +117,7 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
         tail = re.split(r"\s+(?:and|&|plus)\s+", parts[-1], maxsplit=1, flags=_I)
         if len(parts) >= 2 and len(tail) == 2 and all(tail):
             parts = parts[:-1] + tail
+        parts = [re.sub(r"^(?:and|&|plus)\s+", "", part, flags=_I) for part in parts]
         parts = [piece for part in parts for piece in _split_actions(part)]
         parts = _share_verb(parts)
     else:

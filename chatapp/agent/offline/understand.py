@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from chatapp.agent.offline.intents import Chat, Compound, Intent, Select
-from chatapp.agent.offline.lexicon import COMMAND_VERBS
+from chatapp.agent.offline.lexicon import ACTION_VERBS, COMMAND_VERBS
 from chatapp.agent.offline.normalise import (
     bare,
     fix_slips,
@@ -31,6 +31,23 @@ _CLAUSE_BREAK = re.compile(
     + r")\s*",
     re.IGNORECASE,
 )
+
+
+# "can you call my mom for me": the assistant asked to run an errand itself, which it cannot
+# (a to-do list verb after "can you" is a command: "can you add ...", "could you move ...").
+_SERVICE = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|so)[\s,]+)?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+"
+    r"|just\s+|maybe\s+)?(?!(?:add|create|put|remind|show|list|display|mark|complete|finish|delete"
+    r"|remove|cancel|move|change|rename|update|set|make|tag|schedule|reschedule|push|postpone|find"
+    r"|tell|give|check|note|write\s+down|jot|clear|reopen|open|keep|track|save|record|log|bump"
+    r"|delay|untag|label|prioriti[sz]e|sort|archive|undo|drop|erase)\b)(?:" + ACTION_VERBS + r")\b",
+    re.IGNORECASE,
+)
+
+
+def said(text: str) -> str:
+    """The user's own words for what they asked, without the politeness around them."""
+    return strip_lead(scrub(normalise(text))) or normalise(text)
 
 
 def read_message(text: str, now: datetime) -> Reading:
@@ -68,6 +85,8 @@ def _read_one(text: str, now: datetime) -> Reading:
     if re.fullmatch(r"\?+", cleaned):
         return Reading(Chat("help"), "help")
     cleaned = scrub(cleaned)
+    if _SERVICE.match(cleaned):
+        return Reading(Chat("unknown"), "service")
     edges_stripped = bare(cleaned)
     if not edges_stripped:
         return Reading(Chat("unknown"), "unknown")

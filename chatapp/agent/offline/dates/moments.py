@@ -95,7 +95,7 @@ _WEEKDAY = re.compile(
     _PREFIX
     + r"\b(?:(?P<which>this\s+coming|this|next|coming)\s+)?(?P<day>"
     + WEEKDAY_RE
-    + r")\b\.?",
+    + r")\b(?!'s)\.?",
     _FLAGS,
 )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
+from chatapp.agent.offline import dates
 from chatapp.agent.offline.adds import TASK_NOUN, parse_add
 from chatapp.agent.offline.intents import (
     AddTasks,
@@ -65,6 +67,52 @@ _OBLIGATION = re.compile(
 )
 # "order me a pizza" asks the assistant for a service it does not have; not a to-do.
 _ACTION_STATEMENT = re.compile(r"^(?:" + ACTION_VERBS + r")\s+(?!me\b|us\b)\S.*$", NOCASE_DOTALL)
+
+
+# "I forgot to add call the bank": a new task, not a reopened one.
+_FORGOT_TO_ADD = re.compile(
+    r"^(?:i\s+|we\s+)?(?:forgot|forget|didn't|did\s+not)\s+(?:to\s+)?(?:add|mention|include|put"
+    r"(?:\s+down)?|write\s+down|note\s+down)\s*:?\s*(?P<rest>.+)$",
+    NOCASE_DOTALL,
+)
+# "shopping: apples, rice", "work list: update the wiki": items for the list named first.
+_NAMED_LIST = re.compile(
+    r"^(?:(?:my|the|our)\s+)?(?P<tag>[^\W\d_][\w-]*)(?:\s+list)?\s*:\s*(?P<items>.+)$",
+    NOCASE_DOTALL,
+)
+# "tomorrow: call the bank, pay rent", "this weekend I need to clean the garage": a date first.
+_LEADING_WHEN = re.compile(
+    r"^(?P<when>(?:(?:for|on|by|this|next|later)\s+)?(?:today|tonight|tomorrow|weekend|week"
+    r"|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+(?:morning"
+    r"|afternoon|evening|night))?)\s*(?:[:,\-]\s*|\s+(?=(?:i|we|remind|add|please|need|gotta"
+    r"|have|must|should|don't)\b))(?P<rest>.+)$",
+    NOCASE_DOTALL,
+)
+
+
+def _named_list(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    tag = match.group("tag").lower()
+    if tag in ("todo", "to-do", "task", "tasks", "reminder", "note", "re", "list"):
+        return parse_add(match.group("items"), now)
+    if tag in ("urgent", "important", "asap"):
+        return parse_add(f"{match.group('items')} urgent", now)
+    return parse_add(f"to the {tag} list: {match.group('items')}", now)
+
+
+def leading_when_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
+    """ "tomorrow: call the bank, pay rent": the date said first is every new task's due date."""
+
+    def build(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+        found = dates.find_datetime(match.group("when"), now)
+        inner = classify(match.group("rest"), now).intent
+        if found is None or not isinstance(inner, AddTasks):
+            return None
+        drafts = tuple(
+            draft if draft.due_at else replace(draft, due_at=found.value) for draft in inner.drafts
+        )
+        return AddTasks(drafts)
+
+    return Rule("leading_when", _LEADING_WHEN, build, ("tomorrow: call the bank, pay rent",))
 
 
 def _open(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -126,6 +174,8 @@ def obligation_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
     return Rule("obligation", _OBLIGATION, build, ("i need to call the bank",))
 
 
+FORGOT_TO_ADD = Rule("forgot_to_add", _FORGOT_TO_ADD, _add_rest, ("I forgot to add call the bank",))
+NAMED_LIST = Rule("named_list", _NAMED_LIST, _named_list, ("shopping: apples, rice and coffee",))
 ADD = Rule("add", _ADD_STRONG, _add_rest, ("add buy milk", "create a task to call mom"))
 OPEN = Rule("open", _OPEN, _open, ("open task 3", "highlight the milk task"))
 SHOW_ONE = Rule("show_one", _SHOW_ONE, _show_one, ("show me task 2", "show me the dentist task"))

@@ -13,7 +13,8 @@ from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, QUESTION_STAR
 from chatapp.agent.offline.slots import content_words
 
 _WHEN = re.compile(
-    r"^when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:have|need)\s+to(?:\s+do)?|\s+should\s+i)"
+    r"^(?:when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:have|need)\s+to(?:\s+do)?|\s+should\s+i)"
+    r"|what\s+(?:time|day|date)\s+(?:is|'s|was|are))"
     r"\s+(?P<what>.+?)(?:\s+(?:due|happening|scheduled|again))?[\s?!.]*$",
     NOCASE_DOTALL,
 )
@@ -130,8 +131,21 @@ def _about_one(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return ListTasks(TaskFilter(task_id=int(match.group("id"))))
 
 
+# "what's the weather tomorrow": a question about something other than the list.
+_OTHER_SUBJECT = re.compile(
+    r"^what(?:'s|\s+is|s)\s+(?:the|a)\s+(?!(?:plan|plans|agenda|schedule|list|status|situation"
+    r"|deal|lineup|rundown|count|total|next|most|latest|priorit\w*|due|first|last|oldest|newest"
+    r"|tasks?|todos?|to-?dos?|overdue|pending|open|upcoming|remaining|rest)\b)[a-z]+",
+    NOCASE,
+)
+
+
 def _list(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     if QUESTION_START.match(text) and not LIST_SIGNAL.search(text):
+        return None
+    if _OTHER_SUBJECT.match(text) and not re.search(
+        r"\b(?:tasks?|todos?|due|list)\b", text, NOCASE
+    ):
         return None
     return parse_list(text, now)
 

@@ -43,7 +43,8 @@ _REOPEN = re.compile(
 _NOT_DONE = re.compile(
     r"^(?:i|we)\s+(?:didn't|did\s+not|haven't|have\s+not|hadn't|never|still\s+haven't"
     r"|haven't\s+actually|forgot\s+to)\s+(?:actually\s+|really\s+|yet\s+)?"
-    r"(?!(?:need|want|like|have|know|think|mean|say|ask)\b)(?P<verb>[a-z]+(?:\s+(?:up|off|out|in))?)"
+    r"(?!(?:need|want|like|have|know|think|mean|say|ask|add|mention|tell|put|write|include"
+    r"|remember)\b)(?P<verb>[a-z]+(?:\s+(?:up|off|out|in))?)"
     r"\s+(?P<target>.+?)(?:\s+(?:yet|after\s+all|at\s+all|actually))?$",
     NOCASE_DOTALL,
 )
@@ -78,13 +79,13 @@ _OFF_AFTER = re.compile(
     NOCASE_DOTALL,
 )
 _MARK_BARE = re.compile(
-    r"^(?:mark|check\s+off|tick\s+off|cross\s+(?:off|out)|strike\s+(?:off|through))\b\s*"
+    r"^(?:mark(?:\s+off)?|check\s+off|tick\s+off|cross\s+(?:off|out)|strike\s+(?:off|through))\b\s*"
     r"(?:(?:as\s+)?(?:done|complete|completed|finished)\b\s*:?\s*)?(?P<target>.*)$",
     NOCASE_DOTALL,
 )
 # "completed tasks" is a listing, not an order to complete something.
 _COMPLETE = re.compile(
-    r"^(?:complete|finish|close|resolve|(?:done(?:\s+with)?|completed|finished)"
+    r"^(?:complete|finish|close|resolve|(?:(?:all\s+)?done(?:\s+with)?|completed|finished)"
     r"(?!\s+(?:tasks|todos|to-?dos|items|ones)\b))\b\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
@@ -100,19 +101,26 @@ _DONE_STATEMENT = re.compile(
     r"^(?:just\s+|finally\s+|already\s+)?(?:" + DONE_VERBS + r")\s+(?P<target>.+)$", NOCASE_DOTALL
 )
 _WORDS_DONE = re.compile(
-    r"^(?P<target>(?!(?:what|which|how|is|are|anything|everything|all)\b).+?)\s*[:\-]?\s+"
-    r"(?:done|finished|completed|sorted|dealt\s+with)(?:\s+(?:now|already|today))?$",
+    r"^(?P<target>(?!(?:what|which|how|is|are|anything|everything|all|i|we|you)\b).+?)\s*"
+    r"[:\-]?\s+(?:" + DONE_PARTICIPLES + r")(?:\s+(?:now|already|today|finally|at\s+last))?$",
     NOCASE_DOTALL,
 )
 # "clear completed", "clear out the done ones": a bulk delete, proposed first.
+# "clear my list", "wipe everything": every task, proposed first like any bulk change.
+_CLEAR_ALL = re.compile(
+    r"^(?:clear|wipe|empty|reset|nuke|purge)(?:\s+(?:out|off))?\s+(?:(?:the|my|our)\s+)?(?:whole\s+"
+    r"|entire\s+|full\s+)?(?:to-?do\s+)?(?:list|tasks|todos|everything|all(?:\s+(?:my\s+)?tasks)?)$",
+    NOCASE,
+)
 _CLEAR_DONE = re.compile(
-    r"^(?:clear|clean|wipe|purge)(?:\s+(?:out|up|away))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
-    r"(?:\s+(?:ones|tasks|todos|items))?$",
+    r"^(?:clear|clean|wipe|purge|archive|tidy)(?:\s+(?:out|up|away))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
+    r"(?:\s+(?:ones|tasks|todos|items|stuff))?$"
+    r"|^(?:clean|tidy)\s+up\s+(?:(?:the|my)\s+)?(?:to-?do\s+)?(?:list|tasks)$",
     NOCASE,
 )
 _DELETE = re.compile(
     r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|scratch|purge|nuke|ditch|bin|kill"
-    r"|axe|nix|wipe(?:\s+out)?|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
+    r"|axe|nix|archive|wipe(?:\s+out)?|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
     r"|take\s+off|strike)\b\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
@@ -188,6 +196,10 @@ def _clear_done(match: re.Match[str], text: str, now: datetime) -> Intent | None
     return BulkChange("delete", TaskFilter(status="completed"))
 
 
+def _clear_all(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return BulkChange("delete", TaskFilter())
+
+
 def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return on_ref(match.group("target"), DeleteTask, "delete", now)
 
@@ -211,6 +223,7 @@ MARK_BARE = Rule(
 COMPLETE = Rule("complete", _COMPLETE, _complete, ("complete task 2", "finish the report task"))
 I_DID = Rule("i_did", _I_DID, _complete, ("i finished task 2", "i paid the rent task"))
 DONE_STATEMENT = Rule("done_statement", _DONE_STATEMENT, _done_statement, ("paid the water bill",))
+CLEAR_ALL = Rule("clear_all", _CLEAR_ALL, _clear_all, ("clear my list", "wipe everything"))
 CLEAR_DONE = Rule("clear_done", _CLEAR_DONE, _clear_done, ("clear completed",))
 DELETE = Rule("delete", _DELETE, _delete, ("delete task 5", "remove the meeting task"))
 ID_STATE = Rule("id_state", _ID_STATE, _mark_state, ("task 2 done", "3 and 4: finished"))
