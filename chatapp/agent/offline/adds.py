@@ -18,13 +18,18 @@ TASK_NOUN = re.compile(
     r"|two|three|four|five|six|a\s+few|a\s+couple\s+of|couple\s+of|few)\s+)*"
     r"(?P<adjectives>(?:(?:high|low|medium|normal|top|urgent|important|quick|small|little|big"
     r"|simple)(?:[\s-]+prio(?:rity)?)?\s+)*)"
-    r"(?:new\s+)?(?:task|todo|to-do|to\s+do|reminder|item|entry|note|thing)s?\b"
+    r"(?:new\s+)?(?P<noun>task|todo|to-do|to\s+do|reminder|item|entry|note|thing)s?\b"
     r"(?:\s+(?:item|entry)s?)?\s*(?:(?:called|named|titled|saying|that\s+says|which\s+says|for"
     r"|to|about|of)\b|[:\-\u2013\u2014])?\s*)",
     _I,
 )
 # Adjectives before the noun that say something: "a high priority task to ...".
 _SAYS_PRIORITY = re.compile(r"\b(?:high|low|medium|normal|top|urgent|important)\b", _I)
+_PRIORITY_CLAUSE = re.compile(
+    r"(?:(?:it's|it\s+is|that's|this\s+is|its)\s+)?(?:very\s+|super\s+|really\s+|kind\s+of\s+)?"
+    r"(?:urgent|important|asap|(?:a\s+)?(?:high|low|top)\s+priority|not\s+urgent|a\s+priority)[.!]*",
+    _I,
+)
 # What is left of a list item that only carried details for all: "..., all tagged party".
 _ALL_OF_THEM = re.compile(
     r"(?:all|both|each|every\s+one|all\s+of\s+them|both\s+of\s+them|them\s+all)?", _I
@@ -42,6 +47,7 @@ _LIST_INTRO = re.compile(
 def parse_add(rest: str, now: datetime) -> Intent:
     text = rest.strip()
     noun = TASK_NOUN.match(text)
+    reminder = bool(noun and (noun.group("noun") or "").lower() == "reminder")
     if noun and noun.end() > 0:
         adjectives = noun.group("adjectives") or ""
         text = text[noun.end() :]
@@ -68,16 +74,27 @@ def parse_add(rest: str, now: datetime) -> Intent:
         parsed = []
         for item, description in _items(text, list_tag, now):
             attributes, remainder = read_attributes(item, now)
-            if description and not attributes.description:
+            if description and _PRIORITY_CLAUSE.fullmatch(description):
+                # "..., it's urgent": a priority said as a clause, not a description.
+                said = read_attributes(description, now)[0].priority or "high"
+                attributes = replace(attributes, priority=attributes.priority or said)
+            elif description and not attributes.description:
                 attributes = replace(attributes, description=description)
             parsed.append((clean_title(remainder), attributes))
         if len(parsed) > 1:
-            parsed = _share_trailing_attributes(parsed)
-            parsed = [(t, a) for t, a in parsed if not _ALL_OF_THEM.fullmatch(t)] or parsed
+            parsed = _share_details(parsed)
         drafts = [_draft(title, attributes, list_tag) for title, attributes in parsed]
     drafts = [draft for draft in drafts if draft.title][:MAX_NEW_TASKS]
     if not drafts:
         return Chat("missing_title")
+    if reminder:
+        # "add a reminder to water the plants at 6pm": reminded then, as "remind me" is.
+        drafts = [
+            replace(draft, remind_at=draft.due_at)
+            if draft.due_at and not draft.recurrence
+            else draft
+            for draft in drafts
+        ]
     return AddTasks(tuple(drafts))
 
 
@@ -103,6 +120,30 @@ def _draft(title: str, attributes: Attributes, list_tag: str | None) -> TaskDraf
         attributes.due_at,
         tags,
         attributes.recurrence,
+    )
+
+
+def _share_details(parsed: list[tuple[str, Attributes]]) -> list[tuple[str, Attributes]]:
+    """Items that are only details ("high priority", "all tagged party") give them to the rest;
+    what ends the list applies to every item too."""
+    titled = [
+        (title, attributes) for title, attributes in parsed if not _ALL_OF_THEM.fullmatch(title)
+    ]
+    if not titled:
+        return parsed
+    for title, details in parsed:
+        if _ALL_OF_THEM.fullmatch(title):
+            titled = [(name, _filled(attributes, details)) for name, attributes in titled]
+    return _share_trailing_attributes(titled) if len(titled) > 1 else titled
+
+
+def _filled(attributes: Attributes, details: Attributes) -> Attributes:
+    return Attributes(
+        attributes.description or details.description,
+        attributes.priority or details.priority,
+        attributes.due_at or details.due_at,
+        attributes.tags or details.tags,
+        attributes.recurrence or details.recurrence,
     )
 
 

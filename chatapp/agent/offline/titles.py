@@ -41,6 +41,15 @@ _NOUNS = re.compile(
     r"(?P<two>" + _NOT_A_THING + r"(?:\S+\s+){0,2}?\S+)",
     _I,
 )
+_DETAIL_START = re.compile(
+    r"^(?:high|low|medium|urgent|important|asap|due|by|on|at|before|tagged|tags?|labell?ed|#|priority"
+    r"|prio|every|each|all|both|tomorrow|today|tonight|next|this|in\s+[0-9]|"
+    + WEEKDAY_RE
+    + r"|"
+    + MONTH_RE
+    + r"|[0-9])\b",
+    _I,
+)
 _SHARED_START = re.compile(r"^(?P<verb>" + SHARED_VERBS + r")\s+\S", _I)
 _PAIR = re.compile(r"(?P<one>(?:\S+\s+){0,2}?\S+)\s+(?:and|&)\s+(?P<two>(?:\S+\s+){0,2}?\S+)", _I)
 
@@ -59,7 +68,8 @@ _CLAUSE_START = re.compile(
 
 
 _TITLE_LEAD = re.compile(
-    r"^(?:(?:to|that|about|for|called|named|titled|saying|remember\s+to|please|i\s+(?:need|have"
+    r"^(?:(?:to|that|about|for|called|named|titled|saying|remember\s+to|please|really|definitely"
+    r"|probably|actually|maybe|just|still|i\s+(?:need|have"
     r"|must|should|gotta|got|want)\s+to|i\s+must|i\s+should|we\s+(?:need|have)\s+to|to\s+do)\s+"
     r"|[:;,.\-\u2013\u2014]+\s*)",
     _I,

@@ -458,6 +458,10 @@ def _time_parts(text: str) -> Iterable[_TimePart]:
         yield _TimePart(match.span(), _prefix(match), time(hour, minute), True)
     for match in _CLOCK_24.finditer(text):
         hour, minute = int(match.group("hour")), int(match.group("minute"))
+        if 1 <= hour <= 6 and not match.group("hour").startswith("0"):
+            # "at 2:30" on a to-do list means the afternoon, as a bare "at 2" does.
+            yield _TimePart(match.span(), _prefix(match), time(hour + 12, minute), True)
+            continue
         yield _TimePart(match.span(), _prefix(match), time(hour, minute), hour >= 13 or hour == 0)
     for match in _CLOCK_BARE.finditer(text):
         hour = int(match.group("hour"))

@@ -95,6 +95,8 @@ RULES: tuple[Rule, ...] = (
     states.WORDS_DONE,
     new_tasks.NAMED_LIST,
     new_tasks.ACTION_STATEMENT,
+    new_tasks.HAVE_A,
     reminders.REPEAT_STATEMENT,
+    new_tasks.DATED,
     questions.LISTISH,
 )

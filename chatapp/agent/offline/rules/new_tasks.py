@@ -90,6 +90,30 @@ _LEADING_WHEN = re.compile(
 )
 
 
+# "I have a dentist appointment next tuesday", "there's a party saturday": a new task, dated.
+_HAVE_A = re.compile(
+    r"^(?:(?:i|we)(?:'ve|\s+have)?(?:\s+got)?|there(?:'s|\s+is))\s+(?P<rest>(?:a|an|my|our)\s+.+)$",
+    NOCASE_DOTALL,
+)
+_ANY = re.compile(r"^.+$", NOCASE_DOTALL)
+_NOT_A_THING = re.compile(
+    r"^(?:i|i'm|we|you|it|it's|they|he|she|what|which|who|how|when|where|why|is|are|do|does"
+    r"|did|can|could|would|should|will|was|were|has|have|there|here|no|not|yes)\b",
+    NOCASE,
+)
+
+
+def _dated(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    # "lunch with tom on wednesday at noon": a thing and when, said without a verb.
+    rest = match.group("rest") if "rest" in match.groupdict() else text
+    found = dates.find_datetime(rest, now)
+    if found is None or _NOT_A_THING.match(rest):
+        return None
+    if not content_words(found.remove_from(rest)):
+        return None
+    return parse_add(rest, now)
+
+
 def _named_list(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     tag = match.group("tag").lower()
     if tag in ("todo", "to-do", "task", "tasks", "reminder", "note", "re", "list"):
@@ -145,6 +169,8 @@ def _add_weak(match: re.Match[str], text: str, now: datetime) -> Intent | None:
         return parse_add(rest, now)
     if LIST_PHRASE.search(rest):
         return parse_add(rest, now)
+    if match.group(0).lower().startswith("put") and dates.find_datetime(rest, now) is not None:
+        return parse_add(rest, now)  # "put dinner with alex on friday at 7pm"
     return None
 
 
@@ -176,6 +202,8 @@ def obligation_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
 
 FORGOT_TO_ADD = Rule("forgot_to_add", _FORGOT_TO_ADD, _add_rest, ("I forgot to add call the bank",))
 NAMED_LIST = Rule("named_list", _NAMED_LIST, _named_list, ("shopping: apples, rice and coffee",))
+HAVE_A = Rule("have_a", _HAVE_A, _dated, ("I have a dentist appointment next tuesday at 2pm",))
+DATED = Rule("dated", _ANY, _dated, ("lunch with tom on wednesday at noon",))
 ADD = Rule("add", _ADD_STRONG, _add_rest, ("add buy milk", "create a task to call mom"))
 OPEN = Rule("open", _OPEN, _open, ("open task 3", "highlight the milk task"))
 SHOW_ONE = Rule("show_one", _SHOW_ONE, _show_one, ("show me task 2", "show me the dentist task"))
