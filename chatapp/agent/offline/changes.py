@@ -132,6 +132,14 @@ _EARLIER = frozenset(("forward", "ahead", "up", "earlier", "sooner"))
 _PARTICLES = re.compile(r"^(?:back|out|forward|up|over)\s+|\s+(?:back|out|forward|up|over)$", _I)
 
 
+# "make the gym task not urgent": the lowest priority there is.
+_NOT_URGENT = re.compile(
+    r"(?:(?:it's|it\s+is|is)\s+)?(?:not\s+(?:so\s+|that\s+|very\s+|too\s+)?(?:urgent|important|a\s+priority)"
+    r"|less\s+(?:urgent|important)|no\s+rush|no\s+longer\s+(?:urgent|important))",
+    _I,
+)
+
+
 def parse_update(verb: str, rest: str, now: datetime) -> Intent | None:
     rest = REF_FILLER.sub("", rest.strip()).strip()
     if verb.startswith(("prioriti", "depriorit")):
@@ -224,7 +232,8 @@ def _split_target(rest: str, verb: str, now: datetime) -> tuple[TaskRef | None, 
     separator = _WORDS_SEPARATOR.search(rest)
     cut = separator.start() if separator else None
     if verb in ("make", "tag", "label") or cut is None:
-        candidates = [m.start() for m in (PRIORITY.search(rest), URGENT.search(rest)) if m]
+        found_words = (PRIORITY.search(rest), URGENT.search(rest), _NOT_URGENT.search(rest))
+        candidates = [m.start() for m in found_words if m]
         found = dates.find_datetime(rest, now)
         if found is not None:
             candidates.append(found.spans[0][0])
@@ -260,6 +269,8 @@ def _interpret_value(
         return TaskChanges(title=clean_title(inner) or None)
     if field is None and re.fullmatch(STATE_WORDS, value, _I):
         return state_is_done(value)
+    if field in (None, "priority") and _NOT_URGENT.fullmatch(value):
+        return TaskChanges(priority="low")
     if field in ("due", "description", "tags") and _NOTHING.fullmatch(value):
         if field == "tags":
             return TaskChanges(tags=())

@@ -185,6 +185,14 @@ class BulkChange:
 
 
 @dataclass(frozen=True)
+class ConfirmBulk:
+    """The user's "yes" to a bulk change: the tasks proposed (id, title), checked again first."""
+
+    bulk: BulkChange
+    proposed: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
 class Chat:
     kind: ChatKind
 
@@ -206,6 +214,7 @@ Intent = (
     | Select
     | Chat
     | BulkChange
+    | ConfirmBulk
     | Compound
 )
 

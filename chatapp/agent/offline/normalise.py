@@ -16,6 +16,7 @@ DONE_MARKS = frozenset("\u2705\u2714\u2611\u2713")
 _DONE_MARK = re.compile(r"\s*\u2705\s*")
 _SAYS_DONE = re.compile(r"\b(?:done|finished|complete|completed)\b", _I)
 _SLIP_SCORE = 80
+_THUMBS_UP = frozenset("\U0001f44d\U0001f44c\U0001f64c")
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -96,6 +97,8 @@ def normalise(text: str) -> str:
             cleaned.append(" ")
         elif char in DONE_MARKS:
             cleaned.append(" \u2705 ")
+        elif char in _THUMBS_UP:
+            cleaned.append(" ok ")
         elif category == "So" or char in "\ufe0f\u200d":
             cleaned.append(" ")  # emoji say nothing a rule reads; a check mark says "done"
         elif category != "Cf":

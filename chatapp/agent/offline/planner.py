@@ -17,14 +17,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from chatapp.agent.offline import dates, replies
-from chatapp.agent.offline.context import at_position, bulk_targets, prefer, previous_offer
+from chatapp.agent.offline import bulk, replies
+from chatapp.agent.offline.calls import add_calls, list_call, lookup, several
+from chatapp.agent.offline.context import at_position, prefer, previous_offer
 from chatapp.agent.offline.conversation import Conversation, Exchange
+from chatapp.agent.offline.dead_ends import dead_end_reply
 from chatapp.agent.offline.intents import (
     AddTasks,
     BulkChange,
     Chat,
     Compound,
+    ConfirmBulk,
     DeleteTask,
     Intent,
     ListTasks,
@@ -33,7 +36,6 @@ from chatapp.agent.offline.intents import (
     Select,
     SetCompleted,
     TaskDraft,
-    TaskFilter,
     TaskRef,
     UpdateTask,
 )
@@ -41,16 +43,13 @@ from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.mutations import mutation, needs_current
 from chatapp.agent.offline.summaries import (
     list_text,
-    mutation_text,
     open_text,
-    shown_tasks,
     summarise,
 )
 from chatapp.agent.offline.titles import clean_title
-from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
+from chatapp.agent.offline.tool_results import TaskView, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox, kind_of_name
 from chatapp.agent.offline.understand import read_message, said
-from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
 MAX_EXCHANGES_PER_TURN = 48
 
@@ -123,7 +122,7 @@ def _in_context(
     if isinstance(intent, Select):
         return _resolve_selection(intent, conversation, toolbox, now)
     if isinstance(intent, Chat) and intent.kind in ("confirm", "decline"):
-        return _resolve_answer(intent, conversation, now)
+        return bulk.answer(intent, conversation, now)
     if not isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask):
         return intent
     ref = intent.ref
@@ -174,21 +173,6 @@ def _resolve_selection(
     return replace(original, ref=TaskRef(task_id=chosen))
 
 
-def _resolve_answer(answer: Chat, conversation: Conversation, now: datetime) -> Intent | Step:
-    """ "yes" carries out the bulk change proposed just before; anything else drops it."""
-    offer = previous_offer(conversation, now)
-    if offer is None or offer.kind != "proposed" or not isinstance(offer.intent, BulkChange):
-        return Chat("ack")
-    if answer.kind == "decline":
-        return Step(text=replies.bulk_cancelled_reply())
-    ids = tuple(task.id for task in offer.tasks)
-    ref = TaskRef(task_id=ids[0], more_ids=ids[1:])
-    action = offer.intent.action
-    if action == "delete":
-        return DeleteTask(ref)
-    return SetCompleted(ref, action == "complete")
-
-
 def _chat(
     intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
 ) -> Step:
@@ -196,7 +180,7 @@ def _chat(
     if conversation.exchanges:
         return Step(text=summarise(conversation.exchanges, now))
     if intent.kind == "unknown":
-        return Step(text=replies.dead_end_reply(said(conversation.user_text), toolbox.kinds))
+        return Step(text=dead_end_reply(said(conversation.user_text), toolbox.kinds))
     return Step(text=replies.chat_reply(intent.kind, now, toolbox.kinds))
 
 
@@ -207,7 +191,7 @@ def _add(
     exchanges = conversation.exchanges
     made = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
     if len(made) < len(intent.drafts) and made == list(exchanges):
-        return _add_calls(intent, len(made), toolbox, now, parallel)
+        return add_calls(intent, len(made), toolbox, now, parallel)
     return Step(text=summarise(exchanges, now))
 
 
@@ -216,27 +200,11 @@ def _list(
 ) -> Step:
     assert isinstance(intent, ListTasks)
     if not conversation.exchanges:
-        return _list_call(intent.filter, toolbox)
+        return list_call(intent.filter, toolbox)
     lookups = [e for e in conversation.exchanges if kind_of_name(e.name) == "list_tasks"]
     if not lookups:
         return Step(text=summarise(conversation.exchanges, now))
     return Step(text=list_text(lookups[-1], intent.filter, now))
-
-
-def _bulk(
-    intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
-) -> Step:
-    """A bulk change is only proposed here: the tasks it would touch, and a question."""
-    assert isinstance(intent, BulkChange)
-    if not conversation.exchanges:
-        return _list_call(intent.filter, toolbox, everything=True)
-    lookups = [e for e in conversation.exchanges if kind_of_name(e.name) == "list_tasks"]
-    if not lookups:
-        return Step(text=summarise(conversation.exchanges, now))
-    shown = shown_tasks(lookups[-1], intent.filter, now)
-    if isinstance(shown, str):
-        return Step(text=shown)
-    return Step(text=replies.bulk_proposal_reply(intent, bulk_targets(shown, intent), now))
 
 
 def _ref(
@@ -247,20 +215,20 @@ def _ref(
     if isinstance(intent, OpenTask) and not toolbox.has("open_task"):
         return Step(text=replies.missing_tool_reply("open_task"))
     if intent.ref.more_ids:
-        return _several(intent, exchanges, toolbox, now, parallel)
+        return several(intent, exchanges, toolbox, now, parallel)
     if not exchanges:
         if intent.ref.task_id is not None and not needs_current(intent):
             return mutation(intent, intent.ref.task_id, None, toolbox, now)
-        return _lookup(intent, toolbox, filtered=True)
+        return lookup(intent, toolbox, filtered=True)
     if isinstance(intent, OpenTask):
         # The app answered the open_task client call (or the tool refused): say how it went.
         opened = [e for e in exchanges if kind_of_name(e.name) == "open_task"]
         if opened:
             return Step(text=open_text(opened[-1]))
     lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
-    several = _each_part(intent, _looked_up(lookups))
-    if several is not None:
-        return _several(several, exchanges, toolbox, now, parallel)
+    each = _each_part(intent, _looked_up(lookups))
+    if each is not None:
+        return several(each, exchanges, toolbox, now, parallel)
     made = [e for e in exchanges if kind_of_name(e.name) in (*EDIT_KINDS, "add_task")]
     if made:
         return Step(text=summarise(made, now))
@@ -283,7 +251,7 @@ def _ref(
     words = intent.ref.words or ""
     matches = prefer(intent, match_tasks(words, tasks))
     if not matches and last.arguments.get("query") and len(lookups) == 1:
-        return _lookup(intent, toolbox, filtered=False)
+        return lookup(intent, toolbox, filtered=False)
     if len(matches) == 1:
         return mutation(intent, matches[0].id, matches[0], toolbox, now)
     action = _action(intent)
@@ -292,7 +260,7 @@ def _ref(
     if isinstance(intent, UpdateTask) and intent.add_if_missing:
         when = intent.changes.remind_at
         draft = TaskDraft(clean_title(words), due_at=when, remind_at=when)
-        return _add_calls(AddTasks((draft,)), 0, toolbox, now, parallel)
+        return add_calls(AddTasks((draft,)), 0, toolbox, now, parallel)
     return Step(text=replies.no_match_reply(words, action))
 
 
@@ -315,118 +283,6 @@ def _each_part(intent: RefIntent, tasks: list[TaskView]) -> RefIntent | None:
     return replace(intent, ref=TaskRef(task_id=ids[0], more_ids=tuple(ids[1:])))
 
 
-def _several(
-    intent: RefIntent,
-    exchanges: Sequence[Exchange],
-    toolbox: Toolbox,
-    now: datetime,
-    parallel: bool,
-) -> Step:
-    """One call per task id ("delete tasks 2 and 5"), then one reply covering every result.
-
-    The calls are recomputed each step from the message (and the lookup, when the change needs
-    the tasks as they are), so the ones already made are simply skipped.
-    """
-    current: dict[int, TaskView] | None = None
-    if needs_current(intent):
-        lookups = [e for e in exchanges if kind_of_name(e.name) == "list_tasks"]
-        if not lookups:
-            return _lookup(intent, toolbox, filtered=True)
-        result = parse_result(lookups[-1].output or "")
-        tasks = tasks_in(result.data) if result.error is None else None
-        if tasks is None:
-            problem = result.error or "the task list came back empty-handed"
-            return Step(text=replies.error_reply("look up your tasks", problem, result.code))
-        current = {task.id: task for task in tasks}
-    notes: dict[int, str] = {}
-    planned: list[PlannedCall] = []
-    for task_id in intent.ref.ids:
-        if current is not None and task_id not in current:
-            notes[task_id] = replies.not_on_list(task_id)
-            continue
-        task = current.get(task_id) if current is not None else None
-        step = mutation(intent, task_id, task, toolbox, now)
-        planned.extend(step.calls)
-        if not step.calls:
-            notes[task_id] = step.text
-    made = [e for e in exchanges if kind_of_name(e.name) in EDIT_KINDS]
-    if len(made) < len(planned):
-        waiting = planned[len(made) :]
-        return Step(calls=tuple(waiting if parallel else waiting[:1]))
-    for exchange in made:
-        task_id = as_int(exchange.arguments.get("task_id"))
-        kind = kind_of_name(exchange.name)
-        if task_id is not None and kind is not None:
-            notes[task_id] = mutation_text(exchange, kind, now)
-    return Step(text=replies.several_reply([notes[i] for i in intent.ref.ids if i in notes]))
-
-
-def _add_calls(
-    intent: AddTasks, start: int, toolbox: Toolbox, now: datetime, parallel: bool
-) -> Step:
-    if not toolbox.has("add_task"):
-        return Step(text=replies.missing_tool_reply("add_task"))
-    drafts = intent.drafts[start:]
-    if not parallel:
-        drafts = drafts[:1]
-    calls = []
-    for draft in drafts:
-        repeats = draft.recurrence is not None or draft.remind_at is not None
-        call = toolbox.call(
-            "add_task",
-            title=draft.title,
-            description=draft.description,
-            priority=draft.priority,
-            due_at=dates.to_iso(draft.due_at) if draft.due_at else None,
-            tags=list(draft.tags) or None,
-            recurrence=draft.recurrence,
-            time_zone=dates.zone_name(now) if repeats else None,
-            remind_at=dates.to_iso(draft.remind_at) if draft.remind_at else None,
-        )
-        if call is None:
-            return Step(text=replies.missing_tool_reply("add_task"))
-        calls.append(call)
-    return Step(calls=tuple(calls))
-
-
-def _list_call(task_filter: TaskFilter, toolbox: Toolbox, *, everything: bool = False) -> Step:
-    # The tool filters by due date; "finished today" is about completed_at, checked here.
-    by_due = task_filter.question != "finished"
-    call = toolbox.call(
-        "list_tasks",
-        status=task_filter.status,
-        query=task_filter.query,
-        priority=task_filter.priority,
-        tag=task_filter.tag,
-        due_before=dates.to_iso(task_filter.due_before)
-        if task_filter.due_before and by_due
-        else None,
-        due_after=dates.to_iso(task_filter.due_after) if task_filter.due_after and by_due else None,
-        # list_tasks cannot filter by id, nor by "tag or title": those are found in its
-        # largest page, as is every task a bulk change or a ranking question must see.
-        limit=LIST_LIMIT_MAX
-        if everything
-        or task_filter.task_id is not None
-        or task_filter.topic
-        or task_filter.question in ("urgent", "finished", "count")
-        else None,
-    )
-    if call is None:
-        return Step(text=replies.missing_tool_reply("list_tasks"))
-    return Step(calls=(call,))
-
-
-def _lookup(intent: RefIntent, toolbox: Toolbox, *, filtered: bool) -> Step:
-    """list_tasks to find a task by words, or its current fields; the largest page, since the
-    default one could leave the task out."""
-    # Several tasks named at once are found in one unfiltered lookup.
-    words = intent.ref.words if filtered and not intent.ref.parts else None
-    call = toolbox.call("list_tasks", status="all", query=words, limit=LIST_LIMIT_MAX)
-    if call is None:
-        return Step(text="I can't look tasks up by name right now. Which task number do you mean?")
-    return Step(calls=(call,))
-
-
 def _action(intent: RefIntent) -> replies.Action:
     if isinstance(intent, OpenTask):
         return "open"
@@ -441,7 +297,8 @@ _HANDLERS: dict[type, Handler] = {
     Chat: _chat,
     AddTasks: _add,
     ListTasks: _list,
-    BulkChange: _bulk,
+    BulkChange: bulk.propose,
+    ConfirmBulk: bulk.confirmed,
     SetCompleted: _ref,
     DeleteTask: _ref,
     UpdateTask: _ref,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chatapp.agent.offline import dates
-from chatapp.agent.offline.intents import BulkChange, ChatKind, TaskChanges, TaskFilter
+from chatapp.agent.offline.intents import ChatKind, TaskChanges, TaskFilter
 from chatapp.agent.offline.tool_results import TaskView, as_int, task_view
 from chatapp.agent.offline.toolbox import ToolKind
 from chatapp.tasks.recurrence import Recurrence, RecurrenceError
@@ -384,100 +384,6 @@ def several_reply(parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     return "\n".join(f"- {part}" for part in parts) or FALLBACK
-
-
-_BULK_VERBS = {
-    "delete": ("delete", "deleted"),
-    "complete": ("mark done", "marked"),
-    "reopen": ("reopen", "reopened"),
-}
-
-
-def bulk_proposal_reply(bulk: BulkChange, tasks: Sequence[TaskView], now: datetime) -> str:
-    """What a bulk change would touch, and the question that makes the next "yes" do it."""
-    verb = _BULK_VERBS[bulk.action][0]
-    described = describe_filter(bulk.filter)
-    if not tasks:
-        return f"There's nothing to {verb}: you have no {described} that it would change."
-    noun = "this task" if len(tasks) == 1 else f"these {len(tasks)} tasks"
-    lines = [f"I'd {verb} {noun}:"]
-    lines.extend(task_line(task, now) for task in tasks[:MAX_LISTED])
-    if len(tasks) > MAX_LISTED:
-        lines.append(f"\u2026and {len(tasks) - MAX_LISTED} more.")
-    them = "it" if len(tasks) == 1 else "them"
-    lines.append("")
-    lines.append(
-        f"Shall I go ahead? Say \u201cyes\u201d to {verb} {them}; anything else leaves "
-        "your list as it is."
-    )
-    return "\n".join(lines)
-
-
-def bulk_cancelled_reply() -> str:
-    return "Okay, I've left your tasks as they are."
-
-
-_COMMAND_OFFERS: tuple[tuple[ToolKind, str, str], ...] = (
-    ("add_task", "add", "add it as a task: \u201cadd {words}\u201d"),
-    ("list_tasks", "show", "find tasks about it: \u201cshow tasks about {words}\u201d"),
-    ("complete_task", "complete", "mark a task done: \u201cmark {words} done\u201d"),
-    ("update_task", "change", "change a task: \u201cmove {words} to friday\u201d"),
-    ("delete_task", "delete", "delete a task: \u201cdelete {words}\u201d"),
-)
-
-
-# Words that make one command nearer than the others to what was said.
-_NEAR_COMMAND: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "complete",
-        re.compile(r"\b(?:done|finish\w*|did|complet\w*|check\w*\s+off|tick\w*|over)\b", re.I),
-    ),
-    (
-        "delete",
-        re.compile(
-            r"\b(?:delet\w*|remov\w*|cancel\w*|gone|drop\w*|forget|scrap\w*|need\b)\b", re.I
-        ),
-    ),
-    (
-        "change",
-        re.compile(
-            r"\b(?:move|chang\w*|renam\w*|push\w*|later|earlier|tomorrow|today|tonight|monday"
-            r"|tuesday|wednesday|thursday|friday|saturday|sunday|week|priorit\w*|urgent|tag\w*)\b",
-            re.I,
-        ),
-    ),
-    ("show", re.compile(r"\?|\b(?:what|which|when|where|how|show|list|see|find|any|my)\b", re.I)),
-)
-
-
-def closest_commands(text: str) -> list[str]:
-    """The commands nearest to `text`, nearest first (adding it is always near)."""
-    near = [name for name, words in _NEAR_COMMAND if words.search(text)]
-    return near[:1] + ["add"] + near[1:]
-
-
-def dead_end_reply(text: str, available: Sequence[ToolKind], closest: Sequence[str] = ()) -> str:
-    """Not understood: say what was heard, and offer the two nearest commands in its words."""
-    words = " ".join(text.split()).strip(" .!?")[:80]
-    if not words:
-        return chat_reply("unknown", datetime.now(), available)
-    closest = list(closest) or closest_commands(words)
-    offers = [row for row in _COMMAND_OFFERS if row[0] in available]
-    ranked = sorted(
-        offers,
-        key=lambda row: (
-            closest.index(row[1]) if row[1] in closest else len(closest),
-            offers.index(row),
-        ),
-    )[:2]
-    if not ranked:
-        return help_reply(available)
-    said = md(words)
-    options = " or ".join(template.format(words=said) for _, _, template in ranked)
-    return (
-        f"I read \u201c{said}\u201d but I'm not sure what to do with it. I can {options}. "
-        "Say \u201chelp\u201d for everything I can do."
-    )
 
 
 def no_due_to_remind_reply(task_id: int, task: TaskView | None) -> str:

@@ -53,17 +53,31 @@ _ACK = re.compile(
 )
 
 
+_YES = (
+    r"(?:yes|yeah|yep|yup|yea|ya|y|ok(?:ay)?|k|sure|alright|all\s+right|absolutely|definitely"
+    r"|certainly|indeed|affirmative|correct|right|fine|yes\s+sir)"
+)
+# "delete them", "mark them all done": the proposal's own verb, on "them" (never "it").
+_DO_THEM = (
+    r"(?:delete|remove|clear|erase|complete|finish|close|mark|tick|reopen|do|wipe)\s+(?:them|those"
+    r"|these|all\s+of\s+them|them\s+all|both(?:\s+of\s+them)?|the\s+lot|all)(?:\s+all)?(?:\s+off)?"
+    r"(?:\s+(?:as\s+)?(?:done|complete|completed|finished))?"
+)
 _CONFIRM = re.compile(
-    r"(?:(?:yes|yeah|yep|yup|ok(?:ay)?|sure|alright)(?:[\s,!.]+(?:please|go\s+ahead|do\s+it"
-    r"|sure|thanks?|delete\s+them|do\s+that|that's\s+fine|all\s+of\s+them|absolutely))*"
-    r"|go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|confirm(?:ed)?|absolutely|of\s+course"
-    r"|sounds\s+good|yes\s+please|(?:delete|remove|complete|clear)\s+them(?:\s+all)?)",
+    r"(?:" + _YES + r"(?:[\s,!.]+(?:please|go\s+ahead|do\s+it|sure|thanks?|do\s+that|that's\s+fine"
+    r"|all\s+of\s+them|absolutely|proceed|go\s+on|thing|" + _DO_THEM + r"))*"
+    r"|go\s+ahead|go\s+for\s+it|do\s+it|do\s+that|please\s+do|confirm(?:ed)?|of\s+course"
+    r"|sounds\s+good|yes\s+please|proceed|go\s+on|that's\s+right|that's\s+correct|let'?s\s+do\s+it"
+    r"|let'?s\s+go|make\s+it\s+so|why\s+not|i'?m\s+sure|i\s+do|" + _DO_THEM + r")(?:\s+please)?",
     _I,
 )
 _DECLINE = re.compile(
-    r"(?:no(?:pe)?|nah|cancel|don'?t|do\s+not|stop|never\s*mind|nvm|actually\s+no|no\s+thanks?"
-    r"|keep\s+them|leave\s+(?:them|it)|forget\s+it|wait)(?:[\s,!.]+(?:thanks?|don'?t|keep\s+them"
-    r"|leave\s+them|not\s+now))*",
+    r"(?:no(?:pe)?|nah|nay|n|cancel|don'?t|do\s+not|stop|never\s*mind|nvm|actually\s+no|no\s+thanks?"
+    r"|keep\s+them|leave\s+(?:them|it)|forget\s+it|wait|hold\s+on|hold\s+off|not\s+(?:now|yet)"
+    r"|maybe\s+later|later|not\s+really|i\s+changed\s+my\s+mind|changed\s+my\s+mind|abort"
+    r"|hmm+|um+|no\s+way)(?:[\s,!.]+(?:no(?:pe)?|thanks?|don'?t(?:\s+(?:delete|remove|do|change)"
+    r"(?:\s+(?:them|it|that|anything))?)?|keep\s+them|leave\s+them|not\s+now|maybe\s+later"
+    r"|later|wait|actually|cancel|stop))*",
     _I,
 )
 _HELP = re.compile(

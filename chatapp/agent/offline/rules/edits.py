@@ -75,6 +75,8 @@ _NOTE = re.compile(
     r"|^(?:a\s+)?(?:note|notes|comment)\s+(?:on|for|about|to|re)\s+"
     + _NOT_SELF
     + r"(?P<target2>[^:]+?)\s*:\s*(?P<text2>.+)$"
+    r"|^add\s+(?:a\s+|the\s+)?(?:note|notes|comment)\s+(?:to|on|for)\s+(?P<target5>.+?)\s+"
+    r"(?:saying|that\s+says|reading)\s*:?\s*(?P<text5>.+)$"
     r"|^(?:for|on|about|re:?|regarding)\s+(?P<target3>[^,:]+?)\s*[,:]\s*(?:please\s+)?(?:add\s+a\s+)?"
     r"note(?:\s+down)?\s*(?:that\b|:)?\s*(?P<text3>.+)$"
     r"|^describe\s+(?P<target4>.+?)\s+as\s*:?\s*(?P<text4>.+)$",
@@ -86,7 +88,9 @@ _TAGS_TO = re.compile(
     r"(?P<target>.+)$"
     r"|^(?:put|file|place|stick|move)\s+(?P<target2>.+?)\s+under\s+(?:the\s+)?(?P<tags2>"
     + TAG_LIST
-    + r")(?:\s+(?:list|tags?|category|folder|pile))?$",
+    + r")(?:\s+(?:list|tags?|category|folder|pile))?$"
+    r"|^(?:add|put|stick)\s+(?:the\s+|a\s+)?(?P<tags3>" + TAG_LIST + r")\s+(?:tags?|labels?)\s+"
+    r"(?:to|on|onto)\s+(?P<target3>.+)$",
     NOCASE_DOTALL,
 )
 # "call the passport task Renew passport and ID", "name task 3 Yearly report": a new title.
@@ -98,7 +102,7 @@ _CALL_AS = re.compile(
 
 
 def _note(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    groups = [("target", "text"), ("target2", "text2"), ("target3", "text3"), ("target4", "text4")]
+    groups = [(f"target{n}", f"text{n}") for n in ("", "2", "3", "4", "5")]
     target, note = next((match.group(t), match.group(n)) for t, n in groups if match.group(t))
     note = note.strip(" \"'")[:MAX_DESCRIPTION]
     if not note:
@@ -107,8 +111,8 @@ def _note(match: re.Match[str], text: str, now: datetime) -> Intent | None:
 
 
 def _tags_to(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    tags = tags_from(match.group("tags") or match.group("tags2"))
-    target = match.group("target") or match.group("target2")
+    tags = tags_from(match.group("tags") or match.group("tags2") or match.group("tags3"))
+    target = match.group("target") or match.group("target2") or match.group("target3")
     if not tags:
         return None
     return ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(add_tags=tags)))
@@ -119,6 +123,55 @@ def _call_as(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     if not title:
         return None
     return ref_intent(match.group("target"), lambda ref: UpdateTask(ref, TaskChanges(title=title)))
+
+
+_FIELD = (
+    r"(?P<field>priority|prio|due\s+date|due|deadline|notes?|description|details|title|name|tags?)"
+)
+# A field and its value said after the task, without a verb: "report priority low",
+# "the report note: bring laptop", "report -> thursday", "due date for the report: friday".
+_FIELD_SAID = re.compile(
+    r"^(?P<target>(?!(?:what|what's|whats|which|when|how|is|are|do|does|did|show|list|anything"
+    r"|everything|something|nothing|any|all|i|we|you|there|put|set|give|add|make|change)\b)"
+    r".+?)(?:'s)?\s*[:,-]?\s+" + _FIELD + r"\s*(?:is|=|:|->|to|should\s+be|now)?\s*(?P<value>.+)$"
+    r"|^(?:the\s+)?"
+    + _FIELD.replace("<field>", "<field2>")
+    + r"\s+(?:for|of|on)\s+(?P<target2>.+?)"
+    r"\s*(?::|=|->|is|should\s+be)\s*(?P<value2>.+)$"
+    r"|^(?P<target3>.+?)\s*(?:->|=>|\u2192)\s*(?P<value3>.+)$"
+    r"|^(?:set|give|put|add)\s+(?:a|the)\s+"
+    + _FIELD.replace("<field>", "<field4>")
+    + r"\s+(?:of\s+|to\s+)?(?P<value4>.+?)\s+(?:for|on|to)\s+(?P<target4>.+)$"
+    r"|^(?:put|set|give)\s+(?:a\s+)?(?P<value5>high|low|medium|top|normal)\s+priority\s+(?:on|to|for)\s+"
+    r"(?P<target5>.+)$",
+    NOCASE_DOTALL,
+)
+# "can we do the report on thursday instead", "let's push the report to monday instead".
+_INSTEAD = re.compile(
+    r"^(?:(?:can|could|shall)\s+(?:we|i)|let'?s|i'?ll|we'?ll|i\s+will|we\s+will|i'?d\s+rather"
+    r"|i\s+would\s+rather|i\s+want\s+to|i'?m\s+going\s+to)\s+(?:do|move|push|have|make)\s+"
+    r"(?P<rest>.+?)\s+(?:instead|rather)$",
+    NOCASE_DOTALL,
+)
+
+
+def _field_said(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    groups = match.groupdict()
+    for n in ("", "2", "4", "5"):
+        target, value = groups.get(f"target{n}"), groups.get(f"value{n}")
+        if target and value:
+            field = groups.get(f"field{n}") or "priority"
+            return _as_update(parse_update("set", f"{target} {field} to {value}", now))
+    update = parse_update("change", f"{groups['target3']} to {groups['value3']}", now)
+    return _as_update(update)
+
+
+def _as_update(intent: Intent | None) -> Intent | None:
+    return intent if isinstance(intent, UpdateTask) else None
+
+
+def _instead(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    return _as_update(parse_update("move", match.group("rest"), now))
 
 
 def _priority_step(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -143,7 +196,14 @@ def _bring(match: re.Match[str], text: str, now: datetime) -> Intent | None:
 
 def _give_any(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     # "give the birthday present a high priority": cut where the value starts.
-    update = parse_update("make", match.group("rest"), now)
+    rest = re.sub(
+        r"\s+(?:a|an|the)\s+(deadline|due\s+date|priority|title|name|description|note|tag)"
+        r"(?:\s+of)?\s+",
+        r" \1 ",
+        match.group("rest"),
+        flags=re.IGNORECASE,
+    )
+    update = parse_update("make", rest, now)
     return update if isinstance(update, UpdateTask) else None
 
 
@@ -184,6 +244,13 @@ TAGS_TO = Rule(
     ("add tags errands and gifts to the present", "put X under health"),
 )
 CALL_AS = Rule("call_as", _CALL_AS, _call_as, ("call the passport task Passport and ID",))
+FIELD_SAID = Rule(
+    "field_said",
+    _FIELD_SAID,
+    _field_said,
+    ("report priority low", "due date for the report: friday"),
+)
+INSTEAD = Rule("instead", _INSTEAD, _instead, ("can we do the report on thursday instead",))
 PRIORITY_STEP = Rule(
     "priority_step", _PRIORITY_STEP, _priority_step, ("lower the priority of task 3",)
 )

@@ -141,7 +141,8 @@ def _no_field(match: re.Match[str], ref: TaskRef, now: datetime) -> Intent | Non
 
 PRIORITY = _statement(
     "is_priority",
-    r"(?:" + _BE + r"|\s+(?:feels|seems))" + _ADVERB + r"\s+(?:very\s+|super\s+|really\s+|quite\s+"
+    r"(?:" + _BE + r"|\s+(?:feels|seems|should\s+be|needs\s+to\s+be|must\s+be|has\s+to\s+be"
+    r"|will\s+be))" + _ADVERB + r"\s+(?:very\s+|super\s+|really\s+|quite\s+"
     r"|pretty\s+|extremely\s+|kind\s+of\s+|more\s+)?(?P<level>urgent|important|critical|pressing"
     r"|time[\s-]sensitive|(?:a|the|my)\s+(?:top\s+|high\s+|big\s+)?priority|top\s+priority"
     r"|(?:a\s+)?(?:high|low|medium|normal)(?:est)?[\s-]+prio(?:rity)?|not\s+(?:that\s+|very\s+"
@@ -170,7 +171,8 @@ DUE = _statement(
     r"|is\s+happening))"
     + _ADVERB
     + r"\s+(?:(?:due(?:\s+date\s+is)?|deadline\s+is|done|finished|ready|handed\s+in|submitted"
-    r"|scheduled|happening|planned|set|moved|pushed(?:\s+back)?|postponed|rescheduled|delayed"
+    r"|scheduled|happening|planned|set|moved|moving|being\s+moved|getting\s+moved|shifting"
+    r"|pushed(?:\s+back|\s+out)?|postponed|rescheduled|delayed"
     r"|brought\s+forward|back)\s+)?(?P<when>(?:until|till|to|for|on|at|by|before|next|this|in"
     r"|tomorrow|today|tonight|[0-9]|(?:mon|tues?|wed|thu|fri|sat|sun)|the|end|jan|feb|mar|apr"
     r"|may|jun|jul|aug|sep|oct|nov|dec).*)$",
