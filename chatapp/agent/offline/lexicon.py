@@ -175,6 +175,17 @@ COMMAND_WORDS = (
     "delete", "remove", "complete", "finish", "remind", "rename", "change", "update", "reopen",
     "create", "schedule", "reschedule", "postpone", "display", "cancel",
 )  # fmt: skip
+# Command verbs short enough that only a swap or a missing letter is a slip ("mvoe", "shw").
+SHORT_COMMAND_WORDS = (
+    "move", "show", "list", "mark", "open", "edit", "push", "tick", "undo", "find", "check",
+    "clear", "add", "done",
+)  # fmt: skip
+# Past forms a slip after "I" is matched against ("I finised the laundry").
+PAST_WORDS = (
+    "finished", "completed", "submitted", "cancelled", "renewed", "ordered", "cleaned",
+    "scheduled", "returned", "delivered", "handled", "called", "emailed", "booked", "bought",
+    "paid", "sent", "done", "fixed", "picked", "dropped", "walked", "watered", "washed",
+)  # fmt: skip
 # A done thing said as a fact: "paid the water bill", "picked up the parcel".
 DONE_VERBS = (
     r"paid|payed|renewed|went\s+to|attended|took|had|made|finished\s+up|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"

@@ -6,9 +6,17 @@ import re
 import unicodedata
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from chatapp.agent.offline.intents import MAX_TEXT
-from chatapp.agent.offline.lexicon import COMMAND_WORDS, GERUNDS, SHORTHAND, SLIPS
+from chatapp.agent.offline.lexicon import (
+    COMMAND_WORDS,
+    GERUNDS,
+    PAST_WORDS,
+    SHORT_COMMAND_WORDS,
+    SHORTHAND,
+    SLIPS,
+)
 
 _I = re.IGNORECASE
 # A check mark after a task ("got the card ✅") is the user saying it is done.
@@ -16,7 +24,14 @@ DONE_MARKS = frozenset("\u2705\u2714\u2611\u2713")
 _DONE_MARK = re.compile(r"\s*\u2705\s*")
 _SAYS_DONE = re.compile(r"\b(?:done|finished|complete|completed)\b", _I)
 _SLIP_SCORE = 80
-_THUMBS_UP = frozenset("\U0001f44d\U0001f44c\U0001f64c")
+_SUBJECTS = frozenset(("i", "we", "just", "finally", "already", "i've", "we've"))
+# "remind me 2 call mom", "need too buy milk": "to".
+_TO_SLIP = re.compile(
+    r"(?P<before>\b(?:me|need|needs|have|has|got|want|going|forget|forgot|remember))\s+(?:2|too)\s+"
+    r"(?=[a-z])",
+    _I,
+)
+_THUMBS_UP = frozenset("\U0001f44d\U0001f44c")
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -129,30 +144,60 @@ _SHORTHAND = re.compile(
 )
 
 
-def fix_slips(text: str) -> str:
-    """Common slips in the words that carry the command: the verb first, "tsk 2", "wat's",
-    shorthand anywhere ("tmrw", "w/"), and a message typed in capitals."""
+def expand_shorthand(text: str) -> str:
+    """Shorthand anywhere ("tmrw", "w/", "u"), "remind me 2 call", and a message in capitals."""
     letters = [char for char in text if char.isalpha()]
     if len(letters) >= 4 and all(char.isupper() for char in letters):
         text = text.lower()
     text = _TASK_SLIP.sub("task", text)
     text = _SHORTHAND.sub(lambda match: SHORTHAND[match.group().lower()], text)
+    return _TO_SLIP.sub(r"\g<before> to ", text)
+
+
+def fix_slips(text: str) -> str:
+    """Common slips in the words that carry the command: the verb first (or after "I"), "tsk 2",
+    "wat's"."""
+    text = expand_shorthand(text)
     first, _, rest = text.partition(" ")
     fixed = SLIPS.get(first.lower()) or _near_command(first.lower())
+    if fixed is None and first.lower() in _SUBJECTS and rest:
+        # "I finised the laundry": the verb after the subject.
+        second, _, tail = rest.partition(" ")
+        near = _near_command(second.lower(), PAST_WORDS)
+        rest = f"{near} {tail}".strip() if near else rest
+        fixed = first
     text = f"{fixed} {rest}".strip() if fixed else text
     text = _DONE_MARK.sub(lambda match: " " if _SAYS_DONE.search(text) else " done ", text)
     text = re.sub(r"[^\S\n]+", " ", text)
     return _TASK_SLIP.sub("task", text).strip()
 
 
-def _near_command(word: str) -> str | None:
-    """A command verb misspelt ("remnd", "complet", "udpate"): close, and not the verb itself."""
-    if len(word) < 5 or not word.isalpha():
+def _near_command(word: str, words: tuple[str, ...] = COMMAND_WORDS) -> str | None:
+    """A command verb misspelt ("remnd", "complet", "udpate", "mvoe", "shw"): close, and not the
+    verb itself. Short words only when two letters swapped or one is missing."""
+    if not word.isalpha() or len(word) < 3:
         return None
-    found = process.extractOne(word, COMMAND_WORDS, scorer=fuzz.ratio, score_cutoff=_SLIP_SCORE)
+    if len(word) < 5:
+        near = [
+            verb
+            for verb in SHORT_COMMAND_WORDS
+            if verb != word
+            and verb[0] == word[0]
+            and (
+                (sorted(verb) == sorted(word) and OSA.distance(verb, word) == 1)
+                or (len(verb) == len(word) + 1 and _is_subsequence(word, verb))
+            )
+        ]
+        return near[0] if len(near) == 1 else None
+    found = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=_SLIP_SCORE)
     if found is None or found[0] in word or word.startswith(found[0][:-1]):
         return None
     return found[0]
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(char in letters for char in short)
 
 
 def bare(text: str) -> str:

@@ -78,7 +78,8 @@ _TITLE_LEAD = re.compile(
 
 _TITLE_TAIL_WORD = re.compile(
     r"(?:^|(?<=[\s,;:\-\u2013\u2014]))(?:and|&|with|please|pls|also|then|plus|thanks"
-    r"|thank\s+you|due|by|before|until|till|for|later|sometime|soon|eventually|someday)$",
+    r"|thank\s+you|due|by|before|until|till|for|later|sometime|soon|eventually|someday|lol|haha+"
+    r"|hehe|lmao|xd|thx|ty|asap)$",
     _I,
 )
 
@@ -145,13 +146,15 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
 
 
 def _share_verb(parts: list[str]) -> list[str]:
-    """ "buy bread, cheese and wine": the errand verb of the first item goes to the bare ones."""
+    """ "buy bread, cheese and wine": the errand verb of the first item goes to the bare ones
+    (not to details: "renew passport, high priority, due friday")."""
     verb = _SHARED_START.match(parts[0]) if parts else None
     if verb is None:
         return parts
+    keep = (_ACTION_START, _CLAUSE_START, _DETAIL_START)
     return [
         part
-        if index == 0 or _ACTION_START.match(part) or _CLAUSE_START.match(part)
+        if index == 0 or any(pattern.match(part) for pattern in keep)
         else f"{verb.group('verb')} {part}"
         for index, part in enumerate(parts)
     ]

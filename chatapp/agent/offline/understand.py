@@ -9,6 +9,7 @@ from chatapp.agent.offline.intents import Chat, Compound, Intent, Select
 from chatapp.agent.offline.lexicon import ACTION_VERBS, COMMAND_VERBS
 from chatapp.agent.offline.normalise import (
     bare,
+    expand_shorthand,
     fix_slips,
     normalise,
     polite_gerund,
@@ -96,7 +97,7 @@ def _read_one(text: str, now: datetime) -> Reading:
     selected = selection(edges_stripped)
     if selected is not None:
         return Reading(selected, "select")
-    body = fix_slips(strip_lead(polite_gerund(cleaned)))
+    body = fix_slips(strip_lead(expand_shorthand(polite_gerund(cleaned))))
     if not body:
         return Reading(Chat("greeting"), "greeting")
     return classify(body, now)
