@@ -95,7 +95,7 @@ def test_trailing_date_and_tag_apply_to_every_item_of_a_list() -> None:
     [
         "add wash and iron shirts",
         "add pick up and drop off the kids",
-        "add call mom and dad",
+        "add send invoices to acme and globex",
     ],
 )
 def test_and_without_a_list_stays_one_task(text: str) -> None:
@@ -109,6 +109,7 @@ def test_and_without_a_list_stays_one_task(text: str) -> None:
         ("call the plumber and the electrician", ["Call the plumber", "Call the electrician"]),
         ("buy bread, cheese and wine", ["Buy bread", "Buy cheese", "Buy wine"]),
         ("add wrap the gifts and write the cards", ["Wrap the gifts", "Write the cards"]),
+        ("add call mom and dad", ["Call mom", "Call dad"]),
     ],
 )
 def test_two_things_or_two_errands_of_one_verb_are_two_tasks(text: str, titles: list[str]) -> None:

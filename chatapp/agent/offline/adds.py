@@ -102,9 +102,12 @@ def _items(text: str, list_tag: str | None, now: datetime) -> list[tuple[str, st
     """The to-dos in `text`; "pears and plums to my shopping list" is two, each on that list."""
     tail = LIST_PHRASE.search(text)
     after = text[tail.end() :] if tail is not None else ""
-    if tail is None or read_attributes(after, now)[1].strip(" ,.!;"):
+    left = read_attributes(after, now)[1].strip(" ,.!;")
+    if tail is None or (left and not _ALL_OF_THEM.fullmatch(left)):
         return split_items(text, listed=list_tag is not None)
-    core, phrase = text[: tail.start()].strip(), text[tail.start() :]
+    core = text[: tail.start()].strip()
+    # ", all urgent" after the list: details for every item, without the "all".
+    phrase = text[tail.start() : tail.end()] + re.sub(r"\b(?:all|both|each)\b", " ", after)
     items = split_items(core, listed=True)
     return [(f"{item} {phrase}", description) for item, description in items]
 

@@ -10,7 +10,10 @@ from rapidfuzz.distance import OSA
 
 from chatapp.agent.offline.intents import MAX_TEXT
 from chatapp.agent.offline.lexicon import (
+    ACTION_VERBS,
     COMMAND_WORDS,
+    DONE_PARTICIPLES,
+    DONE_VERBS,
     GERUNDS,
     PAST_WORDS,
     SHORT_COMMAND_WORDS,
@@ -24,6 +27,12 @@ DONE_MARKS = frozenset("\u2705\u2714\u2611\u2713")
 _DONE_MARK = re.compile(r"\s*\u2705\s*")
 _SAYS_DONE = re.compile(r"\b(?:done|finished|complete|completed)\b", _I)
 _SLIP_SCORE = 80
+# Words that are verbs already, however close to another ("handed" is not "handled").
+_KNOWN_VERBS = (
+    frozenset(re.findall(r"[a-z]+", f"{ACTION_VERBS}|{DONE_VERBS}|{DONE_PARTICIPLES}"))
+    | frozenset(PAST_WORDS)
+    | frozenset(COMMAND_WORDS)
+)
 _SUBJECTS = frozenset(("i", "we", "just", "finally", "already", "i've", "we've"))
 # "remind me 2 call mom", "need too buy milk": "to".
 _TO_SLIP = re.compile(
@@ -159,7 +168,7 @@ def fix_slips(text: str) -> str:
     "wat's"."""
     text = expand_shorthand(text)
     first, _, rest = text.partition(" ")
-    fixed = SLIPS.get(first.lower()) or _near_command(first.lower())
+    fixed = SLIPS.get(first.lower()) or _near_command(first.lower(), COMMAND_WORDS + PAST_WORDS)
     if fixed is None and first.lower() in _SUBJECTS and rest:
         # "I finised the laundry": the verb after the subject.
         second, _, tail = rest.partition(" ")
@@ -189,9 +198,13 @@ def _near_command(word: str, words: tuple[str, ...] = COMMAND_WORDS) -> str | No
             )
         ]
         return near[0] if len(near) == 1 else None
+    if word in _KNOWN_VERBS:
+        return None
     found = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=_SLIP_SCORE)
     if found is None or found[0] in word or word.startswith(found[0][:-1]):
         return None
+    if found[0].startswith(word):
+        return None  # "email" is not a slip of "emailed"
     return found[0]
 
 

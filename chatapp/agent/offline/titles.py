@@ -26,6 +26,31 @@ _ARTICLE_SHARED = re.compile(
     r"(?:\S+\s+){0,6}?\S+)",
     _I,
 )
+# "call mom and dad tomorrow": any to-do verb, two short objects, the second not a verb and the
+# first without a preposition ("send invoices to acme and globex" stays one).
+_DETAIL_WORD = (
+    r"(?:today|tonight|tomorrow|on|at|by|this|next|before|due|every|each|[0-9]\S*|am|pm|noon"
+    r"|morning|afternoon|evening|night|week|weekend|month|high|low|medium|priority|urgent|asap"
+    r"|#\S+|tagged|the|" + WEEKDAY_RE + r"|" + MONTH_RE + r")"
+)
+_VERB_TWO = re.compile(
+    r"(?P<one>(?P<verb>"
+    + ACTION_VERBS
+    + r")\s+(?:(?:the|my|our|a|an)\s+)?(?!(?:"
+    + ACTION_VERBS
+    + r")\b)(?:(?!(?:to|for|with|about|from|at|on|in|by|of|and)\b)\S+\s+){0,1}?"
+    r"(?!(?:to|for|with|about|from|at|on|in|by|of|and)\b)\S+)\s+(?:and|&)\s+(?P<two>(?:(?:the|my"
+    r"|our|a|an)\s+)?(?!(?:"
+    + ACTION_VERBS
+    + r"|"
+    + _DETAIL_WORD
+    + r")\b)\S+(?:\s+(?!"
+    + _DETAIL_WORD
+    + r"\b)\S+)?(?:\s+"
+    + _DETAIL_WORD
+    + r"\b)*)",
+    _I,
+)
 # "milk and eggs": two things, neither a verb nor a time ("gym every monday and wednesday").
 _NOT_A_THING = (
     r"(?!(?:"
@@ -111,13 +136,18 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
     things put on a named list (`listed`: "pears and plums to my shopping list").
     """
     if "," not in text and "\n" not in text and ";" not in text:
-        shared = _SHARED.fullmatch(text) or _ARTICLE_SHARED.fullmatch(text)
+        shared = (
+            _SHARED.fullmatch(text) or _ARTICLE_SHARED.fullmatch(text) or _VERB_TWO.fullmatch(text)
+        )
         if shared:
             verb = shared.group("verb")
             return [(shared.group("one"), None), (f"{verb} {shared.group('two')}", None)]
         pair = _PAIR.fullmatch(text) if listed else _NOUNS.fullmatch(text)
         if pair:
             return [(pair.group("one"), None), (pair.group("two"), None)]
+    numbered = re.split(r"(?:^|\s+)[0-9]{1,2}[.)]\s+", text)
+    if len([part for part in numbered if part.strip()]) >= 2 and re.match(r"^\s*1[.)]", text):
+        text = "\n".join(part.strip() for part in numbered if part.strip())
     if "\n" in text or ";" in text:
         parts = [
             re.sub(r"^(?:[-*\u2022]|[0-9]+[.)])\s*", "", part).strip()
@@ -130,6 +160,7 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
             parts = parts[:-1] + tail
         parts = [re.sub(r"^(?:and|&|plus)\s+", "", part, flags=_I) for part in parts]
         parts = [piece for part in parts for piece in _split_actions(part)]
+        parts = [piece for part in parts for piece in _two_things(part)]
         parts = _share_verb(parts)
     else:
         parts = _split_actions(text)
@@ -143,6 +174,11 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
             items[-1] = (items[-1][0], description or None)
             return items
     return [(part, None) for part in parts]
+
+
+def _two_things(part: str) -> list[str]:
+    pair = _NOUNS.fullmatch(part)
+    return [pair.group("one"), pair.group("two")] if pair else [part]
 
 
 def _share_verb(parts: list[str]) -> list[str]:

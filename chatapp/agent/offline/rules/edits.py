@@ -90,7 +90,9 @@ _TAGS_TO = re.compile(
     + TAG_LIST
     + r")(?:\s+(?:list|tags?|category|folder|pile))?$"
     r"|^(?:add|put|stick)\s+(?:the\s+|a\s+)?(?P<tags3>" + TAG_LIST + r")\s+(?:tags?|labels?)\s+"
-    r"(?:to|on|onto)\s+(?P<target3>.+)$",
+    r"(?:to|on|onto)\s+(?P<target3>.+)$"
+    r"|^(?:add|put|stick)\s+(?P<tags4>#[^\W\d_][\w-]*(?:(?:\s*,\s*|\s+and\s+|\s+)#[^\W\d_][\w-]*)*)"
+    r"\s+(?:to|on|onto)\s+(?P<target4>.+)$",
     NOCASE_DOTALL,
 )
 # "call the passport task Renew passport and ID", "name task 3 Yearly report": a new title.
@@ -111,8 +113,12 @@ def _note(match: re.Match[str], text: str, now: datetime) -> Intent | None:
 
 
 def _tags_to(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    tags = tags_from(match.group("tags") or match.group("tags2") or match.group("tags3"))
-    target = match.group("target") or match.group("target2") or match.group("target3")
+    tags = tags_from(
+        next(match.group(f"tags{n}") for n in ("", "2", "3", "4") if match.group(f"tags{n}"))
+    )
+    target = next(
+        match.group(f"target{n}") for n in ("", "2", "3", "4") if match.group(f"target{n}")
+    )
     if not tags:
         return None
     return ref_intent(target, lambda ref: UpdateTask(ref, TaskChanges(add_tags=tags)))

@@ -17,6 +17,7 @@ from chatapp.agent.offline.intents import (
     ListTasks,
     OpenTask,
     SetCompleted,
+    TaskDraft,
     TaskRef,
     UpdateTask,
 )
@@ -123,6 +124,14 @@ def _named_list(match: re.Match[str], text: str, now: datetime) -> Intent | None
     return parse_add(f"to the {tag} list: {match.group('items')}", now)
 
 
+def _on_day(draft: TaskDraft, day: datetime) -> TaskDraft:
+    """The day said first, at the item's own time if it gave one ("tomorrow: gym at 6pm")."""
+    if draft.due_at is None or draft.recurrence:
+        return draft if draft.due_at else replace(draft, due_at=day)
+    at = draft.due_at.astimezone(day.tzinfo).timetz()
+    return replace(draft, due_at=datetime.combine(day.date(), at))
+
+
 def leading_when_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
     """ "tomorrow: call the bank, pay rent": the date said first is every new task's due date."""
 
@@ -131,9 +140,7 @@ def leading_when_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
         inner = classify(match.group("rest"), now).intent
         if found is None or not isinstance(inner, AddTasks):
             return None
-        drafts = tuple(
-            draft if draft.due_at else replace(draft, due_at=found.value) for draft in inner.drafts
-        )
+        drafts = tuple(_on_day(draft, found.value) for draft in inner.drafts)
         return AddTasks(drafts)
 
     return Rule("leading_when", _LEADING_WHEN, build, ("tomorrow: call the bank, pay rent",))

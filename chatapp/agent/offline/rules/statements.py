@@ -108,7 +108,7 @@ def _due(match: re.Match[str], ref: TaskRef, now: datetime) -> Intent | None:
     rest = found.remove_from(when).replace(",", " ").split()
     if any(not _WHEN_FILLER.match(word) for word in rest):
         return None
-    return UpdateTask(ref, TaskChanges(due_at=found.value))
+    return UpdateTask(ref, TaskChanges(due_at=found.value, keep_day=not found.has_day))
 
 
 def _repeats(match: re.Match[str], ref: TaskRef, now: datetime) -> Intent | None:
@@ -178,6 +178,12 @@ DUE = _statement(
     r"|may|jun|jul|aug|sep|oct|nov|dec).*)$",
     _due,
     ("the team meeting is due thursday now", "the report needs to be done by thursday"),
+)
+INSTEAD = _statement(
+    "at_instead",
+    r"\s+(?P<when>(?:at|on|for|to|by|until|next|this|tomorrow|today)\b.+?)\s+instead[\s.!]*$",
+    _due,
+    ("the dentist at 4pm instead",),
 )
 NOW_ON = _statement(
     "now_on",
@@ -282,6 +288,7 @@ STATEMENTS: tuple[Rule, ...] = (
     NO_FIELD,
     REPEATS,
     DUE,
+    INSTEAD,
     NOW_ON,
     PRIORITY,
     CAN_WAIT,
