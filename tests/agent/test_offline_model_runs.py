@@ -763,3 +763,15 @@ async def test_update_by_words_with_two_matches_then_an_answer(store: TodoStore)
         str(second.final_output)
         == "Updated **Team meeting** (task 1): now due Fri 27 Nov at 15:00."
     )
+
+
+async def test_and_more_right_after_an_add_adds_one_more(store: TodoStore) -> None:
+    first = await run(store, "add milk")
+    store.calls.clear()
+    await run(store, first.to_input_list() + [{"role": "user", "content": "oh and eggs"}])
+    assert store.calls == [
+        (
+            "add_task",
+            {"title": "Eggs", "description": None, "priority": None, "due_at": None, "tags": None},
+        )
+    ]

@@ -13,11 +13,13 @@ task an earlier part acted on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from chatapp.agent.offline import bulk, replies
+from chatapp.agent.offline.adds import parse_add
 from chatapp.agent.offline.calls import add_calls, list_call, lookup, several
 from chatapp.agent.offline.context import at_position, prefer, previous_offer
 from chatapp.agent.offline.conversation import Conversation, Exchange
@@ -52,6 +54,9 @@ from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox
 from chatapp.agent.offline.understand import read_message, said
 
 MAX_EXCHANGES_PER_TURN = 48
+_AND_MORE = re.compile(
+    r"^(?:oh\s+)?(?:and|also|plus|oh)\b(?:\s+(?:also|then))?\s+\S", re.IGNORECASE
+)
 
 
 Handler = Callable[[Intent, Conversation, Toolbox, datetime, bool], Step]
@@ -123,6 +128,8 @@ def _in_context(
         return _resolve_selection(intent, conversation, toolbox, now)
     if isinstance(intent, Chat) and intent.kind in ("confirm", "decline"):
         return bulk.answer(intent, conversation, now)
+    if isinstance(intent, Chat) and intent.kind == "unknown":
+        return _more_of_the_same(conversation, now) or intent
     if not isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask):
         return intent
     ref = intent.ref
@@ -140,6 +147,22 @@ def _in_context(
     if ref.pronoun:
         return Step(text=replies.which_task_reply())
     return Step(text=replies.which_position_reply(ref.ordinal or 1))
+
+
+def _more_of_the_same(conversation: Conversation, now: datetime) -> Intent | None:
+    """ "and eggs" right after "add milk": one more of what was just added."""
+    if not _AND_MORE.match(conversation.user_text.strip()):
+        return None
+    previous = conversation.previous_user_text
+    if previous is None:
+        return None
+    before = read_message(previous, now).intent
+    if isinstance(before, Compound):
+        before = before.parts[-1]
+    if not isinstance(before, AddTasks):
+        return None
+    added = parse_add(said(conversation.user_text), now)
+    return added if isinstance(added, AddTasks) else None
 
 
 def _resolve_selection(
