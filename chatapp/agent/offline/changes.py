@@ -30,7 +30,6 @@ from chatapp.agent.offline.slots import (
     STATE_WORDS,
     TAG_LIST,
     URGENT,
-    content_words,
     id_of,
     ids_ref,
     parse_ref,
@@ -185,6 +184,7 @@ def _shift(verb: str, rest: str) -> Intent | None:
     if match is None:
         return None
     target = _PARTICLES.sub("", rest[: match.start()].strip()).strip()
+    target = re.sub(r"(?:'s)?\s+(?:deadline|due\s+date|due)$", "", target, flags=_I)
     ref = parse_ref(target) if target else TaskRef(pronoun=True)
     if ref is None:
         return Chat("bulk")
@@ -242,7 +242,7 @@ def _split_target(rest: str, verb: str, now: datetime) -> tuple[TaskRef | None, 
         cut = min(candidates) if candidates else None
     if cut is None or cut == 0:
         return None
-    target, after = rest[:cut], rest[cut:]
+    target, after = rest[:cut].rstrip(), rest[cut:]
     field_match = re.search(
         r"(?:'s)?\s+(?P<field>title|name|description|priority|due\s+date|due|deadline|date|time"
         r"|tags?)$",
@@ -252,10 +252,10 @@ def _split_target(rest: str, verb: str, now: datetime) -> tuple[TaskRef | None, 
     if field_match:
         after = f"{field_match.group('field')} {after}"
         target = target[: field_match.start()]
-    words = content_words(_PARTICLES.sub("", target.strip()))
-    if not words:
+    ref = parse_ref(_PARTICLES.sub("", target.strip()))
+    if ref is None or not (ref.words or ref.task_id):
         return TaskRef(pronoun=True), after
-    return TaskRef(words=words), after
+    return ref, after
 
 
 def _interpret_value(
@@ -297,6 +297,8 @@ def _interpret_value(
         leftover,
         flags=_I,
     ).strip()
+    if attributes.recurrence and not leftover and not attributes.priority and not attributes.tags:
+        return TaskChanges(recurrence=attributes.recurrence)  # "change the standup to every monday"
     has_attributes = bool(attributes.priority or attributes.due_at or attributes.tags)
     keep_day = attributes.due_at is not None and not attributes.due_has_day
     if has_attributes and not leftover:

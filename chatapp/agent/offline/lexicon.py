@@ -124,7 +124,7 @@ PRIORITY_DOWN = frozenset(("lower", "decrease", "reduce", "downgrade", "bump dow
 
 DATE_VERBS = (
     *("move", "push", "reschedule", "postpone", "delay", "bump", "shift", "defer", "bring"),
-    "pull",
+    *("pull", "extend"),
 )
 
 WEEKDAYS = {
@@ -188,7 +188,9 @@ PAST_WORDS = (
 )  # fmt: skip
 # A done thing said as a fact: "paid the water bill", "picked up the parcel".
 DONE_VERBS = (
-    r"paid|payed|renewed|went\s+to|attended|took|had|made|finished\s+up|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
+    r"paid|payed|renewed|went\s+to|attended|took|had|made|finished\s+up|finished\s+off"
+    r"|ticked\s+off|checked\s+off|crossed\s+off|knocked\s+(?:out|off)|nailed|smashed|aced"
+    r"|got\s+through|dealt\s+with|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
     r"|booked|cleaned|fixed|repaired|picked\s+up|dropped\s+off|returned|submitted|renewed"
     r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
     r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"

@@ -81,7 +81,7 @@ _USER_REF = re.compile(
 
 _LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|yo)(?:\s+there)?|ok(?:ay)?|so|well|oh|alright|right|yes|yeah|yep"
-    r"|actually|wait|oops|sorry|hmm+|um+|uh+|no(?!\s+(?:longer|more)\b)|nope|instead|btw|by\s+the\s+way|in\s+fact"
+    r"|actually|wait|oops|sorry|hmm+|um+|uh+|no(?!\s+(?:longer|more|need)\b)|nope|instead|btw|by\s+the\s+way|in\s+fact"
     r"|never\s*mind|nvm|omg|oh\s+my\s+god|lol|lmao|haha+|heh|ugh+|argh+|yay|woo+|phew|dang|damn"
     r"|shoot|crap|oh\s+no|ok\s+so|so\s+yeah|anyway|anyways|hey\s+there|quick\s+one|real\s+quick"
     r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"

@@ -184,6 +184,7 @@ LIST_PHRASE = re.compile(
 )
 
 
+_REASON = re.compile(r"\s*,\s*(?:it's|it\s+is|that's|since|because|as|cause|cuz|we|i)\b.*$", _I)
 _AND = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|plus|as\s+well\s+as)\s+", _I)
 
 
@@ -202,6 +203,8 @@ def ref_intent(target: str, build: Callable[[TaskRef], Intent]) -> Intent:
 def parse_ref(target: str) -> TaskRef | None:
     """The task a phrase like "task 3", "it" or "the meeting task" means; None for "all of them"."""
     target = REF_FILLER.sub("", target.strip()).strip().lstrip(":;,-\u2013 ")
+    # "the standup, it's cancelled": the reason after the task is not its name.
+    target = _REASON.sub("", target).strip()
     if BULK.match(target):
         return None
     if not target or _PRONOUN_ONLY.fullmatch(target):

@@ -45,7 +45,7 @@ _MARK_PRIORITY = re.compile(
 _UPDATE = re.compile(
     r"^(?P<verb>change|rename|retitle|update|edit|modify|alter|set|make|move|push|reschedule"
     r"|postpone|delay|bump|shift|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|switch|turn"
-    r"|adjust|put\s+off|push\s+back|move\s+back)\b\s*(?P<rest>.*)$",
+    r"|adjust|put\s+off|push\s+back|move\s+back|extend)\b\s*(?P<rest>.*)$",
     NOCASE_DOTALL,
 )
 # "bring the dentist forward a day", "pull the meeting up to 9am": earlier, never a new task.
@@ -79,7 +79,9 @@ _NOTE = re.compile(
     r"(?:saying|that\s+says|reading)\s*:?\s*(?P<text5>.+)$"
     r"|^(?:for|on|about|re:?|regarding)\s+(?P<target3>[^,:]+?)\s*[,:]\s*(?:please\s+)?(?:add\s+a\s+)?"
     r"note(?:\s+down)?\s*(?:that\b|:)?\s*(?P<text3>.+)$"
-    r"|^describe\s+(?P<target4>.+?)\s+as\s*:?\s*(?P<text4>.+)$",
+    r"|^describe\s+(?P<target4>.+?)\s+as\s*:?\s*(?P<text4>.+)$"
+    r"|^add\s+(?P<text6>[\"'].+?[\"']|.+?)\s+to\s+(?P<target6>.+?)(?:'s)?\s+(?:notes?|description"
+    r"|details)$",
     NOCASE_DOTALL,
 )
 # "add tags errands and gifts to the present", "put the dentist under health".
@@ -104,7 +106,7 @@ _CALL_AS = re.compile(
 
 
 def _note(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    groups = [(f"target{n}", f"text{n}") for n in ("", "2", "3", "4", "5")]
+    groups = [(f"target{n}", f"text{n}") for n in ("", "2", "3", "4", "5", "6")]
     target, note = next((match.group(t), match.group(n)) for t, n in groups if match.group(t))
     note = note.strip(" \"'")[:MAX_DESCRIPTION]
     if not note:

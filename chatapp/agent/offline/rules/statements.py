@@ -167,6 +167,7 @@ DUE = _statement(
     r"(?:"
     + _BE
     + r"|\s+(?:should\s+be|needs?\s+to\s+be|has\s+to\s+be|must\s+be|will\s+be|can\s+be|is\s+to\s+be"
+    r"|needs?\s+to\s+happen|has\s+to\s+happen|should\s+happen|must\s+happen|will\s+happen"
     r"|can\s+wait|moves?|moved|shifts?|slips?|goes|is\s+going|happens|takes\s+place"
     r"|is\s+happening))"
     + _ADVERB
@@ -282,6 +283,50 @@ NO_FIELD = _statement(
 )
 
 
+def _merged(one: TaskChanges, other: TaskChanges) -> TaskChanges:
+    """Both changes: each field from whichever of the two sets it."""
+    fields = {
+        name: getattr(one, name) or getattr(other, name)
+        for name in TaskChanges.__dataclass_fields__
+    }
+    return TaskChanges(**fields)
+
+
+def _two_facts(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    # "the water bill is important and due tomorrow": two statements about one task.
+    subject, verb = match.group("subject"), match.group("verb")
+    readings = []
+    for fact in (match.group("a"), match.group("b")):
+        fact = re.sub(r"^(?:it(?:'s|\s+is)|is|are)\s+", "", fact.strip(), flags=NOCASE)
+        found = _first_statement(f"{subject} {verb} {fact}", now)
+        if not isinstance(found, UpdateTask):
+            return None
+        readings.append(found)
+    first, second = readings
+    if first.ref != second.ref:
+        return None
+    return UpdateTask(first.ref, _merged(first.changes, second.changes))
+
+
+def _first_statement(text: str, now: datetime) -> Intent | None:
+    for rule in STATEMENTS:
+        match = rule.pattern.match(text)
+        intent = rule.build(match, text, now) if match else None
+        if intent is not None:
+            return intent
+    return None
+
+
+TWO_FACTS = Rule(
+    "two_facts",
+    re.compile(
+        r"^(?P<subject>.+?)\s+(?P<verb>is|are|should\s+be|needs\s+to\s+be)\s+(?P<a>.+?)\s+and\s+"
+        r"(?P<b>(?:it(?:'s|\s+is)\s+|is\s+)?.+)$",
+        NOCASE_DOTALL,
+    ),
+    _two_facts,
+    ("the water bill is important and due tomorrow",),
+)
 # In the order they are tried: a due date before "done" ("done by friday" is a date).
 STATEMENTS: tuple[Rule, ...] = (
     NAMED,

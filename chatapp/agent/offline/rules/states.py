@@ -56,7 +56,8 @@ _BACK = re.compile(
 )
 # "I don't need to renew my passport anymore", "no longer need the gym task": gone.
 _NOT_NEEDED = re.compile(
-    r"^(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer|won'?t|will\s+not|shouldn'?t"
+    r"^(?:no\s+need\s+(?:for|to)\s+(?P<target2>.+?)(?:\s+any\s*more)?$)"
+    r"|^(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer|won'?t|will\s+not|shouldn'?t"
     r"|needn'?t)\s+(?:really\s+|even\s+|actually\s+|have\s+to\s+)?(?:need|have|want|got)\s+"
     r"(?:to\s+(?!forget\b|miss\b))?(?P<target>.+?)(?:\s+(?:any\s*more|after\s+all|now))*$",
     NOCASE_DOTALL,
@@ -85,7 +86,7 @@ _MARK_BARE = re.compile(
 )
 # "completed tasks" is a listing, not an order to complete something.
 _COMPLETE = re.compile(
-    r"^(?:complete|finish|close|resolve|(?:(?:all\s+)?done(?:\s+with)?|completed|finished)"
+    r"^(?:complete|finish|close|resolve|tick|(?:(?:all\s+)?done(?:\s+with)?|completed|finished)"
     r"(?!\s+(?:tasks|todos|to-?dos|items|ones)\b))\b\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
@@ -120,7 +121,7 @@ _CLEAR_DONE = re.compile(
 )
 _DELETE = re.compile(
     r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|scratch|purge|nuke|ditch|bin|kill"
-    r"|axe|nix|archive|wipe(?:\s+out)?|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
+    r"|axe|nix|skip|archive|wipe(?:\s+out)?|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
     r"|take\s+off|strike)\b\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
@@ -189,7 +190,24 @@ def _back(match: re.Match[str], text: str, now: datetime) -> Intent | None:
 
 
 def _not_needed(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    return on_ref(match.group("target"), DeleteTask, "delete", now)
+    return on_ref(match.group("target") or match.group("target2"), DeleteTask, "delete", now)
+
+
+# "groceries: delete", "the report - done": the task first, then what to do with it.
+_THEN_VERB = re.compile(
+    r"^(?P<target>.+?)\s*(?::|-|\u2013|\u2014|->)\s*(?P<verb>delete|remove|drop|cancel(?:led)?"
+    r"|gone|done|complete|completed|finished|reopen)[\s.!]*$",
+    NOCASE_DOTALL,
+)
+
+
+def _then_verb(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    verb = match.group("verb").lower()
+    if verb.startswith(("delete", "remove", "drop", "cancel", "gone")):
+        return on_ref(match.group("target"), DeleteTask, "delete", now)
+    done = verb != "reopen"
+    action: BulkAction = "complete" if done else "reopen"
+    return on_ref(match.group("target"), lambda ref: SetCompleted(ref, done), action, now)
 
 
 def _clear_done(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -204,6 +222,7 @@ def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     return on_ref(match.group("target"), DeleteTask, "delete", now)
 
 
+THEN_VERB = Rule("then_verb", _THEN_VERB, _then_verb, ("groceries: delete", "the report - done"))
 BACK = Rule("back_on_list", _BACK, _back, ("put the garage back on my list",))
 NOT_NEEDED = Rule(
     "not_needed", _NOT_NEEDED, _not_needed, ("I don't need to renew my passport anymore",)
