@@ -95,7 +95,8 @@ def list_call(task_filter: TaskFilter, toolbox: Toolbox, *, everything: bool = F
     call = toolbox.call(
         "list_tasks",
         status=task_filter.status,
-        query=task_filter.query,
+        # A bulk change reads every task and matches its words here, typos and stems included.
+        query=None if everything else task_filter.query,
         priority=task_filter.priority,
         tag=task_filter.tag,
         due_before=dates.to_iso(task_filter.due_before)

@@ -75,9 +75,10 @@ _LIST_TAG = re.compile(
 
 
 _TOPIC = re.compile(
-    r"\b(?:my|the|all(?:\s+(?:my|the))?|any|show|list)\s+(?:(?:pending|open|completed|done"
-    r"|finished|overdue|upcoming|remaining|unfinished)\s+)?(?P<topic>[^\W\d_][\w-]*)\s+"
-    r"(?:tasks|todos|to-?dos|items|stuff|things|reminders|list)\b",
+    r"\b(?:my|the|all(?:\s+(?:my|the))?|any|show|list|every|each|both|these|those|everything\s+on"
+    r"\s+(?:my|the))\s+(?:(?:pending|open|completed|done|finished|overdue|upcoming|remaining"
+    r"|unfinished)\s+)?(?P<topic>[^\W\d_][\w-]*)\s+"
+    r"(?:tasks?|todos?|to-?dos?|items?|stuff|things?|reminders?|list)\b",
     _I,
 )
 

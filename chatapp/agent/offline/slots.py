@@ -120,7 +120,9 @@ _ORDINAL_REF = re.compile(
 BULK = re.compile(
     r"^(?:all|every|everything|each|both|the\s+rest|(?:(?:the|my)\s+)?(?:completed|finished"
     r"|done|old|pending|open|overdue)\s+(?:ones|tasks|todos|items|stuff)\b"
-    r"|(?:the\s+)?(?:completed|finished|done|checked|ticked)$)",
+    r"|(?:the\s+)?(?:completed|finished|done|checked|ticked)$"
+    # "the completed shopping tasks", "my work ones": tasks in the plural are many tasks.
+    r"|(?:(?:the|my|our|these|those)\s+)?(?:[^\W\d_][\w-]*\s+){0,3}(?:tasks|todos|to-?dos|ones)$)",
     _I,
 )
 

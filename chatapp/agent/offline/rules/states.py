@@ -134,6 +134,13 @@ _ID_STATE = re.compile(
 )
 
 
+_EVERY_WORDS = frozenset(
+    ("all", "every", "everything", "each", "both", "rest", "ones", "stuff", "completed", "finished",
+     "done", "pending", "open", "overdue", "old", "items", "item", "things", "thing", "them", "my",
+     "list", "whole", "entire", "i", "i've", "already", "that's", "that", "is", "are", "have")
+)  # fmt: skip
+
+
 def on_ref(
     target: str, build: Callable[[TaskRef], Intent], action: BulkAction, now: datetime
 ) -> Intent:
@@ -148,6 +155,11 @@ def on_ref(
 
 def _bulk_filter(target: str, action: BulkAction, now: datetime) -> TaskFilter:
     found = parse_list(target, now).filter
+    if found == TaskFilter(status=found.status):
+        # Words no filter read ("every errand") narrow it by topic, never to everything.
+        words = [w for w in content_words(target).lower().split() if w not in _EVERY_WORDS]
+        if words:
+            found = replace(found, topic=words[0])
     if action == "complete" and found.status == "all":
         return replace(found, status="pending")
     if action == "reopen" and found.status == "all":
