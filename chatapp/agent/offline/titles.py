@@ -51,6 +51,39 @@ _VERB_TWO = re.compile(
     + r"\b)*)",
     _I,
 )
+_NOT_A_NOUN = r"(?!(?:the|my|our|a|an|and|or|of|to|" + ACTION_VERBS + r")\b)"
+# "pay the gas and electricity bills": two things sharing the noun after them.
+_SHARED_HEAD = re.compile(
+    r"(?P<pre>(?:.*?\s)?)"
+    + _NOT_A_NOUN
+    + r"(?P<a>[^\W\d_]*[^\Ws\d_])\s+(?:and|&)\s+"
+    + _NOT_A_NOUN
+    + r"(?P<b>[^\W\d_]+)\s+(?P<head>[^\W\d_]{3,}[^s\W]s)\b(?P<post>.*)",
+    _I,
+)
+# "email tom and sara about the offsite": two people, one errand said once.
+_SHARED_TAIL = re.compile(
+    r"(?P<verb>"
+    + ACTION_VERBS
+    + r")\s+"
+    + _NOT_A_NOUN
+    + r"(?P<a>[^\W\d_]+)\s+(?:and|&)\s+"
+    + _NOT_A_NOUN
+    + r"(?P<b>[^\W\d_]+)\s+(?P<tail>(?:about|for|regarding|re|on|to|with)\b.+)",
+    _I,
+)
+# A list item that is a bare thing (a word or two, then details): it takes the list's verb.
+_BARE_THING = re.compile(
+    r"(?!(?:"
+    + ACTION_VERBS
+    + r")\b)\S+(?:\s+(?!"
+    + _DETAIL_WORD
+    + r"\b)\S+)?(?:\s+"
+    + _DETAIL_WORD
+    + r"\b\S*)*",
+    _I,
+)
+_ACTION_FIRST = re.compile(r"^(?P<verb>" + ACTION_VERBS + r")\s+\S", _I)
 # "milk and eggs": two things, neither a verb nor a time ("gym every monday and wednesday").
 _NOT_A_THING = (
     r"(?!(?:"
@@ -136,6 +169,19 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
     things put on a named list (`listed`: "pears and plums to my shopping list").
     """
     if "," not in text and "\n" not in text and ";" not in text:
+        head = _SHARED_HEAD.fullmatch(text)
+        if head:
+            noun = _singular(head.group("head"))
+            return [
+                (f"{head.group('pre')}{head.group(part)} {noun}{head.group('post')}", None)
+                for part in ("a", "b")
+            ]
+        tail = _SHARED_TAIL.fullmatch(text)
+        if tail:
+            return [
+                (f"{tail.group('verb')} {tail.group(part)} {tail.group('tail')}", None)
+                for part in ("a", "b")
+            ]
         shared = (
             _SHARED.fullmatch(text) or _ARTICLE_SHARED.fullmatch(text) or _VERB_TWO.fullmatch(text)
         )
@@ -176,6 +222,15 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
     return [(part, None) for part in parts]
 
 
+def _singular(noun: str) -> str:
+    lower = noun.lower()
+    if lower.endswith("ies"):
+        return noun[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes")):
+        return noun[:-2]
+    return noun[:-1]
+
+
 def _two_things(part: str) -> list[str]:
     pair = _NOUNS.fullmatch(part)
     return [pair.group("one"), pair.group("two")] if pair else [part]
@@ -185,6 +240,9 @@ def _share_verb(parts: list[str]) -> list[str]:
     """ "buy bread, cheese and wine": the errand verb of the first item goes to the bare ones
     (not to details: "renew passport, high priority, due friday")."""
     verb = _SHARED_START.match(parts[0]) if parts else None
+    if verb is None and parts and all(_BARE_THING.fullmatch(part) for part in parts[1:]):
+        # "call mom, dad and grandma": every other item is only a name or a thing.
+        verb = _ACTION_FIRST.match(parts[0])
     if verb is None:
         return parts
     keep = (_ACTION_START, _CLAUSE_START, _DETAIL_START)
