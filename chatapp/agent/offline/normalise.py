@@ -27,6 +27,12 @@ DONE_MARKS = frozenset("\u2705\u2714\u2611\u2713")
 _DONE_MARK = re.compile(r"\s*\u2705\s*")
 _SAYS_DONE = re.compile(r"\b(?:done|finished|complete|completed)\b", _I)
 _SLIP_SCORE = 80
+_DATE_SLIP_SCORE = 80
+_DATE_WORDS = (
+    "tomorrow", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "weekend", "morning", "afternoon", "evening",
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]{5,}")
 # Words that are verbs already, however close to another ("handed" is not "handled").
 _KNOWN_VERBS = (
     frozenset(re.findall(r"[a-z]+", f"{ACTION_VERBS}|{DONE_VERBS}|{DONE_PARTICIPLES}"))
@@ -160,7 +166,20 @@ def expand_shorthand(text: str) -> str:
         text = text.lower()
     text = _TASK_SLIP.sub("task", text)
     text = _SHORTHAND.sub(lambda match: SHORTHAND[match.group().lower()], text)
+    text = _WORD.sub(lambda match: _near_date_word(match.group()), text)
     return _TO_SLIP.sub(r"\g<before> to ", text)
+
+
+def _near_date_word(word: str) -> str:
+    """ "tomorow", "wensday", "firday": a day named with a slip. Words that start like a day
+    name ("wednesdays", "sundae") are left alone; so is anything not close."""
+    lower = word.lower()
+    if len(lower) < 5 or lower in _DATE_WORDS or any(lower.startswith(day) for day in _DATE_WORDS):
+        return word
+    found = process.extractOne(lower, _DATE_WORDS, scorer=fuzz.ratio, score_cutoff=_DATE_SLIP_SCORE)
+    if found is None or found[0][0] != lower[0]:
+        return word
+    return found[0]
 
 
 def fix_slips(text: str) -> str:

@@ -215,7 +215,10 @@ NOT_DONE = _statement(
     + r"|"
     + _BE
     + r"\s+(?:still\s+|actually\s+)?(?:open|pending|not\s+done|undone|unfinished|incomplete"
-    r"|back\s+on(?:\s+(?:my|the)\s+list)?|not\s+finished)" + _TAIL,
+    r"|back\s+on(?:\s+(?:my|the)\s+list)?|not\s+finished)"
+    + _TAIL
+    + r"|\s+(?:still\s+)?needs\s+(?:more\s+)?(?:work|doing|finishing|to\s+be\s+(?:done|finished))"
+    + _TAIL,
     lambda match, ref, now: SetCompleted(ref, False),
     ("the invoice isn't actually sent", "the garage is still open"),
 )
