@@ -92,7 +92,7 @@ def tool_call_items(
     failure = record.failure
     if failure is not None:
         # Both renderers show the chip as it is stored: a failure must read as one in it.
-        title, icon = f"{record.name} failed: {failure.message}", FAILED_ICON
+        title, icon = f"Failed: {failure.message} ({record.name})", FAILED_ICON
     chip = TaskItem(
         id=new_id("task"),
         thread_id=thread.id,

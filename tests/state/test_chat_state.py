@@ -128,7 +128,7 @@ def test_failed_tool_call_is_marked_failed():
     message = to_message(chip)
     assert message is not None and message.failed
     assert json.loads(message.tool_result) == json.loads(output)
-    assert message.tool_title == "complete_task failed: Task 99 not found"
+    assert message.tool_title == "Failed: Task 99 not found (complete_task)"
 
 
 def test_a_tool_answering_in_prose_is_not_guessed_to_have_failed():
@@ -239,4 +239,4 @@ def test_a_failed_call_reads_as_one_in_the_stored_chip_itself():
         ToolCallRecord("c", "add_task", {"title": "x"}, output), thread, lambda k: f"{k}_1", NOW
     )
     assert chip.task.icon == FAILED_ICON and chip.task.status_indicator == "none"
-    assert chip.task.title == "add_task failed: title: too long"
+    assert chip.task.title == "Failed: title: too long (add_task)"
