@@ -58,6 +58,8 @@ SHORTHAND = {
     "tsks": "tasks", "tsak": "task", "tasl": "task", "lsit": "list", "dont": "don't",
     "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "havent": "haven't", "cant": "can't",
     "wont": "won't", "im": "i'm", "ive": "i've", "whats": "what's", "thats": "that's",
+    "fri": "friday", "tues": "tuesday", "weds": "wednesday", "thurs": "thursday",
+    "thur": "thursday", "thu": "thursday", "wed": "wednesday",
 }  # fmt: skip
 
 

@@ -90,6 +90,8 @@ _LEAD = re.compile(
     r"|actually|wait|oops|sorry|hmm+|um+|uh+|no(?!\s+(?:longer|more|need)\b)|nope|instead|btw|by\s+the\s+way|in\s+fact"
     r"|never\s*mind|nvm|omg|oh\s+my\s+god|lol|lmao|haha+|heh|ugh+|argh+|yay|woo+|phew|dang|damn"
     r"|shoot|crap|oh\s+no|ok\s+so|so\s+yeah|anyway|anyways|hey\s+there|quick\s+one|real\s+quick"
+    r"|k|kk|maybe|perhaps|possibly|i\s+think|i\s+guess|i\s+believe|looks\s+like|seems\s+like"
+    r"|(?:i'?m\s+)?pretty\s+sure|honestly|basically|literally"
     r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"
     r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"
     r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and"
@@ -109,8 +111,8 @@ _MIND_GERUND = re.compile(
 
 
 _TRAILING_POLITE = re.compile(
-    r"\b(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me|if\s+you\s+can|asap\s+please)"
-    r"[\s.!?]*$",
+    r"(?:\band\s+)?\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|for\s+me|if\s+you\s+can"
+    r"|asap\s+please|if\s+possible|when\s+you\s+can|lol|haha+)[\s.!?]*$",
     _I,
 )
 
@@ -187,7 +189,11 @@ def fix_slips(text: str) -> str:
     "wat's"."""
     text = expand_shorthand(text)
     first, _, rest = text.partition(" ")
-    fixed = SLIPS.get(first.lower()) or _near_command(first.lower(), COMMAND_WORDS + PAST_WORDS)
+    fixed = (
+        SLIPS.get(first.lower())
+        or GERUNDS.get(first.lower())  # "adding milk to my list"
+        or _near_command(first.lower(), COMMAND_WORDS + PAST_WORDS)
+    )
     if fixed is None and first.lower() in _SUBJECTS and rest:
         # "I finised the laundry": the verb after the subject.
         second, _, tail = rest.partition(" ")

@@ -319,8 +319,10 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
         changes.append("without a description")
     if arguments.get("recurrence"):
         changes.append(repeat_phrase(str(arguments["recurrence"]), due, now) or "repeating")
-    elif "recurrence" in arguments and arguments["recurrence"] is None and not any(
-        value is None for name, value in arguments.items() if name != "recurrence"
+    elif (
+        "recurrence" in arguments
+        and arguments["recurrence"] is None
+        and not any(value is None for name, value in arguments.items() if name != "recurrence")
     ):
         # A strict schema sends every argument, null when not given: only a null alone says stop.
         changes.append("no longer repeating")
