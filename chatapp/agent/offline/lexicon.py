@@ -126,7 +126,7 @@ PRIORITY_DOWN = frozenset(("lower", "decrease", "reduce", "downgrade", "bump dow
 
 DATE_VERBS = (
     *("move", "push", "reschedule", "postpone", "delay", "bump", "shift", "defer", "bring"),
-    *("pull", "extend"),
+    *("pull", "extend", "snooze"),
 )
 
 WEEKDAYS = {
@@ -192,7 +192,7 @@ PAST_WORDS = (
 DONE_VERBS = (
     r"paid|payed|renewed|went\s+to|attended|took|had|made|finished\s+up|finished\s+off"
     r"|ticked\s+off|checked\s+off|crossed\s+off|knocked\s+(?:out|off)|nailed|smashed|aced"
-    r"|got\s+through|dealt\s+with|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
+    r"|got\s+through|got\s+around\s+to|dealt\s+with|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
     r"|booked|cleaned|fixed|repaired|picked\s+up|dropped\s+off|returned|submitted|renewed"
     r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
     r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"

@@ -166,7 +166,8 @@ PRIORITY = re.compile(
 
 URGENT = re.compile(
     r"(?:^|(?<=[\s,(\-]))(?:(?:it's|it\s+is|is|very|super|really)\s+)?(?P<w>urgent(?:ly)?|asap"
-    r"|important)(?:\s*[):!.]+|\s*$)",
+    r"|important|a\s+(?:top\s+|big\s+|real\s+)?priority|top\s+priority|priority\s+(?:one|#?1))"
+    r"(?:\s*[):!.]+|\s*$)",
     _I,
 )
 

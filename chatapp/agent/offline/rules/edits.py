@@ -45,7 +45,7 @@ _MARK_PRIORITY = re.compile(
 _UPDATE = re.compile(
     r"^(?P<verb>change|rename|retitle|update|edit|modify|alter|set|make|move|push|reschedule"
     r"|postpone|delay|bump|shift|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|switch|turn"
-    r"|adjust|put\s+off|push\s+back|move\s+back|extend)\b\s*(?P<rest>.*)$",
+    r"|adjust|put\s+off|push\s+back|move\s+back|extend|snooze)\b\s*(?P<rest>.*)$",
     NOCASE_DOTALL,
 )
 # "bring the dentist forward a day", "pull the meeting up to 9am": earlier, never a new task.

@@ -46,13 +46,19 @@ _COMMAND_SUBJECT = re.compile(
     r"|how|when|where|why)\b",
     NOCASE,
 )
-_BE = r"(?:'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got|gets|get|becomes|became))"
+_BE = (
+    r"(?:'s\s+been|'ve\s+been|'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got|gets|get"
+    r"|becomes|became|should\s+be|needs\s+to\s+be))"
+)
 _NOT_BE = (
     r"(?:\s+(?:isn't|is\s+not|aren't|are\s+not|wasn't|was\s+not|hasn't\s+been|has\s+not\s+been"
     r"|haven't\s+been|have\s+not\s+been|ain't))"
 )
 _ADVERB = r"(?:\s+(?:now|all|already|finally|totally|completely|officially|actually|really|also))*"
-_TAIL = r"(?:\s+(?:now|already|today|too|as\s+well|at\s+last|any\s*more|after\s+all|then))*[\s.!]*$"
+_TAIL = (
+    r"(?:\s+(?:now|already|today|too|as\s+well|at\s+last|any\s*more|after\s+all|then|again))*"
+    r"[\s.!]*$"
+)
 _DONE = r"(?:" + DONE_PARTICIPLES + r")"
 _WHEN_FILLER = re.compile(
     r"^(?:now|then|instead|again|please|at|on|the|for|by|until|till|to|from|of|this|that|is"

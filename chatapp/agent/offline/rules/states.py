@@ -63,9 +63,8 @@ _NOT_NEEDED = re.compile(
     NOCASE_DOTALL,
 )
 _MARK = re.compile(
-    r"^(?:mark|flag|set|put|move|switch|change)\s+(?P<target>.+?)\s+(?:as\s+|to\s+|back\s+to\s+)?"
-    + STATE_WORDS
-    + r"$",
+    r"^(?:mark|flag|set|put|move|switch|change|revert|turn|return)\s+(?P<target>.+?)\s+"
+    r"(?:as\s+|to\s+|back\s+to\s+|back\s+)?" + STATE_WORDS + r"$",
     NOCASE_DOTALL,
 )
 # "mark the present as bought", "mark the bill paid": done, in the task's own word.
