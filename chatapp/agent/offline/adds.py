@@ -25,6 +25,12 @@ TASK_NOUN = re.compile(
 )
 # Adjectives before the noun that say something: "a high priority task to ...".
 _SAYS_PRIORITY = re.compile(r"\b(?:high|low|medium|normal|top|urgent|important)\b", _I)
+_WHEN_FIRST = re.compile(
+    r"^(?P<when>(?:today|tonight|tomorrow|(?:on\s+|this\s+|next\s+)?(?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)day|this\s+(?:morning|afternoon|evening|weekend)|next\s+week)(?:\s+(?:morning"
+    r"|afternoon|evening|night))?)\s+to\s+(?P<rest>.+)$",
+    _I,
+)
 _PRIORITY_CLAUSE = re.compile(
     r"(?:(?:it's|it\s+is|that's|this\s+is|its)\s+)?(?:very\s+|super\s+|really\s+|kind\s+of\s+)?"
     r"(?:urgent|important|asap|(?:a\s+)?(?:high|low|top)\s+priority|not\s+urgent|a\s+priority)[.!]*",
@@ -39,7 +45,9 @@ _ALL_OF_THEM = re.compile(
 _LIST_INTRO = re.compile(
     r"^(?:(?:these|this|them|those|the\s+following|following)\s+)?(?:to|on|onto|in|into)\s+"
     r"(?:(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?(?:list|todos?|to-?do\s+list|tasks)"
-    r"|(?:my\s+|the\s+)?(?P<tag2>[^\W\d_][\w-]*)(?=\s*:))\s*[:,\-]?\s*",
+    r"|(?:my\s+|the\s+)?(?P<tag2>[^\W\d_][\w-]*)(?=\s*:))\s*[:,\-]?\s*"
+    r"|^(?:(?:for|about)\s+)?(?:the|my|our)\s+(?P<tag3>[^\W\d_][\w-]*)\s*:\s*"
+    r"|^(?:these|the\s+following|following)(?:\s+(?:things|items|tasks|todos))?\s*:\s*",
     _I,
 )
 
@@ -56,11 +64,16 @@ def parse_add(rest: str, now: datetime) -> Intent:
     list_tag = None
     intro = _LIST_INTRO.match(text)
     if intro:
-        list_tag = (intro.group("tag") or intro.group("tag2") or "").lower() or None
+        named = intro.group("tag") or intro.group("tag2") or intro.group("tag3") or ""
+        list_tag = named.lower() or None
         text = text[intro.end() :]
     text = text.strip()
     if not text:
         return Chat("missing_title")
+    first = _WHEN_FIRST.match(text)
+    if first:
+        # "tomorrow to call bob and email sue": the date said first belongs to every item.
+        text = f"{first.group('rest')} {first.group('when')}"
 
     drafts: list[TaskDraft] = []
     quoted = list(QUOTED.finditer(text))

@@ -84,6 +84,11 @@ ACTION_VERBS = (
     r"|apply|register|sign\s+up|cancel|confirm|arrange|move|replace|change|defrost|fill|refill"
     r"|download|upload|back\s+up|research|write\s+up|draft|finish|start|prep|pick|drop|put\s+out"
     r"|take\s+out|throw\s+out|recycle|hoover|polish|fold|look\s+into|follow\s+up|chase|file"
+    r"|rent|hire|sell|ship|vote|grill|decorate|scan|watch|listen\s+to|learn|teach|run|jog|swim"
+    r"|ride|drive|fly|test|try|build|assemble|unpack|load|unload|bathe|groom|rake|prune|weed"
+    r"|chop|boil|fry|roast|heat|freeze|thaw|serve|donate|toss|exchange|refund|claim|ping"
+    r"|proofread|outline|revise|rehearse|publish|upgrade|uninstall|restore|reset|shop|dump"
+    r"|discuss|email|attend|finish|gather|measure|mend|sew|knit|wrap|label|repot|renew|research"
 )
 
 

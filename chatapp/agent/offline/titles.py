@@ -56,7 +56,8 @@ _NOT_A_NOUN = r"(?!(?:the|my|our|a|an|and|or|of|to|" + ACTION_VERBS + r")\b)"
 _SHARED_HEAD = re.compile(
     r"(?P<pre>(?:.*?\s)?)"
     + _NOT_A_NOUN
-    + r"(?P<a>[^\W\d_]*[^\Ws\d_])\s+(?:and|&)\s+"
+    # The first of the two is not a plural ("batteries and light bulbs" are two things).
+    + r"(?P<a>[^\W\d_]*(?:[^\Ws\d_]|[aiou]s|ss))\s+(?:and|&)\s+"
     + _NOT_A_NOUN
     + r"(?P<b>[^\W\d_]+)\s+(?P<head>[^\W\d_]{3,}[^s\W]s)\b(?P<post>.*)",
     _I,
@@ -96,7 +97,7 @@ _NOT_A_THING = (
 )
 _NOUNS = re.compile(
     r"(?P<one>" + _NOT_A_THING + r"(?:(?!every\b|each\b)\S+\s+){0,2}?\S+)\s+(?:and|&)\s+"
-    r"(?P<two>" + _NOT_A_THING + r"(?:\S+\s+){0,2}?\S+)",
+    r"(?P<two>" + _NOT_A_THING + r"(?:\S+\s+){0,4}?\S+)",
     _I,
 )
 _DETAIL_START = re.compile(
@@ -168,6 +169,7 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
     "and" alone joins two errands of one verb ("pick up the parcel and dry cleaning"), or two
     things put on a named list (`listed`: "pears and plums to my shopping list").
     """
+    text = _as_commas(text)
     if "," not in text and "\n" not in text and ";" not in text:
         head = _SHARED_HEAD.fullmatch(text)
         if head:
@@ -220,6 +222,17 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
             items[-1] = (items[-1][0], description or None)
             return items
     return [(part, None) for part in parts]
+
+
+def _as_commas(text: str) -> str:
+    """ "milk/bread/eggs", "milk + eggs + bread", "a and b and c", "call bob - email sue": one
+    separator said twice or more, or a slash between words, is a list."""
+    if re.search(r"[^\W\d_]/[^\W\d_]", text) and "://" not in text:
+        text = re.sub(r"\s*(?<=[^\W\d_])/(?=[^\W\d_])\s*", ", ", text)
+    for separator in (r"\s+\+\s+", r"\s+&\s+", r"\s+and\s+", r"\s+-\s+"):
+        if len(re.findall(separator, text, _I)) >= 2 and "," not in text:
+            text = re.sub(separator, ", ", text, flags=_I)
+    return text
 
 
 def _singular(noun: str) -> str:

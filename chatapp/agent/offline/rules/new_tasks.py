@@ -78,12 +78,14 @@ _FORGOT_TO_ADD = re.compile(
 )
 # "shopping: apples, rice", "work list: update the wiki": items for the list named first.
 _NAMED_LIST = re.compile(
-    r"^(?:(?:my|the|our)\s+)?(?P<tag>[^\W\d_][\w-]*)(?:\s+list)?\s*:\s*(?P<items>.+)$",
+    r"^(?:(?:my|the|our)\s+)?(?P<tag>[^\W\d_][\w-]*)(?:\s+list)?\s*(?::|\s[-\u2013\u2014])\s*"
+    r"(?P<items>.+)$",
     NOCASE_DOTALL,
 )
 # "tomorrow: call the bank, pay rent", "this weekend I need to clean the garage": a date first.
 _LEADING_WHEN = re.compile(
-    r"^(?P<when>(?:(?:for|on|by|this|next|later)\s+)?(?:today|tonight|tomorrow|weekend|week"
+    r"^(?:(?:my\s+)?(?:to\s*-?\s*dos?|tasks?|plans?|agenda|list)\s+(?:for\s+)?)?"
+    r"(?P<when>(?:(?:for|on|by|this|next|later)\s+)?(?:today|tonight|tomorrow|weekend|week"
     r"|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+(?:morning"
     r"|afternoon|evening|night))?)\s*(?:[:,\-]\s*|\s+(?=(?:i|we|remind|add|please|need|gotta"
     r"|have|must|should|don't)\b))(?P<rest>.+)$",
@@ -121,6 +123,8 @@ def _named_list(match: re.Match[str], text: str, now: datetime) -> Intent | None
         return parse_add(match.group("items"), now)
     if tag in ("urgent", "important", "asap"):
         return parse_add(f"{match.group('items')} urgent", now)
+    if re.fullmatch(ACTION_VERBS, tag, NOCASE):
+        return parse_add(f"{tag} {match.group('items')}", now)  # "buy: milk, bread, eggs"
     return parse_add(f"to the {tag} list: {match.group('items')}", now)
 
 
@@ -138,6 +142,10 @@ def leading_when_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
     def build(match: re.Match[str], text: str, now: datetime) -> Intent | None:
         found = dates.find_datetime(match.group("when"), now)
         inner = classify(match.group("rest"), now).intent
+        if not isinstance(inner, AddTasks) and re.search(
+            r"[:\-]\s*$", match.group(0)[: match.start("rest")]
+        ):
+            inner = parse_add(match.group("rest"), now)  # "today: laundry, dishes": a list
         if found is None or not isinstance(inner, AddTasks):
             return None
         drafts = tuple(_on_day(draft, found.value) for draft in inner.drafts)

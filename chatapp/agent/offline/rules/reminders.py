@@ -53,7 +53,7 @@ _MAKE_REPEAT = re.compile(
     NOCASE_DOTALL,
 )
 _REMIND = re.compile(
-    r"^(?:remind\s+me\s*(?:to|about|that|of)?|remember\s+(?:to|that)|don'?t\s+(?:let\s+me\s+)?"
+    r"^(?:remind\s+me\s*(?:(?:to|about|that|of)\b)?|remember\s+(?:to|that)|don'?t\s+(?:let\s+me\s+)?"
     r"forget\s*(?:to|about|that)?|do\s+not\s+(?:let\s+me\s+)?forget\s*(?:to|about|that)?"
     r"|make\s+sure\s+(?:i|to)|note\s+to\s+self\s*:?|(?:new\s+)?(?:todo|to-do|task|reminder)\s*:)"
     r"\s*(?P<rest>.*)$",
