@@ -197,7 +197,8 @@ PAST_WORDS = (
 DONE_VERBS = (
     r"paid|payed|renewed|went\s+to|attended|took|had|made|finished\s+up|finished\s+off"
     r"|ticked\s+off|checked\s+off|crossed\s+off|knocked\s+(?:out|off)|nailed|smashed|aced"
-    r"|got\s+through|got\s+around\s+to|dealt\s+with|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
+    r"|got\s+through|got\s+around\s+to|dealt\s+with|spoke\s+to|talked\s+to|met\s+with"
+    r"|heard\s+from|contacted|reached|messaged|visited|turned\s+in|bought|got|grabbed|called|rang|phoned|texted|sent|emailed|mailed|posted|ordered"
     r"|booked|cleaned|fixed|repaired|picked\s+up|dropped\s+off|returned|submitted|renewed"
     r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
     r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"
@@ -218,6 +219,7 @@ DONE_PARTICIPLES = (
     r"|dropped\s+off|delivered|signed|printed|filed|called|ordered|cooked|packed|written|read"
     r"|cleared|wrapped(?:\s+up)?|closed|resolved|over|ticked\s+off|checked\s+off|crossed\s+off"
     r"|taken|watered|fed|walked|scheduled\s+and\s+done|out\s+of\s+the\s+way|in\s+the\s+bag"
+    r"|out|turned\s+in|contacted|visited"
 )
 # A task no longer needed, said of it: "the team meeting is cancelled", "... isn't needed".
 CANCELLED_WORDS = (

@@ -41,6 +41,7 @@ from chatapp.agent.offline.intents import (
     TaskRef,
     UpdateTask,
 )
+from chatapp.agent.offline.lexicon import DONE_VERBS
 from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.mutations import mutation, needs_current
 from chatapp.agent.offline.summaries import (
@@ -54,6 +55,7 @@ from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox
 from chatapp.agent.offline.understand import read_message, said
 
 MAX_EXCHANGES_PER_TURN = 48
+_DONE_VERB_FIRST = re.compile(r"^(?:" + DONE_VERBS + r")\s+", re.IGNORECASE)
 _AND_MORE = re.compile(
     r"^(?:oh\s+)?(?:and|also|plus|oh)\b(?:\s+(?:also|then))?\s+\S", re.IGNORECASE
 )
@@ -299,6 +301,8 @@ def _each_part(intent: RefIntent, tasks: list[TaskView]) -> RefIntent | None:
         return None
     ids: list[int] = []
     for part in intent.ref.parts:
+        # "finished the laundry and took out the trash": the verb of a part is not its name.
+        part = _DONE_VERB_FIRST.sub("", part) or part
         found = prefer(intent, match_tasks(part, tasks))
         if len(found) != 1 or found[0].id in ids:
             return None

@@ -102,7 +102,8 @@ _DONE_STATEMENT = re.compile(
 )
 _WORDS_DONE = re.compile(
     r"^(?P<target>(?!(?:what|which|how|is|are|anything|everything|all|i|we|you)\b).+?)\s*"
-    r"[:\-]?\s+(?:" + DONE_PARTICIPLES + r")(?:\s+(?:now|already|today|finally|at\s+last))?$",
+    r"[:\-]?\s+(?:" + DONE_PARTICIPLES + r")(?:\s+(?P<to>(?:to|for|with|at|from|by)\s+\S+"
+    r"(?:\s+\S+)?))?(?:\s+(?:now|already|today|finally|at\s+last))?$",
     NOCASE_DOTALL,
 )
 # "clear completed", "clear out the done ones": a bulk delete, proposed first.
@@ -133,6 +134,7 @@ _ID_STATE = re.compile(
 )
 
 
+_COPULA = re.compile(r"(?:is|are|was|were|'s|has|have|got|gets)\b", NOCASE)
 _EVERY_WORDS = frozenset(
     ("all", "every", "everything", "each", "both", "rest", "ones", "stuff", "completed", "finished",
      "done", "pending", "open", "overdue", "old", "items", "item", "things", "thing", "them", "my",
@@ -182,6 +184,8 @@ def _mark_state(match: re.Match[str], text: str, now: datetime) -> Intent | None
 
 def _done_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     target = REF_FILLER.sub("", match.group("target")).strip()
+    if match.groupdict().get("to"):
+        target = f"{target} {match.group('to')}"  # "slides sent to sarah": sarah names it too
     target = re.sub(r"\s+(?:done|finished|completed)$", "", target, flags=NOCASE)
     words = content_words(target)
     if not words or QUESTION_START.match(text):
@@ -207,7 +211,8 @@ def _not_needed(match: re.Match[str], text: str, now: datetime) -> Intent | None
 # "groceries: delete", "the report - done": the task first, then what to do with it.
 _THEN_VERB = re.compile(
     r"^(?P<target>.+?)\s*(?::|-|\u2013|\u2014|->)\s*(?P<verb>delete|remove|drop|cancel(?:led)?"
-    r"|gone|done|complete|completed|finished|reopen)[\s.!]*$",
+    r"|gone|done|complete|completed|finished|reopen|not\s+(?:yet\s+)?(?:done|finished|complete)"
+    r"|undone|open)[\s.!]*$",
     NOCASE_DOTALL,
 )
 
@@ -216,7 +221,7 @@ def _then_verb(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     verb = match.group("verb").lower()
     if verb.startswith(("delete", "remove", "drop", "cancel", "gone")):
         return on_ref(match.group("target"), DeleteTask, "delete", now)
-    done = verb != "reopen"
+    done = verb not in ("reopen", "undone", "open") and not verb.startswith("not")
     action: BulkAction = "complete" if done else "reopen"
     return on_ref(match.group("target"), lambda ref: SetCompleted(ref, done), action, now)
 
@@ -230,6 +235,8 @@ def _clear_all(match: re.Match[str], text: str, now: datetime) -> Intent | None:
 
 
 def _delete(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    if _COPULA.match(match.group("target")):
+        return None  # "trash is out": the word is the task's, not a verb
     return on_ref(match.group("target"), DeleteTask, "delete", now)
 
 
