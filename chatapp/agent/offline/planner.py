@@ -18,11 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from chatapp.agent.offline import bulk, replies
+from chatapp.agent.offline import bulk, dates, replies
 from chatapp.agent.offline.adds import parse_add
 from chatapp.agent.offline.calls import add_calls, list_call, lookup, several
 from chatapp.agent.offline.context import at_position, prefer, previous_offer
 from chatapp.agent.offline.conversation import Conversation, Exchange
+from chatapp.agent.offline.dates.recurrence import first_occurrence
 from chatapp.agent.offline.dead_ends import dead_end_reply
 from chatapp.agent.offline.intents import (
     AddTasks,
@@ -283,8 +284,17 @@ def _ref(
     if matches:
         return Step(text=replies.ambiguous_reply(words, matches, action, now))
     if isinstance(intent, UpdateTask) and intent.add_if_missing:
-        when = intent.changes.remind_at
-        draft = TaskDraft(clean_title(words), due_at=when, remind_at=when)
+        changes = intent.changes
+        due = changes.due_at or changes.remind_at
+        if due is None and changes.recurrence:
+            due = first_occurrence(changes.recurrence, dates.DEFAULT_TIME, now)
+        draft = TaskDraft(
+            clean_title(words),
+            priority=changes.priority,
+            due_at=due,
+            recurrence=changes.recurrence,
+            remind_at=changes.remind_at,
+        )
         return add_calls(AddTasks((draft,)), 0, toolbox, now, parallel)
     return Step(text=replies.no_match_reply(words, action))
 

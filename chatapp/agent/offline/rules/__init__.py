@@ -57,6 +57,7 @@ RULES: tuple[Rule, ...] = (
     reminders.REMIND_ABOUT,
     reminders.STOP_REPEAT,
     reminders.MAKE_REPEAT,
+    reminders.FROM_NOW_ON,
     reminders.REMIND,
     states.REOPEN,
     states.NOT_NEEDED,

@@ -112,6 +112,23 @@ def _stop_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | Non
     return ref_intent(target, lambda ref: UpdateTask(ref, changes))
 
 
+# "walk the dog every morning from now on": the task there is (or a new one) repeats.
+_FROM_NOW_ON = re.compile(
+    r"^(?P<target>.+?)\s+(?P<when>(?:every|each|daily|weekly|monthly|on\s+\w+s)\b.*?)\s*,?\s+"
+    r"(?:from\s+now\s+on|going\s+forward|starting\s+(?:now|today|this\s+week)|from\s+today)$",
+    NOCASE_DOTALL,
+)
+
+
+def _from_now_on(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    repeat = find_repeat(match.group("when"), now)
+    words = content_words(match.group("target"))
+    if repeat is None or not words:
+        return None
+    changes = TaskChanges(recurrence=repeat.rule)
+    return UpdateTask(parse_ref(words) or TaskRef(words=words), changes, add_if_missing=True)
+
+
 def _repeat_statement(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     # "gym every monday at 6pm": a thing that repeats, said without a verb, is a new task.
     if find_repeat(text, now) is None:
@@ -136,6 +153,9 @@ MAKE_REPEAT = Rule(
     ("make the standup repeat every weekday", "make the team meeting weekly"),
 )
 REMIND = Rule("remind", _REMIND, _remind, ("remind me to call the plumber", "todo: fix the bike"))
+FROM_NOW_ON = Rule(
+    "from_now_on", _FROM_NOW_ON, _from_now_on, ("walk the dog every morning from now on",)
+)
 REPEAT_STATEMENT = Rule(
     "repeat_statement", _ANYTHING, _repeat_statement, ("yoga every tuesday at 7pm",)
 )

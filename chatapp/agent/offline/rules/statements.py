@@ -174,7 +174,7 @@ DUE = _statement(
     + _BE
     + r"|\s+(?:should\s+be|needs?\s+to\s+be|has\s+to\s+be|must\s+be|will\s+be|can\s+be|is\s+to\s+be"
     r"|needs?\s+to\s+happen|has\s+to\s+happen|should\s+happen|must\s+happen|will\s+happen"
-    r"|can\s+wait|moves?|moved|shifts?|slips?|goes|is\s+going|happens|takes\s+place"
+    r"|can\s+wait|moves?|moved|shifts?|slips?|goes(?:\s+out)?|is\s+going|happens|takes\s+place"
     r"|is\s+happening))"
     + _ADVERB
     + r"\s+(?:(?:due(?:\s+date\s+is)?|deadline\s+is|done|finished|ready|handed\s+in|submitted"
@@ -188,7 +188,8 @@ DUE = _statement(
 )
 INSTEAD = _statement(
     "at_instead",
-    r"\s+(?P<when>(?:at|on|for|to|by|until|next|this|tomorrow|today)\b.+?)\s+instead[\s.!]*$",
+    r"(?:\s+is)?\s+(?P<when>(?:at|on|for|to|by|until|next|this|tomorrow|today)\b.+?)\s+instead"
+    r"(?:\s+of\s+.+?)?[\s.!]*$",
     _due,
     ("the dentist at 4pm instead",),
 )
@@ -266,7 +267,8 @@ TAGGED = _statement(
 REPEATS = _statement(
     "repeats",
     r"\s+(?:repeats|recurs|happens|occurs|comes\s+up|is|should\s+repeat|should\s+recur"
-    r"|needs\s+to\s+happen|has\s+to\s+happen|is\s+due)\s+(?P<when>(?:every|each|daily|weekly"
+    r"|needs\s+to\s+happen|has\s+to\s+happen|is\s+due|should\s+be|needs\s+to\s+be|will\s+be"
+    r"|should\s+happen)\s+(?P<when>(?:every|each|daily|weekly"
     r"|monthly|yearly|annually|once|twice|biweekly|fortnightly|on\s+(?:the\s+)?\S+\s+of\s+every)"
     r".*)$",
     _repeats,
