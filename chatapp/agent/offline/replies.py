@@ -228,6 +228,13 @@ def list_reply(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime
     if not tasks:
         if described == "tasks":
             return "Your list is empty. Add something with \u201cadd buy milk\u201d."
+        if task_filter.query:
+            # Nothing found: the two nearest things to do with those words.
+            words = md(task_filter.query)
+            return (
+                f"You have no {described}. Say \u201cadd {words}\u201d to add it, or \u201cshow my "
+                "tasks\u201d to see them all."
+            )
         return f"You have no {described}."
     shown = tasks[:MAX_LISTED]
     count = len(tasks)
@@ -372,7 +379,7 @@ def ambiguous_reply(words: str, tasks: Sequence[TaskView], action: Action, now: 
 def no_match_reply(words: str, action: Action) -> str:
     return (
         f"I couldn't find a task matching \u201c{md(words)}\u201d to {action}. Say \u201cshow my "
-        "tasks\u201d to see what's on your list."
+        f"tasks\u201d to see what's on your list, or \u201cadd {md(words)}\u201d to add it."
     )
 
 

@@ -106,13 +106,22 @@ _NOT_A_THING = re.compile(
 )
 
 
+# "my back hurts today", "the weather is nice today": a sentence about the day, not a to-do.
+_NOT_A_TODO = re.compile(
+    r"\b(?:is|are|was|were|am|be|been|hurts?|feels?|felt|seems?|looks?|sounds?|how|what|why"
+    r"|weather|rain\w*|snow\w*|sunny|cold|hot|tired|sick|happy|sad|bored|love|hate)\b|\?",
+    NOCASE,
+)
+
+
 def _dated(match: re.Match[str], text: str, now: datetime) -> Intent | None:
     # "lunch with tom on wednesday at noon": a thing and when, said without a verb.
     rest = match.group("rest") if "rest" in match.groupdict() else text
     found = dates.find_datetime(rest, now)
     if found is None or _NOT_A_THING.match(rest):
         return None
-    if not content_words(found.remove_from(rest)):
+    remainder = found.remove_from(rest)
+    if not content_words(remainder) or _NOT_A_TODO.search(remainder):
         return None
     return parse_add(rest, now)
 
