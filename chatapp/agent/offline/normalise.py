@@ -11,6 +11,7 @@ from rapidfuzz.distance import OSA
 from chatapp.agent.offline.intents import MAX_TEXT
 from chatapp.agent.offline.lexicon import (
     ACTION_VERBS,
+    COMMAND_VERBS,
     COMMAND_WORDS,
     DONE_PARTICIPLES,
     DONE_VERBS,
@@ -91,6 +92,8 @@ _LEAD = re.compile(
     r"|never\s*mind|nvm|omg|oh\s+my\s+god|lol|lmao|haha+|heh|ugh+|argh+|yay|woo+|phew|dang|damn"
     r"|shoot|crap|oh\s+no|ok\s+so|so\s+yeah|anyway|anyways|hey\s+there|quick\s+one|real\s+quick"
     r"|k|kk|maybe|perhaps|possibly|i\s+think|i\s+guess|i\s+believe|looks\s+like|seems\s+like"
+    r"|after\s+that|afterwards|and\s+then|finally|lastly|next|to\s+start|first(?:ly)?(?=[\s,]+"
+    r"(?:" + COMMAND_VERBS + r")\b)"
     r"|(?:i'?m\s+)?pretty\s+sure|honestly|basically|literally"
     r"|sure|great|cool|thanks|thank\s+you|please|pls|plz|kindly|also|and|then|now|just|quickly"
     r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"

@@ -47,7 +47,10 @@ ID_ITEM = r"(?:" + ID_NOUN + r"\s*)?(?:#\s*)?[0-9]{1,9}\b"
 
 
 # Each space belongs to one place only, so a long list that fails to match fails fast.
-ID_JOIN = r"\s*(?:,(?:\s*(?:and\b|&))?|&|\band\b|\bplus\b|-|\u2013|\bthrough\b|\bthru\b{to})\s*"
+ID_JOIN = (
+    r"\s*(?:,(?:\s*(?:and\b|&))?|&|\band\b|\bplus\b|\bas\s+well\s+as\b|-|\u2013|\bthrough\b"
+    r"|\bthru\b{to})\s*"
+)
 
 
 FIELD_WORDS = (

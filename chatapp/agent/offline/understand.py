@@ -25,9 +25,9 @@ _NEXT_COMMAND = r"(?=(?:please\s+|pls\s+|also\s+|just\s+)*(?:" + COMMAND_VERBS +
 # command by itself, so "buy milk and eggs" or "call mom then dad" stay whole.
 _CLAUSE_BREAK = re.compile(
     r"\s*(?:[,;]\s*(?:and\s+)?then\b|\s+and\s+then\b|\s+then\b|;|\n|(?<=\w)[.!?]\s+"
-    r"|,\s*(?:and\s+)?(?:also\s+)?"
+    r"|,\s+and\s+|,\s*(?:(?:and|also|now|plus|but|so)\s+)*"
     + _NEXT_COMMAND
-    + r"|\s+(?:and|&|plus)\s+(?:also\s+)?"
+    + r"|\s+(?:and|&|plus|as\s+well\s+as)\s+(?:also\s+)?"
     + _NEXT_COMMAND
     + r")\s*",
     re.IGNORECASE,
@@ -75,7 +75,8 @@ def _is_command(reading: Reading) -> bool:
 
 def _clauses(text: str) -> list[str]:
     parts = [part.strip(" ,;.") for part in _CLAUSE_BREAK.split(text) if part]
-    return [part for part in parts if part.strip(" ,;.")]
+    # A connector alone ("... 4. after that, delete ...") is no clause of its own.
+    return [part for part in parts if part.strip(" ,;.") and strip_lead(part)]
 
 
 def _read_one(text: str, now: datetime) -> Reading:

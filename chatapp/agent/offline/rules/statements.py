@@ -175,6 +175,7 @@ DUE = _statement(
     + r"|\s+(?:should\s+be|needs?\s+to\s+be|has\s+to\s+be|must\s+be|will\s+be|can\s+be|is\s+to\s+be"
     r"|needs?\s+to\s+happen|has\s+to\s+happen|should\s+happen|must\s+happen|will\s+happen"
     r"|can\s+wait|moves?|moved|shifts?|slips?|goes(?:\s+out)?|is\s+going|happens|takes\s+place"
+    r"|(?:can|could|will|should|must|may|might)\s+(?:move|shift|go|happen|be\s+moved|be\s+done)"
     r"|is\s+happening))"
     + _ADVERB
     + r"\s+(?:(?:due(?:\s+date\s+is)?|deadline\s+is|done|finished|ready|handed\s+in|submitted"
