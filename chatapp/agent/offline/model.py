@@ -9,15 +9,15 @@ assistant message. `stream_response` emits the same result as genuine Responses 
 with increasing sequence numbers and fresh ids, so `Runner.run_streamed` streams text deltas.
 
 The understanding is rule-based and deterministic, one concern per module of this package:
-- `normalise`: case, quotes, politeness and slips around the command;
-- `smalltalk` and `rules`: ordered tables of named rules, message -> typed intent (`intents`);
+- `normalise`: case, quotes, shorthand, politeness and slips around the command;
+- `smalltalk` and `rules/`: ordered tables of named rules, message -> typed intent (`intents`);
 - `slots`, `titles`, `adds`, `changes`, `queries`: the pieces each kind of command needs;
 - `dates/`: moments, windows and repeat rules, resolved against the "Current date and time:"
   line of the instructions (else the clock);
 - `conversation`: the input split at the last user message, and the task last talked about;
 - `toolbox` and `tool_results`: the offered tools, and what they sent back, decoded once;
-- `planner`, `mutations`, `summaries`: intent + calls already made this turn -> next calls, or
-  the words to say (`replies`).
+- `planner`, `calls`, `mutations`, `bulk`, `summaries`: intent + calls already made this turn ->
+  next calls, or the words to say (`replies`, `answers`, `dead_ends`).
 
 Any failure inside becomes a polite message: the model never raises on user input.
 """
