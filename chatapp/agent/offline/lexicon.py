@@ -203,6 +203,11 @@ DONE_VERBS = (
     r"|watered|fed|walked|washed|collected|cancell?ed|signed|printed|wrote|finished|completed"
     r"|handed\s+in|replied\s+to|cooked|packed|filed|cleared|sorted(?:\s+out)?|did|done"
 )
+# Lists people keep, named without the word "list": "add milk to shopping".
+COMMON_LISTS = (
+    r"shopping|groceries|grocery|errands|chores|work|home|personal|school|family|garden|office"
+    r"|admin|health|travel|bills|packing|wishlist"
+)
 # Verbs that share their object list: "pick up the parcel and dry cleaning" is two errands.
 SHARED_VERBS = r"buy|get|grab|order|pick\s+up|collect|return|drop\s+off|book|renew|print"
 # Verbs whose objects are separate errands when each is named with its own article: "call the

@@ -19,6 +19,7 @@ from chatapp.agent.offline.intents import (
     TaskRef,
 )
 from chatapp.agent.offline.lexicon import (
+    COMMON_LISTS,
     NUMBER_WORD_RE,
     NUMBER_WORDS,
     ORDINAL_RE,
@@ -185,7 +186,9 @@ _DESCRIPTION = re.compile(
 
 LIST_PHRASE = re.compile(
     r"\b(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?"
-    r"(?:to-?do\s+|todo\s+|task\s+)?(?:list|todos?|tasks|to-?dos)\b",
+    r"(?:to-?do\s+|todo\s+|task\s+)?(?:list|todos?|tasks|to-?dos)\b"
+    # "add milk to shopping": a list everyone keeps, named without the word "list".
+    r"|\b(?:to|onto)\s+(?:my\s+|the\s+)?(?P<tag2>" + COMMON_LISTS + r")\b(?=\s*(?:$|[,.;!]|and\b))",
     _I,
 )
 
@@ -328,7 +331,7 @@ def read_attributes(text: str, now: datetime) -> tuple[Attributes, str]:
         spans.append((match.start(), len(text)))
     tags: list[str] = []
     for match in LIST_PHRASE.finditer(mask(text, spans)):
-        tag = (match.group("tag") or "").lower()
+        tag = (match.group("tag") or match.group("tag2") or "").lower()
         if tag and tag not in ("to", "todo", "to-do", "task", "do", "the", "my"):
             tags.append(tag)
         spans.append(match.span())

@@ -39,7 +39,8 @@ _VERB_TWO = re.compile(
     + r")\s+(?:(?:the|my|our|a|an)\s+)?(?!(?:"
     + ACTION_VERBS
     + r")\b)(?:(?!(?:to|for|with|about|from|at|on|in|by|of|and)\b)\S+\s+){0,1}?"
-    r"(?!(?:to|for|with|about|from|at|on|in|by|of|and)\b)\S+)\s+(?:and|&)\s+(?P<two>(?:(?:the|my"
+    r"(?!(?:to|for|with|about|from|at|on|in|by|of|and)\b)\S+(?:\s+" + _DETAIL_WORD + r"\b\S*)*)"
+    r"\s+(?:and|&)\s+(?P<two>(?:(?:the|my"
     r"|our|a|an)\s+)?(?!(?:"
     + ACTION_VERBS
     + r"|"
@@ -193,6 +194,9 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
         pair = _PAIR.fullmatch(text) if listed else _NOUNS.fullmatch(text)
         if pair:
             return [(pair.group("one"), None), (pair.group("two"), None)]
+    sentences = re.split(r"(?<=[^\W\d_])[.!]+\s+", text.rstrip(" .!"))
+    if len(sentences) >= 2 and all(_ACTION_START.match(part) for part in sentences):
+        text = "\n".join(sentences)  # "get milk. get eggs. get bread."
     numbered = re.split(r"(?:^|\s+)[0-9]{1,2}[.)]\s+", text)
     if len([part for part in numbered if part.strip()]) >= 2 and re.match(r"^\s*1[.)]", text):
         text = "\n".join(part.strip() for part in numbered if part.strip())
@@ -206,7 +210,7 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
         tail = re.split(r"\s+(?:and|&|plus)\s+", parts[-1], maxsplit=1, flags=_I)
         if len(parts) >= 2 and len(tail) == 2 and all(tail):
             parts = parts[:-1] + tail
-        parts = [re.sub(r"^(?:and|&|plus)\s+", "", part, flags=_I) for part in parts]
+        parts = [re.sub(r"^(?:(?:and|&|plus|also|oh)\s+)+", "", part, flags=_I) for part in parts]
         parts = [piece for part in parts for piece in _split_actions(part)]
         parts = [piece for part in parts for piece in _two_things(part)]
         parts = _share_verb(parts)
@@ -214,7 +218,7 @@ def split_items(text: str, *, listed: bool = False) -> list[tuple[str, str | Non
         parts = _split_actions(text)
         if len(parts) == 1:
             return [(text, None)]
-    parts = [part for part in parts if part and not re.fullmatch(r"(?:and|&|plus)", part, _I)]
+    parts = [p for p in parts if p and not re.fullmatch(r"(?:and|&|plus|also|oh|then)", p, _I)]
     for index, part in enumerate(parts[1:], start=1):
         if _CLAUSE_START.match(part):
             description = clean_title(", ".join(parts[index:]))[:MAX_DESCRIPTION]
