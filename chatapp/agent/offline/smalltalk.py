@@ -63,12 +63,15 @@ _DO_THEM = (
     r"|these|all\s+of\s+them|them\s+all|both(?:\s+of\s+them)?|the\s+lot|all)(?:\s+all)?(?:\s+off)?"
     r"(?:\s+(?:as\s+)?(?:done|complete|completed|finished))?"
 )
+# Said alone or after a "yes": "go for it", "yep, go for it", "sure, sounds good".
+_GO_ON = (
+    r"(?:go\s+ahead|go\s+for\s+it|do\s+it|do\s+that|please\s+do|confirm(?:ed)?|of\s+course"
+    r"|sounds\s+good|proceed|go\s+on|that's\s+right|that's\s+correct|that's\s+fine"
+    r"|let'?s\s+do\s+it|let'?s\s+go|make\s+it\s+so|why\s+not|i'?m\s+sure|i\s+do|" + _DO_THEM + r")"
+)
 _CONFIRM = re.compile(
-    r"(?:" + _YES + r"(?:[\s,!.]+(?:please|go\s+ahead|do\s+it|sure|thanks?|do\s+that|that's\s+fine"
-    r"|all\s+of\s+them|absolutely|proceed|go\s+on|thing|" + _DO_THEM + r"))*"
-    r"|go\s+ahead|go\s+for\s+it|do\s+it|do\s+that|please\s+do|confirm(?:ed)?|of\s+course"
-    r"|sounds\s+good|yes\s+please|proceed|go\s+on|that's\s+right|that's\s+correct|let'?s\s+do\s+it"
-    r"|let'?s\s+go|make\s+it\s+so|why\s+not|i'?m\s+sure|i\s+do|" + _DO_THEM + r")(?:\s+please)?",
+    r"(?:" + _YES + r"|" + _GO_ON + r")(?:[\s,!.]+(?:" + _GO_ON + r"|please|sure|thanks?"
+    r"|all\s+of\s+them|absolutely|thing))*",
     _I,
 )
 _DECLINE = re.compile(

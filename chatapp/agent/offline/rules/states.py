@@ -121,7 +121,7 @@ _CLEAR_DONE = re.compile(
 )
 _DELETE = re.compile(
     r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|scratch|purge|nuke|ditch|bin|kill"
-    r"|axe|nix|skip|archive|wipe(?:\s+out)?|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
+    r"|axe|nix|skip|archive|wipe(?:\s+out)?|clear\s+(?:out|away)|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
     r"|take\s+off|strike)\b\s*(?P<target>.*)$",
     NOCASE_DOTALL,
 )
@@ -146,6 +146,7 @@ def on_ref(
     target: str, build: Callable[[TaskRef], Intent], action: BulkAction, now: datetime
 ) -> Intent:
     """The intent for the task `target` names, or a bulk change when it names many."""
+    target = re.sub(r"^\s*(?:off|up|out|away)\s+", "", target, flags=NOCASE)  # "finish off ..."
     ref = parse_ref(target)
     if ref is not None:
         return build(ref)
@@ -156,9 +157,10 @@ def on_ref(
 
 def _bulk_filter(target: str, action: BulkAction, now: datetime) -> TaskFilter:
     found = parse_list(target, now).filter
-    if found == TaskFilter(status=found.status):
+    if found == TaskFilter():
         # Words no filter read ("every errand") narrow it by topic, never to everything.
-        words = [w for w in content_words(target).lower().split() if w not in _EVERY_WORDS]
+        plain = re.sub(r"[^\w\s'-]", " ", content_words(target).lower())
+        words = [w for w in plain.split() if w not in _EVERY_WORDS]
         if words:
             found = replace(found, topic=words[0])
     if action == "complete" and found.status == "all":
