@@ -141,6 +141,9 @@ _NOT_URGENT = re.compile(
 
 def parse_update(verb: str, rest: str, now: datetime) -> Intent | None:
     rest = REF_FILLER.sub("", rest.strip()).strip()
+    # "change when the haircut is due to friday", "the priority from medium to high".
+    rest = re.sub(r"^when\s+(.+?)\s+is\s+due\b", r"the due date of \1", rest, flags=_I)
+    rest = re.sub(r"\s+from\s+\S+(?:\s+priority)?\s+to\s+", " to ", rest, flags=_I)
     if verb.startswith(("prioriti", "depriorit")):
         ref = parse_ref(rest)
         if ref is None:

@@ -1,4 +1,5 @@
-"""Which tasks a few words mean: exact title, then phrase, then word stems (title, then description)."""
+"""Which tasks a few words mean: exact title, then phrase, then word stems (title, then
+description), then a near spelling, then a tag."""
 
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ def match_tasks(words: str, tasks: Sequence[TaskView]) -> list[TaskView]:
     ]
     if described:
         return described
-    return _near(wanted, tasks)
+    near = _near(wanted, tasks)
+    if near:
+        return near
+    # "the work task": known by its tag when no title or description says it.
+    return [task for task in tasks if wanted in {_normal(tag) for tag in task.tags}]
 
 
 def _near(wanted: str, tasks: Sequence[TaskView]) -> list[TaskView]:

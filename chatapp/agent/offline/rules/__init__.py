@@ -46,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     edits.NOTE,
     edits.TAGS_TO,
     edits.INSTEAD,
+    edits.THEN_CHANGE,
     new_tasks.FORGOT_TO_ADD,
     new_tasks.ADD,
     new_tasks.OPEN,

@@ -77,8 +77,10 @@ _NOTE = re.compile(
     + r"(?P<target2>[^:]+?)\s*:\s*(?P<text2>.+)$"
     r"|^add\s+(?:a\s+|the\s+)?(?:note|notes|comment)\s+(?:to|on|for)\s+(?P<target5>.+?)\s+"
     r"(?:saying|that\s+says|reading)\s*:?\s*(?P<text5>.+)$"
-    r"|^(?:for|on|about|re:?|regarding)\s+(?P<target3>[^,:]+?)\s*[,:]\s*(?:please\s+)?(?:add\s+a\s+)?"
-    r"note(?:\s+down)?\s*(?:that\b|:)?\s*(?P<text3>.+)$"
+    r"|^(?:for|on|about|re:?|regarding)\s+(?P<target3>[^,:]+?)\s*(?:[,:]\s*|\s+(?=add\b))"
+    r"(?:please\s+)?(?:add\s+(?:a\s+)?)?note(?:\s+down)?\s*(?:that\b|:)?\s*(?P<text3>.+)$"
+    r"|^add\s+(?:a|the)\s+(?:note|comment|description)\s+(?P<text7>[\"'].+?[\"']|(?!to\b).+?)\s+"
+    r"(?:to|on)\s+(?P<target7>.+)$"
     r"|^describe\s+(?P<target4>.+?)\s+as\s*:?\s*(?P<text4>.+)$"
     r"|^add\s+(?P<text6>[\"'].+?[\"']|.+?)\s+to\s+(?P<target6>.+?)(?:'s)?\s+(?:notes?|description"
     r"|details)$",
@@ -106,7 +108,7 @@ _CALL_AS = re.compile(
 
 
 def _note(match: re.Match[str], text: str, now: datetime) -> Intent | None:
-    groups = [(f"target{n}", f"text{n}") for n in ("", "2", "3", "4", "5", "6")]
+    groups = [(f"target{n}", f"text{n}") for n in ("", "2", "3", "4", "5", "6", "7")]
     target, note = next((match.group(t), match.group(n)) for t, n in groups if match.group(t))
     note = note.strip(" \"'")[:MAX_DESCRIPTION]
     if not note:
@@ -140,7 +142,8 @@ _FIELD = (
 # "the report note: bring laptop", "report -> thursday", "due date for the report: friday".
 _FIELD_SAID = re.compile(
     r"^(?P<target>(?!(?:what|what's|whats|which|when|how|is|are|do|does|did|show|list|anything"
-    r"|everything|something|nothing|any|all|i|we|you|there|put|set|give|add|make|change)\b)"
+    r"|everything|something|nothing|any|all|i|we|you|there|put|set|give|add|make|change|assign"
+    r"|apply)\b)"
     r".+?)(?:'s)?\s*[:,-]?\s+" + _FIELD + r"\s*(?:is|=|:|->|to|should\s+be|now)?\s*(?P<value>.+)$"
     r"|^(?:the\s+)?"
     + _FIELD.replace("<field>", "<field2>")
@@ -150,14 +153,15 @@ _FIELD_SAID = re.compile(
     r"|^(?:set|give|put|add)\s+(?:a|the)\s+"
     + _FIELD.replace("<field>", "<field4>")
     + r"\s+(?:of\s+|to\s+)?(?P<value4>.+?)\s+(?:for|on|to)\s+(?P<target4>.+)$"
-    r"|^(?:put|set|give)\s+(?:a\s+)?(?P<value5>high|low|medium|top|normal)\s+priority\s+(?:on|to|for)\s+"
+    r"|^(?:put|set|give|assign|apply|add)\s+(?:a\s+)?(?P<value5>high|low|medium|top|normal)\s+"
+    r"priority\s+(?:on|to|for)\s+"
     r"(?P<target5>.+)$",
     NOCASE_DOTALL,
 )
 # "can we do the report on thursday instead", "let's push the report to monday instead".
 _INSTEAD = re.compile(
-    r"^(?:(?:can|could|shall)\s+(?:we|i)|let'?s|i'?ll|we'?ll|i\s+will|we\s+will|i'?d\s+rather"
-    r"|i\s+would\s+rather|i\s+want\s+to|i'?m\s+going\s+to)\s+(?:do|move|push|have|make)\s+"
+    r"^(?:(?:(?:can|could|shall)\s+(?:we|i)|let'?s|i'?ll|we'?ll|i\s+will|we\s+will|i'?d\s+rather"
+    r"|i\s+would\s+rather|i\s+want\s+to|i'?m\s+going\s+to)\s+)?(?:do|move|push|have|make)\s+"
     r"(?P<rest>.+?)\s+(?:instead|rather)$",
     NOCASE_DOTALL,
 )
@@ -176,6 +180,19 @@ def _field_said(match: re.Match[str], text: str, now: datetime) -> Intent | None
 
 def _as_update(intent: Intent | None) -> Intent | None:
     return intent if isinstance(intent, UpdateTask) else None
+
+
+# "groceries: rename to buy groceries for the week", "report - move to friday".
+_THEN_CHANGE = re.compile(
+    r"^(?P<target>[^:]+?)\s*(?::|\s-|\s\u2013)\s*(?P<verb>rename|retitle|change|move|push|postpone"
+    r"|reschedule|set|make|tag|label|delay)\s+(?:it\s+)?(?P<rest>.+)$",
+    NOCASE_DOTALL,
+)
+
+
+def _then_change(match: re.Match[str], text: str, now: datetime) -> Intent | None:
+    rest = f"{match.group('target')} {match.group('rest')}"
+    return _as_update(parse_update(match.group("verb").lower(), rest, now))
 
 
 def _instead(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -257,6 +274,9 @@ FIELD_SAID = Rule(
     _FIELD_SAID,
     _field_said,
     ("report priority low", "due date for the report: friday"),
+)
+THEN_CHANGE = Rule(
+    "then_change", _THEN_CHANGE, _then_change, ("groceries: rename to buy groceries for the week",)
 )
 INSTEAD = Rule("instead", _INSTEAD, _instead, ("can we do the report on thursday instead",))
 PRIORITY_STEP = Rule(

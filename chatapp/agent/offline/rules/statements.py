@@ -46,6 +46,10 @@ _COMMAND_SUBJECT = re.compile(
     r"|how|when|where|why)\b",
     NOCASE,
 )
+_WANT = re.compile(
+    r"^(?:i|we)\s+(?:want|need|'d\s+like|would\s+like|expect|really\s+need|really\s+want)\s+(?=\S)",
+    NOCASE,
+)
 _BE = (
     r"(?:'s\s+been|'ve\s+been|'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got|gets|get"
     r"|becomes|became|should\s+be|needs\s+to\s+be))"
@@ -78,7 +82,8 @@ def _statement(name: str, predicate: str, build: Predicate, examples: tuple[str,
 
 
 def _subject(text: str) -> TaskRef | None:
-    subject = text.strip(" ,:;-")
+    # "I want the report done by wednesday": what is wanted of the task is said of it.
+    subject = _WANT.sub("", text.strip(" ,:;-"))
     if not subject or _NOT_A_TASK.match(subject) or _COMMAND_SUBJECT.search(subject):
         return None
     if len(subject.split()) > _MAX_SUBJECT_WORDS:
@@ -148,7 +153,9 @@ def _no_field(match: re.Match[str], ref: TaskRef, now: datetime) -> Intent | Non
 PRIORITY = _statement(
     "is_priority",
     r"(?:" + _BE + r"|\s+(?:feels|seems|should\s+be|needs\s+to\s+be|must\s+be|has\s+to\s+be"
-    r"|will\s+be))" + _ADVERB + r"\s+(?:very\s+|super\s+|really\s+|quite\s+"
+    r"|will\s+be|can\s+be|could\s+be|may\s+be))"
+    + _ADVERB
+    + r"\s+(?:very\s+|super\s+|really\s+|quite\s+"
     r"|pretty\s+|extremely\s+|kind\s+of\s+|more\s+)?(?P<level>urgent|important|critical|pressing"
     r"|time[\s-]sensitive|(?:a|the|my)\s+(?:top\s+|high\s+|big\s+)?priority|top\s+priority"
     r"|(?:a\s+)?(?:high|low|medium|normal)(?:est)?[\s-]+prio(?:rity)?|not\s+(?:that\s+|very\s+"
@@ -186,6 +193,13 @@ DUE = _statement(
     r"|may|jun|jul|aug|sep|oct|nov|dec).*)$",
     _due,
     ("the team meeting is due thursday now", "the report needs to be done by thursday"),
+)
+MOVED = _statement(
+    "moved_to",
+    r"\s+(?:rescheduled|moved|pushed(?:\s+back)?|postponed|delayed|bumped|shifted|done|finished"
+    r"|ready|completed|submitted|handed\s+in)\s+(?P<when>(?:to|for|until|till|by|before|on)\b.+)$",
+    _due,
+    ("haircut rescheduled for next tuesday", "the report done by wednesday"),
 )
 INSTEAD = _statement(
     "at_instead",
@@ -277,8 +291,9 @@ REPEATS = _statement(
 )
 NAMED = _statement(
     "is_named",
-    r"\s+(?:should\s+be|is\s+now|will\s+be|must\s+be|is)\s+(?:called|named|titled|renamed"
-    r"(?:\s+(?:to|as))?)\s+(?P<title>.+)$",
+    r"\s+(?:(?:should\s+be|is\s+now|will\s+be|must\s+be|is)\s+(?:called|named|titled|renamed"
+    r"(?:\s+(?:to|as))?)|(?:needs|gets|should\s+get|deserves)\s+a\s+(?:new|better|different)\s+"
+    r"(?:name|title)(?:\s*:|\s+like)?)\s+(?P<title>.+)$",
     _named,
     ("task 2 should be called oat milk", "the annual report should be called Yearly report"),
 )
@@ -345,6 +360,7 @@ STATEMENTS: tuple[Rule, ...] = (
     NO_FIELD,
     REPEATS,
     DUE,
+    MOVED,
     INSTEAD,
     NOW_ON,
     PRIORITY,
