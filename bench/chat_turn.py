@@ -21,7 +21,7 @@ async def bare_runner_turns(n: int) -> list[float]:
     from agents import Agent, RunConfig, Runner, function_tool
 
     from chatapp.agent.agent import INSTRUCTIONS
-    from chatapp.agent.offline_model import OfflineModelProvider
+    from chatapp.agent.offline.model import OfflineModelProvider
 
     tasks: dict[int, str] = {}
 

@@ -6,9 +6,11 @@ DB_UNAVAILABLE = "The database is unavailable right now. Please try again shortl
 
 
 class AppError(Exception):
-    """An error whose message is safe and useful to show to the user."""
+    """An error whose message is safe and useful to show to the user; `code` names its kind
+    where it crosses a boundary as data (a task tool's failure)."""
 
     status_code = 400
+    code = "bad_request"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -17,14 +19,17 @@ class AppError(Exception):
 
 class NotFound(AppError):
     status_code = 404
+    code = "not_found"
 
 
 class Conflict(AppError):
     status_code = 409
+    code = "conflict"
 
 
 class InvalidInput(AppError):
     status_code = 422
+    code = "invalid_input"
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -33,14 +38,17 @@ class InvalidInput(AppError):
 
 class Unauthorized(AppError):
     status_code = 401
+    code = "unauthorized"
 
 
 class Forbidden(AppError):
     status_code = 403
+    code = "forbidden"
 
 
 class RateLimited(AppError):
     status_code = 429
+    code = "rate_limited"
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
@@ -49,6 +57,7 @@ class RateLimited(AppError):
 
 class ServiceUnavailable(AppError):
     status_code = 503
+    code = "unavailable"
 
 
 def task_not_found(task_id: int) -> NotFound:

@@ -1,5 +1,5 @@
 """The agent layer: the embedded offline model (agent definition and model selection live here too)."""
 
-from chatapp.agent.offline_model import OfflineModel, OfflineModelProvider
+from chatapp.agent.offline import OfflineModel, OfflineModelProvider
 
 __all__ = ["OfflineModel", "OfflineModelProvider"]

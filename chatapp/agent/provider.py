@@ -17,8 +17,8 @@ from agents.models.interface import ModelProvider
 from agents.models.openai_provider import OpenAIProvider
 from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
-from chatapp.agent.offline_model import DEFAULT_MODEL_NAME as OFFLINE_MODEL_NAME
-from chatapp.agent.offline_model import OfflineModelProvider
+from chatapp.agent.offline.model import DEFAULT_MODEL_NAME as OFFLINE_MODEL_NAME
+from chatapp.agent.offline.model import OfflineModelProvider
 from chatapp.settings import get_settings
 
 if TYPE_CHECKING:

@@ -19,14 +19,15 @@ from agents.agent import ToolsToFinalOutputResult
 from chatkit.agents import AgentContext, ClientToolCall
 
 from chatapp.chat.store import RequestContext
-from chatapp.errors import NotFound
+from chatapp.errors import Conflict, NotFound
 from chatapp.tasks import service
+from chatapp.tools.contract import failure_json, sdk_failure
 
 OPEN_TASK = "open_task"
 CLIENT_TOOL_NAMES = frozenset({OPEN_TASK})
 
 
-@function_tool(name_override=OPEN_TASK)
+@function_tool(name_override=OPEN_TASK, failure_error_function=sdk_failure)
 async def open_task(ctx: RunContextWrapper[AgentContext[RequestContext]], task_id: int) -> str:
     """Open one of the user's tasks in the app: its task panel scrolls to the task and
     highlights it. The app answers with the result.
@@ -38,10 +39,11 @@ async def open_task(ctx: RunContextWrapper[AgentContext[RequestContext]], task_i
     try:
         task = await asyncio.to_thread(service.get_task, agent_ctx.request_context.user_id, task_id)
     except NotFound as exc:
-        return exc.message  # "Task N not found": no call reaches the browser
+        return failure_json(exc.code, exc.message)  # no call reaches the browser
     if agent_ctx.client_tool_call is not None:
         # ChatKit carries one client call per run.
-        return f"Task {task.id} was not opened: the app is already opening another task."
+        busy = f"Task {task.id} was not opened: the app is already opening another task."
+        return failure_json(Conflict.code, busy)
     agent_ctx.client_tool_call = ClientToolCall(name=OPEN_TASK, arguments={"task_id": task.id})
     return json.dumps({"task_id": task.id, "title": task.title, "status": "sent_to_app"})
 

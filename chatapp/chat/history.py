@@ -9,6 +9,7 @@ earlier tool results exactly as it produced them, and skips the chip.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,8 @@ from chatkit.types import (
     TaskItem,
     ThreadMetadata,
 )
+
+from chatapp.tools.contract import ToolFailure, failure_of
 
 TOOL_CALL_KIND = "tool_call"
 # Replies that report a failed turn start with this; they are shown, never replayed to the model.
@@ -35,6 +38,10 @@ TOOL_LABELS = {
     "update_task": ("Updated a task", "write"),
     "open_task": ("Opened a task", "external-link"),
 }
+FAILED_ICON = "lucide:circle-alert"
+_CHIP = re.compile(
+    r"^\*\*(?P<name>[^*\n]+)\*\*\n```json\n(?P<args>.*?)\n```\n→ ?(?P<result>.*)$", re.S
+)
 
 
 @dataclass
@@ -48,9 +55,12 @@ class ToolCallRecord:
         return {"name": self.name, "arguments": self.arguments, "output": self.output}
 
     @property
+    def failure(self) -> ToolFailure | None:
+        return failure_of(self.output)
+
+    @property
     def failed(self) -> bool:
-        text = self.output.strip()
-        return text.startswith("Error") or text.endswith("not found") or '"error"' in text[:40]
+        return self.failure is not None
 
 
 def parse_arguments(raw: str | None) -> dict[str, Any]:
@@ -82,19 +92,32 @@ def schedule_facts(output: str) -> list[str]:
     return facts
 
 
+def chip_parts(content: str) -> tuple[str, str, str] | None:
+    """(tool name, arguments JSON, output) of a chip's content, as `chip_content` wrote them."""
+    match = _CHIP.match(content.strip())
+    if match is None:
+        return None
+    return match["name"], match["args"], match["result"].strip()
+
+
 def tool_call_items(
     record: ToolCallRecord, thread: ThreadMetadata, new_id, now: datetime
 ) -> tuple[TaskItem, HiddenContextItem]:
     label, icon = TOOL_LABELS.get(record.name, (f"Called {record.name}", "bolt"))
+    title = " · ".join([f"{label} ({record.name})", *schedule_facts(record.output)])
+    failure = record.failure
+    if failure is not None:
+        # Both renderers show the chip as it is stored: a failure must read as one in it.
+        title, icon = f"Failed: {failure.message} ({record.name})", FAILED_ICON
     chip = TaskItem(
         id=new_id("task"),
         thread_id=thread.id,
         created_at=now,
         task=CustomTask(
-            title=" · ".join([f"{label} ({record.name})", *schedule_facts(record.output)]),
+            title=title,
             icon=icon,
             content=chip_content(record),
-            status_indicator="complete",
+            status_indicator="none" if failure is not None else "complete",
         ),
     )
     hidden = HiddenContextItem(

@@ -47,11 +47,11 @@ from chatapp.chat.history import (
 )
 from chatapp.chat.store import CONVERSATION_KEY, RequestContext, SQLStore
 from chatapp.tools import InProcessTaskMCP
+from chatapp.tools.contract import task_changing
 
 logger = logging.getLogger("chatapp.chat")
 
 REFRESH_TASKS_EFFECT = "refresh_tasks"
-TASK_CHANGING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task"})
 HISTORY_WINDOW = 40  # thread items sent to the model per turn
 MAX_AGENT_TURNS = 8
 CONVERTER = TodoItemConverter()
@@ -98,10 +98,13 @@ class _ToolCallTap:
     A client tool call that reached the browser is the exception: its record is the
     ClientToolCallItem ChatKit stores last (it must stay last for the browser's answer)."""
 
-    def __init__(self, result, agent_ctx: AgentContext, ctx: RequestContext) -> None:
+    def __init__(
+        self, result, agent_ctx: AgentContext, ctx: RequestContext, changing: frozenset[str]
+    ) -> None:
         self._result = result
         self._agent_ctx = agent_ctx
         self._ctx = ctx
+        self._changing = changing
         self._calls: dict[str, tuple[str, str]] = {}
         self.client_call_id: str | None = None
 
@@ -148,7 +151,7 @@ class _ToolCallTap:
             await self._agent_ctx.store.add_thread_items(thread.id, list(pair), self._ctx)
             for thread_item in pair:
                 await self._agent_ctx.stream(ThreadItemDoneEvent(item=thread_item))
-            if record.name in TASK_CHANGING_TOOLS and not record.failed:
+            if record.name in self._changing and not record.failed:
                 # Fire-and-forget: every renderer re-reads its task panel right away.
                 await self._agent_ctx.stream(
                     ClientEffectEvent(name=REFRESH_TASKS_EFFECT, data={"tool": record.name})
@@ -258,7 +261,9 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                     max_turns=MAX_AGENT_TURNS,
                     run_config=RunConfig(model=model_name(), model_provider=model_provider()),
                 )
-                tap = _ToolCallTap(result, agent_ctx, context)
+                # The tools say which of them change tasks (MCP readOnlyHint).
+                changing = task_changing(await tools.list_tools())
+                tap = _ToolCallTap(result, agent_ctx, context, changing)
                 events = _settle_client_call(
                     stream_agent_response(agent_ctx, tap),
                     tap,

@@ -21,7 +21,6 @@ import dataclasses
 import json
 import logging
 import math
-import re
 import time
 import uuid
 from collections import deque
@@ -52,7 +51,7 @@ from pydantic import TypeAdapter
 
 from chatapp.chat import get_chat_server
 from chatapp.chat.client_tools import OPEN_TASK
-from chatapp.chat.history import ToolCallRecord
+from chatapp.chat.history import chip_parts
 from chatapp.chat.server import REFRESH_TASKS_EFFECT
 from chatapp.chat.store import RequestContext
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, user_message_request
@@ -60,6 +59,7 @@ from chatapp.settings import get_settings
 from chatapp.state.auth import AuthState
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState, viewer_zone
+from chatapp.tools.contract import failure_of
 
 logger = logging.getLogger("chatapp.chat.native")
 
@@ -82,9 +82,6 @@ CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
 WAITING_FOR_APP = "Waiting for the app…"
 
 _EVENT = TypeAdapter(ThreadStreamEvent)
-_CHIP = re.compile(
-    r"^\*\*(?P<name>[^*\n]+)\*\*\n```json\n(?P<args>.*?)\n```\n→ ?(?P<result>.*)$", re.S
-)
 _END = object()
 
 
@@ -127,19 +124,14 @@ def _pretty(text: str) -> str:
 
 
 def tool_message(item: TaskItem) -> ChatMessage:
-    """A tool chip from its TaskItem: the content is '**name**', the args JSON and '→ result'."""
+    """A tool chip from its TaskItem (its parts as `chat.history` wrote them)."""
     task = item.task
     title = getattr(task, "title", None) or "Tool call"
     content = getattr(task, "content", None) or ""
-    match = _CHIP.match(content.strip())
-    if match is None:
+    parts = chip_parts(content)
+    if parts is None:
         return ChatMessage(id=item.id, role="tool", tool_title=title, tool_result=content)
-    name, args, result = match["name"], match["args"], match["result"].strip()
-    try:
-        arguments = json.loads(args)
-    except json.JSONDecodeError:
-        arguments = {}
-    failed = ToolCallRecord("", name, arguments if isinstance(arguments, dict) else {}, result)
+    name, args, result = parts
     return ChatMessage(
         id=item.id,
         role="tool",
@@ -147,7 +139,7 @@ def tool_message(item: TaskItem) -> ChatMessage:
         tool_name=name,
         tool_args=args,
         tool_result=_pretty(result),
-        failed=failed.failed,
+        failed=failure_of(result) is not None,
     )
 
 
@@ -163,7 +155,7 @@ def client_tool_message(item: ClientToolCallItem) -> ChatMessage:
         tool_name=item.name,
         tool_args=json.dumps(item.arguments, ensure_ascii=False, indent=2),
         tool_result=_pretty(json.dumps(output, ensure_ascii=False)) if done else WAITING_FOR_APP,
-        failed=done and isinstance(output, dict) and "error" in output,
+        failed=done and failure_of(output) is not None,
     )
 
 

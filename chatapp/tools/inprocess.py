@@ -20,6 +20,7 @@ from mcp_types import (
 )
 from mcp_types import Tool as MCPTool
 
+from chatapp.tools.contract import UNSUPPORTED, sdk_failure
 from chatapp.tools.identity import acting_as
 from chatapp.tools.server import SERVER_NAME, TaskToolServer, task_server, tool_error
 
@@ -50,6 +51,8 @@ class InProcessTaskMCP(AgentsMCPServer):
     ) -> None:
         if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id < 1:
             raise ValueError(f"user_id must be a positive int, not {user_id!r}")
+        # A call the SDK itself cannot make fails as data too, never as the SDK's prose.
+        options.setdefault("failure_error_function", sdk_failure)
         super().__init__(**options)
         self.user_id = user_id
         self.timezone = timezone
@@ -113,7 +116,7 @@ class InProcessTaskMCP(AgentsMCPServer):
             with acting_as(self.user_id, self.timezone):
                 result = await self._server.call_tool(tool_name, dict(arguments or {}))
         if isinstance(result, InputRequiredResult):
-            return tool_error(NEEDS_INPUT)
+            return tool_error(UNSUPPORTED, NEEDS_INPUT)
         return result
 
     async def list_prompts(self) -> ListPromptsResult:

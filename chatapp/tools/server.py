@@ -1,8 +1,10 @@
 """The MCP task tools: thin wrappers over chatapp.tasks.service on one MCPServer instance.
 
 Each tool finds its user (`identity.acting_user`), calls the task service, and returns a JSON
-string. Failures the caller can act on (unknown task, invalid field, forged user_id) come back as
-an `isError` result whose text is just the message, e.g. "Task 7 not found".
+string. Every failure (unknown task, invalid field, forged user_id, database down) comes back as
+an `isError` result whose text is JSON with a code and a message (`contract.failure_json`), e.g.
+{"error": {"code": "not_found", "message": "Task 7 not found"}}. Which tools change tasks is
+said by their annotations (`readOnlyHint`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from chatapp.tasks.schemas import (
     TaskQuery,
     TaskUpdate,
 )
+from chatapp.tools.contract import INTERNAL, INVALID_INPUT, UNAVAILABLE, UNKNOWN_TOOL, failure_json
 from chatapp.tools.identity import acting_user, acting_zone
 
 logger = logging.getLogger("chatapp.tools")
@@ -75,9 +78,10 @@ _given_arguments: ContextVar[frozenset[str]] = ContextVar(
 )
 
 
-def tool_error(message: str) -> CallToolResult:
-    """An `isError` tool result whose only content is `message`."""
-    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+def tool_error(code: str, message: str) -> CallToolResult:
+    """An `isError` tool result whose only content is the failure as JSON."""
+    text = failure_json(code, message)
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def describe_invalid(exc: ValidationError, renames: Mapping[str, str] | None = None) -> str:
@@ -123,13 +127,15 @@ class TaskToolServer(MCPServer):
         tools = {tool.name: tool for tool in await self.list_tools()}
         tool = tools.get(name)
         if tool is None:
-            return tool_error(f"Unknown tool: {name}. Available: {', '.join(sorted(tools))}.")
+            known_tools = ", ".join(sorted(tools))
+            return tool_error(UNKNOWN_TOOL, f"Unknown tool: {name}. Available: {known_tools}.")
         known = tool.input_schema.get("properties", {})
         unknown = sorted(set(arguments or {}) - set(known))
         if unknown:
             return tool_error(
+                INVALID_INPUT,
                 f"Unknown argument(s) for {name}: {', '.join(unknown)}. "
-                f"Accepted: {', '.join(known)}."
+                f"Accepted: {', '.join(known)}.",
             )
         given = _given_arguments.set(frozenset(arguments or {}))
         try:
@@ -137,13 +143,13 @@ class TaskToolServer(MCPServer):
         except UnexpectedToolError as exc:
             if isinstance(exc.__cause__, OperationalError):
                 logger.warning("task tool %s: database unavailable", name)
-                return tool_error(DB_UNAVAILABLE)
+                return tool_error(UNAVAILABLE, DB_UNAVAILABLE)
             logger.exception("task tool %s crashed", name)
-            return tool_error(f"The {name} tool failed unexpectedly. Please try again.")
+            return tool_error(INTERNAL, f"The {name} tool failed unexpectedly. Please try again.")
         except ToolError as exc:
             if isinstance(exc.__cause__, ValidationError):
-                return tool_error(describe_invalid(exc.__cause__))
-            return tool_error(str(exc))
+                return tool_error(INVALID_INPUT, describe_invalid(exc.__cause__))
+            return tool_error(INVALID_INPUT, str(exc))
         finally:
             _given_arguments.reset(given)
 
@@ -216,9 +222,9 @@ async def _run(
         user_id = acting_user(ctx, claimed_user)
         return await anyio.to_thread.run_sync(action, user_id)
     except AppError as exc:
-        return tool_error(exc.message)
+        return tool_error(exc.code, exc.message)
     except ValidationError as exc:
-        return tool_error(describe_invalid(exc, renames))
+        return tool_error(INVALID_INPUT, describe_invalid(exc, renames))
 
 
 _WRITES = dict(read_only_hint=False, open_world_hint=False)

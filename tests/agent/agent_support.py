@@ -15,6 +15,7 @@ from agents import Agent, FunctionTool, Runner, RunResult, function_tool, set_tr
 from agents.items import ToolCallItem
 
 from chatapp.agent import OfflineModel
+from chatapp.tools.contract import NOT_FOUND, failure_json
 
 set_tracing_disabled(True)
 
@@ -109,7 +110,7 @@ class TodoStore:
         self.calls.append(("complete_task", {"task_id": task_id, "completed": completed}))
         task = self.tasks.get(task_id)
         if task is None:
-            return f"Task {task_id} not found"
+            return failure_json(NOT_FOUND, f"Task {task_id} not found")
         task["completed"] = completed
         status = "completed" if completed else "reopened"
         return json.dumps({"task_id": task_id, "status": status, "title": task["title"]})
@@ -119,7 +120,7 @@ class TodoStore:
         self.calls.append(("delete_task", {"task_id": task_id}))
         task = self.tasks.pop(task_id, None)
         if task is None:
-            return json.dumps({"error": f"Task {task_id} not found"})
+            return failure_json(NOT_FOUND, f"Task {task_id} not found")
         return json.dumps({"task_id": task_id, "status": "deleted", "title": task["title"]})
 
     def update_task(
@@ -137,7 +138,7 @@ class TodoStore:
         self.calls.append(("update_task", {"task_id": task_id, **changes}))
         task = self.tasks.get(task_id)
         if task is None:
-            return f"Task {task_id} not found"
+            return failure_json(NOT_FOUND, f"Task {task_id} not found")
         task.update({key: value for key, value in changes.items() if value is not None})
         for key in ("due_at", "description"):  # as in the app, an empty string removes it
             task[key] = task[key] or None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from agent_support import NOW
 
-from chatapp.agent import dates
+from chatapp.agent.offline import dates
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from agent_support import NOW
 
-from chatapp.agent.intents import (
+from chatapp.agent.offline.intents import (
     MAX_TITLE,
     AddTasks,
+    BulkChange,
     Chat,
     DeleteTask,
     ListTasks,
@@ -20,10 +21,10 @@ from chatapp.agent.intents import (
     TaskFilter,
     TaskRef,
     UpdateTask,
-    clean_title,
-    parse_intent,
-    parse_ref,
 )
+from chatapp.agent.offline.slots import parse_ref
+from chatapp.agent.offline.titles import clean_title
+from chatapp.agent.offline.understand import parse_intent
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -92,15 +93,29 @@ def test_trailing_date_and_tag_apply_to_every_item_of_a_list() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "add milk and eggs",
-        "add buy milk and eggs",
         "add wash and iron shirts",
         "add pick up and drop off the kids",
-        "add call mom and dad",
+        "add send invoices to acme and globex",
     ],
 )
 def test_and_without_a_list_stays_one_task(text: str) -> None:
     assert " and " in single_draft(text).title
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("add milk and eggs", ["Milk", "Eggs"]),
+        ("call the plumber and the electrician", ["Call the plumber", "Call the electrician"]),
+        ("buy bread, cheese and wine", ["Buy bread", "Buy cheese", "Buy wine"]),
+        ("add wrap the gifts and write the cards", ["Wrap the gifts", "Write the cards"]),
+        ("add call mom and dad", ["Call mom", "Call dad"]),
+    ],
+)
+def test_two_things_or_two_errands_of_one_verb_are_two_tasks(text: str, titles: list[str]) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, AddTasks)
+    assert [draft.title for draft in intent.drafts] == titles
 
 
 def test_and_between_two_actions_is_two_tasks_each_with_its_own_date() -> None:
@@ -322,9 +337,9 @@ def test_id_like_to_add_is_an_add() -> None:
 @pytest.mark.parametrize(
     "text", ["add walk the dog every morning", "add water the plants every other day"]
 )
-def test_a_repeat_stays_in_the_title_since_tasks_do_not_repeat(text: str) -> None:
+def test_a_repeat_becomes_a_rule_and_leaves_the_title(text: str) -> None:
     draft = single_draft(text)
-    assert draft.due_at is None and "every" in draft.title
+    assert draft.recurrence is not None and "every" not in draft.title.lower()
 
 
 @pytest.mark.parametrize(
@@ -375,8 +390,9 @@ def test_slips_are_not_fixed_inside_a_title() -> None:
         "clean up finished tasks",
     ],
 )
-def test_delete_everything_is_refused(text: str) -> None:
-    assert parse_intent(text, NOW) == Chat("bulk")
+def test_delete_everything_is_proposed_as_a_bulk_change(text: str) -> None:
+    intent = parse_intent(text, NOW)
+    assert isinstance(intent, BulkChange) and intent.action == "delete"
 
 
 @pytest.mark.parametrize(
@@ -612,8 +628,8 @@ def test_set_task_to_done_is_a_completion() -> None:
         ("good morning, how are you?", "greeting"),
         ("thanks!", "thanks"),
         ("thank you so much", "thanks"),
-        ("ok", "ack"),
-        ("never mind", "ack"),
+        ("ok", "confirm"),
+        ("never mind", "decline"),
         ("help", "help"),
         ("what can you do?", "help"),
         ("?", "help"),
@@ -621,7 +637,7 @@ def test_set_task_to_done_is_a_completion() -> None:
         ("", "empty"),
         ("   \n\t ", "empty"),
         ("what is the capital of France?", "unknown"),
-        ("buy milk", "unknown"),
+        ("blah blah blah", "unknown"),
         ("🙂", "unknown"),
     ],
 )

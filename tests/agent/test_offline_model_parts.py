@@ -7,10 +7,10 @@ from typing import Any
 
 from agents import FunctionTool
 
-from chatapp.agent.conversation import read_conversation
-from chatapp.agent.planner import match_tasks
-from chatapp.agent.tool_results import TaskView, output_text, parse_result, tasks_in
-from chatapp.agent.toolbox import Toolbox, kind_of_name
+from chatapp.agent.offline.conversation import read_conversation
+from chatapp.agent.offline.matching import match_tasks
+from chatapp.agent.offline.tool_results import TaskView, output_text, parse_result, tasks_in
+from chatapp.agent.offline.toolbox import Toolbox, kind_of_name
 
 
 def tool(name: str, schema: dict[str, Any]) -> FunctionTool:
@@ -108,10 +108,12 @@ def test_list_elements_sent_as_separate_text_parts_decode_to_tasks() -> None:
     assert single == [TaskView(id=3, title="Bread")]
 
 
-def test_errors_are_recognised_in_prose_and_json() -> None:
-    assert parse_result("Task 9 not found").error == "Task 9 not found"
+def test_errors_are_the_contracts_json_and_never_guessed_from_prose() -> None:
+    structured = parse_result('{"error": {"code": "not_found", "message": "Task 9 not found"}}')
+    assert (structured.error, structured.code) == ("Task 9 not found", "not_found")
     assert parse_result('{"error": "Task 9 not found"}').error == "Task 9 not found"
-    assert parse_result('{"detail": "Task 9 not found"}').error == "Task 9 not found"
+    assert parse_result("Task 9 not found").error is None
+    assert parse_result('{"detail": "Task 9 not found"}').error is None
     assert parse_result('{"task_id": 9, "status": "deleted", "title": "x"}').error is None
 
 

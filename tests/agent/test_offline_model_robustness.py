@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
 
 from chatapp.agent import OfflineModel
-from chatapp.agent.intents import MAX_TITLE
+from chatapp.agent.offline.intents import MAX_TITLE
 
 TOOLS = TodoStore().tools()
 SCHEMA_KEYS = {tool.name: set(tool.params_json_schema["properties"]) for tool in TOOLS}
@@ -176,7 +176,7 @@ async def test_planning_failure_becomes_a_polite_message(monkeypatch: pytest.Mon
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("chatapp.agent.offline_model.plan_step", broken)
+    monkeypatch.setattr("chatapp.agent.offline.model.plan_step", broken)
     output = await asyncio.to_thread(respond, OfflineModel(), "add milk")
     assert "Sorry" in output[0].content[0].text
 

@@ -251,10 +251,11 @@ MORE_PHRASINGS: list[tuple[str, Expected]] = [
     ("help", []),
     ("what can you do?", []),
     ("what is the capital of France?", []),
-    ("delete all my tasks", []),
+    # A bulk change only looks its tasks up and asks first (see test_offline_bulk.py).
+    ("delete all my tasks", [("list_tasks", {"status": "all"})]),
     ("delete tasks 1-500", []),
-    ("delete completed tasks", []),
-    ("clear completed", []),
+    ("delete completed tasks", [("list_tasks", {"status": "completed"})]),
+    ("clear completed", [("list_tasks", {"status": "completed"})]),
     ("completed tasks", [("list_tasks", {"status": "completed"})]),
     ("task 2 done", [("complete_task", {"task_id": 2, "completed": True})]),
     ("mark as done task 4", [("complete_task", {"task_id": 4, "completed": True})]),
@@ -762,3 +763,15 @@ async def test_update_by_words_with_two_matches_then_an_answer(store: TodoStore)
         str(second.final_output)
         == "Updated **Team meeting** (task 1): now due Fri 27 Nov at 15:00."
     )
+
+
+async def test_and_more_right_after_an_add_adds_one_more(store: TodoStore) -> None:
+    first = await run(store, "add milk")
+    store.calls.clear()
+    await run(store, first.to_input_list() + [{"role": "user", "content": "oh and eggs"}])
+    assert store.calls == [
+        (
+            "add_task",
+            {"title": "Eggs", "description": None, "priority": None, "due_at": None, "tags": None},
+        )
+    ]

@@ -17,7 +17,7 @@ from openai.types.responses import (
 )
 
 from chatapp.agent import OfflineModel, OfflineModelProvider
-from chatapp.agent.offline_model import text_chunks
+from chatapp.agent.offline.model import text_chunks
 
 
 async def stream(store: TodoStore, message: str | list[Any]) -> tuple[list[Any], str]:

@@ -12,13 +12,9 @@ from agent_support import INSTRUCTIONS, NOW, TodoStore, raw_calls
 from agents import Agent, Runner, StopAtTools, function_tool
 
 from chatapp.agent import OfflineModel
-from chatapp.agent.intents import (
-    AddTasks,
-    ListTasks,
-    OpenTask,
-    TaskRef,
-    parse_intent,
-)
+from chatapp.agent.offline.intents import AddTasks, ListTasks, OpenTask, TaskRef
+from chatapp.agent.offline.understand import parse_intent
+from chatapp.tools.contract import NOT_FOUND, failure_json
 
 
 def open_task_tool(store: TodoStore):
@@ -27,7 +23,7 @@ def open_task_tool(store: TodoStore):
         """Open one of the user's tasks in the app."""
         store.calls.append(("open_task", {"task_id": task_id}))
         if task_id not in store.tasks:
-            return f"Task {task_id} not found"
+            return failure_json(NOT_FOUND, f"Task {task_id} not found")
         return json.dumps({"task_id": task_id, "status": "sent_to_app"})
 
     return open_task

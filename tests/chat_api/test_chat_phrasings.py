@@ -143,7 +143,8 @@ def deleted(*keys: str) -> Check:
         assert world.after.keys() == world.before.keys() - gone
         _assert_others_untouched(world, *gone)
         outputs = [call["output"] for call in world.calls if call["name"] == "delete_task"]
-        assert {out["task_id"] for out in outputs if isinstance(out, dict)} == gone
+        done = [out for out in outputs if isinstance(out, dict) and "error" not in out]
+        assert {out["task_id"] for out in done} == gone
 
     return check
 
@@ -537,9 +538,9 @@ CASES: list[Case] = [
     ),
     Case("i didn't finish task {dentist}", ("complete_task",), changed("dentist", completed=False)),
     Case(
-        "i'd like to add walk the dog every morning",
+        "i'd like to add walk the dog",
         ("add_task",),
-        added({"title": "Walk the dog every morning"}),
+        added({"title": "Walk the dog"}),
     ),
     Case("mark as done task {taxes}", ("complete_task",), changed("taxes", completed=True)),
     Case(
@@ -553,7 +554,7 @@ CASES: list[Case] = [
         ("list_tasks",),
         all_of(unchanged(), says("**Team meeting** (task {meeting}) is not done yet")),
     ),
-    Case("delete completed tasks", (), all_of(unchanged(), says("tasks you name"))),
+    Case("delete completed tasks", ("list_tasks",), all_of(unchanged(), says("Shall I go ahead?"))),
     # several tasks by id in one message: one call each, one reply for all
     Case(
         "delete tasks {mom} and {milk}",
@@ -693,8 +694,8 @@ CASES: list[Case] = [
     Case("thanks!", (), unchanged()),
     Case("help", (), all_of(unchanged(), says("add"))),
     Case("what can you do?", (), all_of(unchanged(), says("add"))),
-    Case("delete all my tasks", (), unchanged()),
-    Case("complete all my tasks", (), all_of(unchanged(), says("tasks you name"))),
+    Case("delete all my tasks", ("list_tasks",), all_of(unchanged(), says("Shall I go ahead?"))),
+    Case("complete all my tasks", ("list_tasks",), all_of(unchanged(), says("Shall I go ahead?"))),
     Case("add", (), all_of(unchanged(), says("what should the new task say"))),
     Case("mark task as done", (), all_of(unchanged(), says("which task"))),
     Case("asdkjh qwe zzz", (), unchanged()),

@@ -4,6 +4,8 @@ the user's never reaches the browser."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from chatkit.store import NotFoundError
 from client_tools_support import Person
@@ -81,7 +83,9 @@ async def test_a_task_that_is_not_the_users_is_not_found_and_no_call_is_made(
 
     assert turn.client_calls == []
     assert turn.tool_names == ["open_task"]
-    assert turn.ctx.tool_calls[0].output == f"Task {task_id} not found"
+    assert json.loads(turn.ctx.tool_calls[0].output) == {
+        "error": {"code": "not_found", "message": f"Task {task_id} not found"}
+    }
     [reply] = turn.replies
     assert f"Task {task_id} not found" in reply
     assert "surprise" not in reply

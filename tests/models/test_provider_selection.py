@@ -13,7 +13,7 @@ from agents.models.openai_provider import OpenAIProvider
 from agents.models.openai_responses import OpenAIResponsesModel
 from model_support import API_KEY, MODEL, tracing_disabled
 
-from chatapp.agent.offline_model import OfflineModelProvider
+from chatapp.agent.offline.model import OfflineModelProvider
 from chatapp.agent.provider import (
     OFFLINE_MODEL_NAME,
     model_name,

@@ -271,7 +271,7 @@ import os
 
 _path = os.environ.get("CHATAPP_TEST_MODEL_DELAY_FILE")
 if _path:
-    from chatapp.agent import offline_model as _offline
+    from chatapp.agent.offline import model as _offline
 
     _stream = _offline.OfflineModel.stream_response
 

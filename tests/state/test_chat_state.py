@@ -23,7 +23,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
-from chatapp.agent.offline_model import DEFAULT_MODEL_NAME, OfflineModel, OfflineModelProvider
+from chatapp.agent.offline.model import DEFAULT_MODEL_NAME, OfflineModel, OfflineModelProvider
 from chatapp.chat import get_chat_server
 from chatapp.chat.history import ToolCallRecord, tool_call_items
 from chatapp.chat.store import RequestContext
@@ -122,11 +122,21 @@ def test_tool_chip_shows_tool_name_arguments_and_result():
 
 def test_failed_tool_call_is_marked_failed():
     thread = ThreadMetadata(id="thr_1", created_at=NOW)
-    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, "Error: Task 99 not found")
+    output = json.dumps({"error": {"code": "not_found", "message": "Task 99 not found"}})
+    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, output)
     chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
     message = to_message(chip)
     assert message is not None and message.failed
-    assert message.tool_result == "Error: Task 99 not found"
+    assert json.loads(message.tool_result) == json.loads(output)
+    assert message.tool_title == "Failed: Task 99 not found (complete_task)"
+
+
+def test_a_tool_answering_in_prose_is_not_guessed_to_have_failed():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, "Error: not found")
+    chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+    message = to_message(chip)
+    assert message is not None and not message.failed
 
 
 def test_messages_render_by_kind_and_hidden_context_is_skipped():
@@ -261,3 +271,15 @@ async def test_forced_chatkit_mode_keeps_chatkit_when_it_cannot_start():
     await ChatState.chatkit_failed.fn(chat, "domain key rejected", "Domain verification failed")
 
     assert (chat.renderer, chat.chatkit_failure) == ("chatkit", "")
+
+
+def test_a_failed_call_reads_as_one_in_the_stored_chip_itself():
+    from chatapp.chat.history import FAILED_ICON
+
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    output = json.dumps({"error": {"code": "invalid_input", "message": "title: too long"}})
+    chip, _ = tool_call_items(
+        ToolCallRecord("c", "add_task", {"title": "x"}, output), thread, lambda k: f"{k}_1", NOW
+    )
+    assert chip.task.icon == FAILED_ICON and chip.task.status_indicator == "none"
+    assert chip.task.title == "Failed: title: too long (add_task)"

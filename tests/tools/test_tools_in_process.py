@@ -6,7 +6,16 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from tool_support import ToolUser, error_text, insert_user, payload, seed, stored, stored_ids
+from tool_support import (
+    ToolUser,
+    error_code,
+    error_text,
+    insert_user,
+    payload,
+    seed,
+    stored,
+    stored_ids,
+)
 
 from chatapp.tools import InProcessTaskMCP, task_server
 
@@ -198,6 +207,7 @@ async def test_missing_task_is_task_not_found(ann, tool, extra):
     result = await tools_for(ann).call_tool(tool, {"task_id": 424242, **extra})
 
     assert error_text(result) == "Task 424242 not found"
+    assert error_code(result) == "not_found"
 
 
 @pytest.mark.parametrize(
@@ -243,8 +253,10 @@ async def test_another_users_task_is_not_found_and_left_alone(ann, ben, tool, ex
     ],
 )
 async def test_invalid_arguments_are_clear_tool_errors(ann, tool, arguments, field):
-    text = error_text(await tools_for(ann).call_tool(tool, arguments))
+    result = await tools_for(ann).call_tool(tool, arguments)
+    text = error_text(result)
 
+    assert error_code(result) == "invalid_input"
     assert text.startswith("Invalid arguments — ") and field in text
     assert "pydantic" not in text and "Error executing tool" not in text
     assert stored_ids(ann) == []
@@ -268,6 +280,7 @@ async def test_forged_user_id_is_refused(ann, ben, claimed):
     ]:
         result = await tools_for(ann).call_tool(tool, {**arguments, "user_id": claimed})
         assert "is not the signed-in user" in error_text(result)
+        assert error_code(result) == "forbidden"
     assert stored_ids(ann) == [] and stored_ids(ben) == [task_id]
 
 
@@ -294,6 +307,7 @@ async def test_without_a_bound_user_the_tools_refuse(ann):
     for tool, arguments in [("list_tasks", {}), ("add_task", {"title": "Orphan"})]:
         result = await task_server.call_tool(tool, arguments)
         assert error_text(result).startswith("Not signed in")
+        assert error_code(result) == "unauthorized"
     assert len(stored_ids(ann)) == 1
 
 
@@ -373,7 +387,7 @@ async def test_the_agent_converts_its_mcp_tools_once_per_run(ann):
     from agents import RunConfig, Runner
 
     from chatapp.agent.agent import build_agent
-    from chatapp.agent.offline_model import OfflineModelProvider
+    from chatapp.agent.offline.model import OfflineModelProvider
 
     class CountingTools(InProcessTaskMCP):
         listed = 0

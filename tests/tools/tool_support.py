@@ -82,12 +82,27 @@ def payload(result) -> Any:
 
 
 def error_text(result) -> str:
-    """The message of a failed tool result (isError, one text block)."""
+    """The message of a failed tool result (isError, one text block of contract JSON)."""
+    return failure(result).message
+
+
+def error_code(result) -> str:
+    """The code of a failed tool result ("not_found", "invalid_input", ...)."""
+    return failure(result).code
+
+
+def failure(result) -> Any:
+    from chatapp.tools.contract import failure_of
+
     assert result.is_error, result.content
     assert len(result.content) == 1
     text = result.content[0].text
     assert "Traceback" not in text
-    return text
+    body = json.loads(text)
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    found = failure_of(text)
+    assert found is not None
+    return found
 
 
 @asynccontextmanager

@@ -19,8 +19,8 @@ from tests.agent.heldout.evaluate import (
     write_results,
 )
 
-# Measured 2026-11 (63 of 147 cases), rounded down; see docs/AGENT.md.
-PASS_RATE_FLOOR = 0.42
+# Measured 2026-11 after issue 12's understanding work (132 of 147 cases, 89.8%), rounded down.
+PASS_RATE_FLOOR = 0.89
 CASES_MIN = 130
 CASES_PER_CATEGORY_MIN = 10
 EXPECT_KEYS = {*EFFECTS, "unchanged", "answer_mentions", "answer_excludes", "answer_offers_help"}

@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from chatapp.agent import dates
-from chatapp.agent.intents import ChatKind, TaskChanges, TaskFilter
-from chatapp.agent.tool_results import TaskView, as_int, task_view
-from chatapp.agent.toolbox import ToolKind
+from chatapp.agent.offline import dates
+from chatapp.agent.offline.intents import ChatKind, TaskChanges, TaskFilter
+from chatapp.agent.offline.tool_results import TaskView, as_int, task_view
+from chatapp.agent.offline.toolbox import ToolKind
+from chatapp.tasks.recurrence import Recurrence, RecurrenceError
+from chatapp.tools.contract import NOT_FOUND
 
 Action = Literal["complete", "reopen", "delete", "update", "open"]
 
@@ -153,12 +155,17 @@ def what_to_do_reply(task_id: int) -> str:
     )
 
 
-def error_reply(doing: str, message: str) -> str:
+def error_reply(doing: str, message: str, code: str | None = None) -> str:
     message = message.strip().rstrip(".")
     hint = ""
-    if re.search(r"not\s+found|no\s+such|does\s*n[o']t\s+exist", message, re.IGNORECASE):
+    if code == NOT_FOUND:
         hint = " It may have been deleted already \u2014 say \u201cshow my tasks\u201d to check the numbers."
     return f"Sorry, I couldn't {doing}: {message}.{hint}"
+
+
+def unclear_result_reply(doing: str, said: str) -> str:
+    """A tool answered in words the contract does not define: repeat them, claim nothing."""
+    return f"I asked to {doing}; the tool answered \u201c{md(said[:200])}\u201d."
 
 
 def task_line(task: TaskView, now: datetime) -> str:
@@ -221,6 +228,13 @@ def list_reply(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime
     if not tasks:
         if described == "tasks":
             return "Your list is empty. Add something with \u201cadd buy milk\u201d."
+        if task_filter.query:
+            # Nothing found: the two nearest things to do with those words.
+            words = md(task_filter.query)
+            return (
+                f"You have no {described}. Say \u201cadd {words}\u201d to add it, or \u201cshow my "
+                "tasks\u201d to see them all."
+            )
         return f"You have no {described}."
     shown = tasks[:MAX_LISTED]
     count = len(tasks)
@@ -266,6 +280,12 @@ def _added_phrase(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
     tags = payload.get("tags") or arguments.get("tags")
     if isinstance(tags, list) and tags:
         phrase += ", tagged " + " ".join(f"#{md(str(tag))}" for tag in tags)
+    rule = payload.get("recurrence") or arguments.get("recurrence")
+    if isinstance(rule, str) and rule:
+        phrase += ", " + repeat_phrase(rule, due, now)
+    remind = dates.parse_iso(payload.get("remind_at") or arguments.get("remind_at"), now)
+    if remind is not None:
+        phrase += f", reminder {dates.describe(remind, now)}"
     return phrase
 
 
@@ -304,6 +324,18 @@ def updated_reply(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
         changes.append("with the new description")
     elif arguments.get("description") == "":
         changes.append("without a description")
+    if arguments.get("recurrence"):
+        changes.append(repeat_phrase(str(arguments["recurrence"]), due, now) or "repeating")
+    elif (
+        "recurrence" in arguments
+        and arguments["recurrence"] is None
+        and not any(value is None for name, value in arguments.items() if name != "recurrence")
+    ):
+        # A strict schema sends every argument, null when not given: only a null alone says stop.
+        changes.append("no longer repeating")
+    remind = dates.parse_iso(arguments.get("remind_at"), now)
+    if remind is not None:
+        changes.append(f"with a reminder {dates.describe(remind, now)}")
     if arguments.get("title"):
         sentence = f"Renamed task {task_id} to {title}."
         return sentence + (f" It's now {', '.join(changes)}." if changes else "")
@@ -347,7 +379,7 @@ def ambiguous_reply(words: str, tasks: Sequence[TaskView], action: Action, now: 
 def no_match_reply(words: str, action: Action) -> str:
     return (
         f"I couldn't find a task matching \u201c{md(words)}\u201d to {action}. Say \u201cshow my "
-        "tasks\u201d to see what's on your list."
+        f"tasks\u201d to see what's on your list, or \u201cadd {md(words)}\u201d to add it."
     )
 
 
@@ -364,3 +396,21 @@ def several_reply(parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     return "\n".join(f"- {part}" for part in parts) or FALLBACK
+
+
+def no_due_to_remind_reply(task_id: int, task: TaskView | None) -> str:
+    name = f"**{md(task.title)}** (task {task_id})" if task is not None else f"Task {task_id}"
+    return (
+        f"{name} has no due date, so there's nothing to remind you before. Give it one first "
+        "(\u201cmove it to friday at 3pm\u201d), or say when: \u201cremind me at 2pm\u201d."
+    )
+
+
+def repeat_phrase(rule: str | None, due: datetime | None, now: datetime) -> str:
+    """ "repeats every week on Monday at 19:00", in the task service's own words."""
+    if not rule or due is None:
+        return ""
+    try:
+        return "repeats " + Recurrence(rule, due, dates.zone_name(now)).describe()
+    except (ValueError, RecurrenceError):
+        return f"repeats ({md(rule)})"

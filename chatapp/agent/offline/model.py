@@ -8,14 +8,16 @@ assistant message. `stream_response` emits the same result as genuine Responses 
 (created, output_item.added, content_part.added, several output_text.delta, ... completed),
 with increasing sequence numbers and fresh ids, so `Runner.run_streamed` streams text deltas.
 
-The understanding is rule-based and deterministic, split by concern:
-- `dates`: natural-language due dates, resolved against the "Current date and time:" line of
-  the instructions (else the clock);
-- `intents`: one user message -> one typed intent (add / list / complete / delete / update ...);
+The understanding is rule-based and deterministic, one concern per module of this package:
+- `normalise`: case, quotes, shorthand, politeness and slips around the command;
+- `smalltalk` and `rules/`: ordered tables of named rules, message -> typed intent (`intents`);
+- `slots`, `titles`, `adds`, `changes`, `queries`: the pieces each kind of command needs;
+- `dates/`: moments, windows and repeat rules, resolved against the "Current date and time:"
+  line of the instructions (else the clock);
 - `conversation`: the input split at the last user message, and the task last talked about;
-- `toolbox`: the offered task tools, and arguments shaped to their JSON schemas;
-- `planner`: intent + calls already made this turn -> next calls, or the words to say;
-- `replies`: confirmations and lists written from the tools' outputs.
+- `toolbox` and `tool_results`: the offered tools, and what they sent back, decoded once;
+- `planner`, `calls`, `mutations`, `bulk`, `summaries`: intent + calls already made this turn ->
+  next calls, or the words to say (`replies`, `answers`, `dead_ends`).
 
 Any failure inside becomes a polite message: the model never raises on user input.
 """
@@ -64,10 +66,10 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
-from chatapp.agent import dates, replies
-from chatapp.agent.conversation import read_conversation
-from chatapp.agent.planner import Step, plan_step
-from chatapp.agent.toolbox import Toolbox
+from chatapp.agent.offline import dates, replies
+from chatapp.agent.offline.conversation import read_conversation
+from chatapp.agent.offline.planner import Step, plan_step
+from chatapp.agent.offline.toolbox import Toolbox
 
 logger = logging.getLogger(__name__)
 

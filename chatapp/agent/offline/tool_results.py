@@ -1,4 +1,5 @@
-"""Reading what the task tools sent back: JSON payloads, task rows, and errors."""
+"""Reading what the task tools sent back: JSON payloads and task rows; whether it is a failure
+is `chatapp.tools.contract.failure_of`'s answer, never a guess from the words."""
 
 from __future__ import annotations
 
@@ -8,26 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_ERROR_TEXT = re.compile(
-    r"\b(?:not\s+found|error|invalid|failed|failure|denied|unauthori[sz]ed|forbidden|couldn'?t"
-    r"|could\s+not|cannot|can'?t|unable|missing|no\s+such|does\s+not\s+exist|doesn'?t\s+exist)\b",
-    re.IGNORECASE,
-)
-# The SDK's default tool failure message wraps the real error; the user only needs the latter.
-_SDK_ERROR_PREFIX = re.compile(
-    r"^an\s+error\s+occurred\s+while\s+running\s+the\s+tool\.\s*please\s+try\s+again\.\s*"
-    r"(?:error:\s*)?",
-    re.IGNORECASE,
-)
+from chatapp.tools.contract import failure_of
+
 _WRAPPER_KEYS = ("result", "tasks", "items", "results", "data", "task")
 
 
 @dataclass(frozen=True)
 class ToolResult:
-    """A tool output: its decoded payload, or the error it reports."""
+    """A tool output: its decoded payload, and the failure it reports (message and code)."""
 
     data: Any
     error: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +34,9 @@ class TaskView:
     due_at: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None
+    completed_at: str | None = None
+    recurrence: str | None = None
+    remind_at: str | None = None
 
 
 def output_text(output: Any) -> str:
@@ -58,15 +54,12 @@ def output_text(output: Any) -> str:
 
 
 def parse_result(text: str) -> ToolResult:
-    """Decode a tool output; a JSON object with "error"/"detail" or error prose is an error."""
+    """Decode a tool output; a failure is what the tool contract says is one."""
     data = _decode(text)
+    failure = failure_of(data if isinstance(data, Mapping) else text)
+    if failure is not None:
+        return ToolResult(data, failure.message, failure.code)
     if isinstance(data, Mapping):
-        for key in ("error", "detail", "message"):
-            value = data.get(key)
-            if key != "message" and value:
-                return ToolResult(data, _error_message(value))
-            if key == "message" and value and data.get("status") in ("error", "failed"):
-                return ToolResult(data, _error_message(value))
         return ToolResult(data)
     if isinstance(data, list):
         return ToolResult(data)
@@ -74,11 +67,7 @@ def parse_result(text: str) -> ToolResult:
     if rows is not None:
         return ToolResult(rows)
     stripped = (text or "").strip()
-    if not stripped:
-        return ToolResult(None)
-    if _ERROR_TEXT.search(stripped):
-        return ToolResult(None, _error_message(stripped))
-    return ToolResult(stripped)
+    return ToolResult(stripped or None)
 
 
 def tasks_in(data: Any) -> list[TaskView] | None:
@@ -121,6 +110,9 @@ def task_view(row: Any) -> TaskView | None:
         due_at=_text_or_none(row.get("due_at", row.get("due", row.get("due_date")))),
         tags=tuple(str(tag) for tag in tags if isinstance(tag, str | int)),
         description=_text_or_none(row.get("description")),
+        completed_at=_text_or_none(row.get("completed_at")),
+        recurrence=_text_or_none(row.get("recurrence")),
+        remind_at=_text_or_none(row.get("remind_at")),
     )
 
 
@@ -163,17 +155,6 @@ def _decode_lines(text: str) -> list[Any] | None:
         except (ValueError, RecursionError):
             return None
     return rows
-
-
-def _error_message(value: Any) -> str:
-    if isinstance(value, Mapping):
-        value = value.get("message") or value.get("detail") or json.dumps(value, default=str)
-    elif isinstance(value, list):
-        value = "; ".join(
-            str(item.get("msg", item)) if isinstance(item, Mapping) else str(item) for item in value
-        )
-    message = _SDK_ERROR_PREFIX.sub("", _one_line(value) or "").strip()
-    return message[:300] or "something went wrong on my side, please try again"
 
 
 def _one_line(value: Any) -> str:

@@ -21,8 +21,13 @@ TOOL_KINDS: tuple[ToolKind, ...] = (
     "update_task",
     "open_task",
 )
+# The calls that change one existing task, which a turn's reply confirms one by one.
+EDIT_KINDS: tuple[ToolKind, ...] = ("complete_task", "delete_task", "update_task")
 _SEPARATORS = ("__", "_", ".", "-", "/", ":")
 _INVALID = object()
+# An argument sent as JSON null on purpose ("recurrence": null stops a task repeating), where
+# None means "not given".
+NULL: Any = object()
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,14 @@ class PlannedCall:
     @property
     def arguments_json(self) -> str:
         return json.dumps(self.arguments, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the model outputs this step: function calls, or (when there are none) text."""
+
+    calls: tuple[PlannedCall, ...] = ()
+    text: str = ""
 
 
 class Toolbox:
@@ -72,6 +85,10 @@ class Toolbox:
         arguments: dict[str, Any] = {}
         for name, value in wanted.items():
             if value is None or name not in properties:
+                continue
+            if value is NULL:
+                if _allows_null(properties[name]):
+                    arguments[name] = None
                 continue
             coerced = _coerce(value, properties[name])
             if coerced is not _INVALID:

@@ -8,8 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chatapp.agent.tool_results import as_int, output_text, parse_result, task_view, tasks_in
-from chatapp.agent.toolbox import kind_of_name
+from chatapp.agent.offline.tool_results import (
+    as_int,
+    output_text,
+    parse_result,
+    task_view,
+    tasks_in,
+)
+from chatapp.agent.offline.toolbox import kind_of_name
 
 # ChatKit's converter adds these as user messages; the user never typed them.
 _SYNTHETIC_PREFIXES = (
