@@ -38,7 +38,10 @@ def as_utc(value: datetime | None) -> datetime | None:
         return None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+00:01 is before the first UTC instant
+        raise ValueError("date is out of range") from exc
 
 
 def _reject_nul(value: object) -> object:

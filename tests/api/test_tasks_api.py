@@ -652,3 +652,18 @@ def test_invalid_list_parameters_are_422_naming_the_parameter(client, owner, par
 
     assert r.status_code == 422
     assert param in r.json()["detail"]
+
+
+def test_a_date_before_the_first_utc_instant_is_a_422_not_a_500(alice, client):
+    for field in ("due_at", "remind_at"):
+        r = client.post(
+            alice.tasks_url,
+            json={"title": "edge", field: "0001-01-01T00:00:00+00:01"},
+            headers=alice.headers,
+        )
+        assert r.status_code == 422, r.text
+        assert "out of range" in r.json()["detail"]
+    r = client.get(
+        alice.tasks_url, params={"due_before": "0001-01-01T00:00:00+00:01"}, headers=alice.headers
+    )
+    assert r.status_code == 422, r.text

@@ -92,9 +92,14 @@ def add_calls(
 def list_call(task_filter: TaskFilter, toolbox: Toolbox, *, everything: bool = False) -> Step:
     # The tool filters by due date; "finished today" is about completed_at, checked here.
     by_due = task_filter.question != "finished"
+    # A repeating task done today is open again (it moved on): only the tool's completions
+    # log knows it was finished, so ask for tasks with a completion since then, open or not.
+    since = task_filter.done_after if task_filter.question == "finished" else None
+    by_completion = since is not None and toolbox.accepts("list_tasks", "completed_since")
     call = toolbox.call(
         "list_tasks",
-        status=task_filter.status,
+        status="all" if by_completion else task_filter.status,
+        completed_since=dates.to_iso(since) if by_completion else None,
         # A bulk change reads every task and matches its words here, typos and stems included.
         query=None if everything else task_filter.query,
         priority=task_filter.priority,

@@ -289,8 +289,16 @@ def _added_phrase(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
     return phrase
 
 
-def completed_reply(arguments: Mapping[str, Any], data: Any, completed: bool) -> str:
+def completed_reply(
+    arguments: Mapping[str, Any], data: Any, completed: bool, now: datetime | None = None
+) -> str:
     title, task_id = _title_and_id(arguments, data)
+    payload = data if isinstance(data, Mapping) else {}
+    if completed and payload.get("recurrence") and payload.get("completed") is False:
+        # A repeating task is done for this time and stays on the list at its next occurrence.
+        upcoming = dates.parse_iso(payload.get("due_at"), now) if now else None
+        when = f": the next one is due {dates.describe(upcoming, now)}" if upcoming else ""
+        return f"Done with {title} (task {task_id}) for this time \u2713{when}."
     if completed:
         return f"Marked {title} (task {task_id}) as done. \u2713"
     return f"Reopened {title} (task {task_id}); it's back on your pending list."

@@ -142,10 +142,16 @@ def mutation_text(exchange: Exchange, kind: ToolKind, now: datetime) -> str:
         # Words the contract does not define: neither a result nor a failure.
         return replies.unclear_result_reply(doing, data)
     if kind == "complete_task":
-        return replies.completed_reply(arguments, data, completed)
+        return replies.completed_reply(arguments, data, completed, now)
     if kind == "delete_task":
         return replies.deleted_reply(arguments, data)
-    given = {name for name, value in arguments.items() if value is not None} - {"task_id"}
+    # null is a change for the fields it clears ("recurrence": null stops repeating).
+    clearable = ("recurrence", "remind_at")
+    given = {
+        name for name, value in arguments.items() if value is not None or name in clearable
+    } - {"task_id"}
     if given <= {"completed"} or status == "reopened":
-        return replies.completed_reply(arguments, data, arguments.get("completed") is not False)
+        return replies.completed_reply(
+            arguments, data, arguments.get("completed") is not False, now
+        )
     return replies.updated_reply(arguments, data, now)
