@@ -136,9 +136,10 @@ def test_two_concurrent_claimers_get_each_reminder_exactly_once(ann, ben):
 CLAIMER = """
 import json, sys, time
 from chatapp.tasks import service
-user, start, stop = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+user = int(sys.argv[1])
 service.claim_due_reminders(user + 10**6)  # engine, pool and imports warm before the start
-time.sleep(max(0.0, start - time.time()))
+print("ready", flush=True)
+stop = float(sys.stdin.readline())  # both workers start together, however slow their imports
 ids = []
 while time.time() < stop:
     ids += [r.task_id for r in service.claim_due_reminders(user)]
@@ -146,26 +147,31 @@ print(json.dumps(ids))
 """
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_two_backend_processes_claim_each_reminder_exactly_once(db, ann):
     """Two separate processes (each its own engine, as two backend workers or servers) poll
-    as fast as they can while reminders keep coming due: every reminder goes to exactly one."""
-    if not db.startswith("postgresql"):
-        pytest.skip("several backend processes share PostgreSQL, not a SQLite file")
+    as fast as they can while reminders keep coming due: every reminder goes to exactly one.
+    PostgreSQL only: several backend processes share a PostgreSQL server, not a SQLite file."""
     env = {**os.environ, "DATABASE_URL": db}
-    start = time.time() + 4
-    stop = start + 3
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", CLAIMER, str(ann), str(start), str(stop)],
+            [sys.executable, "-c", CLAIMER, str(ann)],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
-    time.sleep(max(0.0, start - time.time()))
+    for worker in workers:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+    stop = time.time() + 3
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write(f"{stop}\n")
+        worker.stdin.flush()
     ids = []
     while time.time() < stop - 0.5:
         now = datetime.now(UTC)
