@@ -3,7 +3,7 @@ the tool returned: the question decides the order and the sentence, the list sta
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from chatapp.agent.offline import dates, replies
@@ -57,19 +57,19 @@ def _when(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> 
             f"I couldn't find a task matching {_about(task_filter)}. Say \u201cshow my "
             "tasks\u201d to see your list, or \u201cadd\u201d it as a new task."
         )
-    lines = []
-    for task in tasks[: replies.MAX_LISTED]:
-        due = dates.parse_iso(task.due_at, now)
-        if task.completed:
-            lines.append(f"{_name(task)} is already done \u2713.")
-        elif due is None:
-            lines.append(f"{_name(task)} has no due date yet.")
-        else:
-            late = " \u2014 that's overdue" if due < now else ""
-            day = dates.relative_day(due, now)
-            when = f"{day}, {dates.describe(due, now)}" if day else dates.describe(due, now)
-            lines.append(f"{_name(task)} is due {when}{late}.")
-    return "\n".join(lines) if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    return _line_each(tasks, lambda task: _when_line(task, now))
+
+
+def _when_line(task: TaskView, now: datetime) -> str:
+    if task.completed:
+        return f"{_name(task)} is already done \u2713."
+    due = dates.parse_iso(task.due_at, now)
+    if due is None:
+        return f"{_name(task)} has no due date yet."
+    late = " \u2014 that's overdue" if due < now else ""
+    day = dates.relative_day(due, now)
+    when = f"{day}, {dates.describe(due, now)}" if day else dates.describe(due, now)
+    return f"{_name(task)} is due {when}{late}."
 
 
 def _done(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
@@ -78,15 +78,21 @@ def _done(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> 
             f"I couldn't find a task matching {_about(task_filter)}, done or not. Say "
             "\u201cshow my tasks\u201d to see your list."
         )
-    lines = []
-    for task in tasks[: replies.MAX_LISTED]:
-        if task.completed:
-            lines.append(f"Yes \u2014 {_name(task)} is done \u2713.")
-        else:
-            due = dates.parse_iso(task.due_at, now)
-            when = f" It's due {dates.describe(due, now)}." if due is not None else ""
-            lines.append(f"No, not yet: {_name(task)} is still open.{when}")
-    return "\n".join(lines) if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    return _line_each(tasks, lambda task: _done_line(task, now))
+
+
+def _done_line(task: TaskView, now: datetime) -> str:
+    if task.completed:
+        return f"Yes \u2014 {_name(task)} is done \u2713."
+    due = dates.parse_iso(task.due_at, now)
+    when = f" It's due {dates.describe(due, now)}." if due is not None else ""
+    return f"No, not yet: {_name(task)} is still open.{when}"
+
+
+def _line_each(tasks: Sequence[TaskView], line: Callable[[TaskView], str]) -> str:
+    """A line a task (the first MAX_LISTED), as a bulleted list when there is more than one."""
+    lines = [line(task) for task in tasks[: replies.MAX_LISTED]]
+    return lines[0] if len(lines) == 1 else "\n".join(f"- {text}" for text in lines)
 
 
 def _count(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:

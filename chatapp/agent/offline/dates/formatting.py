@@ -32,12 +32,8 @@ def find_now(text: str | None) -> datetime | None:
     match = _NOW_LINE.search(text)
     if match is None:
         return None
-    raw = match.group("iso").replace(" ", "T")
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
+    moment = _from_iso(match.group("iso").replace(" ", "T"))
+    if moment is None:
         return None
     zone = _zone(match.group("zone"))
     if moment.tzinfo is None:
@@ -76,16 +72,22 @@ def parse_iso(value: object, now: datetime) -> datetime | None:
     """An ISO 8601 string from a tool, in the zone of `now`; naive values are taken as UTC."""
     if not isinstance(value, str) or not value.strip():
         return None
-    raw = value.strip()
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
+    moment = _from_iso(value.strip())
+    if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(now.tzinfo)
+
+
+def _from_iso(raw: str) -> datetime | None:
+    """`raw` read as ISO 8601, a trailing Z as UTC; None when it is not a date and time."""
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        return None
 
 
 def describe(moment: datetime, now: datetime) -> str:

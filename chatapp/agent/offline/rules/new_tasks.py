@@ -23,7 +23,7 @@ from chatapp.agent.offline.intents import (
 )
 from chatapp.agent.offline.lexicon import ACTION_VERBS, ORDINALS, POSITION_WORDS
 from chatapp.agent.offline.rules.questions import LIST_SIGNAL
-from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, Reading, Rule
+from chatapp.agent.offline.rules.row import ANY_MESSAGE, NOCASE, NOCASE_DOTALL, Reading, Rule
 from chatapp.agent.offline.slots import (
     LEADING_ID,
     LEADING_IDS,
@@ -98,7 +98,6 @@ _HAVE_A = re.compile(
     r"^(?:(?:i|we)(?:'ve|\s+have)?(?:\s+got)?|there(?:'s|\s+is))\s+(?P<rest>(?:a|an|my|our)\s+.+)$",
     NOCASE_DOTALL,
 )
-_ANY = re.compile(r"^.+$", NOCASE_DOTALL)
 _NOT_A_THING = re.compile(
     r"^(?:i|i'm|we|you|it|it's|they|he|she|what|which|who|how|when|where|why|is|are|do|does"
     r"|did|can|could|would|should|will|was|were|has|have|there|here|no|not|yes)\b",
@@ -227,7 +226,7 @@ def obligation_rule(classify: Callable[[str, datetime], Reading]) -> Rule:
 FORGOT_TO_ADD = Rule("forgot_to_add", _FORGOT_TO_ADD, _add_rest, ("I forgot to add call the bank",))
 NAMED_LIST = Rule("named_list", _NAMED_LIST, _named_list, ("shopping: apples, rice and coffee",))
 HAVE_A = Rule("have_a", _HAVE_A, _dated, ("I have a dentist appointment next tuesday at 2pm",))
-DATED = Rule("dated", _ANY, _dated, ("lunch with tom on wednesday at noon",))
+DATED = Rule("dated", ANY_MESSAGE, _dated, ("lunch with tom on wednesday at noon",))
 ADD = Rule("add", _ADD_STRONG, _add_rest, ("add buy milk", "create a task to call mom"))
 OPEN = Rule("open", _OPEN, _open, ("open task 3", "highlight the milk task"))
 SHOW_ONE = Rule("show_one", _SHOW_ONE, _show_one, ("show me task 2", "show me the dentist task"))

@@ -11,7 +11,7 @@ from chatapp.agent.offline import dates
 from chatapp.agent.offline.adds import parse_add
 from chatapp.agent.offline.dates.recurrence import find_repeat
 from chatapp.agent.offline.intents import AddTasks, Intent, TaskChanges, TaskRef, UpdateTask
-from chatapp.agent.offline.rules.row import NOCASE_DOTALL, Rule
+from chatapp.agent.offline.rules.row import ANY_MESSAGE, NOCASE_DOTALL, Rule
 from chatapp.agent.offline.slots import content_words, parse_ref, ref_intent
 
 _AMOUNT = (
@@ -59,7 +59,6 @@ _REMIND = re.compile(
     r"\s*(?P<rest>.*)$",
     NOCASE_DOTALL,
 )
-_ANYTHING = re.compile(r"^.+$", NOCASE_DOTALL)
 
 
 def _remind(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -157,5 +156,5 @@ FROM_NOW_ON = Rule(
     "from_now_on", _FROM_NOW_ON, _from_now_on, ("walk the dog every morning from now on",)
 )
 REPEAT_STATEMENT = Rule(
-    "repeat_statement", _ANYTHING, _repeat_statement, ("yoga every tuesday at 7pm",)
+    "repeat_statement", ANY_MESSAGE, _repeat_statement, ("yoga every tuesday at 7pm",)
 )

@@ -11,6 +11,8 @@ from chatapp.agent.offline.intents import Intent
 
 NOCASE = re.IGNORECASE
 NOCASE_DOTALL = re.IGNORECASE | re.DOTALL
+# The pattern of a row whose builder alone decides, from the whole message.
+ANY_MESSAGE = re.compile(r"^.+$", NOCASE_DOTALL)
 
 Builder = Callable[[re.Match[str], str, datetime], Intent | None]
 
