@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from chatapp.components.ui import icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
 
@@ -33,16 +34,26 @@ def priority_select(
     )
 
 
-def _choice_select(choices, value, on_change, label: str, id_: str) -> rx.Component:
-    # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
-    return rx.el.select(
-        *(rx.el.option(text, value=key) for key, text in choices),
-        value=value,
-        on_change=on_change,
-        name=id_.replace("-", "_"),
-        id=id_,
-        aria_label=label,
-        class_name="rx-native-select",
+def _schedule_choice(
+    icon: str, choices, value, on_change, label: str, id_: str, custom: rx.Component
+) -> rx.Component:
+    """A picker behind its icon; choosing "custom" shows the field that asks for it."""
+    return rx.hstack(
+        rx.icon(icon, size=14, color=rx.color("gray", 10)),
+        # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
+        rx.el.select(
+            *(rx.el.option(text, value=key) for key, text in choices),
+            value=value,
+            on_change=on_change,
+            name=id_.replace("-", "_"),
+            id=id_,
+            aria_label=label,
+            class_name="rx-native-select",
+        ),
+        rx.cond(value == "custom", custom),
+        spacing="2",
+        align="center",
+        wrap="wrap",
     )
 
 
@@ -50,41 +61,27 @@ def schedule_fields(
     repeat, set_repeat, remind, set_remind, prefix: str, rule: str = "", custom_time: str = ""
 ) -> rx.Component:
     """Repeat and reminder pickers; a custom rule or reminder time asks for it in a field."""
+    rule_field = rx.input(
+        name="repeat_rule",
+        default_value=rule,
+        placeholder="FREQ=WEEKLY;BYDAY=MO,TH",
+        aria_label="Custom repeat rule (RFC 5545 RRULE)",
+        id=f"{prefix}-repeat-rule",
+        min_width="200px",
+    )
+    time_field = rx.input(
+        name="remind_custom",
+        type="datetime-local",
+        default_value=custom_time,
+        aria_label="Reminder time",
+        id=f"{prefix}-remind-at",
+    )
     return rx.flex(
-        rx.hstack(
-            rx.icon("repeat", size=14, color=rx.color("gray", 10)),
-            _choice_select(REPEAT_CHOICES, repeat, set_repeat, "Repeat", f"{prefix}-repeat"),
-            rx.cond(
-                repeat == "custom",
-                rx.input(
-                    name="repeat_rule",
-                    default_value=rule,
-                    placeholder="FREQ=WEEKLY;BYDAY=MO,TH",
-                    aria_label="Custom repeat rule (RFC 5545 RRULE)",
-                    id=f"{prefix}-repeat-rule",
-                    min_width="200px",
-                ),
-            ),
-            spacing="2",
-            align="center",
-            wrap="wrap",
+        _schedule_choice(
+            "repeat", REPEAT_CHOICES, repeat, set_repeat, "Repeat", f"{prefix}-repeat", rule_field
         ),
-        rx.hstack(
-            rx.icon("bell", size=14, color=rx.color("gray", 10)),
-            _choice_select(REMIND_CHOICES, remind, set_remind, "Reminder", f"{prefix}-remind"),
-            rx.cond(
-                remind == "custom",
-                rx.input(
-                    name="remind_custom",
-                    type="datetime-local",
-                    default_value=custom_time,
-                    aria_label="Reminder time",
-                    id=f"{prefix}-remind-at",
-                ),
-            ),
-            spacing="2",
-            align="center",
-            wrap="wrap",
+        _schedule_choice(
+            "bell", REMIND_CHOICES, remind, set_remind, "Reminder", f"{prefix}-remind", time_field
         ),
         gap="3",
         wrap="wrap",
@@ -253,39 +250,34 @@ def _view_row(task: TaskRow) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(
-                task.description != "", rx.text(task.description, size="2", color_scheme="gray")
-            ),
+            rx.cond(task.description != "", muted(task.description)),
             rx.hstack(
                 rx.cond(
                     task.due_label != "",
-                    rx.hstack(
-                        rx.icon("calendar", size=12),
-                        rx.text(task.due_label, size="1", class_name="task-due"),
+                    icon_text(
+                        "calendar",
+                        task.due_label,
                         rx.cond(task.overdue, rx.badge("overdue", color_scheme="red", size="1")),
-                        spacing="1",
-                        align="center",
+                        text_class="task-due",
                         color=rx.cond(task.overdue, rx.color("red", 11), rx.color("gray", 11)),
                     ),
                 ),
                 rx.cond(
                     task.repeat_text != "",
-                    rx.hstack(
-                        rx.icon("repeat", size=12),
-                        rx.text(task.repeat_text, size="1", class_name="task-repeat"),
-                        spacing="1",
-                        align="center",
+                    icon_text(
+                        "repeat",
+                        task.repeat_text,
+                        text_class="task-repeat",
                         color=rx.color("accent", 11),
                         title="Repeats",
                     ),
                 ),
                 rx.cond(
                     task.remind_label != "",
-                    rx.hstack(
-                        rx.icon(rx.cond(task.reminded, "bell-off", "bell"), size=12),
-                        rx.text(task.remind_label, size="1", class_name="task-reminder"),
-                        spacing="1",
-                        align="center",
+                    icon_text(
+                        rx.cond(task.reminded, "bell-off", "bell"),
+                        task.remind_label,
+                        text_class="task-reminder",
                         color=rx.color("gray", 11),
                         title=rx.cond(task.reminded, "Reminded", "Reminder"),
                     ),
@@ -300,19 +292,19 @@ def _view_row(task: TaskRow) -> rx.Component:
             min_width="0",
         ),
         rx.hstack(
-            rx.icon_button(
-                rx.icon("pencil", size=14),
+            icon_button(
+                "pencil",
+                "Edit task",
                 on_click=TaskState.start_edit(task.id),
                 variant="ghost",
-                aria_label="Edit task",
                 class_name="task-edit",
             ),
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
+            icon_button(
+                "trash-2",
+                "Delete task",
                 on_click=TaskState.delete(task.id),
                 variant="ghost",
                 color_scheme="red",
-                aria_label="Delete task",
                 class_name="task-delete",
             ),
             spacing="1",
@@ -436,12 +428,13 @@ def undo_bar() -> rx.Component:
                 rx.callout.text("Deleted “", TaskState.undo_title, "”."),
                 rx.spacer(),
                 rx.button("Undo", size="1", on_click=TaskState.undo_delete, id="undo-delete"),
-                rx.icon_button(
-                    rx.icon("x", size=12),
+                icon_button(
+                    "x",
+                    "Dismiss",
+                    icon_size=12,
                     size="1",
                     variant="ghost",
                     on_click=TaskState.dismiss_undo,
-                    aria_label="Dismiss",
                 ),
                 width="100%",
                 align="center",
@@ -476,14 +469,7 @@ def task_panel() -> rx.Component:
         ),
         rx.cond(
             TaskState.total > TaskState.tasks.length(),
-            rx.text(
-                "Showing ",
-                TaskState.tasks.length(),
-                " of ",
-                TaskState.total,
-                size="1",
-                color_scheme="gray",
-            ),
+            muted("Showing ", TaskState.tasks.length(), " of ", TaskState.total, size="1"),
         ),
         spacing="4",
         width="100%",
