@@ -7,6 +7,7 @@ import reflex as rx
 from chatapp.components.ui import icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
+from chatapp.tasks.schemas import DESCRIPTION_MAX, TITLE_MAX
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
 # The task the chat last opened keeps an outline; HIGHLIGHT_CLASS flashes it when it opens.
@@ -89,41 +90,39 @@ def schedule_fields(
     )
 
 
+def _new_task_input(name: str, label: str, **props) -> rx.Component:
+    """A field of the add form, known as new-task-<name>."""
+    return rx.input(id=f"new-task-{name}", name=name, aria_label=label, **props)
+
+
 def add_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.hstack(
-                rx.input(
-                    id="new-task-title",
-                    name="title",
+                _new_task_input(
+                    "title",
+                    "Task title",
                     placeholder="Add a task… (press Enter)",
                     required=True,
-                    max_length=200,
+                    max_length=TITLE_MAX,
                     size="3",
                     flex="1",
                     auto_focus=True,
-                    aria_label="Task title",
                 ),
                 rx.button(rx.icon("plus", size=16), "Add", type="submit", size="3", id="add-task"),
                 width="100%",
             ),
             rx.flex(
-                rx.input(
-                    id="new-task-description",
-                    name="description",
+                _new_task_input(
+                    "description",
+                    "Description",
                     placeholder="Description (optional)",
-                    max_length=2000,
+                    max_length=DESCRIPTION_MAX,
                     flex="2",
                     min_width="180px",
-                    aria_label="Description",
                 ),
-                rx.input(
-                    id="new-task-due",
-                    name="due",
-                    type="datetime-local",
-                    flex="1",
-                    min_width="180px",
-                    aria_label="Due date",
+                _new_task_input(
+                    "due", "Due date", type="datetime-local", flex="1", min_width="180px"
                 ),
                 priority_select(
                     "priority",
@@ -132,14 +131,7 @@ def add_form() -> rx.Component:
                     on_change=TaskState.set_new_priority,
                     default=None,
                 ),
-                rx.input(
-                    id="new-task-tags",
-                    name="tags",
-                    placeholder="#tags",
-                    flex="1",
-                    min_width="120px",
-                    aria_label="Tags",
-                ),
+                _new_task_input("tags", "Tags", placeholder="#tags", flex="1", min_width="120px"),
                 gap="2",
                 wrap="wrap",
                 width="100%",
@@ -322,7 +314,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 name="title",
                 default_value=task.title,
                 required=True,
-                max_length=200,
+                max_length=TITLE_MAX,
                 auto_focus=True,
                 aria_label="Title",
                 id="edit-title",
@@ -331,7 +323,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 name="description",
                 default_value=task.description,
                 placeholder="Description",
-                max_length=2000,
+                max_length=DESCRIPTION_MAX,
                 aria_label="Description",
             ),
             rx.flex(

@@ -10,7 +10,9 @@ def icon_button(icon: str, label: str, *, icon_size: int = 14, **props) -> rx.Co
     return rx.icon_button(rx.icon(icon, size=icon_size), aria_label=label, **props)
 
 
-def button_with_icon(icon: str, text: str, *, icon_size: int = 14, **props) -> rx.Component:
+def button_with_icon(
+    icon: str, text: str | rx.Component, *, icon_size: int = 14, **props
+) -> rx.Component:
     """A button whose words follow an icon ("+ Add", "Sign out")."""
     return rx.button(rx.icon(icon, size=icon_size), text, **props)
 
