@@ -288,14 +288,12 @@ def _view_row(task: TaskRow) -> rx.Component:
                 "pencil",
                 "Edit task",
                 on_click=TaskState.start_edit(task.id),
-                variant="ghost",
                 class_name="task-edit",
             ),
             icon_button(
                 "trash-2",
                 "Delete task",
                 on_click=TaskState.delete(task.id),
-                variant="ghost",
                 color_scheme="red",
                 class_name="task-delete",
             ),
@@ -421,12 +419,7 @@ def undo_bar() -> rx.Component:
                 rx.spacer(),
                 rx.button("Undo", size="1", on_click=TaskState.undo_delete, id="undo-delete"),
                 icon_button(
-                    "x",
-                    "Dismiss",
-                    icon_size=12,
-                    size="1",
-                    variant="ghost",
-                    on_click=TaskState.dismiss_undo,
+                    "x", "Dismiss", icon_size=12, size="1", on_click=TaskState.dismiss_undo
                 ),
                 width="100%",
                 align="center",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 
-def icon_button(icon: str, label: str, *, icon_size: int = 14, **props) -> rx.Component:
-    """A button that shows only an icon; `label` is its name for screen readers and tests."""
-    return rx.icon_button(rx.icon(icon, size=icon_size), aria_label=label, **props)
+def icon_button(
+    icon: str, label: str, *, icon_size: int = 14, variant: str = "ghost", **props
+) -> rx.Component:
+    """A quiet button that shows only an icon; `label` is its name for screen readers and tests."""
+    return rx.icon_button(rx.icon(icon, size=icon_size), aria_label=label, variant=variant, **props)
 
 
 def button_with_icon(
