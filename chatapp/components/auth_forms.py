@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.auth.accounts import PASSWORD_MIN_LENGTH
+from chatapp.components.ui import muted
 from chatapp.state.auth import AuthState
 
 
@@ -26,24 +27,19 @@ def _field(label: str, name: str, type_: str, placeholder: str, **props) -> rx.C
     )
 
 
+def _callout_if_set(text: rx.Var, **props) -> rx.Component:
+    return rx.cond(text != "", rx.callout(text, size="1", **props))
+
+
 def _messages() -> rx.Component:
     return rx.fragment(
-        rx.cond(
-            AuthState.auth_notice != "",
-            rx.callout(
-                AuthState.auth_notice, icon="info", color_scheme="blue", size="1", id="auth-notice"
-            ),
-        ),
-        rx.cond(
-            AuthState.auth_error != "",
-            rx.callout(
-                AuthState.auth_error,
-                icon="triangle-alert",
-                color_scheme="red",
-                size="1",
-                id="auth-error",
-                role="alert",
-            ),
+        _callout_if_set(AuthState.auth_notice, icon="info", color_scheme="blue", id="auth-notice"),
+        _callout_if_set(
+            AuthState.auth_error,
+            icon="triangle-alert",
+            color_scheme="red",
+            id="auth-error",
+            role="alert",
         ),
     )
 
@@ -77,11 +73,7 @@ def auth_card(signing_up: bool) -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading(title, size="6"),
-                rx.text(
-                    "Talk to your todo list." if signing_up else "Sign in to your tasks.",
-                    color_scheme="gray",
-                    size="2",
-                ),
+                muted("Talk to your todo list." if signing_up else "Sign in to your tasks."),
                 _messages(),
                 *fields,
                 rx.button(

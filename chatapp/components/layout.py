@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.components.reminders.component import reminder_ticker
+from chatapp.components.ui import button_with_icon, muted
 from chatapp.state.auth import AuthState
 from chatapp.state.reminders import REMINDER_POLL_MS, ReminderState
 
@@ -32,8 +33,8 @@ def notifications_control() -> rx.Component:
         ReminderState.notifications,
         (
             "default",
-            rx.button(
-                rx.icon("bell-plus", size=14),
+            button_with_icon(
+                "bell-plus",
                 rx.text("Turn on notifications", display=["none", "none", "inline"]),
                 on_click=ReminderState.turn_on_notifications,
                 variant="ghost",
@@ -81,14 +82,9 @@ def top_bar() -> rx.Component:
                 nav_link("Chat", "/chat", "message-circle"),
                 nav_link("Tasks", "/tasks", "list-todo"),
                 notifications_control(),
-                rx.text(
-                    AuthState.email,
-                    size="2",
-                    color_scheme="gray",
-                    display=["none", "none", "block"],
-                ),
-                rx.button(
-                    rx.icon("log-out", size=14),
+                muted(AuthState.email, display=["none", "none", "block"]),
+                button_with_icon(
+                    "log-out",
                     "Sign out",
                     on_click=AuthState.sign_out,
                     variant="soft",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from chatapp.components.ui import icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
+from chatapp.tasks.schemas import DESCRIPTION_MAX, TITLE_MAX
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
 # The task the chat last opened keeps an outline; HIGHLIGHT_CLASS flashes it when it opens.
@@ -33,16 +35,26 @@ def priority_select(
     )
 
 
-def _choice_select(choices, value, on_change, label: str, id_: str) -> rx.Component:
-    # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
-    return rx.el.select(
-        *(rx.el.option(text, value=key) for key, text in choices),
-        value=value,
-        on_change=on_change,
-        name=id_.replace("-", "_"),
-        id=id_,
-        aria_label=label,
-        class_name="rx-native-select",
+def _schedule_choice(
+    icon: str, choices, value, on_change, label: str, id_: str, custom: rx.Component
+) -> rx.Component:
+    """A picker behind its icon; choosing "custom" shows the field that asks for it."""
+    return rx.hstack(
+        rx.icon(icon, size=14, color=rx.color("gray", 10)),
+        # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
+        rx.el.select(
+            *(rx.el.option(text, value=key) for key, text in choices),
+            value=value,
+            on_change=on_change,
+            name=id_.replace("-", "_"),
+            id=id_,
+            aria_label=label,
+            class_name="rx-native-select",
+        ),
+        rx.cond(value == "custom", custom),
+        spacing="2",
+        align="center",
+        wrap="wrap",
     )
 
 
@@ -50,41 +62,27 @@ def schedule_fields(
     repeat, set_repeat, remind, set_remind, prefix: str, rule: str = "", custom_time: str = ""
 ) -> rx.Component:
     """Repeat and reminder pickers; a custom rule or reminder time asks for it in a field."""
+    rule_field = rx.input(
+        name="repeat_rule",
+        default_value=rule,
+        placeholder="FREQ=WEEKLY;BYDAY=MO,TH",
+        aria_label="Custom repeat rule (RFC 5545 RRULE)",
+        id=f"{prefix}-repeat-rule",
+        min_width="200px",
+    )
+    time_field = rx.input(
+        name="remind_custom",
+        type="datetime-local",
+        default_value=custom_time,
+        aria_label="Reminder time",
+        id=f"{prefix}-remind-at",
+    )
     return rx.flex(
-        rx.hstack(
-            rx.icon("repeat", size=14, color=rx.color("gray", 10)),
-            _choice_select(REPEAT_CHOICES, repeat, set_repeat, "Repeat", f"{prefix}-repeat"),
-            rx.cond(
-                repeat == "custom",
-                rx.input(
-                    name="repeat_rule",
-                    default_value=rule,
-                    placeholder="FREQ=WEEKLY;BYDAY=MO,TH",
-                    aria_label="Custom repeat rule (RFC 5545 RRULE)",
-                    id=f"{prefix}-repeat-rule",
-                    min_width="200px",
-                ),
-            ),
-            spacing="2",
-            align="center",
-            wrap="wrap",
+        _schedule_choice(
+            "repeat", REPEAT_CHOICES, repeat, set_repeat, "Repeat", f"{prefix}-repeat", rule_field
         ),
-        rx.hstack(
-            rx.icon("bell", size=14, color=rx.color("gray", 10)),
-            _choice_select(REMIND_CHOICES, remind, set_remind, "Reminder", f"{prefix}-remind"),
-            rx.cond(
-                remind == "custom",
-                rx.input(
-                    name="remind_custom",
-                    type="datetime-local",
-                    default_value=custom_time,
-                    aria_label="Reminder time",
-                    id=f"{prefix}-remind-at",
-                ),
-            ),
-            spacing="2",
-            align="center",
-            wrap="wrap",
+        _schedule_choice(
+            "bell", REMIND_CHOICES, remind, set_remind, "Reminder", f"{prefix}-remind", time_field
         ),
         gap="3",
         wrap="wrap",
@@ -92,41 +90,39 @@ def schedule_fields(
     )
 
 
+def _new_task_input(name: str, label: str, **props) -> rx.Component:
+    """A field of the add form, known as new-task-<name>."""
+    return rx.input(id=f"new-task-{name}", name=name, aria_label=label, **props)
+
+
 def add_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.hstack(
-                rx.input(
-                    id="new-task-title",
-                    name="title",
+                _new_task_input(
+                    "title",
+                    "Task title",
                     placeholder="Add a task… (press Enter)",
                     required=True,
-                    max_length=200,
+                    max_length=TITLE_MAX,
                     size="3",
                     flex="1",
                     auto_focus=True,
-                    aria_label="Task title",
                 ),
                 rx.button(rx.icon("plus", size=16), "Add", type="submit", size="3", id="add-task"),
                 width="100%",
             ),
             rx.flex(
-                rx.input(
-                    id="new-task-description",
-                    name="description",
+                _new_task_input(
+                    "description",
+                    "Description",
                     placeholder="Description (optional)",
-                    max_length=2000,
+                    max_length=DESCRIPTION_MAX,
                     flex="2",
                     min_width="180px",
-                    aria_label="Description",
                 ),
-                rx.input(
-                    id="new-task-due",
-                    name="due",
-                    type="datetime-local",
-                    flex="1",
-                    min_width="180px",
-                    aria_label="Due date",
+                _new_task_input(
+                    "due", "Due date", type="datetime-local", flex="1", min_width="180px"
                 ),
                 priority_select(
                     "priority",
@@ -135,14 +131,7 @@ def add_form() -> rx.Component:
                     on_change=TaskState.set_new_priority,
                     default=None,
                 ),
-                rx.input(
-                    id="new-task-tags",
-                    name="tags",
-                    placeholder="#tags",
-                    flex="1",
-                    min_width="120px",
-                    aria_label="Tags",
-                ),
+                _new_task_input("tags", "Tags", placeholder="#tags", flex="1", min_width="120px"),
                 gap="2",
                 wrap="wrap",
                 width="100%",
@@ -253,39 +242,34 @@ def _view_row(task: TaskRow) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(
-                task.description != "", rx.text(task.description, size="2", color_scheme="gray")
-            ),
+            rx.cond(task.description != "", muted(task.description)),
             rx.hstack(
                 rx.cond(
                     task.due_label != "",
-                    rx.hstack(
-                        rx.icon("calendar", size=12),
-                        rx.text(task.due_label, size="1", class_name="task-due"),
+                    icon_text(
+                        "calendar",
+                        task.due_label,
                         rx.cond(task.overdue, rx.badge("overdue", color_scheme="red", size="1")),
-                        spacing="1",
-                        align="center",
+                        text_class="task-due",
                         color=rx.cond(task.overdue, rx.color("red", 11), rx.color("gray", 11)),
                     ),
                 ),
                 rx.cond(
                     task.repeat_text != "",
-                    rx.hstack(
-                        rx.icon("repeat", size=12),
-                        rx.text(task.repeat_text, size="1", class_name="task-repeat"),
-                        spacing="1",
-                        align="center",
+                    icon_text(
+                        "repeat",
+                        task.repeat_text,
+                        text_class="task-repeat",
                         color=rx.color("accent", 11),
                         title="Repeats",
                     ),
                 ),
                 rx.cond(
                     task.remind_label != "",
-                    rx.hstack(
-                        rx.icon(rx.cond(task.reminded, "bell-off", "bell"), size=12),
-                        rx.text(task.remind_label, size="1", class_name="task-reminder"),
-                        spacing="1",
-                        align="center",
+                    icon_text(
+                        rx.cond(task.reminded, "bell-off", "bell"),
+                        task.remind_label,
+                        text_class="task-reminder",
                         color=rx.color("gray", 11),
                         title=rx.cond(task.reminded, "Reminded", "Reminder"),
                     ),
@@ -300,19 +284,17 @@ def _view_row(task: TaskRow) -> rx.Component:
             min_width="0",
         ),
         rx.hstack(
-            rx.icon_button(
-                rx.icon("pencil", size=14),
+            icon_button(
+                "pencil",
+                "Edit task",
                 on_click=TaskState.start_edit(task.id),
-                variant="ghost",
-                aria_label="Edit task",
                 class_name="task-edit",
             ),
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
+            icon_button(
+                "trash-2",
+                "Delete task",
                 on_click=TaskState.delete(task.id),
-                variant="ghost",
                 color_scheme="red",
-                aria_label="Delete task",
                 class_name="task-delete",
             ),
             spacing="1",
@@ -330,7 +312,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 name="title",
                 default_value=task.title,
                 required=True,
-                max_length=200,
+                max_length=TITLE_MAX,
                 auto_focus=True,
                 aria_label="Title",
                 id="edit-title",
@@ -339,7 +321,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 name="description",
                 default_value=task.description,
                 placeholder="Description",
-                max_length=2000,
+                max_length=DESCRIPTION_MAX,
                 aria_label="Description",
             ),
             rx.flex(
@@ -436,12 +418,8 @@ def undo_bar() -> rx.Component:
                 rx.callout.text("Deleted “", TaskState.undo_title, "”."),
                 rx.spacer(),
                 rx.button("Undo", size="1", on_click=TaskState.undo_delete, id="undo-delete"),
-                rx.icon_button(
-                    rx.icon("x", size=12),
-                    size="1",
-                    variant="ghost",
-                    on_click=TaskState.dismiss_undo,
-                    aria_label="Dismiss",
+                icon_button(
+                    "x", "Dismiss", icon_size=12, size="1", on_click=TaskState.dismiss_undo
                 ),
                 width="100%",
                 align="center",
@@ -476,14 +454,7 @@ def task_panel() -> rx.Component:
         ),
         rx.cond(
             TaskState.total > TaskState.tasks.length(),
-            rx.text(
-                "Showing ",
-                TaskState.tasks.length(),
-                " of ",
-                TaskState.total,
-                size="1",
-                color_scheme="gray",
-            ),
+            muted("Showing ", TaskState.tasks.length(), " of ", TaskState.total, size="1"),
         ),
         spacing="4",
         width="100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from chatapp.tasks.recurrence import (
     DEFAULT_ZONE,
@@ -62,13 +62,6 @@ def _clean_priority(value: object) -> object:
     return value
 
 
-def _clean_description(value: object) -> object:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
 def clean_tags(value: object) -> object:
     """'#Work', ' home ' → ['work', 'home']; duplicates dropped, order kept."""
     if value is None:
@@ -81,13 +74,17 @@ def clean_tags(value: object) -> object:
     for tag in value:
         if not isinstance(tag, str):
             return value  # let pydantic report the wrong type
-        tag = tag.strip().lstrip("#").strip().lower()
+        tag = _clean_tag(tag)
         if tag and tag not in tags:
             tags.append(tag)
     return tags
 
 
-def _clean_rule(value: object) -> object:
+def _clean_tag(tag: str) -> str:
+    return tag.strip().lstrip("#").strip().lower()
+
+
+def _blank_is_none(value: object) -> object:
     # A blank rule means "does not repeat", as a blank description means "no description".
     if isinstance(value, str):
         return value.strip() or None
@@ -101,6 +98,8 @@ Tags = Annotated[
 ]
 Rule = Annotated[str | None, Field(max_length=RULE_MAX)]
 Zone = Annotated[str | None, Field(max_length=ZONE_MAX)]
+# A date-time; one without an offset is UTC.
+Moment = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class _TaskFields(BaseModel):
@@ -111,10 +110,10 @@ class _TaskFields(BaseModel):
     def _title(cls, v: object) -> object:
         return _clean_title(_reject_nul(v))
 
-    @field_validator("description", mode="before", check_fields=False)
+    @field_validator("description", "recurrence", "time_zone", mode="before", check_fields=False)
     @classmethod
-    def _description(cls, v: object) -> object:
-        return _clean_description(_reject_nul(v))
+    def _blank_text(cls, v: object) -> object:
+        return _blank_is_none(_reject_nul(v))
 
     @field_validator("priority", mode="before", check_fields=False)
     @classmethod
@@ -126,26 +125,11 @@ class _TaskFields(BaseModel):
     def _tags(cls, v: object) -> object:
         return clean_tags(v)
 
-    @field_validator("due_at", "remind_at", mode="after", check_fields=False)
-    @classmethod
-    def _due(cls, v: datetime | None) -> datetime | None:
-        return as_utc(v)
-
-    @field_validator("recurrence", mode="before", check_fields=False)
-    @classmethod
-    def _rule_text(cls, v: object) -> object:
-        return _clean_rule(_reject_nul(v))
-
     @field_validator("recurrence", mode="after", check_fields=False)
     @classmethod
     def _rule(cls, v: str | None) -> str | None:
         # RecurrenceError is a ValueError: its message becomes the field's 422 message.
         return None if v is None else normalise_rule(v)
-
-    @field_validator("time_zone", mode="before", check_fields=False)
-    @classmethod
-    def _zone_text(cls, v: object) -> object:
-        return _clean_rule(_reject_nul(v))
 
     @field_validator("time_zone", mode="after", check_fields=False)
     @classmethod
@@ -157,14 +141,14 @@ class TaskCreate(_TaskFields):
     title: Title
     description: Description = None
     priority: Priority | None = None
-    due_at: datetime | None = None
+    due_at: Moment | None = None
     tags: Tags = Field(default_factory=list)
     completed: bool = False
     # An RFC 5545 RRULE value; the task repeats from its due_at (required with a rule).
     recurrence: Rule = None
     # The IANA zone the rule is expanded in (wall-clock times kept across DST); None: UTC.
     time_zone: Zone = None
-    remind_at: datetime | None = None
+    remind_at: Moment | None = None
 
 
 class TaskReplace(TaskCreate):
@@ -179,12 +163,12 @@ class TaskUpdate(_TaskFields):
     title: Title | None = None
     description: Description = None
     priority: Priority | None = None
-    due_at: datetime | None = None
+    due_at: Moment | None = None
     tags: Tags | None = None
     completed: bool | None = None
     recurrence: Rule = None  # null stops repeating
     time_zone: Zone = None  # null: UTC
-    remind_at: datetime | None = None  # null removes the reminder
+    remind_at: Moment | None = None  # null removes the reminder
 
     @field_validator("title", mode="after")
     @classmethod
@@ -207,8 +191,8 @@ class TaskQuery(BaseModel):
     q: str | None = Field(default=None, max_length=200)
     priority: Priority | None = None
     tag: str | None = Field(default=None, max_length=TAG_MAX + 1)
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    due_before: Moment | None = None
+    due_after: Moment | None = None
     sort: SortKey = "created"
     order: Order = "asc"
     limit: int = Field(default=LIST_LIMIT_DEFAULT, ge=1, le=LIST_LIMIT_MAX)
@@ -222,26 +206,15 @@ class TaskQuery(BaseModel):
     @field_validator("tag", mode="before")
     @classmethod
     def _tag(cls, v: object) -> object:
-        if isinstance(v, str):
-            v = v.strip().lstrip("#").strip().lower()
-            return v or None
-        return v
+        return (_clean_tag(v) or None) if isinstance(v, str) else v
 
     @field_validator("q", mode="before")
     @classmethod
     def _q(cls, v: object) -> object:
-        _reject_nul(v)
-        if isinstance(v, str):
-            return v.strip() or None
-        return v
+        return _blank_is_none(_reject_nul(v))
 
     # Only tasks with a completion recorded at or after this time (recurring ones included).
-    completed_since: datetime | None = None
-
-    @field_validator("due_before", "due_after", "completed_since", mode="after")
-    @classmethod
-    def _utc(cls, v: datetime | None) -> datetime | None:
-        return as_utc(v)
+    completed_since: Moment | None = None
 
 
 class TaskOut(BaseModel):
@@ -294,13 +267,8 @@ class TaskOut(BaseModel):
 class CompletionQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    since: datetime | None = None
+    since: Moment | None = None
     limit: int = Field(default=COMPLETIONS_LIMIT_DEFAULT, ge=1, le=COMPLETIONS_LIMIT_MAX)
-
-    @field_validator("since", mode="after")
-    @classmethod
-    def _utc(cls, v: datetime | None) -> datetime | None:
-        return as_utc(v)
 
 
 class CompletionOut(BaseModel):

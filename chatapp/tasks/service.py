@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, and_, case, cast, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -277,20 +278,27 @@ def get_task(user_id: int, task_id: int) -> TaskOut:
         return TaskOut.of(_owned(session, user_id, task_id))
 
 
+def _content(source: TaskCreate | TaskOut) -> dict[str, Any]:
+    """What a task says (not its state): the fields create and undo both copy."""
+    return dict(
+        title=source.title,
+        description=source.description,
+        priority=source.priority,
+        due_at=source.due_at,
+        tags=list(source.tags),
+        recurrence=source.recurrence,
+        time_zone=source.time_zone or DEFAULT_ZONE,
+        remind_at=source.remind_at,
+    )
+
+
 def create_task(user_id: int, data: TaskCreate) -> TaskOut:
     now = utcnow()
     task = Task(
         user_id=user_id,
-        title=data.title,
-        description=data.description,
-        priority=data.priority,
-        due_at=data.due_at,
-        tags=data.tags,
+        **_content(data),
         completed=False,
-        recurrence=data.recurrence,
         recurrence_start=data.due_at if data.recurrence else None,
-        time_zone=data.time_zone or DEFAULT_ZONE,
-        remind_at=data.remind_at,
         created_at=now,
         updated_at=now,
     )
@@ -421,19 +429,12 @@ def restore_task(user_id: int, snapshot: TaskOut) -> TaskOut:
     """Re-create a deleted task from its snapshot (the UI's undo), keeping its id when free."""
     fields = dict(
         user_id=user_id,
-        title=snapshot.title,
-        description=snapshot.description,
-        priority=snapshot.priority,
-        due_at=snapshot.due_at,
-        tags=list(snapshot.tags),
+        **_content(snapshot),
         completed=snapshot.completed,
         completed_at=snapshot.completed_at,
         created_at=snapshot.created_at,
         updated_at=utcnow(),
-        recurrence=snapshot.recurrence,
         recurrence_start=snapshot._recurrence_start,
-        time_zone=snapshot.time_zone,
-        remind_at=snapshot.remind_at,
         reminded_at=snapshot.reminded_at,
     )
 

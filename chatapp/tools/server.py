@@ -227,16 +227,21 @@ async def _run(
         return tool_error(INVALID_INPUT, describe_invalid(exc, renames))
 
 
-_WRITES = dict(read_only_hint=False, open_world_hint=False)
+def _task_tool(
+    title: str, *, read_only: bool = False, destructive: bool = False, idempotent: bool = False
+) -> Callable:
+    """Register a task tool: its title, and hints that say whether and how it changes tasks."""
+    hints = {"read_only_hint": read_only}
+    if not read_only:
+        hints |= {"destructive_hint": destructive, "idempotent_hint": idempotent}
+    return task_server.tool(
+        title=title,
+        annotations=ToolAnnotations(title=title, open_world_hint=False, **hints),
+        structured_output=False,
+    )
 
 
-@task_server.tool(
-    title="Add task",
-    annotations=ToolAnnotations(
-        title="Add task", destructive_hint=False, idempotent_hint=False, **_WRITES
-    ),
-    structured_output=False,
-)
+@_task_tool("Add task")
 async def add_task(
     ctx: Context,
     title: Annotated[str, Field(description="What to do, in a few words.")],
@@ -264,11 +269,7 @@ async def add_task(
     return await _run(ctx, user_id, create)
 
 
-@task_server.tool(
-    title="List tasks",
-    annotations=ToolAnnotations(title="List tasks", read_only_hint=True, open_world_hint=False),
-    structured_output=False,
-)
+@_task_tool("List tasks", read_only=True)
 async def list_tasks(
     ctx: Context,
     status: Status = "all",
@@ -311,14 +312,8 @@ async def list_tasks(
     return await _run(ctx, user_id, find, renames={"q": "query"})
 
 
-@task_server.tool(
-    title="Complete task",
-    # Not idempotent: completing a repeating task twice completes two occurrences.
-    annotations=ToolAnnotations(
-        title="Complete task", destructive_hint=False, idempotent_hint=False, **_WRITES
-    ),
-    structured_output=False,
-)
+# Not idempotent: completing a repeating task twice completes two occurrences.
+@_task_tool("Complete task")
 async def complete_task(
     ctx: Context,
     task_id: TaskId,
@@ -339,13 +334,7 @@ async def complete_task(
     return await _run(ctx, user_id, mark)
 
 
-@task_server.tool(
-    title="Delete task",
-    annotations=ToolAnnotations(
-        title="Delete task", destructive_hint=True, idempotent_hint=True, **_WRITES
-    ),
-    structured_output=False,
-)
+@_task_tool("Delete task", destructive=True, idempotent=True)
 async def delete_task(
     ctx: Context, task_id: TaskId, user_id: UserId = None
 ) -> str | CallToolResult:
@@ -360,13 +349,7 @@ async def delete_task(
     return await _run(ctx, user_id, delete)
 
 
-@task_server.tool(
-    title="Update task",
-    annotations=ToolAnnotations(
-        title="Update task", destructive_hint=False, idempotent_hint=True, **_WRITES
-    ),
-    structured_output=False,
-)
+@_task_tool("Update task", idempotent=True)
 async def update_task(
     ctx: Context,
     task_id: TaskId,
@@ -423,13 +406,7 @@ async def update_task(
     return await _run(ctx, user_id, update)
 
 
-@task_server.tool(
-    title="List completions",
-    annotations=ToolAnnotations(
-        title="List completions", read_only_hint=True, open_world_hint=False
-    ),
-    structured_output=False,
-)
+@_task_tool("List completions", read_only=True)
 async def list_completions(
     ctx: Context,
     since: Annotated[

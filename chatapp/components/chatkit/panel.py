@@ -29,6 +29,10 @@ def start_screen() -> dict[str, Any]:
     }
 
 
+def _status_field(label: str, value: rx.Var, test_id: str) -> rx.Component:
+    return rx.text(f"{label}: ", rx.el.span(value, data_testid=test_id), size="1")
+
+
 def chatkit_status(detailed: bool = False) -> rx.Component:
     """A one-line status of the element, fed by ChatKit's events (data-testid per field)."""
     parts = [
@@ -45,38 +49,14 @@ def chatkit_status(detailed: bool = False) -> rx.Component:
     ]
     if detailed:
         parts = [
-            rx.text(
-                "ready: ",
-                rx.el.span(rx.cond(ChatKitState.ready, "yes", "no"), data_testid="chatkit-ready"),
-                size="1",
+            _status_field("ready", rx.cond(ChatKitState.ready, "yes", "no"), "chatkit-ready"),
+            _status_field("thread", ChatKitState.thread_id, "chatkit-thread"),
+            _status_field(
+                "responding", rx.cond(ChatKitState.responding, "yes", "no"), "chatkit-responding"
             ),
-            rx.text(
-                "thread: ",
-                rx.el.span(ChatKitState.thread_id, data_testid="chatkit-thread"),
-                size="1",
-            ),
-            rx.text(
-                "responding: ",
-                rx.el.span(
-                    rx.cond(ChatKitState.responding, "yes", "no"), data_testid="chatkit-responding"
-                ),
-                size="1",
-            ),
-            rx.text(
-                "last tool: ",
-                rx.el.span(ChatKitState.last_client_tool, data_testid="chatkit-last-tool"),
-                size="1",
-            ),
-            rx.text(
-                "last effect: ",
-                rx.el.span(ChatKitState.last_effect, data_testid="chatkit-last-effect"),
-                size="1",
-            ),
-            rx.text(
-                "error: ",
-                rx.el.span(ChatKitState.last_error, data_testid="chatkit-error"),
-                size="1",
-            ),
+            _status_field("last tool", ChatKitState.last_client_tool, "chatkit-last-tool"),
+            _status_field("last effect", ChatKitState.last_effect, "chatkit-last-effect"),
+            _status_field("error", ChatKitState.last_error, "chatkit-error"),
         ]
     return rx.hstack(
         *parts,

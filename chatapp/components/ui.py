@@ -1,0 +1,45 @@
+"""Small components several panels draw alike: each shape named once, its props passed through."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def icon_button(
+    icon: str, label: str, *, icon_size: int = 14, variant: str = "ghost", **props
+) -> rx.Component:
+    """A quiet button that shows only an icon; `label` is its name for screen readers and tests."""
+    return rx.icon_button(rx.icon(icon, size=icon_size), aria_label=label, variant=variant, **props)
+
+
+def button_with_icon(
+    icon: str, text: str | rx.Component, *, icon_size: int = 14, **props
+) -> rx.Component:
+    """A button whose words follow an icon ("+ Add", "Sign out")."""
+    return rx.button(rx.icon(icon, size=icon_size), text, **props)
+
+
+def icon_text(
+    icon: str | rx.Var,
+    text: str | rx.Var,
+    *after: rx.Component,
+    icon_size: int = 12,
+    size: str = "1",
+    text_class: str | None = None,
+    **props,
+) -> rx.Component:
+    """A short line of text behind its icon (a task's due date, a page note); `after` follows."""
+    text_props = {"class_name": text_class} if text_class else {}
+    return rx.hstack(
+        rx.icon(icon, size=icon_size),
+        rx.text(text, size=size, **text_props),
+        *after,
+        spacing="1",
+        align="center",
+        **props,
+    )
+
+
+def muted(*children: str | rx.Var | rx.Component, size: str = "2", **props) -> rx.Component:
+    """Secondary text: a hint, a count, a description under a title."""
+    return rx.text(*children, size=size, color_scheme="gray", **props)
