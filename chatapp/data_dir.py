@@ -117,7 +117,7 @@ def _adopt_legacy_secret(secret_file: Path) -> None:
 def prepare_data_dir(settings: Settings) -> None:
     """Adopt files earlier versions left in the project root; warn about a watched database."""
     database = sqlite_path(settings.database_url)
-    if database == settings.default_sqlite_path:
+    if database is not None and database == settings.default_sqlite_path:
         make_private_dir(database.parent)
         _adopt_legacy_database(database)
     if settings.jwt_secret is None and not settings.is_prod:

@@ -48,3 +48,6 @@ export NPM_CONFIG_REGISTRY="${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org/}"
 export REFLEX_TELEMETRY_ENABLED=false
 # Reflex asks PyPI for a newer Reflex at every start; the version is pinned in pyproject.toml.
 export REFLEX_CHECK_LATEST_VERSION=false
+# pyright asks PyPI for a newer pyright at every run; it is pinned in pyproject.toml and bundles
+# its npm package and Node (pyright[nodejs]), so with this it needs no network at all.
+export PYRIGHT_PYTHON_IGNORE_WARNINGS=1

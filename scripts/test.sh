@@ -16,5 +16,8 @@ LINT_PATHS=(chatapp tests alembic/env.py rxconfig.py)
 ruff format --check --quiet "${LINT_PATHS[@]}"
 ruff check --quiet "${LINT_PATHS[@]}"
 
+log "types: pyright"
+pyright chatapp
+
 log "running the test suite"
 exec python -m pytest -q -p no:cacheprovider --durations=15 "$@"

@@ -126,7 +126,7 @@ def build_api() -> FastAPI:
     api.include_router(chat.router)
     api.include_router(chatkit_session.router)
     api.include_router(chatkit_session.seed_router)
-    api.router.add_route(MCP_PATH, mcp, include_in_schema=False)
+    api.router.add_route(MCP_PATH, mcp, include_in_schema=False)  # pyright: ignore[reportArgumentType]  -- its Route takes an ASGI app too; the hint names only request handlers
     api.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     api.add_middleware(WebSocketOriginCheck, allowed_origins=settings.allowed_origins)
     # Added last, so outermost: 413s and every path below (Reflex's too) get an id and a line.

@@ -35,12 +35,14 @@ def _token_for(user_id: int) -> TokenOut:
 @router.post("/signup", status_code=201, response_model=TokenOut)
 def signup(body: Credentials) -> TokenOut:
     user = accounts.sign_up(body)
+    assert user.id is not None  # flushed by sign_up
     return _token_for(user.id)
 
 
 @router.post("/login", response_model=TokenOut)
 def login(body: LoginCredentials) -> TokenOut:
     user = accounts.authenticate(body)
+    assert user.id is not None  # read from the table
     return _token_for(user.id)
 
 
@@ -49,4 +51,4 @@ def me(claims: CurrentClaims) -> MeOut:
     user = accounts.get_user(claims.user_id)
     if user is None:
         raise Unauthorized(ACCOUNT_GONE)
-    return MeOut(user_id=user.id, email=user.email)
+    return MeOut(user_id=claims.user_id, email=user.email)

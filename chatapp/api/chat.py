@@ -130,6 +130,7 @@ async def chat(
         # foreign conversation fails here, before any status line is sent.
         first = await anext(events)
     except NotFoundError as exc:
+        assert body.conversation_id is not None  # a new conversation is never "not found"
         raise conversation_not_found(body.conversation_id) from exc
     summary = TurnSummary()
     if thread_id is not None:

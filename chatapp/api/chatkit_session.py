@@ -11,6 +11,7 @@ POST /api/chat/init is the seed spec's name for the same exchange, in its camelC
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -60,7 +61,7 @@ async def _client_secret(user_id: int) -> ClientSecretOut | JSONResponse:
     return ClientSecretOut(client_secret=token, expires_in=ttl, expires_at=int(time.time()) + ttl)
 
 
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing, invalid or expired session token"},
     502: {"description": "Hosted mode: OpenAI refused or failed to create the session"},
     503: {"description": "Hosted mode: rate-limited by OpenAI (Retry-After) or not configured"},

@@ -62,7 +62,7 @@ def authenticate(creds: LoginCredentials) -> User:
         )
     with session_scope() as session:
         user = session.exec(select(User).where(User.email == email)).first()
-    if not verify_password(user.password_hash if user else None, creds.password):
+    if not verify_password(user.password_hash if user else None, creds.password) or user is None:
         limiter.record_failure(email)
         raise Unauthorized(BAD_CREDENTIALS)
     limiter.reset(email)

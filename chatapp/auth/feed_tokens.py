@@ -11,7 +11,7 @@ import hashlib
 import secrets
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 
 from chatapp.db import CalendarFeed, session_scope
 from chatapp.db.models import utcnow
@@ -33,7 +33,7 @@ def issue_feed_token(user_id: int) -> str:
             with session_scope() as session:
                 feed = session.get(CalendarFeed, user_id)
                 if feed is None:
-                    feed = CalendarFeed(user_id=user_id)
+                    feed = CalendarFeed(user_id=user_id, token_hash=_digest(token))
                 feed.token_hash = _digest(token)
                 feed.created_at = utcnow()
                 session.add(feed)
@@ -46,7 +46,7 @@ def issue_feed_token(user_id: int) -> str:
 def revoke_feed_token(user_id: int) -> None:
     """Turn the user's calendar feed off (its URL answers 404 from now on)."""
     with session_scope() as session:
-        session.exec(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
+        session.exec(delete(CalendarFeed).where(col(CalendarFeed.user_id) == user_id))
 
 
 def feed_owner(token: str) -> int | None:

@@ -22,12 +22,15 @@ from chatapp.settings import get_settings
 class LoginLimiter(Protocol):
     def retry_after(self, key: str) -> int:
         """Seconds until `key` may try again (0 = allowed now)."""
+        ...
 
     def record_failure(self, key: str) -> None:
         """Count one failed attempt for `key`."""
+        ...
 
     def reset(self, key: str) -> None:
         """Forget `key`'s failures (after a successful login)."""
+        ...
 
 
 class MemoryLoginLimiter:

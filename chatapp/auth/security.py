@@ -63,6 +63,7 @@ def issue_token(
         "aud": audience,
         "iss": ISSUER,
     }
+    assert settings.jwt_secret is not None  # get_settings() sets a dev secret when none is given
     token = jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
     return token, ttl_seconds
 
@@ -71,6 +72,7 @@ def decode_token(token: str, *, audience: str | tuple[str, ...] = SESSION_AUDIEN
     """Verify signature, expiry, audience and subject; raise InvalidToken otherwise."""
     settings = get_settings()
     audiences = (audience,) if isinstance(audience, str) else audience
+    assert settings.jwt_secret is not None  # get_settings() sets a dev secret when none is given
     try:
         claims = jwt.decode(
             token,

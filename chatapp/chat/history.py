@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from agents import TResponseInputItem
 from chatkit.agents import ThreadItemConverter
 from chatkit.types import (
     AssistantMessageItem,
@@ -142,7 +143,9 @@ def record_of(item: HiddenContextItem) -> ToolCallRecord | None:
 
 
 class TodoItemConverter(ThreadItemConverter):
-    async def assistant_message_to_input(self, item: AssistantMessageItem):
+    async def assistant_message_to_input(
+        self, item: AssistantMessageItem
+    ) -> TResponseInputItem | list[TResponseInputItem] | None:
         # Plain-text content: Chat Completions models reject Responses-style output_text parts.
         text = "".join(c.text for c in item.content)
         if not text or text.startswith(ERROR_REPLY_PREFIX):
@@ -152,7 +155,9 @@ class TodoItemConverter(ThreadItemConverter):
     async def task_to_input(self, item: TaskItem):
         return None  # the chip's facts come from its hidden twin
 
-    async def hidden_context_to_input(self, item: HiddenContextItem):
+    async def hidden_context_to_input(
+        self, item: HiddenContextItem
+    ) -> TResponseInputItem | list[TResponseInputItem] | None:
         record = record_of(item)
         if record is None:
             return None

@@ -141,7 +141,7 @@ async def create_session(user_id: int) -> HostedSession:
         body = response.json()
         secret, expires_at = body["client_secret"], int(body["expires_at"])
     except (ValueError, KeyError, TypeError) as exc:
-        secret, expires_at = None, 0
+        secret, expires_at, body = None, 0, {}
         logger.warning("ChatKit sessions API answer unreadable: %s", exc.__class__.__name__)
     if not isinstance(secret, str) or not secret:
         raise HostedSessionError(

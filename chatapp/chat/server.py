@@ -4,7 +4,7 @@ ends here, and `respond()` is the only place the agent runs."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from datetime import UTC, datetime
 
@@ -99,10 +99,16 @@ class _ToolCallTap:
     ClientToolCallItem ChatKit stores last (it must stay last for the browser's answer)."""
 
     def __init__(
-        self, result, agent_ctx: AgentContext, ctx: RequestContext, changing: frozenset[str]
+        self,
+        result,
+        agent_ctx: AgentContext,
+        store: SQLStore,
+        ctx: RequestContext,
+        changing: frozenset[str],
     ) -> None:
         self._result = result
         self._agent_ctx = agent_ctx
+        self._store = store
         self._ctx = ctx
         self._changing = changing
         self._calls: dict[str, tuple[str, str]] = {}
@@ -133,7 +139,7 @@ class _ToolCallTap:
                 self._calls[call_id] = (name, args or "{}")
         elif item.type == "tool_call_output_item":
             call_id = raw.get("call_id") if isinstance(raw, dict) else getattr(raw, "call_id", None)
-            name, args = self._calls.pop(call_id, ("tool", "{}"))
+            name, args = self._calls.pop(call_id or "", ("tool", "{}"))
             record = ToolCallRecord(
                 call_id=call_id or "",
                 name=name,
@@ -148,7 +154,7 @@ class _ToolCallTap:
             pair = tool_call_items(record, thread, self._agent_ctx.generate_id, datetime.now(UTC))
             # Chip and record are one fact: committed together (ChatKit's own save of each,
             # when their events pass, finds them stored and unchanged).
-            await self._agent_ctx.store.add_thread_items(thread.id, list(pair), self._ctx)
+            await self._store.add_thread_items(thread.id, list(pair), self._ctx)
             for thread_item in pair:
                 await self._agent_ctx.stream(ThreadItemDoneEvent(item=thread_item))
             if record.name in self._changing and not record.failed:
@@ -199,6 +205,8 @@ async def _fresh_assistant_ids(events, new_id) -> AsyncIterator[ThreadStreamEven
 
 
 class TodoChatServer(ChatKitServer[RequestContext]):
+    store: SQLStore  # the front doors use its own methods too (load_conversation, ...)
+
     def __init__(self, store: SQLStore | None = None) -> None:
         super().__init__(store or SQLStore())
 
@@ -214,7 +222,7 @@ class TodoChatServer(ChatKitServer[RequestContext]):
 
     async def _process_streaming_impl(
         self, request: StreamingReq, context: RequestContext
-    ) -> AsyncIterator[ThreadStreamEvent]:
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
         """The library's events, with a new thread's conversation number in its metadata:
         ChatKit announces a new thread from its own copy, not from one the store loaded."""
         # Closed with this generator, so an early stop still ends the library's run right here.
@@ -263,9 +271,9 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                 )
                 # The tools say which of them change tasks (MCP readOnlyHint).
                 changing = task_changing(await tools.list_tools())
-                tap = _ToolCallTap(result, agent_ctx, context, changing)
+                tap = _ToolCallTap(result, agent_ctx, self.store, context, changing)
                 events = _settle_client_call(
-                    stream_agent_response(agent_ctx, tap),
+                    stream_agent_response(agent_ctx, tap),  # pyright: ignore[reportArgumentType]  -- the tap stands in for the run: its stream_events, the rest through __getattr__
                     tap,
                     lambda: self.store.generate_item_id("tool_call", thread, context),
                 )

@@ -26,7 +26,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from chatapp.db import session_scope
 from chatapp.db.models import ChatAttachment, ChatConversation, ChatItem, ChatThread, utcnow
@@ -307,11 +308,13 @@ def _owned_item(session: Session, user_id: int, thread_id: str, item_id: str) ->
     raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
 
 
-def _numbered_threads():
+def _numbered_threads() -> Select[dict[str, Any], int]:
     """SELECT a thread's payload with its conversation number."""
-    return select(ChatThread.payload, ChatConversation.id).join(
+    stmt = select(ChatThread.payload, ChatConversation.id).join(
         ChatConversation, col(ChatConversation.thread_id) == col(ChatThread.id)
     )
+    # sqlmodel types a JSON column as a Mapping and a primary key as the unsaved row's int | None.
+    return cast("Select[dict[str, Any], int]", stmt)
 
 
 def _numbered(payload: dict[str, Any], number: int) -> ThreadMetadata:
@@ -392,7 +395,7 @@ def _load_conversation(user_id: int, conversation: int | str) -> Conversation:
     if known:
         with session_scope() as session:
             row = session.exec(stmt).first()
-        if row is not None:
+        if row is not None and row[0] is not None:
             return Conversation(id=row[0], thread_id=row[1])
     raise NotFoundError(f"Conversation {conversation} not found")
 

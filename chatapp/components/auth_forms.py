@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import reflex as rx
 
 from chatapp.auth.accounts import PASSWORD_MIN_LENGTH
@@ -9,7 +11,9 @@ from chatapp.components.ui import muted
 from chatapp.state.auth import AuthState
 
 
-def _field(label: str, name: str, type_: str, placeholder: str, **props) -> rx.Component:
+def _field(
+    label: str, name: str, type_: Literal["email", "password"], placeholder: str, **props
+) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
         rx.input(
@@ -84,7 +88,7 @@ def auth_card(signing_up: bool) -> rx.Component:
                     width="100%",
                     # The prerendered form is visible before the app's JavaScript runs: a
                     # submit then would be the browser's own GET, credentials in the URL.
-                    disabled=AuthState.submitting | ~rx.State.is_hydrated,
+                    disabled=AuthState.submitting | ~rx.State.is_hydrated,  # pyright: ignore[reportArgumentType]  -- a Var at run time; Reflex types is_hydrated as a plain bool
                     id="auth-submit",
                 ),
                 rx.text(

@@ -29,7 +29,7 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
 
 def notifications_control() -> rx.Component:
     """Browser notifications for reminders: the browser asks only after this click."""
-    return rx.match(
+    return rx.match(  # pyright: ignore[reportReturnType]  -- rx.match is typed Component | Var; with component cases it is a Component
         ReminderState.notifications,
         (
             "default",

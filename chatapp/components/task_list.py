@@ -19,7 +19,7 @@ HIGHLIGHT_CSS = (
 
 
 def priority_select(
-    name: str, default: str | rx.Var = "", id_: str | None = None, **props
+    name: str, default: str | rx.Var | None = "", id_: str | None = None, **props
 ) -> rx.Component:
     return rx.el.select(
         rx.el.option("No priority", value=""),
@@ -232,7 +232,7 @@ def _view_row(task: TaskRow) -> rx.Component:
                     task.priority != "",
                     rx.badge(
                         task.priority,
-                        color_scheme=rx.match(
+                        color_scheme=rx.match(  # pyright: ignore[reportArgumentType]  -- rx.match is typed Component | Var; with string cases it is a Var
                             task.priority, ("high", "red"), ("medium", "amber"), "gray"
                         ),
                         variant="soft",

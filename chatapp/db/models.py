@@ -24,7 +24,7 @@ def utcnow() -> datetime:
 
 
 class User(SQLModel, table=True):
-    __tablename__ = "users"
+    __tablename__ = "users"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
     __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -37,7 +37,7 @@ class User(SQLModel, table=True):
 
 
 class Task(SQLModel, table=True):
-    __tablename__ = "tasks"
+    __tablename__ = "tasks"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
     __table_args__ = (
         sa.Index("ix_tasks_user_completed_due", "user_id", "completed", "due_at"),
         sa.Index("ix_tasks_user_created", "user_id", "created_at"),
@@ -81,7 +81,7 @@ class TaskCompletion(SQLModel, table=True):
     """Every time a task was completed: a recurring task stays open and moves on, so its
     history lives here ("what did I finish today?"). Only the task service writes it."""
 
-    __tablename__ = "task_completions"
+    __tablename__ = "task_completions"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
     __table_args__ = (
         sa.Index("ix_task_completions_user_completed", "user_id", "completed_at"),
         {"sqlite_autoincrement": True},
@@ -99,7 +99,7 @@ class CalendarFeed(SQLModel, table=True):
     """A user's private calendar feed: only the SHA-256 of its URL token is kept, so the
     database never holds a working URL. One per user; a new token replaces the old one."""
 
-    __tablename__ = "calendar_feeds"
+    __tablename__ = "calendar_feeds"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
 
     user_id: int = Field(
         primary_key=True,
@@ -125,7 +125,7 @@ warnings.filterwarnings(
     r"'ix_tasks_user_(title|description)_trgm'; dialect 'sqlite'",
     category=UserWarning,
 )
-_tasks = Task.__table__.c
+_tasks = sa.inspect(Task).local_table.c
 sa.Index(
     "ix_tasks_user_title_trgm",
     _tasks.user_id,
@@ -148,7 +148,7 @@ sa.Index(
 
 
 class ChatThread(SQLModel, table=True):
-    __tablename__ = "chat_threads"
+    __tablename__ = "chat_threads"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
     __table_args__ = (
         # threads.list: one user's threads in created_at order, id breaking ties.
         sa.Index("ix_chat_threads_user_created", "user_id", "created_at", "id"),
@@ -171,7 +171,7 @@ class ChatConversation(SQLModel, table=True):
     to a new one, so an old number can only ever be "not found", never someone else's thread.
     """
 
-    __tablename__ = "chat_conversations"
+    __tablename__ = "chat_conversations"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
     __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -182,7 +182,7 @@ class ChatConversation(SQLModel, table=True):
 
 
 class ChatItem(SQLModel, table=True):
-    __tablename__ = "chat_items"
+    __tablename__ = "chat_items"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
     __table_args__ = (
         # Item ids are unique per thread, not globally: ChatKit reuses model-provided ids
         # (Chat Completions models give every message "__fake_id__"), and one user's ids must
@@ -203,7 +203,7 @@ class ChatItem(SQLModel, table=True):
 
 
 class ChatAttachment(SQLModel, table=True):
-    __tablename__ = "chat_attachments"
+    __tablename__ = "chat_attachments"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
 
     id: str = Field(primary_key=True, max_length=255)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")

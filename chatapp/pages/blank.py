@@ -16,7 +16,7 @@ BLANK_ROUTE = "/bench/blank"
 if get_settings().chatapp_bench_pages:
 
     class BlankState(rx.State):
-        loaded: bool = False
+        loaded: rx.Field[bool] = rx.field(False)
         clicks: int = 0
 
         @rx.event

@@ -98,6 +98,7 @@ class AuthState(rx.State):
         except AppError as exc:
             self.auth_error = exc.message
             return None
+        assert user.id is not None  # flushed by sign_up or read from the table
         self.token, _ = issue_token(user.id)
         self.email = user.email
         self.auth_notice = ""

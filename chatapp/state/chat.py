@@ -270,7 +270,7 @@ def detect_chatkit_script(script_url: str) -> str:
 class ChatState(AuthState):
     """Threads, the open thread's items, and the running turn of the signed-in user."""
 
-    threads: list[ThreadRow] = []
+    threads: rx.Field[list[ThreadRow]] = rx.field(default_factory=list)
     thread_id: str = ""
     messages: list[ChatMessage] = []
     draft_id: str = ""
@@ -560,14 +560,15 @@ class ChatState(AuthState):
             else:
                 refusal = self._accept_message(text) if text is not None else self._accept_retry()
             request, self._request = self._request, b""
-            if request:
+            key, ctx = "", None
+            if request and user_id is not None:  # only an accepted message leaves a request
                 self._clear_error()
                 self.processing = True
                 key = self._turn_key = uuid.uuid4().hex
                 ctx = self._context(user_id)
         if refusal is not None:
             yield refusal
-        if not request:
+        if not request or ctx is None:
             return
         if text is not None:
             yield rx.set_value("chat-composer", "")
@@ -591,7 +592,7 @@ class ChatState(AuthState):
                 if failure or pending is None:
                     break
                 async with self:
-                    result, events = await self._run_client_tool(user_id, pending)
+                    result, events = await self._run_client_tool(ctx.user_id, pending)
                 request = client_tool_output_request(pending.thread_id, result)
                 yield events
                 if turn.stopped:
@@ -600,6 +601,7 @@ class ChatState(AuthState):
             logger.exception("native chat turn failed")
             failure = FAILED_MESSAGE
         finally:
+            assert turn.task is not None  # created first thing in the loop
             if not turn.task.done():
                 turn.task.cancel()
             # Let a stopped turn's server side save the partial reply before the next turn.
@@ -694,7 +696,9 @@ class ChatState(AuthState):
         ):
             self.draft_id = event.item.id
             self.draft_text = "".join(part.text for part in event.item.content)
-        elif _is_delta(event):
+        elif isinstance(event, ThreadItemUpdatedEvent) and isinstance(
+            event.update, AssistantMessageContentPartTextDelta
+        ):
             if event.item_id == self.draft_id:
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):

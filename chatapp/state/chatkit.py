@@ -133,7 +133,7 @@ class ChatKitState(AuthState):
     async def run_client_tool(self, call: dict):
         """onClientTool: act, then publish the result under the call's id for the element."""
         name = str(call.get("name", ""))
-        params = call.get("params") if isinstance(call.get("params"), dict) else {}
+        params = raw if isinstance(raw := call.get("params"), dict) else {}
         result, events = await self._act(name, params)
         kept = list(self.client_tool_results.items())[-(MAX_KEPT_RESULTS - 1) :]
         self.client_tool_results = {**dict(kept), str(call.get("call_id", "")): result}

@@ -22,7 +22,15 @@ from chatapp.state.task_form import (
     rule_for,
 )
 from chatapp.tasks import service
-from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
+from chatapp.tasks.schemas import (
+    Order,
+    SortKey,
+    Status,
+    TaskCreate,
+    TaskOut,
+    TaskQuery,
+    TaskUpdate,
+)
 
 PAGE_SIZE = 100
 NEW_TASK_FIELDS = ("title", "description", "due", "tags")
@@ -132,13 +140,13 @@ def first_error(exc: ValidationError) -> str:
 
 
 class TaskState(AuthState):
-    tasks: list[TaskRow] = []
+    tasks: rx.Field[list[TaskRow]] = rx.field(default_factory=list)
     total: int = 0
     loading: bool = False
-    status_filter: str = "all"
+    status_filter: Status = "all"
     search: str = ""
-    sort: str = "created"
-    order: str = "asc"
+    sort: SortKey = "created"
+    order: Order = "asc"
     timezone: str = "UTC"
     editing_id: int = 0
     form_error: str = ""
@@ -383,7 +391,7 @@ class TaskState(AuthState):
         row = next((t for t in self.tasks if t.id == task_id), None)
         try:
             due, rule, remind_at = self._schedule(form_data, self.edit_repeat, self.edit_remind)
-            fields = {}
+            fields: dict[str, Any] = {}
             if rule != ((row.recurrence or None) if row else None):
                 # A new rule is expanded in this browser's zone; an unchanged one keeps its own.
                 fields = {"time_zone": self.timezone}

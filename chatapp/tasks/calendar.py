@@ -40,6 +40,7 @@ def _event(task: TaskOut, rule: str | None) -> Event:
     event.add("summary", task.title)
     if task.description:
         event.add("description", task.description)
+    assert task.due_at is not None  # the feed holds tasks with a due date (feed_tasks)
     start = task.due_at
     if task.time_zone != DEFAULT_ZONE:
         start = start.astimezone(ZoneInfo(task.time_zone))  # written with TZID=<zone>

@@ -150,8 +150,7 @@ def _check_part(key: str, value: str, parts: dict[str, str]) -> None:
             raise RecurrenceError("WKST takes a day code: MO, TU, WE, TH, FR, SA or SU")
     elif key == "BYDAY":
         numbered = [
-            bool(_BYDAY_VALUE.match(item) and _BYDAY_VALUE.match(item)["n"])
-            for item in value.split(",")
+            bool((day := _BYDAY_VALUE.match(item)) and day["n"]) for item in value.split(",")
         ]
         if any(numbered) and not all(numbered):
             # dateutil would keep only the days both kinds name (RFC 5545 means either).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -32,6 +32,12 @@ SortKey = Literal["created", "due", "priority", "title"]
 Order = Literal["asc", "desc"]
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime | None) -> datetime | None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """Naive datetimes are UTC (SQLite drops offsets); aware ones are converted."""
     if value is None:
@@ -154,7 +160,7 @@ class TaskCreate(_TaskFields):
 class TaskReplace(TaskCreate):
     """PUT: every content field is replaced; omitted ones reset to their defaults."""
 
-    completed: bool | None = None  # omitted keeps the current state
+    completed: bool | None = None  # omitted keeps the current state  # pyright: ignore[reportIncompatibleVariableOverride]  -- wider than TaskCreate's, and no TaskReplace is used as a TaskCreate
 
 
 class TaskUpdate(_TaskFields):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import String, and_, case, cast, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from chatapp.db import Task, TaskCompletion, get_engine, session_scope
 from chatapp.db.models import utcnow
@@ -207,6 +209,12 @@ def _count_after(stmt, task_id: int, query: TaskQuery):
     return select(count(later) + count(created == boundary, tied_after))
 
 
+def _counting(stmt: SelectOfScalar[Task]) -> SelectOfScalar[int]:
+    """COUNT of `stmt`'s rows. SQLAlchemy types with_only_columns as returning a plain Select, but
+    it keeps sqlmodel's SelectOfScalar, which Session.exec reads as scalars."""
+    return typing.cast("SelectOfScalar[int]", stmt.with_only_columns(func.count()))
+
+
 def _page(stmt, query: TaskQuery):
     """The page, plus one row: without that row the page is the last one."""
     return _ordered(stmt, query).offset(query.offset).limit(query.limit + 1)
@@ -229,8 +237,10 @@ def _still_to_count(stmt, query: TaskQuery, rows: list[Task]):
         return None
     sqlite = get_engine().dialect.name == "sqlite"
     if sqlite and rows and query.sort == "created" and query.q:
-        return query.offset + query.limit, _count_after(stmt, rows[query.limit - 1].id, query)
-    return 0, stmt.with_only_columns(func.count())
+        last_id = rows[query.limit - 1].id
+        assert last_id is not None  # a row read from the table
+        return query.offset + query.limit, _count_after(stmt, last_id, query)
+    return 0, _counting(stmt)
 
 
 def _count_setting(query: TaskQuery) -> str | None:
@@ -269,7 +279,7 @@ def list_tasks(user_id: int, query: TaskQuery | None = None) -> tuple[list[TaskO
             total = before + session.exec(count).one()
             if before and total == before:
                 # The row after the page went away since the page was read: count them all.
-                total = session.exec(stmt.with_only_columns(func.count())).one()
+                total = session.exec(_counting(stmt)).one()
         return [TaskOut.of(t) for t in page], int(total)
 
 
@@ -332,10 +342,11 @@ def _complete(session: Session, task: Task, now: datetime) -> None:
     later of its due time and now (its reminder keeps its offset), or, when the rule is used
     up, is completed like any other task."""
     due = as_utc(task.due_at)
+    assert task.id is not None  # flushed before it is completed
     session.add(TaskCompletion(task_id=task.id, user_id=task.user_id, completed_at=now, due_at=due))
     recurrence = _recurrence(task)
     upcoming = recurrence.next_after(max(due, now)) if recurrence and due else None
-    if upcoming is None:
+    if upcoming is None or due is None:
         task.completed = True
         task.completed_at = now
         return
@@ -427,7 +438,7 @@ def delete_task(user_id: int, task_id: int) -> TaskOut:
 
 def restore_task(user_id: int, snapshot: TaskOut) -> TaskOut:
     """Re-create a deleted task from its snapshot (the UI's undo), keeping its id when free."""
-    fields = dict(
+    fields: dict[str, typing.Any] = dict(
         user_id=user_id,
         **_content(snapshot),
         completed=snapshot.completed,
@@ -441,6 +452,7 @@ def restore_task(user_id: int, snapshot: TaskOut) -> TaskOut:
     def restore(session: Session, task: Task) -> TaskOut:
         session.add(task)
         session.flush()
+        assert task.id is not None  # flushed above
         if task.completed and task.completed_at is not None:
             # Its completions went with it; a completed task keeps the one that closed it.
             done = TaskCompletion(
@@ -500,7 +512,7 @@ def claim_due_reminders(user_id: int, now: datetime | None = None) -> list[Remin
             col(Task.completed).is_(False),
         )
         .values(reminded_at=now)
-        .returning(Task.id, Task.title, Task.remind_at, Task.due_at)
+        .returning(col(Task.id), col(Task.title), col(Task.remind_at), col(Task.due_at))
         .execution_options(synchronize_session=False)
     )
     with session_scope() as session:
@@ -530,6 +542,9 @@ def feed_tasks(user_id: int) -> list[tuple[TaskOut, str | None]]:
     with session_scope() as session:
         tasks = session.exec(stmt).all()
         return [
-            (TaskOut.of(task), rule.rule_from(as_utc(task.due_at)) if rule else None)
+            (
+                TaskOut.of(task),
+                rule.rule_from(as_utc(task.due_at)) if rule and task.due_at else None,
+            )
             for task, rule in ((task, _recurrence(task)) for task in tasks)
         ]

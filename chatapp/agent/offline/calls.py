@@ -99,7 +99,7 @@ def list_call(task_filter: TaskFilter, toolbox: Toolbox, *, everything: bool = F
     call = toolbox.call(
         "list_tasks",
         status="all" if by_completion else task_filter.status,
-        completed_since=dates.to_iso(since) if by_completion else None,
+        completed_since=dates.to_iso(since) if by_completion and since is not None else None,
         # A bulk change reads every task and matches its words here, typos and stems included.
         query=None if everything else task_filter.query,
         priority=task_filter.priority,

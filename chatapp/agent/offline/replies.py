@@ -297,7 +297,7 @@ def completed_reply(
     if completed and payload.get("recurrence") and payload.get("completed") is False:
         # A repeating task is done for this time and stays on the list at its next occurrence.
         upcoming = dates.parse_iso(payload.get("due_at"), now) if now else None
-        when = f": the next one is due {dates.describe(upcoming, now)}" if upcoming else ""
+        when = f": the next one is due {dates.describe(upcoming, now)}" if upcoming and now else ""
         return f"Done with {title} (task {task_id}) for this time \u2713{when}."
     if completed:
         return f"Marked {title} (task {task_id}) as done. \u2713"

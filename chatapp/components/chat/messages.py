@@ -108,7 +108,7 @@ def tool_chip(message: ChatMessage) -> rx.Component:
 
 
 def message_view(message: ChatMessage) -> rx.Component:
-    return rx.match(
+    return rx.match(  # pyright: ignore[reportReturnType]  -- rx.match is typed Component | Var; with component cases it is a Component
         message.role,
         ("user", user_bubble(message)),
         ("tool", tool_chip(message)),

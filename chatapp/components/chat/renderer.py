@@ -73,7 +73,7 @@ def _detecting() -> rx.Component:
 
 
 def chat_area() -> rx.Component:
-    return rx.match(
+    return rx.match(  # pyright: ignore[reportReturnType]  -- rx.match is typed Component | Var; with component cases it is a Component
         ChatState.renderer,
         ("chatkit", _chatkit_branch()),
         ("detecting", _detecting()),
