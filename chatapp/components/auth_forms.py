@@ -31,7 +31,7 @@ def _field(
     )
 
 
-def _callout_if_set(text: rx.Var, **props) -> rx.Component:
+def _callout_if_set(text: rx.Var | str, **props) -> rx.Component:
     return rx.cond(text != "", rx.callout(text, size="1", **props))
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import reflex as rx
+
+Variant = Literal["classic", "ghost", "outline", "soft", "solid", "surface"]
+Size = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9"]
 
 
 def icon_button(
-    icon: str, label: str, *, icon_size: int = 14, variant: str = "ghost", **props
+    icon: str, label: str, *, icon_size: int = 14, variant: Variant = "ghost", **props
 ) -> rx.Component:
     """A quiet button that shows only an icon; `label` is its name for screen readers and tests."""
     return rx.icon_button(rx.icon(icon, size=icon_size), aria_label=label, variant=variant, **props)
@@ -24,12 +29,12 @@ def icon_text(
     text: str | rx.Var,
     *after: rx.Component,
     icon_size: int = 12,
-    size: str = "1",
+    size: Size = "1",
     text_class: str | None = None,
     **props,
 ) -> rx.Component:
     """A short line of text behind its icon (a task's due date, a page note); `after` follows."""
-    text_props = {"class_name": text_class} if text_class else {}
+    text_props: dict[str, Any] = {"class_name": text_class} if text_class else {}
     return rx.hstack(
         rx.icon(icon, size=icon_size),
         rx.text(text, size=size, **text_props),
@@ -40,6 +45,6 @@ def icon_text(
     )
 
 
-def muted(*children: str | rx.Var | rx.Component, size: str = "2", **props) -> rx.Component:
+def muted(*children: str | int | rx.Var | rx.Component, size: Size = "2", **props) -> rx.Component:
     """Secondary text: a hint, a count, a description under a title."""
     return rx.text(*children, size=size, color_scheme="gray", **props)

@@ -29,7 +29,7 @@ def start_screen() -> dict[str, Any]:
     }
 
 
-def _status_field(label: str, value: rx.Var, test_id: str) -> rx.Component:
+def _status_field(label: str, value: rx.Var | str, test_id: str) -> rx.Component:
     return rx.text(f"{label}: ", rx.el.span(value, data_testid=test_id), size="1")
 
 
