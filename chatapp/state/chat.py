@@ -1,16 +1,13 @@
-"""ChatState: the native Reflex chat. It drives `TodoChatServer` in-process (no HTTP hop, the same
-agent loop ChatKit's endpoint runs) and renders the same thread items from the same store.
+"""ChatState: the native Reflex chat — what a user can do in it: open, start, rename and delete
+threads, send a message, retry, stop. It drives `TodoChatServer` in-process (no HTTP hop, the
+same agent loop ChatKit's endpoint runs) and renders the same thread items from the same store.
 
-A turn runs in a background event. The ChatKit request is processed in its own asyncio task (the
-"pump"), so Stop can cancel exactly that task: the ChatKit server then persists the partial
-assistant message itself. The background handler folds the pump's events into state and pushes
-text deltas to the browser one small batch per frame, so a reply is seen growing even when a fast
-model sends all of its deltas at once.
-
-When a turn ends waiting for the browser (a pending ClientToolCallItem, e.g. open_task), the
-handler runs the client tool here (`client_tool_result`, the same code ChatKit's onClientTool
-reaches), sends its result with `threads.add_client_tool_output` through the same in-process
-path, and folds the follow-up reply into the same turn.
+A turn runs in a background event; its ChatKit request runs in its own asyncio task
+(`chat.turns.pump_turn`), so Stop can cancel exactly that task and the ChatKit server persists
+the partial reply itself. Events are folded into state a frame at a time (`chat.turns.frames`).
+A turn that ends waiting for the browser (a pending ClientToolCallItem, e.g. open_task) runs the
+client tool here (`client_tool_result`, as ChatKit's onClientTool does), answers with
+`threads.add_client_tool_output`, and folds the follow-up reply into the same turn.
 """
 
 from __future__ import annotations
@@ -18,91 +15,62 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 import logging
-import math
-import time
 import uuid
-from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
-from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
 from chatkit.types import (
-    AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
-    ClientEffectEvent,
     ClientToolCallItem,
     ErrorEvent,
-    TaskItem,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
-    ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
     UserMessageItem,
-    UserMessageTextContent,
 )
-from pydantic import TypeAdapter
 
 from chatapp.chat import get_chat_server
-from chatapp.chat.client_tools import OPEN_TASK
-from chatapp.chat.history import chip_parts
-from chatapp.chat.server import REFRESH_TASKS_EFFECT
 from chatapp.chat.store import RequestContext
-from chatapp.chat.turns import MESSAGE_MAX_CHARS, user_message_request
+from chatapp.chat.turns import (
+    FAILED_MESSAGE,
+    MESSAGE_MAX_CHARS,
+    NOT_FOUND_MESSAGE,
+    changes_tasks,
+    client_tool_output_request,
+    frames,
+    is_text_delta,
+    pending_client_call,
+    pump_turn,
+    retry_request,
+    user_message_request,
+)
+from chatapp.components.chat.items import ChatMessage, ThreadRow, client_tool_message, to_message
+from chatapp.components.chat.scripts import (
+    SCROLL_TO_END,
+    TIMEZONE_SCRIPT,
+    detect_chatkit_script,
+    thread_url_script,
+)
 from chatapp.settings import get_settings
 from chatapp.state.auth import AuthState
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState, viewer_zone
-from chatapp.tools.contract import failure_of
 
 logger = logging.getLogger("chatapp.chat.native")
 
 THREAD_PAGE = 50
 ITEM_PAGE = 200
 TITLE_MAX = 100
-# Text deltas are shown one batch per frame; a burst is spread over at most this many frames.
-FRAME_SECONDS = 0.025
-SMOOTH_FRAMES = 8
 STOP_GRACE_SECONDS = 5.0
-ERROR_PREFIX = "⚠️ "
-NOT_FOUND_MESSAGE = "That conversation no longer exists (it may have been deleted)."
-FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment."
-CHATKIT_DETECT_SECONDS = 3
 FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
-TIMEZONE_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
-CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
-WAITING_FOR_APP = "Waiting for the app…"
-
-_EVENT = TypeAdapter(ThreadStreamEvent)
-_END = object()
-
-
-@dataclasses.dataclass
-class ChatMessage:
-    """One rendered thread item. `role` is user, assistant, tool or error."""
-
-    id: str = ""
-    role: str = "assistant"
-    text: str = ""
-    tool_title: str = ""
-    tool_name: str = ""
-    tool_args: str = ""
-    tool_result: str = ""
-    failed: bool = False
-
-
-@dataclasses.dataclass
-class ThreadRow:
-    id: str = ""
-    title: str = ""
 
 
 @dataclasses.dataclass
@@ -116,155 +84,12 @@ class _Turn:
 _TURNS: dict[str, _Turn] = {}
 
 
-def _pretty(text: str) -> str:
-    try:
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
-    except (json.JSONDecodeError, TypeError):
-        return text
-
-
-def tool_message(item: TaskItem) -> ChatMessage:
-    """A tool chip from its TaskItem (its parts as `chat.history` wrote them)."""
-    task = item.task
-    title = getattr(task, "title", None) or "Tool call"
-    content = getattr(task, "content", None) or ""
-    parts = chip_parts(content)
-    if parts is None:
-        return ChatMessage(id=item.id, role="tool", tool_title=title, tool_result=content)
-    name, args, result = parts
-    return ChatMessage(
-        id=item.id,
-        role="tool",
-        tool_title=title,
-        tool_name=name,
-        tool_args=args,
-        tool_result=_pretty(result),
-        failed=failure_of(result) is not None,
-    )
-
-
-def client_tool_message(item: ClientToolCallItem) -> ChatMessage:
-    """A chip for a call the agent asked the browser to make, with the browser's answer."""
-    label = CLIENT_TOOL_LABELS.get(item.name, f"Asked the app to run {item.name}")
-    done = item.status == "completed"
-    output = item.output
-    return ChatMessage(
-        id=item.id,
-        role="tool",
-        tool_title=f"{label} ({item.name})",
-        tool_name=item.name,
-        tool_args=json.dumps(item.arguments, ensure_ascii=False, indent=2),
-        tool_result=_pretty(json.dumps(output, ensure_ascii=False)) if done else WAITING_FOR_APP,
-        failed=done and failure_of(output) is not None,
-    )
-
-
-def assistant_message(item: AssistantMessageItem) -> ChatMessage:
-    text = "".join(part.text for part in item.content)
-    if text.startswith(ERROR_PREFIX):
-        return ChatMessage(id=item.id, role="error", text=text[len(ERROR_PREFIX) :])
-    return ChatMessage(id=item.id, role="assistant", text=text)
-
-
-def user_message(item: UserMessageItem) -> ChatMessage:
-    text = "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
-    return ChatMessage(id=item.id, role="user", text=text)
-
-
-def to_message(item: ThreadItem) -> ChatMessage | None:
-    """What the chat shows for a stored item; hidden context and unknown kinds show nothing."""
-    if isinstance(item, UserMessageItem):
-        return user_message(item)
-    if isinstance(item, AssistantMessageItem):
-        return assistant_message(item)
-    if isinstance(item, TaskItem):
-        return tool_message(item)
-    if isinstance(item, ClientToolCallItem):
-        return client_tool_message(item)
-    return None
-
-
-def client_tool_output_request(thread_id: str, result: dict[str, Any]) -> bytes:
-    """ChatKit's answer to the thread's pending client tool call; the agent then continues."""
-    params = {"thread_id": thread_id, "result": result}
-    return json.dumps({"type": "threads.add_client_tool_output", "params": params}).encode()
-
-
-def _pending_client_call(event: object) -> ClientToolCallItem | None:
-    if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, ClientToolCallItem):
-        return event.item if event.item.status == "pending" else None
-    return None
-
-
-def retry_request(thread_id: str, item_id: str) -> bytes:
-    """ChatKit's own retry: drop everything after the user message and answer it again."""
-    params = {"thread_id": thread_id, "item_id": item_id}
-    return json.dumps({"type": "threads.retry_after_item", "params": params}).encode()
-
-
-async def turn_events(request: bytes, ctx: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
-    """The events of one streaming ChatKit request, processed in-process."""
-    result = await get_chat_server().process(request, ctx)
-    assert isinstance(result, StreamingResult)
-    async for chunk in result:
-        for line in chunk.split(b"\n"):
-            if line.startswith(b"data: "):
-                yield _EVENT.validate_json(line[6:])
-
-
-def _is_delta(event: object) -> bool:
-    return isinstance(event, ThreadItemUpdatedEvent) and isinstance(
-        event.update, AssistantMessageContentPartTextDelta
-    )
-
-
 def _changes_view(event: object) -> bool:
     if isinstance(event, ThreadItemAddedEvent):
         return isinstance(event.item, AssistantMessageItem)
-    return _is_delta(event) or isinstance(
+    return is_text_delta(event) or isinstance(
         event, ThreadCreatedEvent | ThreadUpdatedEvent | ThreadItemDoneEvent | ErrorEvent
     )
-
-
-def _drain(queue: asyncio.Queue, backlog: deque) -> None:
-    while not queue.empty():
-        backlog.append(queue.get_nowait())
-
-
-def _changes_tasks(event: object) -> bool:
-    """The chat core's signal that a tool changed the user's tasks (every renderer listens)."""
-    return isinstance(event, ClientEffectEvent) and event.name == REFRESH_TASKS_EFFECT
-
-
-def _thread_url(thread_id: str) -> str:
-    """JS: show the open thread in the address bar (so a reload returns to it), no navigation."""
-    query = json.dumps(f"?thread={thread_id}" if thread_id else "")
-    return f"window.history.replaceState(window.history.state, '', location.pathname + {query})"
-
-
-# JS: once the browser has painted the loaded thread, show its end.
-SCROLL_TO_END = (
-    "setTimeout(() => { const el = document.getElementById('chat-scroll');"
-    " if (el) el.scrollTop = el.scrollHeight; }, 50)"
-)
-
-
-def detect_chatkit_script(script_url: str) -> str:
-    """JS: load ChatKit's script and resolve 'chatkit' once <openai-chatkit> is defined, or
-    'native' when the script fails or nothing is defined within CHATKIT_DETECT_SECONDS."""
-    url = json.dumps(script_url)
-    return f"""new Promise((resolve) => {{
-  if (customElements.get('openai-chatkit')) {{ resolve('chatkit'); return; }}
-  const late = setTimeout(() => resolve('native'), {CHATKIT_DETECT_SECONDS * 1000});
-  customElements.whenDefined('openai-chatkit').then(() => {{ clearTimeout(late); resolve('chatkit'); }});
-  if (![...document.scripts].some((s) => s.src === {url})) {{
-    const s = document.createElement('script');
-    s.src = {url};
-    s.async = true;
-    s.onerror = () => {{ clearTimeout(late); resolve('native'); }};
-    document.head.appendChild(s);
-  }}
-}})"""
 
 
 class ChatState(AuthState):
@@ -426,7 +251,7 @@ class ChatState(AuthState):
             await self._open(user_id, str(thread_id))
         finally:
             self.loading_thread = False
-        yield [rx.call_script(_thread_url(self.thread_id)), rx.call_script(SCROLL_TO_END)]
+        yield [rx.call_script(thread_url_script(self.thread_id)), rx.call_script(SCROLL_TO_END)]
 
     @rx.event
     def new_thread(self):
@@ -436,7 +261,7 @@ class ChatState(AuthState):
         self.thread_id = ""
         self.messages = []
         self.show_threads = False
-        return [rx.call_script(_thread_url("")), rx.set_focus("chat-composer")]
+        return [rx.call_script(thread_url_script("")), rx.set_focus("chat-composer")]
 
     @rx.event
     def toggle_threads(self):
@@ -493,7 +318,7 @@ class ChatState(AuthState):
             self.thread_id = ""
             self.messages = []
             self._clear_error()
-            return rx.call_script(_thread_url(""))
+            return rx.call_script(thread_url_script(""))
         return None
 
     @rx.event(background=True)
@@ -576,14 +401,18 @@ class ChatState(AuthState):
         try:
             for _ in range(1 + MAX_CLIENT_TOOL_ROUNDS):
                 queue: asyncio.Queue = asyncio.Queue()
-                turn.task = asyncio.create_task(self._pump(request, ctx, queue))
+                turn.task = asyncio.create_task(pump_turn(request, ctx, queue))
                 pending = None
-                async for frame in self._consume(queue, turn):
+                async for frame in frames(queue, lambda: turn.stopped):
+                    if shown := [event for event in frame if _changes_view(event)]:
+                        async with self:
+                            for event in shown:
+                                self._apply(event)
                     for event in frame:
                         if isinstance(event, ThreadCreatedEvent):
-                            yield rx.call_script(_thread_url(event.thread.id))
-                        pending = _pending_client_call(event) or pending
-                    if any(_changes_tasks(event) for event in frame):
+                            yield rx.call_script(thread_url_script(event.thread.id))
+                        pending = pending_client_call(event) or pending
+                    if any(changes_tasks(event) for event in frame):
                         yield TaskState.refresh
                 if turn.stopped:
                     break
@@ -622,63 +451,6 @@ class ChatState(AuthState):
         ]
         return result, events
 
-    @staticmethod
-    async def _pump(request: bytes, ctx: RequestContext, queue: asyncio.Queue) -> str:
-        """Run the ChatKit request, queueing each event; returns a user-facing failure or ''.
-
-        Queueing never awaits, so a cancellation always lands inside the ChatKit server's own
-        stream, where it persists the partial reply."""
-        try:
-            async for event in turn_events(request, ctx):
-                queue.put_nowait(event)
-        except NotFoundError:
-            return NOT_FOUND_MESSAGE
-        except asyncio.CancelledError:
-            return ""
-        except Exception:
-            logger.exception("native chat request failed")
-            return FAILED_MESSAGE
-        finally:
-            queue.put_nowait(_END)
-        return ""
-
-    async def _consume(self, queue: asyncio.Queue, turn: _Turn) -> AsyncIterator[list]:
-        """Fold queued events into state and yield each frame applied.
-
-        Item and thread events go out at once. Text goes out at most once per FRAME_SECONDS, a
-        burst of deltas spread over up to SMOOTH_FRAMES frames, so the browser renders the reply
-        growing instead of receiving it all in one paint."""
-        backlog: deque = deque()
-        text_at = 0.0
-        ended = False
-        while not turn.stopped and not (ended and not backlog):
-            if not backlog:
-                backlog.append(await queue.get())
-            _drain(queue, backlog)
-            frame = []
-            if _is_delta(backlog[0]):
-                wait = FRAME_SECONDS - (time.monotonic() - text_at)
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                    _drain(queue, backlog)
-                budget = max(1, math.ceil(sum(map(_is_delta, backlog)) / SMOOTH_FRAMES))
-                while backlog and budget:
-                    frame.append(backlog.popleft())
-                    budget -= _is_delta(frame[-1])
-                text_at = time.monotonic()
-            else:
-                while backlog and not _is_delta(backlog[0]):
-                    frame.append(backlog.popleft())
-            if turn.stopped:
-                break
-            ended = ended or _END in frame
-            shown = [event for event in frame if _changes_view(event)]
-            if shown:
-                async with self:
-                    for event in shown:
-                        self._apply(event)
-            yield frame
-
     def _apply(self, event: ThreadStreamEvent) -> None:
         if isinstance(event, ThreadCreatedEvent):
             self.thread_id = event.thread.id
@@ -694,7 +466,7 @@ class ChatState(AuthState):
         ):
             self.draft_id = event.item.id
             self.draft_text = "".join(part.text for part in event.item.content)
-        elif _is_delta(event):
+        elif is_text_delta(event):
             if event.item_id == self.draft_id:
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):

@@ -27,15 +27,16 @@ from chatapp.agent.offline.model import DEFAULT_MODEL_NAME, OfflineModel, Offlin
 from chatapp.chat import get_chat_server
 from chatapp.chat.history import ToolCallRecord, tool_call_items
 from chatapp.chat.store import RequestContext
-from chatapp.chat.turns import user_message_request
-from chatapp.state.chat import (
-    _END,
+from chatapp.chat.turns import (
+    END,
     NOT_FOUND_MESSAGE,
-    ChatState,
-    _is_delta,
+    is_text_delta,
+    pump_turn,
     retry_request,
-    to_message,
+    user_message_request,
 )
+from chatapp.components.chat.items import to_message
+from chatapp.state.chat import ChatState
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -85,9 +86,9 @@ def use_model(monkeypatch, model_class) -> None:
 
 async def run(request: bytes, ctx: RequestContext) -> tuple[str, list]:
     queue: asyncio.Queue = asyncio.Queue()
-    failure = await ChatState._pump(request, ctx, queue)
+    failure = await pump_turn(request, ctx, queue)
     events = []
-    while (event := queue.get_nowait()) is not _END:
+    while (event := queue.get_nowait()) is not END:
         events.append(event)
     return failure, events
 
@@ -179,17 +180,17 @@ async def test_stopping_a_turn_saves_the_partial_reply(ann, monkeypatch):
     use_model(monkeypatch, SlowModel)
     queue: asyncio.Queue = asyncio.Queue()
     task = asyncio.create_task(
-        ChatState._pump(user_message_request("hello again", thread_id), ann, queue)
+        pump_turn(user_message_request("hello again", thread_id), ann, queue)
     )
     shown = ""
     while shown.count(" ") < 3:
         event = await asyncio.wait_for(queue.get(), 10)
-        if _is_delta(event):
+        if is_text_delta(event):
             shown += event.update.delta
     task.cancel()
     assert await task == ""
     rest = [queue.get_nowait() for _ in range(queue.qsize())]
-    assert rest[-1] is _END  # the consumer always learns that the turn is over
+    assert rest[-1] is END  # the consumer always learns that the turn is over
 
     stored = await items(thread_id, ann)
     assert [i.type for i in stored][-3:] == [

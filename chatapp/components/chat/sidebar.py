@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.state.chat import TITLE_MAX, ChatState, ThreadRow
+from chatapp.components.chat.items import ThreadRow
+from chatapp.state.chat import TITLE_MAX, ChatState
 
 
 def _rename_form(thread: ThreadRow) -> rx.Component:
