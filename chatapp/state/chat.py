@@ -50,7 +50,13 @@ from chatapp.chat.turns import (
     retry_request,
     user_message_request,
 )
-from chatapp.components.chat.items import ChatMessage, ThreadRow, client_tool_message, to_message
+from chatapp.components.chat.items import (
+    ChatMessage,
+    ThreadRow,
+    client_tool_message,
+    to_message,
+    to_messages,
+)
 from chatapp.components.chat.scripts import (
     SCROLL_TO_END,
     TIMEZONE_SCRIPT,
@@ -149,8 +155,7 @@ class ChatState(AuthState):
         page = await get_chat_server().store.load_thread_items(
             thread_id, None, ITEM_PAGE, "desc", self._context(user_id)
         )
-        shown = (to_message(item) for item in reversed(page.data))
-        self.messages = [m for m in shown if m is not None]
+        self.messages = to_messages(list(reversed(page.data)))
 
     @rx.event
     async def load(self):
@@ -407,7 +412,7 @@ class ChatState(AuthState):
                     if shown := [event for event in frame if _changes_view(event)]:
                         async with self:
                             for event in shown:
-                                self._apply(event)
+                                self._apply(event, ctx)
                     for event in frame:
                         if isinstance(event, ThreadCreatedEvent):
                             yield rx.call_script(thread_url_script(event.thread.id))
@@ -451,7 +456,7 @@ class ChatState(AuthState):
         ]
         return result, events
 
-    def _apply(self, event: ThreadStreamEvent) -> None:
+    def _apply(self, event: ThreadStreamEvent, ctx: RequestContext) -> None:
         if isinstance(event, ThreadCreatedEvent):
             self.thread_id = event.thread.id
             self.threads.insert(0, ThreadRow(id=event.thread.id, title="New chat"))
@@ -470,12 +475,12 @@ class ChatState(AuthState):
             if event.item_id == self.draft_id:
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):
-            self._item_done(event.item)
+            self._item_done(event.item, ctx)
         elif isinstance(event, ErrorEvent):
             self.error = event.message or FAILED_MESSAGE
             self.can_retry = event.allow_retry
 
-    def _item_done(self, item: ThreadItem) -> None:
+    def _item_done(self, item: ThreadItem, ctx: RequestContext) -> None:
         if isinstance(item, UserMessageItem):
             for index in range(len(self.messages) - 1, -1, -1):
                 pending = self.messages[index]
@@ -486,7 +491,8 @@ class ChatState(AuthState):
                     break
         if isinstance(item, AssistantMessageItem) and item.id == self.draft_id:
             self.draft_id = self.draft_text = ""
-        message = to_message(item)
+        # A chip's fields come from its call's record, which this turn's context collected.
+        message = to_message(item, {call.chip_id: call for call in ctx.tool_calls})
         if message is not None:
             self.messages.append(message)
 

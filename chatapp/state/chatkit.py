@@ -11,6 +11,7 @@ from chatapp.chat.client_tools import OPEN_TASK
 from chatapp.chat.server import REFRESH_TASKS_EFFECT as REFRESH_TASKS
 from chatapp.state.auth import AuthState
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskState, highlight_script
+from chatapp.tools.contract import failure_of
 
 CLIENT_TOOLS = (REFRESH_TASKS, OPEN_TASK)
 MAX_KEPT_RESULTS = 20
@@ -137,7 +138,8 @@ class ChatKitState(AuthState):
         result, events = await self._act(name, params)
         kept = list(self.client_tool_results.items())[-(MAX_KEPT_RESULTS - 1) :]
         self.client_tool_results = {**dict(kept), str(call.get("call_id", "")): result}
-        self.last_client_tool = f"{name}: {'error' if 'error' in result else 'ok'}"
+        failed = failure_of(result) is not None
+        self.last_client_tool = f"{name}: {'error' if failed else 'ok'}"
         return events
 
     @rx.event

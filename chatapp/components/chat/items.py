@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping, Sequence
 
 from chatkit.types import (
     AssistantMessageItem,
@@ -19,7 +20,12 @@ from chatkit.types import (
 )
 
 from chatapp.chat.client_tools import OPEN_TASK
-from chatapp.chat.history import ERROR_REPLY_PREFIX, chip_parts
+from chatapp.chat.history import (
+    FAILED_ICON,
+    ToolCallRecord,
+    chip_records,
+    error_reply,
+)
 from chatapp.tools.contract import failure_of
 
 CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
@@ -53,23 +59,25 @@ def _pretty(text: str) -> str:
         return text
 
 
-def tool_message(item: TaskItem) -> ChatMessage:
-    """A tool chip from its TaskItem (its parts as `chat.history` wrote them)."""
+def tool_message(item: TaskItem, record: ToolCallRecord | None = None) -> ChatMessage:
+    """A tool chip: its stored title, and the call's tool, arguments and result from its record.
+    A chip without a record shows its stored text."""
     task = item.task
     title = getattr(task, "title", None) or "Tool call"
-    content = getattr(task, "content", None) or ""
-    parts = chip_parts(content)
-    if parts is None:
-        return ChatMessage(id=item.id, role="tool", tool_title=title, tool_result=content)
-    name, args, result = parts
+    if record is None:
+        content = getattr(task, "content", None) or ""
+        failed = getattr(task, "icon", None) == FAILED_ICON
+        return ChatMessage(
+            id=item.id, role="tool", tool_title=title, tool_result=content, failed=failed
+        )
     return ChatMessage(
         id=item.id,
         role="tool",
         tool_title=title,
-        tool_name=name,
-        tool_args=args,
-        tool_result=_pretty(result),
-        failed=failure_of(result) is not None,
+        tool_name=record.name,
+        tool_args=json.dumps(record.arguments, ensure_ascii=False, indent=2),
+        tool_result=_pretty(record.output.strip()),
+        failed=record.failed,
     )
 
 
@@ -91,8 +99,9 @@ def client_tool_message(item: ClientToolCallItem) -> ChatMessage:
 
 def assistant_message(item: AssistantMessageItem) -> ChatMessage:
     text = "".join(part.text for part in item.content)
-    if text.startswith(ERROR_REPLY_PREFIX):
-        return ChatMessage(id=item.id, role="error", text=text[len(ERROR_REPLY_PREFIX) :])
+    failure = error_reply(text)
+    if failure is not None:
+        return ChatMessage(id=item.id, role="error", text=failure)
     return ChatMessage(id=item.id, role="assistant", text=text)
 
 
@@ -101,14 +110,24 @@ def user_message(item: UserMessageItem) -> ChatMessage:
     return ChatMessage(id=item.id, role="user", text=text)
 
 
-def to_message(item: ThreadItem) -> ChatMessage | None:
-    """What the chat shows for a stored item; hidden context and unknown kinds show nothing."""
+def to_message(
+    item: ThreadItem, records: Mapping[str, ToolCallRecord] | None = None
+) -> ChatMessage | None:
+    """What the chat shows for an item (`records`: tool call records by chip id); hidden context
+    and unknown kinds show nothing."""
     if isinstance(item, UserMessageItem):
         return user_message(item)
     if isinstance(item, AssistantMessageItem):
         return assistant_message(item)
     if isinstance(item, TaskItem):
-        return tool_message(item)
+        return tool_message(item, (records or {}).get(item.id))
     if isinstance(item, ClientToolCallItem):
         return client_tool_message(item)
     return None
+
+
+def to_messages(items: Sequence[ThreadItem]) -> list[ChatMessage]:
+    """What the chat shows for a thread's stored items, oldest first, hidden records included."""
+    records = chip_records(items)
+    shown = (to_message(item, records) for item in items)
+    return [message for message in shown if message is not None]
