@@ -22,6 +22,7 @@ from chatkit.types import (
     StreamingReq,
     Thread,
     ThreadCreatedEvent,
+    ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -225,6 +226,27 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                     if number is not None:
                         event.thread.metadata[CONVERSATION_KEY] = number
                 yield event
+
+    # The native chat's thread actions, in-process: the Store calls ChatKit's threads.list,
+    # items.list, threads.update and threads.delete make (a missing thread is NotFoundError).
+    async def list_threads(self, limit: int, context: RequestContext) -> list[ThreadMetadata]:
+        """The user's newest threads, newest first."""
+        return (await self.store.load_threads(limit, None, "desc", context)).data
+
+    async def thread_items(
+        self, thread_id: str, limit: int, context: RequestContext
+    ) -> list[ThreadItem]:
+        """A thread's newest `limit` items, oldest first, hidden ones (tool call records) too."""
+        page = await self.store.load_thread_items(thread_id, None, limit, "desc", context)
+        return list(reversed(page.data))
+
+    async def rename_thread(self, thread_id: str, title: str, context: RequestContext) -> None:
+        thread = await self.store.load_thread(thread_id, context)
+        thread.title = title
+        await self.store.save_thread(thread, context)
+
+    async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+        await self.store.delete_thread(thread_id, context)
 
     def _to_thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
         """The library's thread for a client, which leaves `metadata` out: here it keeps the

@@ -66,7 +66,8 @@ from chatapp.components.chat.scripts import (
 from chatapp.settings import get_settings
 from chatapp.state.auth import AuthState
 from chatapp.state.chatkit import client_tool_result
-from chatapp.state.tasks import TaskState, viewer_zone
+from chatapp.state.tasks import TaskState
+from chatapp.timezones import zone_or_default
 
 logger = logging.getLogger("chatapp.chat.native")
 
@@ -146,16 +147,12 @@ class ChatState(AuthState):
         self.stopped = False
 
     async def _load_threads(self, user_id: int) -> None:
-        page = await get_chat_server().store.load_threads(
-            THREAD_PAGE, None, "desc", self._context(user_id)
-        )
-        self.threads = [ThreadRow(id=t.id, title=t.title or "New chat") for t in page.data]
+        threads = await get_chat_server().list_threads(THREAD_PAGE, self._context(user_id))
+        self.threads = [ThreadRow(id=t.id, title=t.title or "New chat") for t in threads]
 
     async def _load_items(self, user_id: int, thread_id: str) -> None:
-        page = await get_chat_server().store.load_thread_items(
-            thread_id, None, ITEM_PAGE, "desc", self._context(user_id)
-        )
-        self.messages = to_messages(list(reversed(page.data)))
+        ctx = self._context(user_id)
+        self.messages = to_messages(await get_chat_server().thread_items(thread_id, ITEM_PAGE, ctx))
 
     @rx.event
     async def load(self):
@@ -210,7 +207,7 @@ class ChatState(AuthState):
     @rx.event
     def set_timezone(self, tz: str):
         if isinstance(tz, str) and tz:
-            self.timezone = str(viewer_zone(tz).key)
+            self.timezone = str(zone_or_default(tz).key)
 
     @rx.event
     def set_renderer(self, renderer: str):
@@ -289,11 +286,8 @@ class ChatState(AuthState):
             return rx.redirect("/login?reason=expired")
         if not thread_id or not title:
             return None
-        store, ctx = get_chat_server().store, self._context(user_id)
         try:
-            thread = await store.load_thread(thread_id, ctx)
-            thread.title = title
-            await store.save_thread(thread, ctx)
+            await get_chat_server().rename_thread(thread_id, title, self._context(user_id))
         except NotFoundError:
             await self._load_threads(user_id)
             return rx.toast.error(NOT_FOUND_MESSAGE)
@@ -317,7 +311,7 @@ class ChatState(AuthState):
         if not thread_id or (self.processing and thread_id == self.thread_id):
             return None
         with contextlib.suppress(NotFoundError):  # already gone: the list below shows the truth
-            await get_chat_server().store.delete_thread(thread_id, self._context(user_id))
+            await get_chat_server().delete_thread(thread_id, self._context(user_id))
         await self._load_threads(user_id)
         if thread_id == self.thread_id:
             self.thread_id = ""

@@ -10,16 +10,15 @@ import reflex as rx
 from chatapp.chat.client_tools import OPEN_TASK
 from chatapp.chat.server import REFRESH_TASKS_EFFECT as REFRESH_TASKS
 from chatapp.state.auth import AuthState
-from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskState, highlight_script
+from chatapp.state.tasks import TaskState
 from chatapp.tools.contract import failure_of
 
 CLIENT_TOOLS = (REFRESH_TASKS, OPEN_TASK)
 MAX_KEPT_RESULTS = 20
-_highlight_script = highlight_script  # the panel's highlight, shared with the native chat
-__all__ = ["HIGHLIGHT_CLASS", "ChatKitState", "client_tool_result"]
 
 
-def _task_id(params: dict[str, Any]) -> int | None:
+def task_id_param(params: dict[str, Any]) -> int | None:
+    """The task id a client tool call names, when it is an integer (or integer text)."""
     value = params.get("task_id", params.get("id"))
     if isinstance(value, bool):
         return None
@@ -38,11 +37,11 @@ async def client_tool_result(
     if name == REFRESH_TASKS:
         return {"refreshed": True}, [TaskState.refresh]
     if name == OPEN_TASK:
-        task_id = _task_id(params)
+        task_id = task_id_param(params)
         if task_id is None:
             return {"error": "open_task needs an integer task_id."}, []
         tasks = await state.get_state(TaskState)
-        return await tasks._open_task(user_id, task_id)
+        return await tasks.open_task(user_id, task_id)
     known = ", ".join(CLIENT_TOOLS)
     return {"error": f"Unknown client tool '{name}'. Known: {known}."}, []
 

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 from pydantic import ValidationError
@@ -23,6 +23,7 @@ from chatapp.state.task_form import (
 )
 from chatapp.tasks import service
 from chatapp.tasks.schemas import TaskCreate, TaskOut, TaskQuery, TaskUpdate
+from chatapp.timezones import zone_or_default
 
 PAGE_SIZE = 100
 NEW_TASK_FIELDS = ("title", "description", "due", "tags")
@@ -65,13 +66,6 @@ class TaskRow:
     remind_label: str = ""
     remind_input: str = ""
     reminded: bool = False
-
-
-def viewer_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def moment_label(moment: datetime, tz: ZoneInfo, now: datetime) -> str:
@@ -174,7 +168,7 @@ class TaskState(AuthState):
         )
 
     def _show(self, rows: list[TaskOut], total: int) -> None:
-        tz, now = viewer_zone(self.timezone), datetime.now(UTC)
+        tz, now = zone_or_default(self.timezone), datetime.now(UTC)
         self.tasks = [to_row(t, tz, now) for t in rows]
         self.total = total
         self._list_version += 1
@@ -223,7 +217,7 @@ class TaskState(AuthState):
         if self._user() is not None:
             await self._reload()
 
-    async def _open_task(self, user_id: int, task_id: int) -> tuple[dict[str, Any], list]:
+    async def open_task(self, user_id: int, task_id: int) -> tuple[dict[str, Any], list]:
         """The open_task client tool for every chat renderer: show one of the user's tasks
         (clearing a filter that hides it), mark it opened, scroll to it.
         → (result for the agent, events for the browser)."""
@@ -241,7 +235,7 @@ class TaskState(AuthState):
     @rx.event
     async def set_timezone(self, tz: str):
         if isinstance(tz, str) and tz and tz != self.timezone:
-            self.timezone = str(viewer_zone(tz).key)
+            self.timezone = str(zone_or_default(tz).key)
             await self._reload()
 
     async def _guarded(self, action, success: str | None = None):
@@ -288,7 +282,7 @@ class TaskState(AuthState):
         self, form_data: dict, repeat: str, remind: str
     ) -> tuple[datetime | None, str | None, datetime | None]:
         """The form's due time, repeat rule and reminder time (UTC); AppError says what's off."""
-        tz = viewer_zone(self.timezone)
+        tz = zone_or_default(self.timezone)
         due = parse_local_datetime(form_data.get("due", ""), tz)
         rule = rule_for(repeat, str(form_data.get("repeat_rule", "")))
         custom = parse_local_datetime(form_data.get("remind_custom", ""), tz)
@@ -357,7 +351,7 @@ class TaskState(AuthState):
         )
         if failure is not None or not moved or moved[0].completed or moved[0].due_at is None:
             return failure
-        next_due = moment_label(moved[0].due_at, viewer_zone(self.timezone), datetime.now(UTC))
+        next_due = moment_label(moved[0].due_at, zone_or_default(self.timezone), datetime.now(UTC))
         return rx.toast.success(f"Done. Next one: {next_due}")
 
     @rx.event
@@ -367,7 +361,7 @@ class TaskState(AuthState):
         self.edit_repeat = choice_for_rule(row.recurrence if row else None)
         self.edit_remind = "none"
         if row and row.remind_input:
-            tz = viewer_zone(self.timezone)
+            tz = zone_or_default(self.timezone)
             due = parse_local_datetime(row.due_input, tz)
             self.edit_remind = choice_for_reminder(parse_local_datetime(row.remind_input, tz), due)
 

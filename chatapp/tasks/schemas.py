@@ -7,14 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from chatapp.tasks.recurrence import (
-    DEFAULT_ZONE,
-    RULE_MAX,
-    ZONE_MAX,
-    Recurrence,
-    normalise_rule,
-    valid_zone,
-)
+from chatapp.tasks.recurrence import RULE_MAX, ZONE_MAX, Recurrence, normalise_rule
+from chatapp.timezones import DEFAULT_ZONE, valid_zone
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
