@@ -27,20 +27,23 @@ from chatkit.types import (
     ThreadMetadata,
 )
 
+from chatapp.tools import names
 from chatapp.tools.contract import ToolFailure, failure_of
 
 TOOL_CALL_KIND = "tool_call"
 # Replies that report a failed turn start with this; they are shown, never replayed to the model.
 ERROR_REPLY_PREFIX = "⚠️ "
-TITLE_MAX = 60
+NEW_THREAD_TITLE = "New chat"  # a thread with no title yet
+GENERATED_TITLE_MAX = 60  # a title made from the first message
+THREAD_TITLE_MAX = 100  # a title a user gives a thread
 
 TOOL_LABELS = {
-    "add_task": ("Added a task", "plus"),
-    "list_tasks": ("Looked up tasks", "search"),
-    "complete_task": ("Updated completion", "check"),
-    "delete_task": ("Deleted a task", "lucide:trash-2"),
-    "update_task": ("Updated a task", "write"),
-    "open_task": ("Opened a task", "external-link"),
+    names.ADD_TASK: ("Added a task", "plus"),
+    names.LIST_TASKS: ("Looked up tasks", "search"),
+    names.COMPLETE_TASK: ("Updated completion", "check"),
+    names.DELETE_TASK: ("Deleted a task", "lucide:trash-2"),
+    names.UPDATE_TASK: ("Updated a task", "write"),
+    names.OPEN_TASK: ("Opened a task", "external-link"),
 }
 FAILED_ICON = "lucide:circle-alert"
 
@@ -192,9 +195,9 @@ class TodoItemConverter(ThreadItemConverter):
 def thread_title(text: str) -> str:
     """A short title from the first message, made locally (no model call)."""
     words = " ".join(text.split())
-    if len(words) <= TITLE_MAX:
+    if len(words) <= GENERATED_TITLE_MAX:
         title = words
     else:
-        cut = words[:TITLE_MAX].rsplit(" ", 1)[0] or words[:TITLE_MAX]
+        cut = words[:GENERATED_TITLE_MAX].rsplit(" ", 1)[0] or words[:GENERATED_TITLE_MAX]
         title = cut + "…"
-    return (title[:1].upper() + title[1:]) if title else "New chat"
+    return (title[:1].upper() + title[1:]) if title else NEW_THREAD_TITLE

@@ -37,7 +37,7 @@ from pydantic import TypeAdapter
 
 from chatapp.agent.agent import build_agent
 from chatapp.agent.provider import model_name, model_provider
-from chatapp.chat.client_tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, stop_at_client_tool
+from chatapp.chat.client_tools import CLIENT_TOOLS, stop_at_client_tool
 from chatapp.chat.history import (
     ERROR_REPLY_PREFIX,
     TodoItemConverter,
@@ -48,7 +48,8 @@ from chatapp.chat.history import (
 )
 from chatapp.chat.store import CONVERSATION_KEY, RequestContext, SQLStore
 from chatapp.tools import InProcessTaskMCP
-from chatapp.tools.contract import task_changing
+from chatapp.tools.contract import output_text, task_changing
+from chatapp.tools.names import CLIENT_TOOL_NAMES
 
 logger = logging.getLogger("chatapp.chat")
 
@@ -78,17 +79,6 @@ def provider_error_message(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, MaxTurnsExceeded):
         return "max_turns", "I got stuck working on that. Could you rephrase it more simply?"
     return "internal", f"Something went wrong while answering. {saved}"
-
-
-def output_text(output: object) -> str:
-    """The text of a tool output (the SDK hands MCP results over as {"type": "text", ...})."""
-    if isinstance(output, str):
-        return output
-    if isinstance(output, dict):
-        return str(output.get("text", output))
-    if isinstance(output, list):
-        return "\n".join(output_text(part) for part in output)
-    return str(output)
 
 
 class _ToolCallTap:

@@ -46,6 +46,7 @@ FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment
 # Text deltas are shown one batch per frame; a burst is spread over at most this many frames.
 FRAME_SECONDS = 0.025
 SMOOTH_FRAMES = 8
+STOP_GRACE_SECONDS = 5.0
 END = object()  # the last thing `pump_turn` queues: the turn is over
 _EVENT = TypeAdapter(ThreadStreamEvent)
 
@@ -126,6 +127,28 @@ async def pump_turn(request: bytes, ctx: RequestContext, queue: asyncio.Queue) -
     finally:
         queue.put_nowait(END)
     return ""
+
+
+@dataclass
+class RunningTurn:
+    """A running turn's request task; lives in this process only, never in (serialised) state."""
+
+    task: asyncio.Task | None = None
+    stopped: bool = False
+
+    def stop(self) -> None:
+        """Cancel the request once: a second cancel would cut the server's save of the reply."""
+        if not self.stopped:
+            self.stopped = True
+            if self.task is not None:
+                self.task.cancel()
+
+    async def settle(self) -> None:
+        """End the request, letting a stopped one's server side save the partial reply first."""
+        if self.task is not None:
+            if not self.task.done():
+                self.task.cancel()
+            await asyncio.wait([self.task], timeout=STOP_GRACE_SECONDS)
 
 
 def is_text_delta(event: object) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -32,39 +31,24 @@ from chatkit.types import (
     ThreadItemDoneEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
-    UserMessageItem,
 )
 
-from chatapp.chat import get_chat_server
+from chatapp.chat import get_chat_server, turns
+from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
 from chatapp.chat.store import RequestContext
-from chatapp.chat.turns import (
-    FAILED_MESSAGE,
-    MESSAGE_MAX_CHARS,
-    NOT_FOUND_MESSAGE,
-    changes_tasks,
-    client_tool_output_request,
-    frames,
-    is_text_delta,
-    pending_client_call,
-    pump_turn,
-    retry_request,
-    user_message_request,
-)
+from chatapp.components.chat import scripts
 from chatapp.components.chat.items import (
     ChatMessage,
     ThreadRow,
-    client_tool_message,
-    to_message,
+    add_item,
+    changes_view,
+    last_user_index,
+    retitled,
     to_messages,
-)
-from chatapp.components.chat.scripts import (
-    SCROLL_TO_END,
-    TIMEZONE_SCRIPT,
-    detect_chatkit_script,
-    thread_url_script,
+    with_client_answer,
 )
 from chatapp.settings import get_settings
-from chatapp.state.auth import AuthState
+from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState
 from chatapp.timezones import zone_or_default
@@ -73,30 +57,10 @@ logger = logging.getLogger("chatapp.chat.native")
 
 THREAD_PAGE = 50
 ITEM_PAGE = 200
-TITLE_MAX = 100
-STOP_GRACE_SECONDS = 5.0
 FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
-
-
-@dataclasses.dataclass
-class _Turn:
-    """A running turn's handle; lives in this process only, never in (serialised) state."""
-
-    task: asyncio.Task | None = None
-    stopped: bool = False
-
-
-_TURNS: dict[str, _Turn] = {}
-
-
-def _changes_view(event: object) -> bool:
-    if isinstance(event, ThreadItemAddedEvent):
-        return isinstance(event.item, AssistantMessageItem)
-    return is_text_delta(event) or isinstance(
-        event, ThreadCreatedEvent | ThreadUpdatedEvent | ThreadItemDoneEvent | ErrorEvent
-    )
+_TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
 
 
 class ChatState(AuthState):
@@ -128,7 +92,7 @@ class ChatState(AuthState):
     @rx.var
     def thread_title(self) -> str:
         row = next((t for t in self.threads if t.id == self.thread_id), None)
-        return (row.title if row else "") or ("New chat" if not self.thread_id else "Chat")
+        return (row.title if row else "") or (NEW_THREAD_TITLE if not self.thread_id else "Chat")
 
     @rx.var
     def empty(self) -> bool:
@@ -148,7 +112,7 @@ class ChatState(AuthState):
 
     async def _load_threads(self, user_id: int) -> None:
         threads = await get_chat_server().list_threads(THREAD_PAGE, self._context(user_id))
-        self.threads = [ThreadRow(id=t.id, title=t.title or "New chat") for t in threads]
+        self.threads = [ThreadRow(id=t.id, title=t.title or NEW_THREAD_TITLE) for t in threads]
 
     async def _load_items(self, user_id: int, thread_id: str) -> None:
         ctx = self._context(user_id)
@@ -182,16 +146,16 @@ class ChatState(AuthState):
         finally:
             self.loading_threads = False
         if self.messages:
-            yield rx.call_script(SCROLL_TO_END)
+            yield rx.call_script(scripts.SCROLL_TO_END)
         if self.ui_mode == "auto":
             # The composer waits on this answer: set_renderer asks for the time zone afterwards,
             # so no other event of this state queues in front of it.
             yield rx.call_script(
-                detect_chatkit_script(get_settings().chatkit_script_url),
+                scripts.detect_chatkit_script(get_settings().chatkit_script_url),
                 callback=ChatState.set_renderer,
             )
         else:
-            yield rx.call_script(TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
+            yield rx.call_script(scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     async def _open(self, user_id: int, thread_id: str) -> None:
         try:
@@ -199,7 +163,7 @@ class ChatState(AuthState):
         except NotFoundError:
             self.thread_id = ""
             self.messages = []
-            self.error = NOT_FOUND_MESSAGE
+            self.error = turns.NOT_FOUND_MESSAGE
             return
         self.thread_id = thread_id
         self.can_retry = bool(self.messages) and self.messages[-1].role == "error"
@@ -214,7 +178,7 @@ class ChatState(AuthState):
         if self.ui_mode == "auto" and renderer in ("chatkit", "native"):
             # ChatKit loads again on every visit, but already failed in this tab: stay native.
             self.renderer = "native" if self.chatkit_failure else renderer
-        return rx.call_script(TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
+        return rx.call_script(scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     @rx.event
     async def chatkit_failed(self, cause: str, message: str):
@@ -242,7 +206,7 @@ class ChatState(AuthState):
             return
         user_id = self.current_user_id()
         if user_id is None:
-            yield rx.redirect("/login?reason=expired")
+            yield rx.redirect(EXPIRED_LOGIN_ROUTE)
             return
         self._clear_error()
         self.show_threads = False
@@ -253,7 +217,10 @@ class ChatState(AuthState):
             await self._open(user_id, str(thread_id))
         finally:
             self.loading_thread = False
-        yield [rx.call_script(thread_url_script(self.thread_id)), rx.call_script(SCROLL_TO_END)]
+        yield [
+            rx.call_script(scripts.thread_url_script(self.thread_id)),
+            rx.call_script(scripts.SCROLL_TO_END),
+        ]
 
     @rx.event
     def new_thread(self):
@@ -263,7 +230,7 @@ class ChatState(AuthState):
         self.thread_id = ""
         self.messages = []
         self.show_threads = False
-        return [rx.call_script(thread_url_script("")), rx.set_focus("chat-composer")]
+        return [rx.call_script(scripts.thread_url_script("")), rx.set_focus("chat-composer")]
 
     @rx.event
     def toggle_threads(self):
@@ -280,17 +247,17 @@ class ChatState(AuthState):
     @rx.event
     async def rename_thread(self, form_data: dict):
         thread_id, self.renaming_id = self.renaming_id, ""
-        title = " ".join(str(form_data.get("title", "")).split())[:TITLE_MAX]
+        title = " ".join(str(form_data.get("title", "")).split())[:THREAD_TITLE_MAX]
         user_id = self.current_user_id()
         if user_id is None:
-            return rx.redirect("/login?reason=expired")
+            return rx.redirect(EXPIRED_LOGIN_ROUTE)
         if not thread_id or not title:
             return None
         try:
             await get_chat_server().rename_thread(thread_id, title, self._context(user_id))
         except NotFoundError:
             await self._load_threads(user_id)
-            return rx.toast.error(NOT_FOUND_MESSAGE)
+            return rx.toast.error(turns.NOT_FOUND_MESSAGE)
         await self._load_threads(user_id)
         return None
 
@@ -307,7 +274,7 @@ class ChatState(AuthState):
         thread_id, self.confirm_delete_id = self.confirm_delete_id, ""
         user_id = self.current_user_id()
         if user_id is None:
-            return rx.redirect("/login?reason=expired")
+            return rx.redirect(EXPIRED_LOGIN_ROUTE)
         if not thread_id or (self.processing and thread_id == self.thread_id):
             return None
         with contextlib.suppress(NotFoundError):  # already gone: the list below shows the truth
@@ -317,7 +284,7 @@ class ChatState(AuthState):
             self.thread_id = ""
             self.messages = []
             self._clear_error()
-            return rx.call_script(thread_url_script(""))
+            return rx.call_script(scripts.thread_url_script(""))
         return None
 
     @rx.event(background=True)
@@ -340,10 +307,8 @@ class ChatState(AuthState):
     def stop(self):
         """Cancel the running turn; the ChatKit server saves what was already generated."""
         turn = _TURNS.get(self._turn_key)
-        if turn is not None and not turn.stopped:  # a second cancel would cut the server's save
-            turn.stopped = True
-            if turn.task is not None:
-                turn.task.cancel()
+        if turn is not None:
+            turn.stop()
 
     def _accept_message(self, raw: str):
         """Queue a new user message as this turn's request; an event to show if refused."""
@@ -352,27 +317,24 @@ class ChatState(AuthState):
             return None
         if self.processing:
             return rx.toast.info("Wait for the reply, or stop it first.")
-        if len(text) > MESSAGE_MAX_CHARS:
-            return rx.toast.error(f"Messages are limited to {MESSAGE_MAX_CHARS} characters.")
+        if len(text) > turns.MESSAGE_MAX_CHARS:
+            return rx.toast.error(f"Messages are limited to {turns.MESSAGE_MAX_CHARS} characters.")
         self.messages.append(ChatMessage(role="user", text=text))
-        self._request = user_message_request(text, self.thread_id or None)
+        self._request = turns.user_message_request(text, self.thread_id or None)
         self._retry_text = text
         return None
 
     def _accept_retry(self) -> None:
         if self.processing:
             return
-        index = next(
-            (i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i].role == "user"),
-            -1,
-        )
+        index = last_user_index(self.messages)
         last = self.messages[index] if index >= 0 else None
         if last is not None and last.id and self.thread_id:
             self.messages = self.messages[: index + 1]
-            self._request = retry_request(self.thread_id, last.id)
+            self._request = turns.retry_request(self.thread_id, last.id)
         elif self._retry_text:
             # The message never reached the thread: send it again.
-            self._request = user_message_request(self._retry_text, self.thread_id or None)
+            self._request = turns.user_message_request(self._retry_text, self.thread_id or None)
 
     async def _turn(self, text: str | None) -> AsyncIterator[Any]:
         """One turn: the request runs in its own task, its events are folded in frame by frame."""
@@ -380,7 +342,7 @@ class ChatState(AuthState):
             user_id = self.current_user_id()
             if user_id is None:
                 self.token = ""
-                refusal = rx.redirect("/login?reason=expired")
+                refusal = rx.redirect(EXPIRED_LOGIN_ROUTE)
             else:
                 refusal = self._accept_message(text) if text is not None else self._accept_retry()
             request, self._request = self._request, b""
@@ -395,23 +357,23 @@ class ChatState(AuthState):
             return
         if text is not None:
             yield rx.set_value("chat-composer", "")
-        turn = _TURNS[key] = _Turn()
+        turn = _TURNS[key] = turns.RunningTurn()
         failure = ""
         try:
             for _ in range(1 + MAX_CLIENT_TOOL_ROUNDS):
                 queue: asyncio.Queue = asyncio.Queue()
-                turn.task = asyncio.create_task(pump_turn(request, ctx, queue))
+                turn.task = asyncio.create_task(turns.pump_turn(request, ctx, queue))
                 pending = None
-                async for frame in frames(queue, lambda: turn.stopped):
-                    if shown := [event for event in frame if _changes_view(event)]:
+                async for frame in turns.frames(queue, lambda: turn.stopped):
+                    if shown := [event for event in frame if changes_view(event)]:
                         async with self:
                             for event in shown:
                                 self._apply(event, ctx)
                     for event in frame:
                         if isinstance(event, ThreadCreatedEvent):
-                            yield rx.call_script(thread_url_script(event.thread.id))
-                        pending = pending_client_call(event) or pending
-                    if any(changes_tasks(event) for event in frame):
+                            yield rx.call_script(scripts.thread_url_script(event.thread.id))
+                        pending = turns.pending_client_call(event) or pending
+                    if any(turns.changes_tasks(event) for event in frame):
                         yield TaskState.refresh
                 if turn.stopped:
                     break
@@ -420,18 +382,15 @@ class ChatState(AuthState):
                     break
                 async with self:
                     result, events = await self._run_client_tool(user_id, pending)
-                request = client_tool_output_request(pending.thread_id, result)
+                request = turns.client_tool_output_request(pending.thread_id, result)
                 yield events
                 if turn.stopped:
                     break
         except Exception:
             logger.exception("native chat turn failed")
-            failure = FAILED_MESSAGE
+            failure = turns.FAILED_MESSAGE
         finally:
-            if not turn.task.done():
-                turn.task.cancel()
-            # Let a stopped turn's server side save the partial reply before the next turn.
-            await asyncio.wait([turn.task], timeout=STOP_GRACE_SECONDS)
+            await turn.settle()  # before the next turn, the server saves a stopped reply
             _TURNS.pop(key, None)
             async with self:
                 self._finish_turn(turn.stopped, failure)
@@ -443,52 +402,35 @@ class ChatState(AuthState):
     ) -> tuple[dict[str, Any], list]:
         """Do what the agent asked the browser to do; show the answer on the call's chip."""
         result, events = await client_tool_result(self, user_id, call.name, call.arguments)
-        answered = call.model_copy(update={"status": "completed", "output": result})
-        self.messages = [
-            client_tool_message(answered) if message.id == call.id else message
-            for message in self.messages
-        ]
+        self.messages = with_client_answer(self.messages, call, result)
         return result, events
 
     def _apply(self, event: ThreadStreamEvent, ctx: RequestContext) -> None:
         if isinstance(event, ThreadCreatedEvent):
             self.thread_id = event.thread.id
-            self.threads.insert(0, ThreadRow(id=event.thread.id, title="New chat"))
+            self.threads.insert(0, ThreadRow(id=event.thread.id, title=NEW_THREAD_TITLE))
         elif isinstance(event, ThreadUpdatedEvent):
-            title = event.thread.title or "New chat"
-            self.threads = [
-                ThreadRow(id=row.id, title=title) if row.id == event.thread.id else row
-                for row in self.threads
-            ]
+            title = event.thread.title or NEW_THREAD_TITLE
+            self.threads = retitled(self.threads, event.thread.id, title)
         elif isinstance(event, ThreadItemAddedEvent) and isinstance(
             event.item, AssistantMessageItem
         ):
             self.draft_id = event.item.id
             self.draft_text = "".join(part.text for part in event.item.content)
-        elif is_text_delta(event):
+        elif turns.is_text_delta(event):
             if event.item_id == self.draft_id:
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):
             self._item_done(event.item, ctx)
         elif isinstance(event, ErrorEvent):
-            self.error = event.message or FAILED_MESSAGE
+            self.error = event.message or turns.FAILED_MESSAGE
             self.can_retry = event.allow_retry
 
     def _item_done(self, item: ThreadItem, ctx: RequestContext) -> None:
-        if isinstance(item, UserMessageItem):
-            for index in range(len(self.messages) - 1, -1, -1):
-                pending = self.messages[index]
-                if pending.role == "user":
-                    if not pending.id:
-                        self.messages[index] = dataclasses.replace(pending, id=item.id)
-                        return
-                    break
         if isinstance(item, AssistantMessageItem) and item.id == self.draft_id:
             self.draft_id = self.draft_text = ""
         # A chip's fields come from its call's record, which this turn's context collected.
-        message = to_message(item, {call.chip_id: call for call in ctx.tool_calls})
-        if message is not None:
-            self.messages.append(message)
+        add_item(self.messages, item, {call.chip_id: call for call in ctx.tool_calls})
 
     def _finish_turn(self, stopped: bool, failure: str) -> None:
         if self.draft_text:
@@ -500,6 +442,6 @@ class ChatState(AuthState):
             return
         if failure:
             self.error = failure
-            self.can_retry = failure != NOT_FOUND_MESSAGE
+            self.can_retry = failure != turns.NOT_FOUND_MESSAGE
         elif self.messages and self.messages[-1].role == "error":
             self.can_retry = True

@@ -7,11 +7,11 @@ from typing import Any
 
 import reflex as rx
 
-from chatapp.chat.client_tools import OPEN_TASK
 from chatapp.chat.server import REFRESH_TASKS_EFFECT as REFRESH_TASKS
-from chatapp.state.auth import AuthState
+from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.tasks import TaskState
 from chatapp.tools.contract import failure_of
+from chatapp.tools.names import OPEN_TASK
 
 CLIENT_TOOLS = (REFRESH_TASKS, OPEN_TASK)
 MAX_KEPT_RESULTS = 20
@@ -117,7 +117,7 @@ class ChatKitState(AuthState):
     def session_expired(self):
         """A ChatKit request got 401: the session is over; sign in again."""
         self.token = ""
-        return rx.redirect("/login?reason=expired")
+        return rx.redirect(EXPIRED_LOGIN_ROUTE)
 
     async def _act(self, name: str, params: dict[str, Any]) -> tuple[dict[str, Any], list]:
         """Run one browser-side action for the signed-in user → (result for the agent, events)."""

@@ -12,7 +12,7 @@ import reflex as rx
 from pydantic import ValidationError
 
 from chatapp.errors import AppError
-from chatapp.state.auth import AuthState
+from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, LOGIN_ROUTE, AuthState
 from chatapp.state.task_form import (
     REMIND_VALUES,
     REPEAT_VALUES,
@@ -156,7 +156,7 @@ class TaskState(AuthState):
 
     def _session_expired(self):
         self.token = ""
-        return rx.redirect("/login?reason=expired")
+        return rx.redirect(EXPIRED_LOGIN_ROUTE)
 
     def _query(self) -> TaskQuery:
         return TaskQuery(
@@ -184,7 +184,7 @@ class TaskState(AuthState):
     async def load(self):
         """on_load of /tasks: verify the session, then fetch."""
         if self._user() is None:
-            return self._session_expired() if self.token else rx.redirect("/login")
+            return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
         self.loading = True
         try:
             await self._reload()
@@ -201,7 +201,7 @@ class TaskState(AuthState):
         async with self:
             user_id = self._user()
             if user_id is None:
-                return self._session_expired() if self.token else rx.redirect("/login")
+                return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
             query, seen = self._query(), self._list_version
         rows, total = await asyncio.to_thread(service.list_tasks, user_id, query)
         async with self:

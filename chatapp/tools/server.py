@@ -39,6 +39,14 @@ from chatapp.tasks.schemas import (
 )
 from chatapp.tools.contract import INTERNAL, INVALID_INPUT, UNAVAILABLE, UNKNOWN_TOOL, failure_json
 from chatapp.tools.identity import acting_user, acting_zone
+from chatapp.tools.names import (
+    ADD_TASK,
+    COMPLETE_TASK,
+    DELETE_TASK,
+    LIST_COMPLETIONS,
+    LIST_TASKS,
+    UPDATE_TASK,
+)
 
 logger = logging.getLogger("chatapp.tools")
 
@@ -231,6 +239,7 @@ _WRITES = dict(read_only_hint=False, open_world_hint=False)
 
 
 @task_server.tool(
+    name=ADD_TASK,
     title="Add task",
     annotations=ToolAnnotations(
         title="Add task", destructive_hint=False, idempotent_hint=False, **_WRITES
@@ -265,6 +274,7 @@ async def add_task(
 
 
 @task_server.tool(
+    name=LIST_TASKS,
     title="List tasks",
     annotations=ToolAnnotations(title="List tasks", read_only_hint=True, open_world_hint=False),
     structured_output=False,
@@ -312,6 +322,7 @@ async def list_tasks(
 
 
 @task_server.tool(
+    name=COMPLETE_TASK,
     title="Complete task",
     # Not idempotent: completing a repeating task twice completes two occurrences.
     annotations=ToolAnnotations(
@@ -340,6 +351,7 @@ async def complete_task(
 
 
 @task_server.tool(
+    name=DELETE_TASK,
     title="Delete task",
     annotations=ToolAnnotations(
         title="Delete task", destructive_hint=True, idempotent_hint=True, **_WRITES
@@ -361,6 +373,7 @@ async def delete_task(
 
 
 @task_server.tool(
+    name=UPDATE_TASK,
     title="Update task",
     annotations=ToolAnnotations(
         title="Update task", destructive_hint=False, idempotent_hint=True, **_WRITES
@@ -424,6 +437,7 @@ async def update_task(
 
 
 @task_server.tool(
+    name=LIST_COMPLETIONS,
     title="List completions",
     annotations=ToolAnnotations(
         title="List completions", read_only_hint=True, open_world_hint=False
@@ -454,13 +468,3 @@ async def list_completions(
         return json.dumps([completion_row(row) for row in done], ensure_ascii=False)
 
     return await _run(ctx, user_id, find)
-
-
-TOOL_NAMES = (
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-    "list_completions",
-)

@@ -13,20 +13,26 @@ from collections.abc import Mapping, Sequence
 from chatkit.types import (
     AssistantMessageItem,
     ClientToolCallItem,
+    ErrorEvent,
     TaskItem,
+    ThreadCreatedEvent,
     ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadUpdatedEvent,
     UserMessageItem,
     UserMessageTextContent,
 )
 
-from chatapp.chat.client_tools import OPEN_TASK
 from chatapp.chat.history import (
     FAILED_ICON,
     ToolCallRecord,
     chip_records,
     error_reply,
 )
+from chatapp.chat.turns import is_text_delta
 from chatapp.tools.contract import failure_of
+from chatapp.tools.names import OPEN_TASK
 
 CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
 WAITING_FOR_APP = "Waiting for the app…"
@@ -131,3 +137,42 @@ def to_messages(items: Sequence[ThreadItem]) -> list[ChatMessage]:
     records = chip_records(items)
     shown = (to_message(item, records) for item in items)
     return [message for message in shown if message is not None]
+
+
+def changes_view(event: object) -> bool:
+    """Whether a turn's event changes what the chat shows (the others pass it by)."""
+    if isinstance(event, ThreadItemAddedEvent):
+        return isinstance(event.item, AssistantMessageItem)
+    return is_text_delta(event) or isinstance(
+        event, ThreadCreatedEvent | ThreadUpdatedEvent | ThreadItemDoneEvent | ErrorEvent
+    )
+
+
+def last_user_index(messages: Sequence[ChatMessage]) -> int:
+    """Where the last user message is (-1 when there is none)."""
+    return next((i for i in range(len(messages) - 1, -1, -1) if messages[i].role == "user"), -1)
+
+
+def add_item(
+    messages: list[ChatMessage], item: ThreadItem, records: Mapping[str, ToolCallRecord]
+) -> None:
+    """Show a finished item; a saved user message gives the one already shown its id."""
+    index = last_user_index(messages)
+    if isinstance(item, UserMessageItem) and index >= 0 and not messages[index].id:
+        messages[index] = dataclasses.replace(messages[index], id=item.id)
+        return
+    message = to_message(item, records)
+    if message is not None:
+        messages.append(message)
+
+
+def with_client_answer(
+    messages: Sequence[ChatMessage], call: ClientToolCallItem, result: dict
+) -> list[ChatMessage]:
+    """The messages, with the call's chip showing the browser's answer."""
+    done = client_tool_message(call.model_copy(update={"status": "completed", "output": result}))
+    return [done if message.id == call.id else message for message in messages]
+
+
+def retitled(rows: Sequence[ThreadRow], thread_id: str, title: str) -> list[ThreadRow]:
+    return [ThreadRow(id=row.id, title=title) if row.id == thread_id else row for row in rows]
