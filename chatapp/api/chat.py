@@ -7,7 +7,6 @@ import json
 import logging
 import re
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
@@ -25,6 +24,7 @@ from chatapp.chat.server import CHATKIT_REQUEST
 from chatapp.chat.store import DATABASE_FAILED, MAX_ID_LENGTH, RequestContext, SQLStore
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
 from chatapp.errors import DB_UNAVAILABLE, InvalidInput, conversation_not_found
+from chatapp.timezones import UnknownZone, valid_zone, zone_or_default
 
 logger = logging.getLogger("chatapp.api.chat")
 router = APIRouter(tags=["chat"])
@@ -35,11 +35,10 @@ CHATKIT_PAGE_MAX = 1000
 
 
 def valid_timezone(name: str | None) -> str:
-    if not name:
-        return "UTC"
+    """The request's time zone (chatapp.timezones), refused as the field's own error."""
     try:
-        return ZoneInfo(name).key
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        return valid_zone(name)
+    except UnknownZone as exc:
         raise InvalidInput(f"timezone: unknown time zone '{name}'", field="timezone") from exc
 
 
@@ -204,10 +203,7 @@ async def chatkit(
     problem = _chatkit_params_problem(parsed.params)
     if problem:
         return JSONResponse({"detail": f"Invalid ChatKit request: {problem}"}, status_code=400)
-    try:
-        tz = valid_timezone(x_chatapp_timezone)
-    except InvalidInput:
-        tz = "UTC"
+    tz = zone_or_default(x_chatapp_timezone).key
     ctx = RequestContext(user_id=claims.user_id, timezone=tz)
     server = get_chat_server()
     try:

@@ -22,9 +22,7 @@ from chatapp.chat.store import RequestContext
 from chatapp.errors import Conflict, NotFound
 from chatapp.tasks import service
 from chatapp.tools.contract import failure_json, sdk_failure
-
-OPEN_TASK = "open_task"
-CLIENT_TOOL_NAMES = frozenset({OPEN_TASK})
+from chatapp.tools.names import CLIENT_TOOL_NAMES, OPEN_TASK
 
 
 @function_tool(name_override=OPEN_TASK, failure_error_function=sdk_failure)

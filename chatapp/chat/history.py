@@ -1,15 +1,18 @@
 """How tool calls live in a thread, and how a thread becomes model input again.
 
 A server-side tool call is stored as two items: a visible `TaskItem` (the chip users see) and a
-`HiddenContextItem` holding the exact call and output. The converter turns the hidden item back
-into a real `function_call` + `function_call_output` pair, so every model (offline or LLM) sees
-earlier tool results exactly as it produced them, and skips the chip.
+`HiddenContextItem` holding the exact call and output (its record). The converter turns the hidden
+item back into a real `function_call` + `function_call_output` pair, so every model (offline or
+LLM) sees earlier tool results exactly as it produced them, and skips the chip.
+
+The chip's text is written for ChatKit's renderer and never read back: the record names its chip
+(`chip_id`), and the native chat takes a chip's tool, arguments and result from that record.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,28 +24,29 @@ from chatkit.types import (
     CustomTask,
     HiddenContextItem,
     TaskItem,
+    ThreadItem,
     ThreadMetadata,
 )
 
+from chatapp.tools import names
 from chatapp.tools.contract import ToolFailure, failure_of
 
 TOOL_CALL_KIND = "tool_call"
 # Replies that report a failed turn start with this; they are shown, never replayed to the model.
 ERROR_REPLY_PREFIX = "⚠️ "
-TITLE_MAX = 60
+NEW_THREAD_TITLE = "New chat"  # a thread with no title yet
+GENERATED_TITLE_MAX = 60  # a title made from the first message
+THREAD_TITLE_MAX = 100  # a title a user gives a thread
 
 TOOL_LABELS = {
-    "add_task": ("Added a task", "plus"),
-    "list_tasks": ("Looked up tasks", "search"),
-    "complete_task": ("Updated completion", "check"),
-    "delete_task": ("Deleted a task", "lucide:trash-2"),
-    "update_task": ("Updated a task", "write"),
-    "open_task": ("Opened a task", "external-link"),
+    names.ADD_TASK: ("Added a task", "plus"),
+    names.LIST_TASKS: ("Looked up tasks", "search"),
+    names.COMPLETE_TASK: ("Updated completion", "check"),
+    names.DELETE_TASK: ("Deleted a task", "lucide:trash-2"),
+    names.UPDATE_TASK: ("Updated a task", "write"),
+    names.OPEN_TASK: ("Opened a task", "external-link"),
 }
 FAILED_ICON = "lucide:circle-alert"
-_CHIP = re.compile(
-    r"^\*\*(?P<name>[^*\n]+)\*\*\n```json\n(?P<args>.*?)\n```\n→ ?(?P<result>.*)$", re.S
-)
 
 
 @dataclass
@@ -51,6 +55,7 @@ class ToolCallRecord:
     name: str
     arguments: dict[str, Any]
     output: str
+    chip_id: str = ""  # the TaskItem that shows this call ("" when none does)
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "arguments": self.arguments, "output": self.output}
@@ -62,6 +67,11 @@ class ToolCallRecord:
     @property
     def failed(self) -> bool:
         return self.failure is not None
+
+
+def error_reply(text: str) -> str | None:
+    """What a reply reporting a failed turn says (without its marker); None for any other reply."""
+    return text[len(ERROR_REPLY_PREFIX) :] if text.startswith(ERROR_REPLY_PREFIX) else None
 
 
 def parse_arguments(raw: str | None) -> dict[str, Any]:
@@ -93,17 +103,10 @@ def schedule_facts(output: str) -> list[str]:
     return facts
 
 
-def chip_parts(content: str) -> tuple[str, str, str] | None:
-    """(tool name, arguments JSON, output) of a chip's content, as `chip_content` wrote them."""
-    match = _CHIP.match(content.strip())
-    if match is None:
-        return None
-    return match["name"], match["args"], match["result"].strip()
-
-
 def tool_call_items(
     record: ToolCallRecord, thread: ThreadMetadata, new_id, now: datetime
 ) -> tuple[TaskItem, HiddenContextItem]:
+    """The chip and the record of one call; `record.chip_id` is set to the chip's id."""
     label, icon = TOOL_LABELS.get(record.name, (f"Called {record.name}", "bolt"))
     title = " · ".join([f"{label} ({record.name})", *schedule_facts(record.output)])
     failure = record.failure
@@ -121,11 +124,17 @@ def tool_call_items(
             status_indicator="none" if failure is not None else "complete",
         ),
     )
+    record.chip_id = chip.id
     hidden = HiddenContextItem(
         id=new_id("message"),
         thread_id=thread.id,
         created_at=now,
-        content={"kind": TOOL_CALL_KIND, **record.to_json(), "call_id": record.call_id},
+        content={
+            "kind": TOOL_CALL_KIND,
+            **record.to_json(),
+            "call_id": record.call_id,
+            "chip_id": chip.id,
+        },
     )
     return chip, hidden
 
@@ -139,7 +148,23 @@ def record_of(item: HiddenContextItem) -> ToolCallRecord | None:
         name=str(content.get("name", "")),
         arguments=dict(content.get("arguments") or {}),
         output=str(content.get("output", "")),
+        chip_id=str(content.get("chip_id", "")),
     )
+
+
+def chip_records(items: Sequence[ThreadItem]) -> dict[str, ToolCallRecord]:
+    """The record of each chip among a thread's items, by chip id. A record stored before records
+    named their chip belongs to the chip just before it (the two are always stored together)."""
+    records: dict[str, ToolCallRecord] = {}
+    for before, item in zip([None, *items], items, strict=False):
+        record = record_of(item) if isinstance(item, HiddenContextItem) else None
+        if record is None:
+            continue
+        if not record.chip_id and isinstance(before, TaskItem):
+            record.chip_id = before.id
+        if record.chip_id:
+            records[record.chip_id] = record
+    return records
 
 
 class TodoItemConverter(ThreadItemConverter):
@@ -148,7 +173,7 @@ class TodoItemConverter(ThreadItemConverter):
     ) -> TResponseInputItem | list[TResponseInputItem] | None:
         # Plain-text content: Chat Completions models reject Responses-style output_text parts.
         text = "".join(c.text for c in item.content)
-        if not text or text.startswith(ERROR_REPLY_PREFIX):
+        if not text or error_reply(text) is not None:
             return None
         return {"role": "assistant", "content": text}
 
@@ -175,9 +200,9 @@ class TodoItemConverter(ThreadItemConverter):
 def thread_title(text: str) -> str:
     """A short title from the first message, made locally (no model call)."""
     words = " ".join(text.split())
-    if len(words) <= TITLE_MAX:
+    if len(words) <= GENERATED_TITLE_MAX:
         title = words
     else:
-        cut = words[:TITLE_MAX].rsplit(" ", 1)[0] or words[:TITLE_MAX]
+        cut = words[:GENERATED_TITLE_MAX].rsplit(" ", 1)[0] or words[:GENERATED_TITLE_MAX]
         title = cut + "…"
-    return (title[:1].upper() + title[1:]) if title else "New chat"
+    return (title[:1].upper() + title[1:]) if title else NEW_THREAD_TITLE

@@ -22,6 +22,7 @@ from chatkit.types import (
     StreamingReq,
     Thread,
     ThreadCreatedEvent,
+    ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -36,7 +37,7 @@ from pydantic import TypeAdapter
 
 from chatapp.agent.agent import build_agent
 from chatapp.agent.provider import model_name, model_provider
-from chatapp.chat.client_tools import CLIENT_TOOL_NAMES, CLIENT_TOOLS, stop_at_client_tool
+from chatapp.chat.client_tools import CLIENT_TOOLS, stop_at_client_tool
 from chatapp.chat.history import (
     ERROR_REPLY_PREFIX,
     TodoItemConverter,
@@ -47,7 +48,8 @@ from chatapp.chat.history import (
 )
 from chatapp.chat.store import CONVERSATION_KEY, RequestContext, SQLStore
 from chatapp.tools import InProcessTaskMCP
-from chatapp.tools.contract import task_changing
+from chatapp.tools.contract import output_text, task_changing
+from chatapp.tools.names import CLIENT_TOOL_NAMES
 
 logger = logging.getLogger("chatapp.chat")
 
@@ -77,17 +79,6 @@ def provider_error_message(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, MaxTurnsExceeded):
         return "max_turns", "I got stuck working on that. Could you rephrase it more simply?"
     return "internal", f"Something went wrong while answering. {saved}"
-
-
-def output_text(output: object) -> str:
-    """The text of a tool output (the SDK hands MCP results over as {"type": "text", ...})."""
-    if isinstance(output, str):
-        return output
-    if isinstance(output, dict):
-        return str(output.get("text", output))
-    if isinstance(output, list):
-        return "\n".join(output_text(part) for part in output)
-    return str(output)
 
 
 class _ToolCallTap:
@@ -233,6 +224,27 @@ class TodoChatServer(ChatKitServer[RequestContext]):
                     if number is not None:
                         event.thread.metadata[CONVERSATION_KEY] = number
                 yield event
+
+    # The native chat's thread actions, in-process: the Store calls ChatKit's threads.list,
+    # items.list, threads.update and threads.delete make (a missing thread is NotFoundError).
+    async def list_threads(self, limit: int, context: RequestContext) -> list[ThreadMetadata]:
+        """The user's newest threads, newest first."""
+        return (await self.store.load_threads(limit, None, "desc", context)).data
+
+    async def thread_items(
+        self, thread_id: str, limit: int, context: RequestContext
+    ) -> list[ThreadItem]:
+        """A thread's newest `limit` items, oldest first, hidden ones (tool call records) too."""
+        page = await self.store.load_thread_items(thread_id, None, limit, "desc", context)
+        return list(reversed(page.data))
+
+    async def rename_thread(self, thread_id: str, title: str, context: RequestContext) -> None:
+        thread = await self.store.load_thread(thread_id, context)
+        thread.title = title
+        await self.store.save_thread(thread, context)
+
+    async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+        await self.store.delete_thread(thread_id, context)
 
     def _to_thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
         """The library's thread for a client, which leaves `metadata` out: here it keeps the

@@ -1,21 +1,29 @@
 """Drive one chat turn through the ChatKit protocol in-process (JSON API and native Reflex chat).
 
 Both build the same ChatKit request a browser's <openai-chatkit> would send and run it through
-`TodoChatServer.process`, so every door shares one protocol path and one agent loop.
+`TodoChatServer.process`, so every door shares one protocol path and one agent loop: the
+requests are built here, and the SSE bytes are parsed back into events here, once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
 from chatkit.server import StreamingResult
+from chatkit.store import NotFoundError
 from chatkit.types import (
     AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
+    ClientEffectEvent,
     ClientToolCallItem,
     ErrorEvent,
     ThreadCreatedEvent,
@@ -27,10 +35,19 @@ from chatkit.types import (
 from pydantic import TypeAdapter
 
 from chatapp.chat.client_tools import pending_call_text
-from chatapp.chat.server import TodoChatServer
+from chatapp.chat.server import REFRESH_TASKS_EFFECT, TodoChatServer
 from chatapp.chat.store import CONVERSATION_KEY, RequestContext
 
+logger = logging.getLogger("chatapp.chat.turns")
+
 MESSAGE_MAX_CHARS = 4000
+NOT_FOUND_MESSAGE = "That conversation no longer exists (it may have been deleted)."
+FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment."
+# Text deltas are shown one batch per frame; a burst is spread over at most this many frames.
+FRAME_SECONDS = 0.025
+SMOOTH_FRAMES = 8
+STOP_GRACE_SECONDS = 5.0
+END = object()  # the last thing `pump_turn` queues: the turn is over
 _EVENT = TypeAdapter(ThreadStreamEvent)
 
 
@@ -49,11 +66,27 @@ def user_message_request(message: str, thread_id: str | None) -> bytes:
     return json.dumps({"type": "threads.create", "params": payload}).encode()
 
 
-async def stream_turn(
-    server: TodoChatServer, ctx: RequestContext, message: str, thread_id: str | None
-) -> AsyncIterator[ThreadStreamEvent]:
-    """Every ThreadStreamEvent of one turn, parsed back from the protocol's SSE bytes."""
-    result = await server.process(user_message_request(message, thread_id), ctx)
+def retry_request(thread_id: str, item_id: str) -> bytes:
+    """ChatKit's own retry: drop everything after the user message and answer it again."""
+    params = {"thread_id": thread_id, "item_id": item_id}
+    return json.dumps({"type": "threads.retry_after_item", "params": params}).encode()
+
+
+def client_tool_output_request(thread_id: str, result: dict[str, Any]) -> bytes:
+    """ChatKit's answer to the thread's pending client tool call; the agent then continues."""
+    params = {"thread_id": thread_id, "result": result}
+    return json.dumps({"type": "threads.add_client_tool_output", "params": params}).encode()
+
+
+async def turn_events(
+    request: bytes, ctx: RequestContext, server: TodoChatServer | None = None
+) -> AsyncGenerator[ThreadStreamEvent]:
+    """Every ThreadStreamEvent of one streaming ChatKit request, parsed back from its SSE bytes."""
+    if server is None:
+        from chatapp.chat import get_chat_server
+
+        server = get_chat_server()
+    result = await server.process(request, ctx)
     assert isinstance(result, StreamingResult)
     # Closed here, in this task, even when the consumer stops early: otherwise the agent run
     # inside is finalised later by the garbage collector, in the wrong context.
@@ -62,6 +95,116 @@ async def stream_turn(
             for line in chunk.split(b"\n"):
                 if line.startswith(b"data: "):
                     yield _EVENT.validate_json(line[6:])
+
+
+async def stream_turn(
+    server: TodoChatServer, ctx: RequestContext, message: str, thread_id: str | None
+) -> AsyncIterator[ThreadStreamEvent]:
+    """Every event of the turn that adds `message` to `thread_id` (or starts a new thread)."""
+    request = user_message_request(message, thread_id)
+    async with aclosing(turn_events(request, ctx, server)) as events:
+        async for event in events:
+            yield event
+
+
+async def pump_turn(request: bytes, ctx: RequestContext, queue: asyncio.Queue) -> str:
+    """Run a ChatKit request, queueing each event and then END; returns a user-facing failure
+    or ''.
+
+    Queueing never awaits, so a cancellation always lands inside the ChatKit server's own
+    stream, where it persists the partial reply."""
+    try:
+        async with aclosing(turn_events(request, ctx)) as events:
+            async for event in events:
+                queue.put_nowait(event)
+    except NotFoundError:
+        return NOT_FOUND_MESSAGE
+    except asyncio.CancelledError:
+        return ""
+    except Exception:
+        logger.exception("native chat request failed")
+        return FAILED_MESSAGE
+    finally:
+        queue.put_nowait(END)
+    return ""
+
+
+@dataclass
+class RunningTurn:
+    """A running turn's request task; lives in this process only, never in (serialised) state."""
+
+    task: asyncio.Task | None = None
+    stopped: bool = False
+
+    def stop(self) -> None:
+        """Cancel the request once: a second cancel would cut the server's save of the reply."""
+        if not self.stopped:
+            self.stopped = True
+            if self.task is not None:
+                self.task.cancel()
+
+    async def settle(self) -> None:
+        """End the request, letting a stopped one's server side save the partial reply first."""
+        if self.task is not None:
+            if not self.task.done():
+                self.task.cancel()
+            await asyncio.wait([self.task], timeout=STOP_GRACE_SECONDS)
+
+
+def is_text_delta(event: object) -> bool:
+    return isinstance(event, ThreadItemUpdatedEvent) and isinstance(
+        event.update, AssistantMessageContentPartTextDelta
+    )
+
+
+def changes_tasks(event: object) -> bool:
+    """The chat core's signal that a tool changed the user's tasks (every renderer listens)."""
+    return isinstance(event, ClientEffectEvent) and event.name == REFRESH_TASKS_EFFECT
+
+
+def pending_client_call(event: object) -> ClientToolCallItem | None:
+    """The call a turn ended on, waiting for the browser to run it."""
+    if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, ClientToolCallItem):
+        return event.item if event.item.status == "pending" else None
+    return None
+
+
+def _drain(queue: asyncio.Queue, backlog: deque) -> None:
+    while not queue.empty():
+        backlog.append(queue.get_nowait())
+
+
+async def frames(queue: asyncio.Queue, stopped: Callable[[], bool]) -> AsyncIterator[list]:
+    """`pump_turn`'s queued events, a frame at a time, until END or until `stopped()`.
+
+    Item and thread events come at once. Text comes at most once per FRAME_SECONDS, a burst of
+    deltas spread over up to SMOOTH_FRAMES frames, so a browser renders the reply growing
+    instead of receiving it all in one paint."""
+    backlog: deque = deque()
+    text_at = 0.0
+    ended = False
+    while not stopped() and not (ended and not backlog):
+        if not backlog:
+            backlog.append(await queue.get())
+        _drain(queue, backlog)
+        frame = []
+        if is_text_delta(backlog[0]):
+            wait = FRAME_SECONDS - (time.monotonic() - text_at)
+            if wait > 0:
+                await asyncio.sleep(wait)
+                _drain(queue, backlog)
+            budget = max(1, math.ceil(sum(map(is_text_delta, backlog)) / SMOOTH_FRAMES))
+            while backlog and budget:
+                frame.append(backlog.popleft())
+                budget -= is_text_delta(frame[-1])
+            text_at = time.monotonic()
+        else:
+            while backlog and not is_text_delta(backlog[0]):
+                frame.append(backlog.popleft())
+        if stopped():
+            break
+        ended = ended or END in frame
+        yield frame
 
 
 def tool_output(output: str) -> Any:

@@ -7,7 +7,7 @@ import reflex as rx
 from chatapp.components.ui import icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
-from chatapp.tasks.schemas import DESCRIPTION_MAX, TITLE_MAX
+from chatapp.tasks.schemas import DESCRIPTION_MAX, TASK_TITLE_MAX
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
 # The task the chat last opened keeps an outline; HIGHLIGHT_CLASS flashes it when it opens.
@@ -104,7 +104,7 @@ def add_form() -> rx.Component:
                     "Task title",
                     placeholder="Add a task… (press Enter)",
                     required=True,
-                    max_length=TITLE_MAX,
+                    max_length=TASK_TITLE_MAX,
                     size="3",
                     flex="1",
                     auto_focus=True,
@@ -312,7 +312,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 name="title",
                 default_value=task.title,
                 required=True,
-                max_length=TITLE_MAX,
+                max_length=TASK_TITLE_MAX,
                 auto_focus=True,
                 aria_label="Title",
                 id="edit-title",

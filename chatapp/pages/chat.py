@@ -1,6 +1,6 @@
 import reflex as rx
 
-from chatapp.components.chat import chat_workspace
+from chatapp.components.chat.workspace import chat_workspace
 from chatapp.components.layout import page_shell
 from chatapp.state.chat import ChatState
 from chatapp.state.tasks import TaskState

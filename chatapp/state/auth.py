@@ -13,6 +13,8 @@ from chatapp.errors import AppError
 
 TOKEN_STORAGE_KEY = "chatapp_token"
 HOME_ROUTE = "/chat"  # where signed-in users land
+LOGIN_ROUTE = "/login"
+EXPIRED_LOGIN_ROUTE = f"{LOGIN_ROUTE}?reason=expired"  # sign in again, told why
 EXPIRED_MESSAGE = "Your session has expired. Please sign in again."
 
 
@@ -69,12 +71,12 @@ class AuthState(rx.State):
         if user_id is None:
             had_token = bool(self.token)
             self.token = ""
-            return rx.redirect("/login?reason=expired" if had_token else "/login")
+            return rx.redirect(EXPIRED_LOGIN_ROUTE if had_token else LOGIN_ROUTE)
         if not self.email:
             user = accounts.get_user(user_id)
             if user is None:
                 self.token = ""
-                return rx.redirect("/login")
+                return rx.redirect(LOGIN_ROUTE)
             self.email = user.email
         return None
 

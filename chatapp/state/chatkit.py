@@ -7,18 +7,18 @@ from typing import Any
 
 import reflex as rx
 
-from chatapp.chat.client_tools import OPEN_TASK
 from chatapp.chat.server import REFRESH_TASKS_EFFECT as REFRESH_TASKS
-from chatapp.state.auth import AuthState
-from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskState, highlight_script
+from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
+from chatapp.state.tasks import TaskState
+from chatapp.tools.contract import failure_of
+from chatapp.tools.names import OPEN_TASK
 
 CLIENT_TOOLS = (REFRESH_TASKS, OPEN_TASK)
 MAX_KEPT_RESULTS = 20
-_highlight_script = highlight_script  # the panel's highlight, shared with the native chat
-__all__ = ["HIGHLIGHT_CLASS", "ChatKitState", "client_tool_result"]
 
 
-def _task_id(params: dict[str, Any]) -> int | None:
+def task_id_param(params: dict[str, Any]) -> int | None:
+    """The task id a client tool call names, when it is an integer (or integer text)."""
     value = params.get("task_id", params.get("id"))
     if isinstance(value, bool):
         return None
@@ -37,11 +37,11 @@ async def client_tool_result(
     if name == REFRESH_TASKS:
         return {"refreshed": True}, [TaskState.refresh]
     if name == OPEN_TASK:
-        task_id = _task_id(params)
+        task_id = task_id_param(params)
         if task_id is None:
             return {"error": "open_task needs an integer task_id."}, []
         tasks = await state.get_state(TaskState)
-        return await tasks._open_task(user_id, task_id)
+        return await tasks.open_task(user_id, task_id)
     known = ", ".join(CLIENT_TOOLS)
     return {"error": f"Unknown client tool '{name}'. Known: {known}."}, []
 
@@ -117,7 +117,7 @@ class ChatKitState(AuthState):
     def session_expired(self):
         """A ChatKit request got 401: the session is over; sign in again."""
         self.token = ""
-        return rx.redirect("/login?reason=expired")
+        return rx.redirect(EXPIRED_LOGIN_ROUTE)
 
     async def _act(self, name: str, params: dict[str, Any]) -> tuple[dict[str, Any], list]:
         """Run one browser-side action for the signed-in user → (result for the agent, events)."""
@@ -137,7 +137,8 @@ class ChatKitState(AuthState):
         result, events = await self._act(name, params)
         kept = list(self.client_tool_results.items())[-(MAX_KEPT_RESULTS - 1) :]
         self.client_tool_results = {**dict(kept), str(call.get("call_id", "")): result}
-        self.last_client_tool = f"{name}: {'error' if 'error' in result else 'ok'}"
+        failed = failure_of(result) is not None
+        self.last_client_tool = f"{name}: {'error' if failed else 'ok'}"
         return events
 
     @rx.event

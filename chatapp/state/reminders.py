@@ -12,9 +12,10 @@ import reflex as rx
 
 from chatapp.errors import AppError
 from chatapp.state.auth import AuthState
-from chatapp.state.tasks import TaskState, moment_label, viewer_zone
+from chatapp.state.tasks import TaskState, moment_label
 from chatapp.tasks import service
 from chatapp.tasks.schemas import ReminderOut
+from chatapp.timezones import zone_or_default
 
 # How often an open tab asks; a reminder shows at most this late.
 REMINDER_POLL_MS = 10_000
@@ -33,7 +34,7 @@ def notification_script(title: str, body: str, tag: str) -> str:
 
 def reminder_text(reminder: ReminderOut, zone: str, now: datetime) -> tuple[str, str]:
     """(headline, detail) for one reminder, times in the viewer's zone."""
-    tz = viewer_zone(zone)
+    tz = zone_or_default(zone)
     if reminder.missed:
         headline = f"Missed reminder: {reminder.title}"
         detail = f"It was set for {moment_label(reminder.remind_at, tz, now)}."

@@ -6,13 +6,13 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 from pydantic import ValidationError
 
 from chatapp.errors import AppError
-from chatapp.state.auth import AuthState
+from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, LOGIN_ROUTE, AuthState
 from chatapp.state.task_form import (
     REMIND_VALUES,
     REPEAT_VALUES,
@@ -31,6 +31,7 @@ from chatapp.tasks.schemas import (
     TaskQuery,
     TaskUpdate,
 )
+from chatapp.timezones import zone_or_default
 
 PAGE_SIZE = 100
 NEW_TASK_FIELDS = ("title", "description", "due", "tags")
@@ -73,13 +74,6 @@ class TaskRow:
     remind_label: str = ""
     remind_input: str = ""
     reminded: bool = False
-
-
-def viewer_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def moment_label(moment: datetime, tz: ZoneInfo, now: datetime) -> str:
@@ -170,7 +164,7 @@ class TaskState(AuthState):
 
     def _session_expired(self):
         self.token = ""
-        return rx.redirect("/login?reason=expired")
+        return rx.redirect(EXPIRED_LOGIN_ROUTE)
 
     def _query(self) -> TaskQuery:
         return TaskQuery(
@@ -182,7 +176,7 @@ class TaskState(AuthState):
         )
 
     def _show(self, rows: list[TaskOut], total: int) -> None:
-        tz, now = viewer_zone(self.timezone), datetime.now(UTC)
+        tz, now = zone_or_default(self.timezone), datetime.now(UTC)
         self.tasks = [to_row(t, tz, now) for t in rows]
         self.total = total
         self._list_version += 1
@@ -198,7 +192,7 @@ class TaskState(AuthState):
     async def load(self):
         """on_load of /tasks: verify the session, then fetch."""
         if self._user() is None:
-            return self._session_expired() if self.token else rx.redirect("/login")
+            return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
         self.loading = True
         try:
             await self._reload()
@@ -215,7 +209,7 @@ class TaskState(AuthState):
         async with self:
             user_id = self._user()
             if user_id is None:
-                return self._session_expired() if self.token else rx.redirect("/login")
+                return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
             query, seen = self._query(), self._list_version
         rows, total = await asyncio.to_thread(service.list_tasks, user_id, query)
         async with self:
@@ -231,7 +225,7 @@ class TaskState(AuthState):
         if self._user() is not None:
             await self._reload()
 
-    async def _open_task(self, user_id: int, task_id: int) -> tuple[dict[str, Any], list]:
+    async def open_task(self, user_id: int, task_id: int) -> tuple[dict[str, Any], list]:
         """The open_task client tool for every chat renderer: show one of the user's tasks
         (clearing a filter that hides it), mark it opened, scroll to it.
         → (result for the agent, events for the browser)."""
@@ -249,7 +243,7 @@ class TaskState(AuthState):
     @rx.event
     async def set_timezone(self, tz: str):
         if isinstance(tz, str) and tz and tz != self.timezone:
-            self.timezone = str(viewer_zone(tz).key)
+            self.timezone = str(zone_or_default(tz).key)
             await self._reload()
 
     async def _guarded(self, action, success: str | None = None):
@@ -296,7 +290,7 @@ class TaskState(AuthState):
         self, form_data: dict, repeat: str, remind: str
     ) -> tuple[datetime | None, str | None, datetime | None]:
         """The form's due time, repeat rule and reminder time (UTC); AppError says what's off."""
-        tz = viewer_zone(self.timezone)
+        tz = zone_or_default(self.timezone)
         due = parse_local_datetime(form_data.get("due", ""), tz)
         rule = rule_for(repeat, str(form_data.get("repeat_rule", "")))
         custom = parse_local_datetime(form_data.get("remind_custom", ""), tz)
@@ -365,7 +359,7 @@ class TaskState(AuthState):
         )
         if failure is not None or not moved or moved[0].completed or moved[0].due_at is None:
             return failure
-        next_due = moment_label(moved[0].due_at, viewer_zone(self.timezone), datetime.now(UTC))
+        next_due = moment_label(moved[0].due_at, zone_or_default(self.timezone), datetime.now(UTC))
         return rx.toast.success(f"Done. Next one: {next_due}")
 
     @rx.event
@@ -375,7 +369,7 @@ class TaskState(AuthState):
         self.edit_repeat = choice_for_rule(row.recurrence if row else None)
         self.edit_remind = "none"
         if row and row.remind_input:
-            tz = viewer_zone(self.timezone)
+            tz = zone_or_default(self.timezone)
             due = parse_local_datetime(row.due_input, tz)
             self.edit_remind = choice_for_reminder(parse_local_datetime(row.remind_input, tz), due)
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
-from chatapp.tasks.recurrence import DEFAULT_ZONE
 from chatapp.tasks.schemas import TaskOut
+from chatapp.timezones import DEFAULT_ZONE
 
 PRODID = "-//chatapp//tasks feed//EN"
 CALENDAR_NAME = "chatapp tasks"

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
+
+from chatapp.timezones import DEFAULT_ZONE
 
 RULE_MAX = 500
 ZONE_MAX = 64
 # Every COUNT is walked when a feed says how many are left: keep that walk short.
 COUNT_MAX = 1000
-DEFAULT_ZONE = "UTC"
 # A to-do list repeats by the hour at most: a task every minute is a mistake, not a plan.
 TOO_FREQUENT = ("SECONDLY", "MINUTELY")
 FREQUENCIES = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -28,18 +29,6 @@ _UNTIL = re.compile(r"UNTIL=(?P<value>[0-9]{8}(?:T[0-9]{6}Z?)?)")
 
 class RecurrenceError(ValueError):
     """A rule, zone or combination a person must fix; the message says how."""
-
-
-def valid_zone(name: str | None) -> str:
-    """The canonical IANA name of `name` ("UTC" when empty)."""
-    if not name:
-        return DEFAULT_ZONE
-    try:
-        return ZoneInfo(name.strip()).key
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RecurrenceError(
-            f"unknown time zone '{name}': use an IANA name such as Europe/Paris"
-        ) from exc
 
 
 def normalise_rule(text: str) -> str:

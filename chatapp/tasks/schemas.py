@@ -7,16 +7,10 @@ from typing import Annotated, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from chatapp.tasks.recurrence import (
-    DEFAULT_ZONE,
-    RULE_MAX,
-    ZONE_MAX,
-    Recurrence,
-    normalise_rule,
-    valid_zone,
-)
+from chatapp.tasks.recurrence import RULE_MAX, ZONE_MAX, Recurrence, normalise_rule
+from chatapp.timezones import DEFAULT_ZONE, valid_zone
 
-TITLE_MAX = 200
+TASK_TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 TAGS_MAX = 10
 TAG_MAX = 32
@@ -97,7 +91,7 @@ def _blank_is_none(value: object) -> object:
     return value
 
 
-Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Title = Annotated[str, Field(min_length=1, max_length=TASK_TITLE_MAX)]
 Description = Annotated[str | None, Field(max_length=DESCRIPTION_MAX)]
 Tags = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=TAG_MAX)]], Field(max_length=TAGS_MAX)

@@ -21,7 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from chatapp.db import Task, TaskCompletion, get_engine, session_scope
 from chatapp.db.models import utcnow
 from chatapp.errors import InvalidInput, task_not_found
-from chatapp.tasks.recurrence import DEFAULT_ZONE, Recurrence, RecurrenceError, check
+from chatapp.tasks.recurrence import Recurrence, RecurrenceError, check
 from chatapp.tasks.schemas import (
     CompletionOut,
     CompletionQuery,
@@ -33,6 +33,7 @@ from chatapp.tasks.schemas import (
     TaskUpdate,
     as_utc,
 )
+from chatapp.timezones import DEFAULT_ZONE
 
 # A reminder claimed more than this long after it came due was missed (no tab was open): the
 # UI shows it as such, once, instead of as if it were ringing now.

@@ -10,7 +10,8 @@
 from chatapp.tools.http import MCP_PATH, TaskMCPEndpoint
 from chatapp.tools.identity import acting_as
 from chatapp.tools.inprocess import InProcessTaskMCP
-from chatapp.tools.server import SERVER_NAME, TOOL_NAMES, TaskToolServer, task_server
+from chatapp.tools.names import TOOL_NAMES
+from chatapp.tools.server import SERVER_NAME, TaskToolServer, task_server
 
 __all__ = [
     "MCP_PATH",

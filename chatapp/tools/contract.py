@@ -73,6 +73,21 @@ def failure_of(output: Any) -> ToolFailure | None:
     return ToolFailure(UNSPECIFIED, _message(error))
 
 
+def output_text(output: Any) -> str:
+    """The text of a tool output as the Agents SDK hands it over: a string, a content part
+    ({"type": "text", "text": ...}), a list of parts, or any other JSON value (as JSON)."""
+    if output is None:
+        return ""
+    if isinstance(output, str):
+        return output
+    if isinstance(output, Mapping):
+        return str(output.get("text", "")) if "text" in output else json.dumps(output, default=str)
+    if isinstance(output, list | tuple):
+        parts = [output_text(part) for part in output]
+        return "\n".join(part for part in parts if part)
+    return str(output)
+
+
 def sdk_failure(context: Any, error: Exception) -> str:
     """An Agents SDK `failure_error_function`: a tool that raised fails like any other."""
     return failure_json(INTERNAL, str(error) or type(error).__name__)

@@ -18,7 +18,7 @@ from mcp.server.mcpserver import Context
 
 from chatapp.auth.security import TokenClaims
 from chatapp.errors import Forbidden, Unauthorized
-from chatapp.tasks.recurrence import RecurrenceError, valid_zone
+from chatapp.timezones import UnknownZone, valid_zone
 
 NOT_SIGNED_IN = "Not signed in: the task tools need an authenticated user."
 CLIENT_ID_PREFIX = "chatapp-user-"
@@ -103,5 +103,5 @@ def acting_zone(ctx: Context) -> str | None:
         return None
     try:
         return valid_zone(zone)
-    except RecurrenceError:
+    except UnknownZone:
         return None

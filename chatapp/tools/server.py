@@ -39,6 +39,14 @@ from chatapp.tasks.schemas import (
 )
 from chatapp.tools.contract import INTERNAL, INVALID_INPUT, UNAVAILABLE, UNKNOWN_TOOL, failure_json
 from chatapp.tools.identity import acting_user, acting_zone
+from chatapp.tools.names import (
+    ADD_TASK,
+    COMPLETE_TASK,
+    DELETE_TASK,
+    LIST_COMPLETIONS,
+    LIST_TASKS,
+    UPDATE_TASK,
+)
 
 logger = logging.getLogger("chatapp.tools")
 
@@ -228,20 +236,26 @@ async def _run(
 
 
 def _task_tool(
-    title: str, *, read_only: bool = False, destructive: bool = False, idempotent: bool = False
+    name: str,
+    title: str,
+    *,
+    read_only: bool = False,
+    destructive: bool = False,
+    idempotent: bool = False,
 ) -> Callable:
     """Register a task tool: its title, and hints that say whether and how it changes tasks."""
     hints = {"read_only_hint": read_only}
     if not read_only:
         hints |= {"destructive_hint": destructive, "idempotent_hint": idempotent}
     return task_server.tool(
+        name=name,
         title=title,
         annotations=ToolAnnotations(title=title, open_world_hint=False, **hints),
         structured_output=False,
     )
 
 
-@_task_tool("Add task")
+@_task_tool(ADD_TASK, "Add task")
 async def add_task(
     ctx: Context,
     title: Annotated[str, Field(description="What to do, in a few words.")],
@@ -269,7 +283,7 @@ async def add_task(
     return await _run(ctx, user_id, create)
 
 
-@_task_tool("List tasks", read_only=True)
+@_task_tool(LIST_TASKS, "List tasks", read_only=True)
 async def list_tasks(
     ctx: Context,
     status: Status = "all",
@@ -313,7 +327,7 @@ async def list_tasks(
 
 
 # Not idempotent: completing a repeating task twice completes two occurrences.
-@_task_tool("Complete task")
+@_task_tool(COMPLETE_TASK, "Complete task")
 async def complete_task(
     ctx: Context,
     task_id: TaskId,
@@ -334,7 +348,7 @@ async def complete_task(
     return await _run(ctx, user_id, mark)
 
 
-@_task_tool("Delete task", destructive=True, idempotent=True)
+@_task_tool(DELETE_TASK, "Delete task", destructive=True, idempotent=True)
 async def delete_task(
     ctx: Context, task_id: TaskId, user_id: UserId = None
 ) -> str | CallToolResult:
@@ -349,7 +363,7 @@ async def delete_task(
     return await _run(ctx, user_id, delete)
 
 
-@_task_tool("Update task", idempotent=True)
+@_task_tool(UPDATE_TASK, "Update task", idempotent=True)
 async def update_task(
     ctx: Context,
     task_id: TaskId,
@@ -406,7 +420,7 @@ async def update_task(
     return await _run(ctx, user_id, update)
 
 
-@_task_tool("List completions", read_only=True)
+@_task_tool(LIST_COMPLETIONS, "List completions", read_only=True)
 async def list_completions(
     ctx: Context,
     since: Annotated[
@@ -431,13 +445,3 @@ async def list_completions(
         return json.dumps([completion_row(row) for row in done], ensure_ascii=False)
 
     return await _run(ctx, user_id, find)
-
-
-TOOL_NAMES = (
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-    "list_completions",
-)

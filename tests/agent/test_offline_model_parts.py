@@ -9,8 +9,9 @@ from agents import FunctionTool
 
 from chatapp.agent.offline.conversation import read_conversation
 from chatapp.agent.offline.matching import match_tasks
-from chatapp.agent.offline.tool_results import TaskView, output_text, parse_result, tasks_in
+from chatapp.agent.offline.tool_results import TaskView, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import Toolbox, kind_of_name
+from chatapp.tools.contract import output_text
 
 
 def tool(name: str, schema: dict[str, Any]) -> FunctionTool:

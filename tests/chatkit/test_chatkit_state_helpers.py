@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatapp.state.chatkit import HIGHLIGHT_CLASS, _highlight_script, _task_id
+from chatapp.state.chatkit import task_id_param
+from chatapp.state.tasks import HIGHLIGHT_CLASS, highlight_script
 
 
 @pytest.mark.parametrize(
@@ -21,10 +22,10 @@ from chatapp.state.chatkit import HIGHLIGHT_CLASS, _highlight_script, _task_id
     ],
 )
 def test_open_task_accepts_only_an_integer_task_id(params, expected):
-    assert _task_id(params) == expected
+    assert task_id_param(params) == expected
 
 
 def test_highlight_script_targets_one_task_item():
-    script = _highlight_script(42)
+    script = highlight_script(42)
     assert '.task-item[data-task-id="42"]' in script
     assert HIGHLIGHT_CLASS in script

@@ -10,13 +10,8 @@ from chatkit.types import AssistantMessageItem, ClientToolCallItem, ThreadItemDo
 from client_tools_support import Person
 
 from chatapp.chat.store import RequestContext
-from chatapp.state.chat import (
-    WAITING_FOR_APP,
-    client_tool_message,
-    client_tool_output_request,
-    to_message,
-    turn_events,
-)
+from chatapp.chat.turns import client_tool_output_request, turn_events
+from chatapp.components.chat.items import WAITING_FOR_APP, client_tool_message, to_message
 
 
 def _call(**changes) -> ClientToolCallItem:

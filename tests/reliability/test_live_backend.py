@@ -35,7 +35,8 @@ from reliability_support import (
     unsigned,
 )
 
-from chatapp.state.chat import NOT_FOUND_MESSAGE, ChatState
+from chatapp.chat.turns import NOT_FOUND_MESSAGE
+from chatapp.state.chat import ChatState
 from chatapp.state.chatkit import ChatKitState
 from chatapp.state.tasks import TaskState
 from tests.conftest import migrate

@@ -27,15 +27,16 @@ from chatapp.agent.offline.model import DEFAULT_MODEL_NAME, OfflineModel, Offlin
 from chatapp.chat import get_chat_server
 from chatapp.chat.history import ToolCallRecord, tool_call_items
 from chatapp.chat.store import RequestContext
-from chatapp.chat.turns import user_message_request
-from chatapp.state.chat import (
-    _END,
+from chatapp.chat.turns import (
+    END,
     NOT_FOUND_MESSAGE,
-    ChatState,
-    _is_delta,
+    is_text_delta,
+    pump_turn,
     retry_request,
-    to_message,
+    user_message_request,
 )
+from chatapp.components.chat.items import to_message, to_messages
+from chatapp.state.chat import ChatState
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -85,9 +86,9 @@ def use_model(monkeypatch, model_class) -> None:
 
 async def run(request: bytes, ctx: RequestContext) -> tuple[str, list]:
     queue: asyncio.Queue = asyncio.Queue()
-    failure = await ChatState._pump(request, ctx, queue)
+    failure = await pump_turn(request, ctx, queue)
     events = []
-    while (event := queue.get_nowait()) is not _END:
+    while (event := queue.get_nowait()) is not END:
         events.append(event)
     return failure, events
 
@@ -107,8 +108,7 @@ def test_tool_chip_shows_tool_name_arguments_and_result():
     )
     chip, hidden = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
 
-    message = to_message(chip)
-    assert message is not None
+    [message] = to_messages([chip, hidden])
     assert (message.role, message.tool_name, message.failed) == ("tool", "add_task", False)
     assert message.tool_title == "Added a task (add_task)"
     assert json.loads(message.tool_args) == record.arguments
@@ -118,15 +118,47 @@ def test_tool_chip_shows_tool_name_arguments_and_result():
         "title": "Buy milk",
     }
     assert to_message(hidden) is None
+    assert to_message(chip, {chip.id: record}) == message
+
+
+def test_a_chip_is_read_from_its_record_never_from_its_text():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord("call_1", "add_task", {"title": "**x**"}, '{"task_id": 1}')
+    chip, hidden = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+    chip.task.content = "rewritten by hand"
+
+    [message] = to_messages([chip, hidden])
+    assert (message.tool_name, json.loads(message.tool_args)) == ("add_task", {"title": "**x**"})
+
+
+def test_an_old_record_without_its_chip_id_belongs_to_the_chip_before_it():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord("call_1", "list_tasks", {}, "[]")
+    chip, hidden = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+    del hidden.content["chip_id"]
+
+    [message] = to_messages([chip, hidden])
+    assert (message.tool_name, message.tool_result) == ("list_tasks", "[]")
+
+
+def test_an_old_chip_with_only_text_stays_readable():
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    output = json.dumps({"error": {"code": "not_found", "message": "Task 9 not found"}})
+    chip, _ = tool_call_items(
+        ToolCallRecord("c", "delete_task", {"task_id": 9}, output), thread, lambda k: f"{k}_1", NOW
+    )
+
+    [message] = to_messages([chip])
+    assert message.tool_title == "Failed: Task 9 not found (delete_task)" and message.failed
+    assert "delete_task" in message.tool_result and output in message.tool_result
 
 
 def test_failed_tool_call_is_marked_failed():
     thread = ThreadMetadata(id="thr_1", created_at=NOW)
     output = json.dumps({"error": {"code": "not_found", "message": "Task 99 not found"}})
     record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, output)
-    chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
-    message = to_message(chip)
-    assert message is not None and message.failed
+    [message] = to_messages(tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW))
+    assert message.failed
     assert json.loads(message.tool_result) == json.loads(output)
     assert message.tool_title == "Failed: Task 99 not found (complete_task)"
 
@@ -134,9 +166,8 @@ def test_failed_tool_call_is_marked_failed():
 def test_a_tool_answering_in_prose_is_not_guessed_to_have_failed():
     thread = ThreadMetadata(id="thr_1", created_at=NOW)
     record = ToolCallRecord("call_1", "complete_task", {"task_id": 99}, "Error: not found")
-    chip, _ = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
-    message = to_message(chip)
-    assert message is not None and not message.failed
+    [message] = to_messages(tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW))
+    assert not message.failed
 
 
 def test_messages_render_by_kind_and_hidden_context_is_skipped():
@@ -179,17 +210,17 @@ async def test_stopping_a_turn_saves_the_partial_reply(ann, monkeypatch):
     use_model(monkeypatch, SlowModel)
     queue: asyncio.Queue = asyncio.Queue()
     task = asyncio.create_task(
-        ChatState._pump(user_message_request("hello again", thread_id), ann, queue)
+        pump_turn(user_message_request("hello again", thread_id), ann, queue)
     )
     shown = ""
     while shown.count(" ") < 3:
         event = await asyncio.wait_for(queue.get(), 10)
-        if _is_delta(event):
+        if is_text_delta(event):
             shown += event.update.delta
     task.cancel()
     assert await task == ""
     rest = [queue.get_nowait() for _ in range(queue.qsize())]
-    assert rest[-1] is _END  # the consumer always learns that the turn is over
+    assert rest[-1] is END  # the consumer always learns that the turn is over
 
     stored = await items(thread_id, ann)
     assert [i.type for i in stored][-3:] == [
@@ -218,13 +249,13 @@ async def test_retry_after_a_failed_reply_answers_the_same_message_again(ann, mo
     assert failure == ""
     thread_id = events[0].thread.id
     user_item = next(e.item for e in events if e.type == "thread.item.done")
-    shown = [m for m in (to_message(i) for i in await items(thread_id, ann)) if m]
+    shown = to_messages(await items(thread_id, ann))
     assert [m.role for m in shown] == ["user", "error"]
 
     monkeypatch.undo()
     failure, events = await run(retry_request(thread_id, user_item.id), ann)
     assert failure == ""
-    shown = [m for m in (to_message(i) for i in await items(thread_id, ann)) if m]
+    shown = to_messages(await items(thread_id, ann))
     assert [m.role for m in shown] == ["user", "tool", "assistant"]
     assert shown[0].id == user_item.id
     assert "Buy milk" in shown[-1].text
@@ -283,3 +314,12 @@ def test_a_failed_call_reads_as_one_in_the_stored_chip_itself():
     )
     assert chip.task.icon == FAILED_ICON and chip.task.status_indicator == "none"
     assert chip.task.title == "Failed: title: too long (add_task)"
+
+
+async def test_a_streamed_chip_gets_its_fields_from_the_turns_records(ann):
+    _, events = await run(user_message_request("add buy milk", None), ann)
+
+    [chip] = [e.item for e in events if e.type == "thread.item.done" and e.item.type == "task"]
+    message = to_message(chip, {call.chip_id: call for call in ann.tool_calls})
+    assert message is not None and (message.tool_name, message.failed) == ("add_task", False)
+    assert json.loads(message.tool_args)["title"].lower() == "buy milk"

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from chatapp.tasks.recurrence import Recurrence, RecurrenceError, check, normalise_rule, valid_zone
+from chatapp.tasks.recurrence import Recurrence, RecurrenceError, check, normalise_rule
+from chatapp.timezones import UnknownZone, valid_zone
 
 
 def local(zone: str, *args: int) -> datetime:
@@ -226,7 +227,7 @@ def test_zones_are_checked_and_canonical():
     assert valid_zone("Europe/Paris") == "Europe/Paris"
     assert valid_zone(None) == valid_zone("") == "UTC"
     for bad in ("Mars/Olympus", "../etc/passwd", "Europe/"):
-        with pytest.raises(RecurrenceError, match="unknown time zone"):
+        with pytest.raises(UnknownZone, match="unknown time zone"):
             valid_zone(bad)
 
 

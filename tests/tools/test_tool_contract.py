@@ -14,6 +14,7 @@ from chatapp.tools.contract import (
     ToolFailure,
     failure_json,
     failure_of,
+    output_text,
     task_changing,
 )
 
@@ -65,3 +66,11 @@ def test_the_sdks_fixed_answer_for_a_raising_tool_is_an_internal_failure() -> No
 async def test_only_the_read_only_tool_is_left_out_of_the_changing_ones() -> None:
     tools = await task_server.list_tools()
     assert task_changing(tools) == {"add_task", "complete_task", "delete_task", "update_task"}
+
+
+def test_output_text_reads_every_shape_the_sdk_hands_over():
+    assert output_text('{"task_id": 3}') == '{"task_id": 3}'
+    assert output_text({"type": "text", "text": "hi"}) == "hi"
+    assert output_text([{"type": "text", "text": "a"}, {"type": "text", "text": ""}, "b"]) == "a\nb"
+    assert json.loads(output_text({"task_id": 3})) == {"task_id": 3}  # JSON, not a Python repr
+    assert output_text(None) == ""

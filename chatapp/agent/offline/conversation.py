@@ -8,14 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chatapp.agent.offline.tool_results import (
-    as_int,
-    output_text,
-    parse_result,
-    task_view,
-    tasks_in,
-)
+from chatapp.agent.offline.tool_results import as_int, parse_result, task_view, tasks_in
 from chatapp.agent.offline.toolbox import kind_of_name
+from chatapp.tools.contract import output_text
 
 # ChatKit's converter adds these as user messages; the user never typed them.
 _SYNTHETIC_PREFIXES = (

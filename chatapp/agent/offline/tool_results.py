@@ -39,20 +39,6 @@ class TaskView:
     remind_at: str | None = None
 
 
-def output_text(output: Any) -> str:
-    """The text of a function_call_output `output`: a string or a list of content parts."""
-    if output is None:
-        return ""
-    if isinstance(output, str):
-        return output
-    if isinstance(output, Mapping):
-        return str(output.get("text", "")) if "text" in output else json.dumps(output, default=str)
-    if isinstance(output, list | tuple):
-        parts = [output_text(part) for part in output]
-        return "\n".join(part for part in parts if part)
-    return str(output)
-
-
 def parse_result(text: str) -> ToolResult:
     """Decode a tool output; a failure is what the tool contract says is one."""
     data = _decode(text)

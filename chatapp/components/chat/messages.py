@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.state.chat import ChatMessage, ChatState
+from chatapp.components.chat.items import ChatMessage
+from chatapp.state.chat import ChatState
 
 EXAMPLE_PROMPTS = (
     ("Add buy milk tomorrow at 5pm", "plus"),

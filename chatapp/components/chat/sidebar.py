@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.state.chat import TITLE_MAX, ChatState, ThreadRow
+from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
+from chatapp.components.chat.items import ThreadRow
+from chatapp.state.chat import ChatState
 
 
 def _rename_form(thread: ThreadRow) -> rx.Component:
@@ -12,7 +14,7 @@ def _rename_form(thread: ThreadRow) -> rx.Component:
         rx.input(
             name="title",
             default_value=thread.title,
-            max_length=TITLE_MAX,
+            max_length=THREAD_TITLE_MAX,
             auto_focus=True,
             size="1",
             id="thread-rename-input",
@@ -109,7 +111,7 @@ def thread_sidebar() -> rx.Component:
     return rx.vstack(
         rx.button(
             rx.icon("square-pen", size=14),
-            "New chat",
+            NEW_THREAD_TITLE,
             on_click=ChatState.new_thread,
             variant="soft",
             size="2",

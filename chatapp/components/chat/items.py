@@ -1,0 +1,178 @@
+"""What the native chat shows for each ChatKit thread item: plain rows the components render.
+
+Data only (no components, no state), so ChatState can hold lists of these and the components in
+this package render them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+
+from chatkit.types import (
+    AssistantMessageItem,
+    ClientToolCallItem,
+    ErrorEvent,
+    TaskItem,
+    ThreadCreatedEvent,
+    ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadUpdatedEvent,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from chatapp.chat.history import (
+    FAILED_ICON,
+    ToolCallRecord,
+    chip_records,
+    error_reply,
+)
+from chatapp.chat.turns import is_text_delta
+from chatapp.tools.contract import failure_of
+from chatapp.tools.names import OPEN_TASK
+
+CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
+WAITING_FOR_APP = "Waiting for the app…"
+
+
+@dataclasses.dataclass
+class ChatMessage:
+    """One rendered thread item. `role` is user, assistant, tool or error."""
+
+    id: str = ""
+    role: str = "assistant"
+    text: str = ""
+    tool_title: str = ""
+    tool_name: str = ""
+    tool_args: str = ""
+    tool_result: str = ""
+    failed: bool = False
+
+
+@dataclasses.dataclass
+class ThreadRow:
+    id: str = ""
+    title: str = ""
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except (json.JSONDecodeError, TypeError):
+        return text
+
+
+def tool_message(item: TaskItem, record: ToolCallRecord | None = None) -> ChatMessage:
+    """A tool chip: its stored title, and the call's tool, arguments and result from its record.
+    A chip without a record shows its stored text."""
+    task = item.task
+    title = getattr(task, "title", None) or "Tool call"
+    if record is None:
+        content = getattr(task, "content", None) or ""
+        failed = getattr(task, "icon", None) == FAILED_ICON
+        return ChatMessage(
+            id=item.id, role="tool", tool_title=title, tool_result=content, failed=failed
+        )
+    return ChatMessage(
+        id=item.id,
+        role="tool",
+        tool_title=title,
+        tool_name=record.name,
+        tool_args=json.dumps(record.arguments, ensure_ascii=False, indent=2),
+        tool_result=_pretty(record.output.strip()),
+        failed=record.failed,
+    )
+
+
+def client_tool_message(item: ClientToolCallItem) -> ChatMessage:
+    """A chip for a call the agent asked the browser to make, with the browser's answer."""
+    label = CLIENT_TOOL_LABELS.get(item.name, f"Asked the app to run {item.name}")
+    done = item.status == "completed"
+    output = item.output
+    return ChatMessage(
+        id=item.id,
+        role="tool",
+        tool_title=f"{label} ({item.name})",
+        tool_name=item.name,
+        tool_args=json.dumps(item.arguments, ensure_ascii=False, indent=2),
+        tool_result=_pretty(json.dumps(output, ensure_ascii=False)) if done else WAITING_FOR_APP,
+        failed=done and failure_of(output) is not None,
+    )
+
+
+def assistant_message(item: AssistantMessageItem) -> ChatMessage:
+    text = "".join(part.text for part in item.content)
+    failure = error_reply(text)
+    if failure is not None:
+        return ChatMessage(id=item.id, role="error", text=failure)
+    return ChatMessage(id=item.id, role="assistant", text=text)
+
+
+def user_message(item: UserMessageItem) -> ChatMessage:
+    text = "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
+    return ChatMessage(id=item.id, role="user", text=text)
+
+
+def to_message(
+    item: ThreadItem, records: Mapping[str, ToolCallRecord] | None = None
+) -> ChatMessage | None:
+    """What the chat shows for an item (`records`: tool call records by chip id); hidden context
+    and unknown kinds show nothing."""
+    if isinstance(item, UserMessageItem):
+        return user_message(item)
+    if isinstance(item, AssistantMessageItem):
+        return assistant_message(item)
+    if isinstance(item, TaskItem):
+        return tool_message(item, (records or {}).get(item.id))
+    if isinstance(item, ClientToolCallItem):
+        return client_tool_message(item)
+    return None
+
+
+def to_messages(items: Sequence[ThreadItem]) -> list[ChatMessage]:
+    """What the chat shows for a thread's stored items, oldest first, hidden records included."""
+    records = chip_records(items)
+    shown = (to_message(item, records) for item in items)
+    return [message for message in shown if message is not None]
+
+
+def changes_view(event: object) -> bool:
+    """Whether a turn's event changes what the chat shows (the others pass it by)."""
+    if isinstance(event, ThreadItemAddedEvent):
+        return isinstance(event.item, AssistantMessageItem)
+    return is_text_delta(event) or isinstance(
+        event, ThreadCreatedEvent | ThreadUpdatedEvent | ThreadItemDoneEvent | ErrorEvent
+    )
+
+
+def last_user_index(messages: Sequence[ChatMessage]) -> int:
+    """Where the last user message is (-1 when there is none)."""
+    return next((i for i in range(len(messages) - 1, -1, -1) if messages[i].role == "user"), -1)
+
+
+def add_item(
+    messages: list[ChatMessage], item: ThreadItem, records: Mapping[str, ToolCallRecord]
+) -> None:
+    """Show a finished item; a saved user message gives the one already shown its id."""
+    index = last_user_index(messages)
+    if isinstance(item, UserMessageItem) and index >= 0 and not messages[index].id:
+        messages[index] = dataclasses.replace(messages[index], id=item.id)
+        return
+    message = to_message(item, records)
+    if message is not None:
+        messages.append(message)
+
+
+def with_client_answer(
+    messages: Sequence[ChatMessage], call: ClientToolCallItem, result: dict
+) -> list[ChatMessage]:
+    """The messages, with the call's chip showing the browser's answer."""
+    done = client_tool_message(call.model_copy(update={"status": "completed", "output": result}))
+    return [done if message.id == call.id else message for message in messages]
+
+
+def retitled(rows: Sequence[ThreadRow], thread_id: str, title: str) -> list[ThreadRow]:
+    return [ThreadRow(id=row.id, title=title) if row.id == thread_id else row for row in rows]
