@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime
 
 from chatkit.types import AssistantMessageItem, ClientToolCallItem, ThreadItemDoneEvent
-from client_tools_support import Person
 
 from chatapp.chat.store import RequestContext
 from chatapp.state.chat import (
@@ -17,6 +16,7 @@ from chatapp.state.chat import (
     to_message,
     turn_events,
 )
+from tests.support.client_tools import Person
 
 
 def _call(**changes) -> ClientToolCallItem:
