@@ -28,10 +28,10 @@ def use_fresh_sqlite() -> str:
     path = Path(tempfile.mkdtemp(prefix="chatapp-bench-")) / "bench.db"
     url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = url
-    from tests.conftest import _use_database, migrate
+    from tests.support.database import migrate, point_app_at
 
     migrate(url)
-    _use_database(url)
+    point_app_at(url)
     return url
 
 
@@ -47,7 +47,7 @@ def bench_database(backend: str) -> Iterator[str]:
     with the app pointed at it; yields its URL."""
     import psycopg
 
-    from tests.conftest import _use_database, migrate
+    from tests.support.database import migrate, point_app_at
 
     os.environ.setdefault("JWT_SECRET", "bench-secret-" + "x" * 40)
     os.environ.pop("OPENAI_API_KEY", None)
@@ -61,7 +61,7 @@ def bench_database(backend: str) -> Iterator[str]:
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     try:
         migrate(url)
-        _use_database(url)
+        point_app_at(url)
         yield url
     finally:
         if name is not None:

@@ -56,7 +56,7 @@ def wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> N
 @contextmanager
 def production_server(database_url: str, redis: bool):
     """`reflex run --env prod` on one free port; yields (base URL, log path)."""
-    from tests.browser.conftest import exclusive_web_dir
+    from tests.support.servers import exclusive_web_dir
 
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="chatapp-load-")) / "server.log"

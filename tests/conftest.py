@@ -1,18 +1,22 @@
 """Shared fixtures: a real database per backend (SQLite file, fresh PostgreSQL database),
-migrated with Alembic, real users with real JWTs."""
+migrated with Alembic, real users with real JWTs, and the app on a real model answered by the
+local fake OpenAI server."""
 
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.support.database import create_pg_database, drop_pg_database, migrate, point_app_at
+from tests.support.servers import serve_in_thread
+
+if TYPE_CHECKING:
+    from tests.support.fake_openai import FakeOpenAI
 
 os.environ.setdefault("JWT_SECRET", "test-secret-" + "x" * 40)
 os.environ.setdefault("CHATAPP_ENV", "dev")
@@ -20,48 +24,6 @@ os.environ.setdefault("CHATAPP_ENV", "dev")
 os.environ.setdefault("CHATAPP_DATA_DIR", tempfile.mkdtemp(prefix="chatapp-test-data-"))
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("REFLEX_REDIS_URL", None)
-
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get(
-    "CHATAPP_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-
-
-def _use_database(url: str) -> None:
-    from chatapp.auth.ratelimit import reset_login_limiter
-    from chatapp.db import reset_engine
-    from chatapp.settings import get_settings
-
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
-    reset_login_limiter()
-
-
-def migrate(url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
-
-
-def create_pg_database() -> tuple[str, str]:
-    import psycopg
-
-    name = f"chatapp_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_pg_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -86,7 +48,7 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def db(database_url) -> Iterator[str]:
     """Point the app at the test database and leave it empty after each test."""
-    _use_database(database_url)
+    point_app_at(database_url)
     yield database_url
     from sqlalchemy import text
 
@@ -156,23 +118,48 @@ def api_server() -> Iterator[str]:
 
     Settings and the engine are read per request, so it follows the `db` fixture from one
     backend to the other."""
-    import uvicorn
-
     from chatapp.api import build_api
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(build_api(), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_in_thread(build_api()) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def fake_openai_server() -> Iterator[FakeOpenAI]:
+    from tests.support.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def model_env() -> Iterator[pytest.MonkeyPatch]:
+    """A clean model configuration to set per test; afterwards the env, the caches and the
+    SDK's tracing switch are as before, so later tests get the offline model again."""
+    from agents import set_tracing_disabled
+
+    from tests.support.models import MODEL_ENV, reset_app_caches, tracing_disabled
+
+    tracing_was_disabled = tracing_disabled()
+    with pytest.MonkeyPatch.context() as mp:
+        for name in MODEL_ENV:
+            mp.delenv(name, raising=False)
+        reset_app_caches()
+        yield mp
+    reset_app_caches()
+    set_tracing_disabled(tracing_was_disabled)
+
+
+@pytest.fixture
+def fake_openai(
+    fake_openai_server: FakeOpenAI, model_env: pytest.MonkeyPatch, client
+) -> Iterator[FakeOpenAI]:
+    """The app (`client`) on a real model at OPENAI_BASE_URL (Chat Completions), served by the
+    local fake."""
+    from tests.support.models import on_fake_model
+
+    model_env.setenv("OPENAI_BASE_URL", fake_openai_server.base_url)
+    with on_fake_model(fake_openai_server, model_env, client) as server:
+        yield server

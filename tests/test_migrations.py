@@ -6,16 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get(
-    "CHATAPP_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+from tests.support import ROOT
+from tests.support.database import create_pg_database, drop_pg_database, point_app_at
+
 APP_TABLES = {"users", "tasks"}
 
 
@@ -74,18 +72,9 @@ def migrated_url(request, tmp_path_factory):
     """A brand-new empty database, brought to head by the `alembic upgrade head` command."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'fresh.db'}"
-        drop = None
+        name = None
     else:
-        import psycopg
-
-        name = f"chatapp_migrations_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-        def drop() -> None:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        name, url = create_pg_database()
 
     assert not _tables(url) & APP_TABLES
     result = _alembic_cli("upgrade", "head", url=url)
@@ -93,33 +82,20 @@ def migrated_url(request, tmp_path_factory):
     try:
         yield url
     finally:
-        if drop is not None:
+        if name is not None:
             from chatapp.db import reset_engine
 
             reset_engine()
-            drop()
+            drop_pg_database(name)
 
 
 @pytest.fixture
 def app_on(migrated_url):
     """Point the app's settings and engine at the migrated database for one test."""
-    from chatapp.auth.ratelimit import reset_login_limiter
-    from chatapp.db import reset_engine
-    from chatapp.settings import get_settings
-
-    def point(url: str | None) -> None:
-        if url is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = url
-        get_settings.cache_clear()
-        reset_engine()
-        reset_login_limiter()
-
     previous = os.environ.get("DATABASE_URL")
-    point(migrated_url)
+    point_app_at(migrated_url)
     yield migrated_url
-    point(previous)
+    point_app_at(previous)
 
 
 def test_upgrade_head_creates_every_table_and_records_the_head_revision(migrated_url):
@@ -181,16 +157,11 @@ def blank_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'blank.db'}"
         return
-    import psycopg
-
-    name = f"chatapp_migrations_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name, url = create_pg_database()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield url
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_pg_database(name)
 
 
 def _sql(url: str, statement: str, **params):

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.conftest import free_port, stop_group, wait_for
+from tests.support import ROOT
+from tests.support.servers import free_port, stop_group, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 REFLEX = str(Path(sys.executable).parent / "reflex")
 
 
@@ -47,7 +47,7 @@ def test_reflex_db_migrate_creates_the_schema(tmp_path):
 
 @pytest.fixture(scope="module")
 def backend_only(tmp_path_factory):
-    from tests.conftest import migrate
+    from tests.support.database import migrate
 
     tmp = tmp_path_factory.mktemp("backend")
     db_url = f"sqlite:///{tmp / 'backend.db'}"

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,9 +18,9 @@ import sqlalchemy as sa
 from chatapp.db.engine import build_engine
 from chatapp.db.schema import alembic_config, ensure_schema, head_revision
 from chatapp.settings import ConfigurationError, Settings
-from tests.conftest import create_pg_database, drop_pg_database, migrate
+from tests.support import ROOT
+from tests.support.database import create_pg_database, drop_pg_database, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
 HEAD = head_revision(alembic_config("sqlite://"))
 
 

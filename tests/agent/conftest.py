@@ -1,9 +1,10 @@
-"""Fixtures for the offline model tests (the kit itself is agent_support.py)."""
+"""Fixtures for the offline model tests (the kit itself is tests/support/agent.py)."""
 
 from __future__ import annotations
 
 import pytest
-from agent_support import TodoStore
+
+from tests.support.agent import TodoStore
 
 
 @pytest.fixture

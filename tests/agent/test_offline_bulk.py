@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_support import TodoStore, run
+from tests.support.agent import TodoStore, run
 
 
 async def _propose(store: TodoStore, message: str):

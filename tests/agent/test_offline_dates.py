@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_support import NOW
 
 from chatapp.agent.offline import dates
+from tests.support.agent import NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 

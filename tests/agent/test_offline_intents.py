@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_support import NOW
 
 from chatapp.agent.offline.intents import (
     MAX_TITLE,
@@ -25,6 +24,7 @@ from chatapp.agent.offline.intents import (
 from chatapp.agent.offline.slots import parse_ref
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.understand import parse_intent
+from tests.support.agent import NOW
 
 PARIS = ZoneInfo("Europe/Paris")
 

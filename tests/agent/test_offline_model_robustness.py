@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import pytest
-from agent_support import INSTRUCTIONS, TodoStore, raw_calls, run
 from agents import ModelSettings
 from agents.models.interface import ModelTracing
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +17,7 @@ from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessa
 
 from chatapp.agent import OfflineModel
 from chatapp.agent.offline.intents import MAX_TITLE
+from tests.support.agent import INSTRUCTIONS, TodoStore, raw_calls, run
 
 TOOLS = TodoStore().tools()
 SCHEMA_KEYS = {tool.name: set(tool.params_json_schema["properties"]) for tool in TOOLS}

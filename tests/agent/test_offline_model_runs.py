@@ -7,8 +7,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from agent_support import TodoStore, make_agent, raw_calls, run
 from agents import Runner, function_tool
+
+from tests.support.agent import TodoStore, make_agent, raw_calls, run
 
 Expected = list[tuple[str, dict[str, Any]]]
 NOW_ISO = "2026-11-23T14:05:00+01:00"

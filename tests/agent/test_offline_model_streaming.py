@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_support import INSTRUCTIONS, TodoStore, make_agent
 from agents import ModelSettings, Runner
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from agents.models.interface import ModelTracing
@@ -18,6 +17,7 @@ from openai.types.responses import (
 
 from chatapp.agent import OfflineModel, OfflineModelProvider
 from chatapp.agent.offline.model import text_chunks
+from tests.support.agent import INSTRUCTIONS, TodoStore, make_agent
 
 
 async def stream(store: TodoStore, message: str | list[Any]) -> tuple[list[Any], str]:

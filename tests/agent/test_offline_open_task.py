@@ -8,13 +8,13 @@ import json
 from typing import Any
 
 import pytest
-from agent_support import INSTRUCTIONS, NOW, TodoStore, raw_calls
 from agents import Agent, Runner, StopAtTools, function_tool
 
 from chatapp.agent import OfflineModel
 from chatapp.agent.offline.intents import AddTasks, ListTasks, OpenTask, TaskRef
 from chatapp.agent.offline.understand import parse_intent
 from chatapp.tools.contract import NOT_FOUND, failure_json
+from tests.support.agent import INSTRUCTIONS, NOW, TodoStore, raw_calls
 
 
 def open_task_tool(store: TodoStore):

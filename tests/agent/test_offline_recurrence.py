@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from agent_support import NOW
 from dateutil.rrule import rrulestr
 
 from chatapp.agent.offline.dates.recurrence import find_repeat, which_rule
+from tests.support.agent import NOW
 
 ROWS = [
     ("every day", "every_unit", "FREQ=DAILY"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from agent_support import NOW
 
 from chatapp.agent.offline.intents import Chat
 from chatapp.agent.offline.rules import RULES
 from chatapp.agent.offline.smalltalk import CHAT_RULES
 from chatapp.agent.offline.understand import read_message
+from tests.support.agent import NOW
 
 COMMAND_ROWS = [(rule.name, example) for rule in RULES for example in rule.examples]
 CHAT_ROWS = [(rule.name, example) for rule in CHAT_RULES for example in rule.examples]

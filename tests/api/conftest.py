@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from api_support import QuickUser, insert_user
+
+from tests.support.auth import QuickUser, insert_user
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import time
 
 import jwt
 import pytest
-from api_support import DEFAULT_PASSWORD
+
+from tests.support.auth import DEFAULT_PASSWORD
 
 SIGNUP = "/api/auth/signup"
 LOGIN = "/api/auth/login"

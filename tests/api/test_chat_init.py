@@ -7,10 +7,10 @@ import json
 import time
 
 import pytest
-from api_support import QuickUser, session_claims, sign
 
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE, InvalidToken, decode_token
 from chatapp.settings import get_settings
+from tests.support.auth import QuickUser, session_claims, sign
 
 INIT = "/api/chat/init"
 

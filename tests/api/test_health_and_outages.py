@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from api_support import closed_port
+
+from tests.support.database import point_app_at
+from tests.support.servers import free_port
 
 
 def test_health_reports_ok_when_the_database_answers(client):
@@ -21,24 +23,9 @@ def test_health_reports_ok_when_the_database_answers(client):
     }
 
 
-def _point_app_at(url: str | None) -> None:
-    """What conftest's _use_database does: new settings, new engine, fresh limiter."""
-    from chatapp.auth.ratelimit import reset_login_limiter
-    from chatapp.db import reset_engine
-    from chatapp.settings import get_settings
-
-    if url is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
-    reset_login_limiter()
-
-
 UNREACHABLE = {
     "postgres closed port": lambda tmp: (
-        f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/chatapp?connect_timeout=2"
+        f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/chatapp?connect_timeout=2"
     ),
     "postgres missing database": lambda tmp: (
         "postgresql+psycopg://postgres@127.0.0.1:5432/chatapp_no_such_database"
@@ -55,13 +42,13 @@ def down_client(request, tmp_path):
     from chatapp.api import build_api
 
     previous = os.environ.get("DATABASE_URL")
-    _point_app_at(UNREACHABLE[request.param](tmp_path))
+    point_app_at(UNREACHABLE[request.param](tmp_path))
     try:
         # raise_server_exceptions=False: a 500 must show up as a failed assertion, not a crash.
         with TestClient(build_api(), raise_server_exceptions=False) as c:
             yield c
     finally:
-        _point_app_at(previous)
+        point_app_at(previous)
 
 
 def test_health_is_503_json_when_the_database_is_unreachable(down_client):

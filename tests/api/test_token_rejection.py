@@ -7,7 +7,8 @@ import json
 import time
 
 import pytest
-from api_support import QuickUser, b64url, session_claims, sign, unsigned
+
+from tests.support.auth import QuickUser, b64url, session_claims, sign, unsigned
 
 # (method, path template, JSON body) for every route that needs a session token.
 PROTECTED_ROUTES = [

@@ -3,23 +3,18 @@ Debian's Chromium through Playwright."""
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+from tests.support.database import migrate
+from tests.support.servers import exclusive_web_dir, free_port, stop_group, wait_for
+
 CHROMIUM = os.environ.get("CHATAPP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,54 +29,6 @@ SERVER_START_TIMEOUT = 600
 ARTIFACTS = ROOT / "test-results"
 
 
-def stop_group(proc: subprocess.Popen, timeout: float = 20) -> None:
-    """SIGTERM a server started with start_new_session=True and all it spawned; SIGKILL if it
-    does not stop in time."""
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"server exited early ({proc.returncode}):\n{log.read_text()[-4000:]}"
-            )
-        try:
-            if httpx.get(url, timeout=2, follow_redirects=True).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise TimeoutError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
-
-
-@contextmanager
-def exclusive_web_dir() -> Iterator[None]:
-    """One `reflex run` per checkout at a time: they all compile into the same .web folder."""
-    lock_path = (
-        Path(tempfile.gettempdir())
-        / f"chatapp-web-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]}.lock"
-    )
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
     with exclusive_web_dir():
@@ -89,8 +36,6 @@ def live_server(tmp_path_factory) -> Iterator[str]:
 
 
 def _run_live_server(tmp_path_factory) -> Iterator[str]:
-    from tests.conftest import migrate
-
     tmp = tmp_path_factory.mktemp("live")
     db_url = f"sqlite:///{tmp / 'browser.db'}"
     migrate(db_url)

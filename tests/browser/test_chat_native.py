@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_tasks_flow import sign_up, task_item
+from tests.support import ROOT
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 CHATKIT_CDN = "**/cdn.platform.openai.com/**"
 THREAD_URL = re.compile(r".*/chat/?\?thread=thr_[0-9a-f]+$")
 

@@ -25,9 +25,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, free_port, stop_group, wait_for
 from tests.browser.test_chat_native import CHATKIT_CDN, replies, user_messages, wait_idle
 from tests.browser.test_tasks_flow import sign_up, task_item
+from tests.support import ROOT
+from tests.support.servers import free_port, stop_group, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +104,7 @@ def serving(checkout: Path, command: list[str], env: dict[str, str], log: Path, 
         wait_for(f"http://127.0.0.1:{port}/health", proc, log, 900)
         yield proc
     finally:
-        stop_group(proc, timeout=30)
+        stop_group(proc, grace=30)
 
 
 @contextmanager

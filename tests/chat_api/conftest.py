@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from chat_api_support import Chat, insert_user
+
+from tests.support.auth import insert_user
+from tests.support.chat import Chat
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from chat_api_support import Chat, at, due, local_now
+from tests.support.chat import Chat, at, due, local_now
 
 
 def _titles(chat: Chat) -> dict[str, dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from chat_api_support import Chat, item_text
+from tests.support.chat import Chat, item_text
 
 
 def test_mark_it_done_refers_to_the_task_just_added(me: Chat) -> None:

@@ -4,7 +4,8 @@ it, and the JSON door takes the number or the ChatKit thread id and always answe
 from __future__ import annotations
 
 import pytest
-from chat_api_support import Chat, item_text, user_input
+
+from tests.support.chat import Chat, item_text, user_input
 
 
 def thread_rows(chat: Chat) -> list[dict]:
@@ -124,7 +125,7 @@ def test_a_number_that_cannot_be_one_is_422(me: Chat, conversation_id) -> None:
 
 
 def test_the_streamed_door_takes_the_number_too(me: Chat, other: Chat) -> None:
-    from chat_api_support import parse_sse
+    from tests.support.chat import parse_sse
 
     started = me.say("add buy milk")
 

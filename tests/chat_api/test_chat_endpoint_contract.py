@@ -6,7 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from chat_api_support import Chat, at, due
+
+from tests.support.chat import Chat, at, due
 
 MAX_CHARS = 4000
 

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from chat_api_support import TZ, Chat, at, due, local_now
+
+from tests.support.chat import TZ, Chat, at, due, local_now
 
 
 @dataclass

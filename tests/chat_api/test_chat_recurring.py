@@ -5,7 +5,7 @@ so only the completions log knows), and "stop repeating" says so. Through POST
 
 from __future__ import annotations
 
-from chat_api_support import Chat, due
+from tests.support.chat import Chat, due
 
 
 def _row(chat: Chat, title: str) -> dict:

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from chat_api_support import TZ_NAME, Chat, parse_sse
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+
+from tests.support.chat import TZ_NAME, Chat, parse_sse
 
 
 def data_only_turn(chat: Chat, message: str, conversation_id: int | str | None = None):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from chat_api_support import Chat
+
+from tests.support.chat import Chat
 
 SEED = [("Call mom", False), ("Team meeting", False), ("File taxes", False), ("Book dentist", True)]
 Rows = list[tuple[int, str, bool]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chat_api_support import Chat, item_text, parse_sse
+from tests.support.chat import Chat, item_text, parse_sse
 
 
 def streamed(chat: Chat, message: str, conversation_id: int | str | None = None):

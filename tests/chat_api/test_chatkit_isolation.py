@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from chat_api_support import Chat, done_items, user_input
+
+from tests.support.chat import Chat, done_items, user_input
 
 
 class Owned:

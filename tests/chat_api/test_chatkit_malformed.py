@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from chat_api_support import Chat, user_input
+
+from tests.support.chat import Chat, user_input
 
 CREATE = "threads.create"
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chat_api_support import (
+
+from tests.support.chat import (
     Chat,
     chatkit_body,
     done_items,

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.api.api_support import QuickUser, insert_user
+from tests.support.auth import QuickUser, insert_user
+from tests.support.servers import serve_in_thread
 
 WORKFLOW_ID = "wf_test_workflow"
 API_KEY = "sk-test-chatkit"
@@ -89,25 +88,10 @@ def _app(stand_in: SessionsStandIn) -> Starlette:
 
 @pytest.fixture(scope="session")
 def sessions_server() -> Iterator[SessionsStandIn]:
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    stand_in = SessionsStandIn(base_url=f"http://127.0.0.1:{port}/v1")
-    server = uvicorn.Server(uvicorn.Config(_app(stand_in), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "stand-in did not start"
-        time.sleep(0.01)
-    try:
+    stand_in = SessionsStandIn(base_url="")
+    with serve_in_thread(_app(stand_in), lifespan="off") as base_url:
+        stand_in.base_url = f"{base_url}/v1"
         yield stand_in
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ upstream failure becomes a clear JSON error."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
 
 from chatapp.chat.hosted import chatkit_user
+from tests.support.servers import free_port
 
 
 @pytest.mark.parametrize("endpoint", ["start", "refresh"])
@@ -121,10 +121,7 @@ def test_answer_without_client_secret_is_a_502(client, alice, hosted, body):
 
 
 def test_unreachable_openai_is_a_502(client, alice, hosted, settings_env):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed_port = s.getsockname()[1]
-    settings_env(CHATKIT_API_BASE=f"http://127.0.0.1:{closed_port}/v1")
+    settings_env(CHATKIT_API_BASE=f"http://127.0.0.1:{free_port()}/v1")
     response = client.post("/api/chatkit/start", headers=alice.headers)
     assert response.status_code == 502
     assert response.json()["detail"].startswith("Could not reach OpenAI's ChatKit sessions API")

@@ -4,7 +4,8 @@ core (offline model), on both database backends (the `db` fixture)."""
 from __future__ import annotations
 
 import pytest
-from client_tools_support import Person, make_person
+
+from tests.support.client_tools import Person, make_person
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime
 
 from chatkit.types import AssistantMessageItem, ClientToolCallItem, ThreadItemDoneEvent
-from client_tools_support import Person
 
 from chatapp.chat.store import RequestContext
 from chatapp.chat.turns import client_tool_output_request, turn_events
 from chatapp.components.chat.items import WAITING_FOR_APP, client_tool_message, to_message
+from tests.support.client_tools import Person
 
 
 def _call(**changes) -> ClientToolCallItem:

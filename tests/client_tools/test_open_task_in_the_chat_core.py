@@ -8,9 +8,9 @@ import json
 
 import pytest
 from chatkit.store import NotFoundError
-from client_tools_support import Person
 
 from chatapp.chat.server import CONVERTER
+from tests.support.client_tools import Person
 
 
 async def test_open_task_stops_the_turn_at_a_pending_client_call(ann: Person) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from client_tools_support import Person
+from tests.support.client_tools import Person
 
 
 def sse_items(body: str) -> list[dict[str, Any]]:

@@ -1,55 +1,20 @@
-"""open_task with a real model (Chat Completions, served by the local fake OpenAI server of
-tests/models): the model's own call id names the pending call, every call gets a store id of its
-own, and the browser's answer reaches the model as the tool result of that call."""
+"""open_task with a real model (Chat Completions, served by the local fake OpenAI server in
+tests/support/fake_openai.py): the model's own call id names the pending call, every call gets
+a store id of its own, and the browser's answer reaches the model as the tool result of that
+call."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from agents import set_tracing_disabled
-from client_tools_support import Person
 
-from tests.models.fake_openai import FakeOpenAI, Text, ToolCall
-from tests.models.model_support import (
-    API_KEY,
-    MODEL,
-    MODEL_ENV,
-    reset_app_caches,
-    tracing_disabled,
-)
+from tests.support.client_tools import Person
+from tests.support.fake_openai import FakeOpenAI, Text, ToolCall
 
 # The wire is the same on both backends; one is enough here.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def fake_server() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake_model(fake_server: FakeOpenAI, client) -> Iterator[FakeOpenAI]:
-    from chatapp.agent.provider import aclose_model_provider
-
-    fake_server.reset()
-    tracing_was_disabled = tracing_disabled()
-    with pytest.MonkeyPatch.context() as mp:
-        for name in MODEL_ENV:
-            mp.delenv(name, raising=False)
-        mp.setenv("OPENAI_BASE_URL", fake_server.base_url)
-        mp.setenv("OPENAI_API_KEY", API_KEY)
-        mp.setenv("CHATAPP_MODEL", MODEL)
-        reset_app_caches()
-        yield fake_server
-        client.portal.call(aclose_model_provider)
-    reset_app_caches()
-    set_tracing_disabled(tracing_was_disabled)
 
 
 def chatkit(client, person: Person, kind: str, **params: Any) -> list[dict[str, Any]]:
@@ -61,7 +26,7 @@ def chatkit(client, person: Person, kind: str, **params: Any) -> list[dict[str, 
 
 
 def test_the_models_call_id_carries_the_browsers_answer_back(
-    client, fake_model: FakeOpenAI, ann: Person
+    client, fake_openai: FakeOpenAI, ann: Person
 ) -> None:
     task = ann.add_task("Buy milk")
     user_input = {
@@ -73,7 +38,7 @@ def test_the_models_call_id_carries_the_browsers_answer_back(
     thread_id = None
     for round_ in (1, 2):
         call_id = f"call_open_{round_}"
-        fake_model.script(ToolCall("open_task", {"task_id": task.id}, call_id=call_id))
+        fake_openai.script(ToolCall("open_task", {"task_id": task.id}, call_id=call_id))
         if thread_id is None:
             items = chatkit(client, ann, "threads.create", input=user_input)
         else:
@@ -87,14 +52,14 @@ def test_the_models_call_id_carries_the_browsers_answer_back(
         ids.append(call["id"])
 
         result = {"opened": True, "task_id": task.id, "title": "Buy milk"}
-        fake_model.script(Text("It's open."))
+        fake_openai.script(Text("It's open."))
         items = chatkit(
             client, ann, "threads.add_client_tool_output", thread_id=thread_id, result=result
         )
         assert [i["content"][0]["text"] for i in items if i["type"] == "assistant_message"] == [
             "It's open."
         ]
-        asked, answered = fake_model.received[-2:]
+        asked, answered = fake_openai.received[-2:]
         assert "open_task" in asked.tool_names
         tool_call, tool_result = answered.messages[-2:]
         assert tool_call["tool_calls"][0]["id"] == call_id

@@ -14,18 +14,17 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from deploy_support import (
-    ROOT,
+
+from tests.support import ROOT
+from tests.support.database import create_pg_database, drop_pg_database
+from tests.support.deploy import (
     access_lines,
     access_lines_for,
     json_lines,
     private_redis_db,
     server_env,
-    stop,
 )
-
-from tests.browser.conftest import exclusive_web_dir, free_port, wait_for
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.support.servers import exclusive_web_dir, free_port, stop_group, wait_for
 
 pytestmark = pytest.mark.postgres
 
@@ -101,7 +100,7 @@ def deployed(tmp_path_factory, fresh_postgres) -> Iterator[dict]:
                 "start_seconds": time.monotonic() - started,
             }
         finally:
-            stop(proc)
+            stop_group(proc, grace=30)
 
 
 def test_the_entrypoint_refuses_a_weak_jwt_secret_before_touching_the_database():

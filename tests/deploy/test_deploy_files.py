@@ -9,7 +9,8 @@ import stat
 
 import pytest
 import yaml
-from deploy_support import ROOT
+
+from tests.support import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]

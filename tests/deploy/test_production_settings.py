@@ -8,18 +8,19 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from deploy_support import ROOT, STRONG_SECRET, private_redis_db
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from tests.api.api_support import closed_port
+from tests.support import ROOT
+from tests.support.deploy import STRONG_SECRET, private_redis_db
+from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory) -> str:
-    from tests.conftest import migrate
+    from tests.support.database import migrate
 
     url = f"sqlite:///{tmp_path_factory.mktemp('prod-settings') / 'chatapp.db'}"
     migrate(url)
@@ -82,7 +83,7 @@ def test_health_reports_redis_ok_when_configured_and_reachable(app_with):
 
 
 def test_health_is_503_when_the_configured_redis_is_down(app_with):
-    r = app_with(REFLEX_REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0").get("/health")
+    r = app_with(REFLEX_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0").get("/health")
 
     assert r.status_code == 503
     body = r.json()
@@ -94,7 +95,7 @@ def test_health_is_503_when_the_configured_redis_is_down(app_with):
 def test_sign_in_is_503_not_unlimited_when_the_limiter_cannot_reach_redis(app_with):
     from chatapp.auth.ratelimit import LIMITER_UNAVAILABLE
 
-    client = app_with(REFLEX_REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    client = app_with(REFLEX_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     r = client.post("/api/auth/login", json={"email": "x@example.com", "password": "whatever-pw"})
 
     assert r.status_code == 503

@@ -8,12 +8,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from deploy_support import STRONG_SECRET
+
+from tests.support.deploy import STRONG_SECRET
 
 
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory) -> str:
-    from tests.conftest import migrate
+    from tests.support.database import migrate
 
     url = f"sqlite:///{tmp_path_factory.mktemp('logging') / 'chatapp.db'}"
     migrate(url)

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from deploy_support import (
+
+from tests.support.database import create_pg_database, drop_pg_database, migrate
+from tests.support.deploy import (
     BIN,
     STRONG_SECRET,
     access_lines_for,
@@ -18,9 +20,7 @@ from deploy_support import (
     server_env,
     signup,
 )
-
-from tests.browser.conftest import free_port
-from tests.conftest import create_pg_database, drop_pg_database, migrate
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.postgres
 

@@ -8,8 +8,6 @@ import json
 from datetime import UTC, datetime
 
 from agents import ModelSettings, ModelTracing, RunConfig, Runner
-from fake_openai import USAGE, Text, ToolCall
-from model_support import API_KEY, MODEL, thread_items
 from sqlmodel import select
 
 from chatapp.agent.agent import build_agent
@@ -17,6 +15,8 @@ from chatapp.agent.provider import model_name, model_provider
 from chatapp.chat.client_tools import open_task
 from chatapp.db import Task, session_scope
 from chatapp.tools import task_server
+from tests.support.fake_openai import USAGE, Text, ToolCall
+from tests.support.models import API_KEY, MODEL, thread_items
 
 
 def chat(client, user, message: str, conversation_id: int | str | None = None):

@@ -10,10 +10,10 @@ import time
 
 import pytest
 from chatkit.types import AssistantMessageItem, UserMessageItem
-from fake_openai import Drop, Fail, Stall, StreamError, Text
-from model_support import API_KEY, thread_items
 
 import chatapp.agent.provider as provider
+from tests.support.fake_openai import Drop, Fail, Stall, StreamError, Text
+from tests.support.models import API_KEY, thread_items
 
 MESSAGE = "Add buy milk"
 STALL = Stall(seconds=3.0)

@@ -11,7 +11,6 @@ import pytest
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_provider import OpenAIProvider
 from agents.models.openai_responses import OpenAIResponsesModel
-from model_support import API_KEY, MODEL, tracing_disabled
 
 from chatapp.agent.offline.model import OfflineModelProvider
 from chatapp.agent.provider import (
@@ -20,6 +19,7 @@ from chatapp.agent.provider import (
     model_provider,
     retry_after_seconds,
 )
+from tests.support.models import API_KEY, MODEL, tracing_disabled
 
 
 @pytest.fixture

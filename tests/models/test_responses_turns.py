@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from fake_openai import Text, ToolCall
-from model_support import API_KEY, MODEL
 from sqlmodel import select
 
 from chatapp.db import Task, session_scope
+from tests.support.fake_openai import Text, ToolCall
+from tests.support.models import API_KEY, MODEL
 
 
 def test_a_tool_call_round_trips_over_the_responses_api(fake_openai_responses, client, alice):

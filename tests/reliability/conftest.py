@@ -4,7 +4,8 @@ both databases, and the API served over real HTTP (uvicorn) for the official MCP
 from __future__ import annotations
 
 import pytest
-from reliability_support import World, build_world
+
+from tests.support.reliability import World, build_world
 
 
 @pytest.fixture

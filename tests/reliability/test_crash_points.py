@@ -25,9 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from reliability_support import half_written, insert_user, parse_sse, stored_items
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
+
+from tests.support.auth import insert_user
+from tests.support.chat import parse_sse
+from tests.support.reliability import half_written, stored_items
 
 MESSAGE = "add alpha, bravo and charlie"
 WRITES = ("INSERT", "UPDATE", "DELETE")

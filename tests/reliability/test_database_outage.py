@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_support import insert_user, point_app_at, row_counts
 
-from tests.conftest import create_pg_database, drop_pg_database, migrate
+from tests.support import ROOT
+from tests.support.auth import insert_user
+from tests.support.database import create_pg_database, drop_pg_database, migrate, point_app_at
+from tests.support.reliability import row_counts
 
-ROOT = Path(__file__).resolve().parents[2]
 SSE = {"Accept": "text/event-stream"}
 MCP = {"Accept": "application/json, text/event-stream"}
 
@@ -128,7 +129,7 @@ def _seed(client) -> tuple:
 def _admin(sql: str) -> None:
     import psycopg
 
-    from tests.conftest import PG_ADMIN_URL
+    from tests.support.database import PG_ADMIN_URL
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(sql)

@@ -9,15 +9,14 @@ fuzzes the model's two methods directly, this drives whole turns."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_support import insert_user
+
+from tests.support.agent import TodoStore, make_agent
+from tests.support.auth import insert_user
 
 FUZZ = settings(
     deadline=None,
@@ -69,28 +68,14 @@ surrogates = st.builds(
 MESSAGES = st.one_of(any_text, walls, controls, attacks, surrogates)
 
 
-def _agent_fixtures():
-    """tests/agent's in-memory task store and agent (agent_support.py), also when tests/agent is
-    not part of the run and so not on sys.path."""
-    name = "agent_support"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "agent" / "agent_support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 async def _one_turn(message: str) -> tuple[str, list]:
     from agents import Runner
 
-    fixtures = _agent_fixtures()
-    store = fixtures.TodoStore()
+    store = TodoStore()
     store.seed("Call mom", due_at="2026-11-24T17:00:00+01:00")
     store.seed("Buy milk", tags=["shopping"])
     store.seed("Book dentist", completed=True)
-    result = await Runner.run(fixtures.make_agent(store.tools()), message)
+    result = await Runner.run(make_agent(store.tools()), message)
     return str(result.final_output), store.calls
 
 

@@ -12,9 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from reliability_support import World, json_text, parse_sse, user_input, victim_rows
 
-from tests.tools.tool_support import mcp_client
+from tests.support.chat import parse_sse, user_input
+from tests.support.reliability import World, json_text, victim_rows
+from tests.support.tools import mcp_client
 
 # (method, suffix under /api/{uid}/tasks, body); "{tid}" is the target task id.
 TASK_ROUTES = [

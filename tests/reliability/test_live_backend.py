@@ -21,25 +21,22 @@ from pathlib import Path
 
 import httpx
 import pytest
-from reliability_support import (
-    Backend,
-    ReflexTab,
-    World,
-    build_world,
-    half_written,
-    point_app_at,
-    session_claims,
-    sign,
-    start_backend,
-    stored_items,
-    unsigned,
-)
 
 from chatapp.chat.turns import NOT_FOUND_MESSAGE
 from chatapp.state.chat import ChatState
 from chatapp.state.chatkit import ChatKitState
 from chatapp.state.tasks import TaskState
-from tests.conftest import migrate
+from tests.support.auth import session_claims, sign, unsigned
+from tests.support.database import migrate, point_app_at
+from tests.support.reliability import (
+    Backend,
+    ReflexTab,
+    World,
+    build_world,
+    half_written,
+    start_backend,
+    stored_items,
+)
 
 
 @dataclass
@@ -233,7 +230,7 @@ MESSAGE = "add alpha, bravo and charlie"
 
 
 def test_sigkill_after_the_first_streamed_delta_then_restart(live: Live) -> None:
-    from reliability_support import insert_user
+    from tests.support.auth import insert_user
 
     user = insert_user()
     live.backend.slow_model(0.08)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from reliability_support import insert_user, row_counts
+
+from tests.support.auth import insert_user
+from tests.support.reliability import row_counts
 
 LIMIT = 1_000_000
 MCP_ACCEPT = "application/json, text/event-stream"

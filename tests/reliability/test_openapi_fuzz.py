@@ -11,13 +11,14 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from reliability_support import QuickUser, insert_user
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
+
+from tests.support.auth import QuickUser, insert_user
 
 MAX_EXAMPLES = 25
 # PostgreSQL-specific failures (NUL in text, integer ranges) come from values that are written.
@@ -195,7 +196,7 @@ def _resolve(spec: dict, schema: dict) -> dict:
 def test_the_documented_422_body_is_the_one_the_api_sends(client) -> None:
     import jsonschema_rs
 
-    from tests.api.api_support import insert_user as quick_user
+    from tests.support.auth import insert_user as quick_user
 
     spec = client.get("/openapi.json").json()
     user = quick_user()

@@ -9,57 +9,23 @@ clear error reply, and the next turn must carry on with the tool result in the m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from reliability_support import insert_user
 
 import chatapp.agent.provider as provider
-from tests.models.fake_openai import Fail, FakeOpenAI, Stall, Text, ToolCall
-from tests.models.model_support import (
-    API_KEY,
-    MODEL,
-    MODEL_ENV,
-    reset_app_caches,
-    tracing_disabled,
-)
-
-
-@pytest.fixture(scope="module")
-def fake_server() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    server.start()
-    yield server
-    server.stop()
+from tests.support.auth import insert_user
+from tests.support.fake_openai import Fail, FakeOpenAI, Stall, Text, ToolCall
 
 
 @pytest.fixture
-def fake_openai(fake_server: FakeOpenAI, client) -> Iterator[FakeOpenAI]:
-    """The app on a real model (Chat Completions) at the local fake; offline again afterwards."""
-    from agents import set_tracing_disabled
-
-    from chatapp.agent.provider import aclose_model_provider
-
-    tracing_was_disabled = tracing_disabled()
-    with pytest.MonkeyPatch.context() as mp:
-        for name in MODEL_ENV:
-            mp.delenv(name, raising=False)
-        mp.setenv("OPENAI_API_KEY", API_KEY)
-        mp.setenv("OPENAI_BASE_URL", fake_server.base_url)
-        mp.setenv("CHATAPP_MODEL", MODEL)
-        mp.setattr(provider, "PROVIDER_TIMEOUT_SECONDS", 0.3)
-        fake_server.reset()
-        reset_app_caches()
-        try:
-            yield fake_server
-        finally:
-            client.portal.call(aclose_model_provider)
-    reset_app_caches()
-    set_tracing_disabled(tracing_was_disabled)
+def fake_openai(fake_openai: FakeOpenAI, model_env: pytest.MonkeyPatch) -> FakeOpenAI:
+    """The app on a real model at the local fake (tests/conftest.py), with a timeout a stall
+    outlasts."""
+    model_env.setattr(provider, "PROVIDER_TIMEOUT_SECONDS", 0.3)
+    return fake_openai
 
 
 def _stored(user_id: int, thread_id: str) -> list:
-    from tests.models.model_support import thread_items
+    from tests.support.models import thread_items
 
     return thread_items(user_id, thread_id)
 

@@ -10,9 +10,9 @@ import json
 import time
 
 import pytest
-from reliability_support import QuickUser, insert_user, session_claims, sign, unsigned
 
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
+from tests.support.auth import QuickUser, insert_user, session_claims, sign, unsigned
 
 MCP_LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
 MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
@@ -148,7 +148,7 @@ def good_credentials(user: QuickUser, route_audience: str) -> dict[str, dict[str
 
 
 def _counts():
-    from reliability_support import row_counts
+    from tests.support.reliability import row_counts
 
     return row_counts()
 

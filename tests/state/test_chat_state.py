@@ -37,28 +37,19 @@ from chatapp.chat.turns import (
 )
 from chatapp.components.chat.items import to_message, to_messages
 from chatapp.state.chat import ChatState
+from tests.support.auth import insert_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def _user(email: str) -> RequestContext:
-    from chatapp.db import User, session_scope
-
-    with session_scope() as session:
-        user = User(email=email, password_hash="not-a-password-hash")
-        session.add(user)
-        session.flush()
-        return RequestContext(user_id=user.id)
-
-
 @pytest.fixture
 def ann(db) -> RequestContext:
-    return _user("ann@example.com")
+    return RequestContext(user_id=insert_user("ann@example.com").id)
 
 
 @pytest.fixture
 def ben(db) -> RequestContext:
-    return _user("ben@example.com")
+    return RequestContext(user_id=insert_user("ben@example.com").id)
 
 
 class SlowModel(OfflineModel):

@@ -10,14 +10,12 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from chatapp.tasks import service
 from chatapp.tasks.schemas import TaskCreate
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
 
 
 def _new(user_id: int, title: str = "task", **fields):

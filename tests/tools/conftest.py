@@ -4,16 +4,17 @@ the API served over real HTTP by uvicorn for the official MCP client."""
 from __future__ import annotations
 
 import pytest
-from tool_support import ToolUser, insert_user
+
+from tests.support.auth import QuickUser, insert_user
 
 
 @pytest.fixture
-def ann(db) -> ToolUser:
+def ann(db) -> QuickUser:
     return insert_user("ann@example.com")
 
 
 @pytest.fixture
-def ben(db) -> ToolUser:
+def ben(db) -> QuickUser:
     return insert_user("ben@example.com")
 
 

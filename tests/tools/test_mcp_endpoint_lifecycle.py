@@ -6,14 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from chatapp.api import build_api
 from chatapp.tools import TOOL_NAMES, TaskMCPEndpoint
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 JSON_RPC = {"Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18"}
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
 
@@ -34,7 +33,7 @@ async def test_serving_nested_or_repeated_starts_one_manager_at_a_time():
 
 
 def test_standalone_api_runs_mcp_in_its_own_lifespan(ann):
-    headers = {**JSON_RPC, **ann.bearer}
+    headers = {**JSON_RPC, **ann.headers}
 
     with TestClient(build_api()) as client:
         response = client.post("/mcp", json=LIST_TOOLS, headers=headers)
@@ -47,7 +46,7 @@ def test_standalone_api_runs_mcp_in_its_own_lifespan(ann):
 def test_without_a_host_lifespan_mcp_answers_503_not_a_crash(ann):
     client = TestClient(build_api())  # no `with`: the lifespan never runs
 
-    response = client.post("/mcp", json=LIST_TOOLS, headers={**JSON_RPC, **ann.bearer})
+    response = client.post("/mcp", json=LIST_TOOLS, headers={**JSON_RPC, **ann.headers})
 
     assert response.status_code == 503
     assert "not running" in response.json()["detail"]

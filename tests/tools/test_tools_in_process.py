@@ -6,18 +6,10 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from tool_support import (
-    ToolUser,
-    error_code,
-    error_text,
-    insert_user,
-    payload,
-    seed,
-    stored,
-    stored_ids,
-)
 
 from chatapp.tools import InProcessTaskMCP, task_server
+from tests.support.auth import QuickUser, insert_user
+from tests.support.tools import error_code, error_text, payload, seed, stored, stored_ids
 
 ROW_KEYS = {"id", "title", "completed", "priority", "due_at", "tags", "description"}
 # What issue 11 added to every row: repeat rule, zone, reminder, completion time.
@@ -39,7 +31,7 @@ NO_REPEAT = {
 }
 
 
-def tools_for(user: ToolUser) -> InProcessTaskMCP:
+def tools_for(user: QuickUser) -> InProcessTaskMCP:
     return InProcessTaskMCP(user.id)
 
 
@@ -314,7 +306,7 @@ async def test_without_a_bound_user_the_tools_refuse(ann):
 async def test_concurrent_adapters_each_act_for_their_own_user(db):
     users = [insert_user() for _ in range(4)]
 
-    async def add(user: ToolUser, n: int) -> int:
+    async def add(user: QuickUser, n: int) -> int:
         await asyncio.sleep(0)
         return payload(await tools_for(user).call_tool("add_task", {"title": f"t{n}"}))["task_id"]
 

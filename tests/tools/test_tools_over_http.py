@@ -8,7 +8,9 @@ import httpx
 import httpx2
 import jwt
 import pytest
-from tool_support import error_text, insert_user, mcp_client, payload, seed, stored, stored_ids
+
+from tests.support.auth import insert_user
+from tests.support.tools import error_text, mcp_client, payload, seed, stored, stored_ids
 
 # "auto" negotiates the 2026-07-28 per-request protocol; "legacy" does the initialize handshake.
 MODES = ["auto", "legacy"]
@@ -203,7 +205,7 @@ def test_token_of_a_deleted_account_is_401(live_api, db):
     with session_scope() as session:
         session.delete(session.get(User, ghost.id))
 
-    response = httpx.post(live_api, json={}, headers=ghost.bearer)
+    response = httpx.post(live_api, json={}, headers=ghost.headers)
 
     assert response.status_code == 401
     assert response.json() == {"detail": "This account no longer exists."}
@@ -265,7 +267,7 @@ async def test_identity_comes_from_each_requests_token_not_the_session_start(
     seed(ben, "Ben's task")
 
     async with (
-        httpx2.AsyncClient(headers=ann.bearer, timeout=15) as http,
+        httpx2.AsyncClient(headers=ann.headers, timeout=15) as http,
         mcp_client(live_api, mode=mode, http=http) as client,
     ):
         as_ann = payload(await client.call_tool("list_tasks", {}))

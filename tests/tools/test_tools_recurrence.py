@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tool_support import error_text, mcp_client, payload, seed, stored, stored_ids
 
 from chatapp.tools import InProcessTaskMCP
+from tests.support.tools import error_text, mcp_client, payload, seed, stored, stored_ids
 
 MONDAY = "2031-06-02T09:00:00+02:00"
 
@@ -260,7 +260,7 @@ async def test_over_http_the_new_arguments_work_and_null_stops_repeating(live_ap
 async def test_over_http_the_timezone_header_is_the_users_zone(live_api, ann, header, zone, words):
     import httpx2
 
-    headers = {**ann.bearer, "X-Chatapp-Timezone": header}
+    headers = {**ann.headers, "X-Chatapp-Timezone": header}
     async with (
         httpx2.AsyncClient(headers=headers, timeout=15) as http,
         mcp_client(live_api, http=http) as client,

@@ -38,10 +38,10 @@ from typing import Any
 import yaml
 from agents import Runner
 
-from tests.agent.agent_support import NOW, Priority, TodoStore, make_agent
+from tests.support import ROOT
+from tests.support.agent import NOW, Priority, TodoStore, make_agent
 
 DATA = Path(__file__).with_name("phrasings.yaml")
-ROOT = Path(__file__).resolve().parents[3]
 RESULTS = ROOT / "test-results" / "heldout.json"
 TZ = NOW.tzinfo
 TODAY = NOW.date()
@@ -75,7 +75,7 @@ TITLE_FILLERS = {"the", "a", "an", "my"}
 
 @dataclass
 class HeldoutStore(TodoStore):
-    """The tool contract of agent_support.TodoStore, plus two optional arguments ahead of the app.
+    """The tool contract of tests.support.agent.TodoStore, plus two optional arguments ahead of the app.
 
     `recurrence` (an RFC 5545 RRULE such as "FREQ=MONTHLY;BYMONTHDAY=1") and `remind_at` (ISO
     8601) are the targets of the recurrence/reminder cases; the real tools do not take them yet.

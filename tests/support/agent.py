@@ -1,7 +1,5 @@
-"""The offline model's test kit: a fixed clock and an in-memory task store behind real tools.
-
-A module of its own (not conftest) so that test files import it by a name no other test folder
-uses: `pytest tests/agent tests/chat_api` would otherwise find the wrong `conftest`."""
+"""The offline model's test kit: a fixed clock and an in-memory task store behind real tools,
+shared by tests/agent, its held-out evaluation and the reliability fuzzing."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""Helpers for the deployment tests: real servers as subprocesses, a private Redis database,
+"""Production servers as subprocesses for the deployment tests, a private Redis database,
 and the JSON log lines they print."""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.browser.conftest import wait_for
+from tests.support import ROOT
+from tests.support.servers import stop_group, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("CHATAPP_TEST_REDIS", "redis://127.0.0.1:6379")
 # Marks a Redis database as taken by one test run; expires if a run dies without cleaning up.
@@ -83,21 +82,7 @@ def running(
         wait_for(ready_url, proc, log, timeout)
         yield proc
     finally:
-        stop(proc)
-
-
-def stop(proc: subprocess.Popen, grace: float = 30) -> int:
-    """SIGTERM the process group, SIGKILL it if it is still there after `grace` seconds."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-    return proc.returncode
+        stop_group(proc, grace=30)
 
 
 def json_lines(log: Path) -> list[dict]:

@@ -1,19 +1,21 @@
-"""Helpers for the real-model tests: the configuration they set, the caches they reset, users."""
+"""The real-model path: the configuration its tests set and the caches they reset."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
 from agents.tracing import trace
 from agents.tracing.traces import NoOpTrace
+
+from tests.support.fake_openai import FakeOpenAI
 
 # Distinctive, so a log line that leaks it cannot be a coincidence.
 API_KEY = "test-key-5f1e9c2a7d"
 MODEL = "test-model"
 MODEL_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHATAPP_MODEL", "CHATAPP_TRACING")
-
-# Strict: remove this marker from the tests it guards once chatapp/chat/history.py is fixed.
 
 
 def tracing_disabled() -> bool:
@@ -32,30 +34,6 @@ def reset_app_caches() -> None:
     get_chat_server.cache_clear()
 
 
-@dataclass
-class ChatUser:
-    """A real user row with a real session JWT (no sign-up: these tests never log in)."""
-
-    id: int
-    token: str
-    headers: dict[str, str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.headers = {"Authorization": f"Bearer {self.token}"}
-
-
-def insert_user(email: str) -> ChatUser:
-    from chatapp.auth.security import issue_token
-    from chatapp.db import User, session_scope
-
-    with session_scope() as session:
-        user = User(email=email, password_hash="not-a-password-hash")
-        session.add(user)
-        session.flush()
-        user_id = user.id
-    return ChatUser(id=user_id, token=issue_token(user_id)[0])
-
-
 def thread_items(user_id: int, thread_id: str) -> list:
     """The thread's items as the chat store holds them, oldest first."""
     from chatapp.chat.store import RequestContext, SQLStore
@@ -63,3 +41,20 @@ def thread_items(user_id: int, thread_id: str) -> list:
     context = RequestContext(user_id=user_id)
     page = asyncio.run(SQLStore().load_thread_items(thread_id, None, 100, "asc", context))
     return page.data
+
+
+@contextmanager
+def on_fake_model(server: FakeOpenAI, env: pytest.MonkeyPatch, client) -> Iterator[FakeOpenAI]:
+    """The app (`client`) on a real model with a key, answered by `server` (the caller has
+    pointed the app at it); the model's connections closed afterwards."""
+    from chatapp.agent.provider import aclose_model_provider
+
+    server.reset()
+    env.setenv("OPENAI_API_KEY", API_KEY)
+    env.setenv("CHATAPP_MODEL", MODEL)
+    reset_app_caches()
+    try:
+        yield server
+    finally:
+        # On the app's loop, before the test client stops it.
+        client.portal.call(aclose_model_provider)

@@ -1,51 +1,17 @@
-"""Helpers for the MCP task tool tests: real users with real tokens, row lookups, result decoding,
-and the official MCP client over streamable HTTP."""
+"""The MCP task tools from the outside: arranged rows, row lookups, result decoding, and the
+official MCP client over streamable HTTP."""
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-
-@cache
-def _password_hash() -> str:
-    from chatapp.auth.security import hash_password
-
-    return hash_password("correct horse battery")
+from tests.support.auth import QuickUser
 
 
-@dataclass(frozen=True)
-class ToolUser:
-    id: int
-    email: str
-    token: str
-
-    @property
-    def bearer(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def insert_user(email: str | None = None) -> ToolUser:
-    """A real user row and a real session token, as the login route would issue it."""
-    from chatapp.auth.security import issue_token
-    from chatapp.db import User, session_scope
-
-    email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
-    with session_scope() as session:
-        user = User(email=email, password_hash=_password_hash())
-        session.add(user)
-        session.flush()
-        user_id = user.id
-    token, _ = issue_token(user_id)
-    return ToolUser(id=user_id, email=email, token=token)
-
-
-def seed(user: ToolUser, title: str, **fields: Any) -> int:
+def seed(user: QuickUser, title: str, **fields: Any) -> int:
     """A task created straight through the service (arrange step, not under test)."""
     from chatapp.tasks import service
     from chatapp.tasks.schemas import TaskCreate
@@ -64,7 +30,7 @@ def stored(task_id: int):
         return task
 
 
-def stored_ids(user: ToolUser) -> list[int]:
+def stored_ids(user: QuickUser) -> list[int]:
     from sqlmodel import select
 
     from chatapp.db import Task, session_scope

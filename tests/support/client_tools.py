@@ -1,11 +1,10 @@
-"""Helpers for the client tool tests: a real user (row + token) talking to the real chat core
+"""Client tools without a browser: a real user (row + token) talking to the real chat core
 in-process, and what one ChatKit request streamed back."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from chatkit.types import (
@@ -21,16 +20,9 @@ from pydantic import TypeAdapter
 from chatapp.chat.server import TodoChatServer
 from chatapp.chat.store import RequestContext
 from chatapp.chat.turns import stream_turn
+from tests.support.auth import insert_user
 
-PASSWORD = "correct horse battery"
 _EVENT = TypeAdapter(ThreadStreamEvent)
-
-
-@cache
-def _password_hash() -> str:
-    from chatapp.auth.security import hash_password
-
-    return hash_password(PASSWORD)
 
 
 @dataclass
@@ -117,13 +109,5 @@ def _event(raw: bytes) -> ThreadStreamEvent:
 
 
 def make_person(email: str) -> Person:
-    from chatapp.auth.security import issue_token
-    from chatapp.db import User, session_scope
-
-    with session_scope() as session:
-        user = User(email=email, password_hash=_password_hash())
-        session.add(user)
-        session.flush()
-        user_id = user.id
-    token, _ = issue_token(user_id)
-    return Person(id=user_id, token=token, server=TodoChatServer())
+    user = insert_user(email)
+    return Person(id=user.id, token=user.token, server=TodoChatServer())

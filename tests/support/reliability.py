@@ -15,23 +15,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.api.api_support import QuickUser, insert_user, session_claims, sign, unsigned
-from tests.chat_api.chat_api_support import chatkit_body, parse_sse, user_input
-
-__all__ = [
-    "QuickUser",
-    "World",
-    "build_world",
-    "chatkit_body",
-    "insert_user",
-    "leaks",
-    "parse_sse",
-    "session_claims",
-    "sign",
-    "unsigned",
-    "user_input",
-    "victim_rows",
-]
+from tests.support import ROOT
+from tests.support.auth import QuickUser, insert_user
+from tests.support.servers import free_port, stop_group, wait_for
 
 VICTIM_TABLES = {
     "users": "SELECT * FROM users WHERE id = :u",
@@ -311,17 +297,7 @@ class Backend:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
-        import os
-        import signal
-        import subprocess
-
-        if self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_group(self.proc)
 
 
 def start_backend(db_url: str, workdir) -> Backend:
@@ -332,9 +308,6 @@ def start_backend(db_url: str, workdir) -> Backend:
     import sys
     from pathlib import Path
 
-    from tests.browser.conftest import free_port, wait_for
-
-    root = Path(__file__).resolve().parents[2]
     shim = workdir / "shim"
     shim.mkdir(exist_ok=True)
     (shim / "sitecustomize.py").write_text(SLOW_MODEL_SHIM)
@@ -345,7 +318,7 @@ def start_backend(db_url: str, workdir) -> Backend:
         **os.environ,
         "DATABASE_URL": db_url,
         "CHATAPP_ENV": "prod",
-        "PATH": f"{root / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(shim), os.environ.get("PYTHONPATH")])),
         "CHATAPP_TEST_MODEL_DELAY_FILE": str(delay_file),
         "REFLEX_TELEMETRY_ENABLED": "false",
@@ -356,7 +329,7 @@ def start_backend(db_url: str, workdir) -> Backend:
         proc = subprocess.Popen(
             [reflex, "run", "--env", "prod", "--backend-only"]
             + ["--backend-port", str(port), "--backend-host", "127.0.0.1"],
-            cwd=root,
+            cwd=ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -456,20 +429,3 @@ class ReflexTab:
 
     def close(self) -> None:
         self._sio.disconnect()
-
-
-def point_app_at(url: str | None) -> None:
-    """What tests/conftest.py's `db` fixture does, also for "no URL" (the default database)."""
-    import os
-
-    from chatapp.auth.ratelimit import reset_login_limiter
-    from chatapp.db import reset_engine
-    from chatapp.settings import get_settings
-
-    if url is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
-    reset_login_limiter()

@@ -1,4 +1,4 @@
-"""Helpers for the API tests: fast real users (a real row, a real JWT) and hand-made tokens.
+"""Fast real users (a real row, a real JWT) and hand-made tokens.
 
 Signing up through the API costs one argon2 hash (~150 ms); tests that are not about sign-up
 insert the user row with a password hash computed once per session and get a token from
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import time
 import uuid
 import warnings
@@ -30,19 +29,24 @@ def _password_hash(password: str) -> str:
 
 @dataclass
 class QuickUser:
+    """A real user row with a real session token."""
+
     id: int
     email: str
     password: str
     token: str
     headers: dict[str, str] = field(init=False)
     tasks_url: str = field(init=False)
+    chat_url: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.headers = {"Authorization": f"Bearer {self.token}"}
         self.tasks_url = f"/api/{self.id}/tasks"
+        self.chat_url = f"/api/{self.id}/chat"
 
 
 def insert_user(email: str | None = None, password: str = DEFAULT_PASSWORD) -> QuickUser:
+    """A user row plus a session token, as the login route would issue it."""
     from chatapp.auth.security import issue_token
     from chatapp.db import User, session_scope
 
@@ -94,10 +98,3 @@ def unsigned(claims: dict) -> str:
     header = b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
     payload = b64url(json.dumps(claims).encode())
     return f"{header}.{payload}."
-
-
-def closed_port() -> int:
-    """A localhost port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -1,58 +1,17 @@
-"""Helpers for the chat door tests: fast real users, one chat turn over HTTP, SSE parsing,
-ChatKit request bodies, and the clock a phrase like "tomorrow at 5pm" is read against."""
+"""The chat doors as a user meets them: one chat turn over HTTP, SSE parsing, ChatKit request
+bodies, and the clock a phrase like "tomorrow at 5pm" is read against."""
 
 from __future__ import annotations
 
 import json
-import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.support.auth import QuickUser
+
 TZ_NAME = "Europe/Paris"
 TZ = ZoneInfo(TZ_NAME)
-PASSWORD = "correct horse battery"
-
-
-@cache
-def _password_hash(password: str) -> str:
-    from chatapp.auth.security import hash_password
-
-    return hash_password(password)
-
-
-@dataclass
-class ChatUser:
-    """A real user row with a real session token."""
-
-    id: int
-    email: str
-    token: str
-    headers: dict[str, str] = field(init=False)
-    tasks_url: str = field(init=False)
-    chat_url: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.headers = {"Authorization": f"Bearer {self.token}"}
-        self.tasks_url = f"/api/{self.id}/tasks"
-        self.chat_url = f"/api/{self.id}/chat"
-
-
-def insert_user(email: str | None = None) -> ChatUser:
-    """A user row plus a token, as login would issue it (signing up costs one argon2 hash)."""
-    from chatapp.auth.security import issue_token
-    from chatapp.db import User, session_scope
-
-    email = email or f"chat-{uuid.uuid4().hex[:8]}@example.com"
-    with session_scope() as session:
-        user = User(email=email, password_hash=_password_hash(PASSWORD))
-        session.add(user)
-        session.flush()
-        user_id = user.id
-    token, _ = issue_token(user_id)
-    return ChatUser(id=user_id, email=email, token=token)
 
 
 def parse_sse(text: str) -> list[tuple[str | None, Any]]:
@@ -85,7 +44,7 @@ def chatkit_body(request_type: str, /, **params: Any) -> dict[str, Any]:
 class Chat:
     """One user talking to the app through the real HTTP stack."""
 
-    def __init__(self, client, user: ChatUser) -> None:
+    def __init__(self, client, user: QuickUser) -> None:
         self.client = client
         self.user = user
 
