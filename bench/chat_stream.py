@@ -3,8 +3,8 @@
 
     python bench/chat_stream.py [--turns 20] [--json]
 
-tests/browser/test_chat_native.py::test_send_to_first_token_and_done_latency runs this for the
-baseline and reports the browser's medians against it.
+The browser side of the same turns is benchmark 6 (bench/first_token.py);
+tests/browser/test_chat_native.py also writes its medians to test-results/ without judging them.
 """
 
 from __future__ import annotations

@@ -150,7 +150,7 @@ def _filtered(user_id: int, query: TaskQuery):
             # The same substring test as LIKE (PostgreSQL's LIKE is case-sensitive). The
             # planner takes LIKE on this unindexed expression to match almost nothing, so it
             # sorts every tagged task to find the page; for strpos() it assumes a third of the
-            # rows and reads tasks in created order until the page is full (0.3 ms vs 8 ms).
+            # rows and reads tasks in created order until the page is full (PERFORMANCE.md, section 4).
             # Not next to `q`: PostgreSQL would then run the costlier-looking lower() tests on
             # every row before this one, instead of after it (measured 2× slower).
             stmt = stmt.where(func.strpos(tags, element) > 0)
@@ -187,7 +187,7 @@ def _ordered(stmt, query: TaskQuery):
     return stmt.order_by(tiebreak)
 
 
-_OTHER = aliased(Task)  # built once: an alias costs ≈0.2 ms to build
+_OTHER = aliased(Task)  # built once: building an alias per request is measurable
 
 
 def _count_after(stmt, task_id: int, query: TaskQuery):
@@ -228,9 +228,9 @@ def _still_to_count(stmt, query: TaskQuery, rows: list[Task]):
     On SQLite `q` has no index, so both statements read the user's rows and test each. In
     `created` order the page has already read the rows up to its end, so only the rows after it
     are counted; ix_tasks_user_created finds where they start. A rare word (the page read most
-    rows) gains up to half the work; a common one loses ≈0.1 ms for the larger statement. Not
+    rows) gains up to half the work; a common one loses a little for the larger statement. Not
     for `tag` alone: its test is cheap and a tag is usually common, so the page stops early and
-    the second statement only cost time (measured over HTTP: +0.6–0.9 ms at 10,000 tasks). Not
+    the second statement only cost time (measured: PERFORMANCE.md, section 4). Not
     on PostgreSQL: its trigram indexes find rare words without reading rows, and two range
     counts cost more than one. Other filters and orders count every match, mostly from an
     index alone."""
@@ -249,7 +249,7 @@ def _count_setting(query: TaskQuery) -> str | None:
 
     PostgreSQL costs lower() like one comparison, so for a word in 10 % of the tasks it counts
     by reading all of the user's rows and lower-casing both columns of each, instead of asking
-    the trigram indexes (measured at 10,000 tasks: 9.1 ms vs 2.5 ms). Without plain index scans
+    the trigram indexes (measured: PERFORMANCE.md, section 4). Without plain index scans
     it takes the trigram bitmap. Only for text with a trigram (three letters or digits in a
     row); for shorter text the indexes cannot help. Set after the page has been read: the page
     itself is best read in order from an index."""
@@ -266,7 +266,7 @@ def list_tasks(user_id: int, query: TaskQuery | None = None) -> tuple[list[TaskO
         if session.get_bind().dialect.name == "postgresql":
             # Plan with this user's values: psycopg prepares repeated statements, and PostgreSQL's
             # generic plan is costed for an average user, so for a user with many tasks it scans
-            # all of them instead of the trigram indexes (measured: 15 ms vs 0.6 ms at 10,000).
+            # all of them instead of the trigram indexes (measured: PERFORMANCE.md, section 4).
             session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = session.exec(_page(stmt, query)).all()
         page = rows[: query.limit]

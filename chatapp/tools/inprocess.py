@@ -82,7 +82,7 @@ class InProcessTaskMCP(AgentsMCPServer):
     async def list_tools(self, run_context: Any = None, agent: Any = None) -> list[MCPTool]:
         """The server's tools (fetched once when `cache_tools_list`). Each is a copy, so a caller
         renaming one cannot rename the cached one; the schemas inside are shared (the Agents SDK
-        copies a schema before changing it, and a deep copy per step cost ~1 ms)."""
+        copies a schema before changing it, and a deep copy per step is not free)."""
         tools = self._tools
         if tools is None or not self.cache_tools_list:
             # The tool list is the same for every user: one adapter per turn reuses the server's.

@@ -209,4 +209,4 @@ def test_pathological_text_is_answered_quickly(message: str) -> None:
     # Catastrophic regex backtracking takes seconds to hours; linear parsing takes milliseconds.
     started = time.perf_counter()
     assert_well_formed(respond(OfflineModel(), message))
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 5.0  # generous: a busy CI machine is not the point

@@ -159,7 +159,7 @@ def test_refusing_a_rule_that_never_comes_round_is_quick():
         started = time.perf_counter()
         with pytest.raises(RecurrenceError, match="never comes round"):
             normalise_rule(rule)
-        assert time.perf_counter() - started < 1.0, rule
+        assert time.perf_counter() - started < 3.0, rule  # a 400-year scan; an endless one hangs
 
 
 def test_rare_rules_that_do_come_round_are_accepted():
