@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeGuard
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
@@ -151,7 +151,14 @@ class RunningTurn:
             await asyncio.wait([self.task], timeout=STOP_GRACE_SECONDS)
 
 
-def is_text_delta(event: object) -> bool:
+class TextDelta(Protocol):
+    """A ThreadItemUpdatedEvent whose update is a piece of an assistant message's text."""
+
+    item_id: str
+    update: AssistantMessageContentPartTextDelta
+
+
+def is_text_delta(event: object) -> TypeGuard[TextDelta]:
     return isinstance(event, ThreadItemUpdatedEvent) and isinstance(
         event.update, AssistantMessageContentPartTextDelta
     )

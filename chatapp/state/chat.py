@@ -22,7 +22,6 @@ from typing import Any
 import reflex as rx
 from chatkit.store import NotFoundError
 from chatkit.types import (
-    AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
     ClientToolCallItem,
     ErrorEvent,
@@ -30,7 +29,6 @@ from chatkit.types import (
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
-    ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
 )
@@ -420,9 +418,7 @@ class ChatState(AuthState):
         ):
             self.draft_id = event.item.id
             self.draft_text = "".join(part.text for part in event.item.content)
-        elif isinstance(event, ThreadItemUpdatedEvent) and isinstance(
-            event.update, AssistantMessageContentPartTextDelta
-        ):
+        elif turns.is_text_delta(event):
             if event.item_id == self.draft_id:
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):
