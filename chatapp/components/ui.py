@@ -48,3 +48,12 @@ def icon_text(
 def muted(*children: str | int | rx.Var | rx.Component, size: Size = "2", **props) -> rx.Component:
     """Secondary text: a hint, a count, a description under a title."""
     return rx.text(*children, size=size, color_scheme="gray", **props)
+
+
+def loading_screen(text: str, id: str) -> rx.Component:
+    """A spinner and a line of text, centred in the space something is loading into."""
+    return rx.center(
+        rx.hstack(rx.spinner(size="2"), muted(text), align="center"),
+        height="100%",
+        id=id,
+    )

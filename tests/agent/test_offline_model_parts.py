@@ -180,3 +180,12 @@ def test_garbage_items_are_skipped() -> None:
     )  # type: ignore[list-item]
     assert conversation.user_text == "hi"
     assert read_conversation("plain text").user_text == "plain text"
+
+
+def test_every_tool_the_offline_model_knows_is_a_tool_the_app_serves():
+    """The offline model names tools by its own ToolKind literal (so pyright checks each use);
+    each must be a name from chatapp/tools/names.py, or a renamed tool would go unnoticed."""
+    from chatapp.agent.offline.toolbox import TOOL_KINDS
+    from chatapp.tools.names import CLIENT_TOOL_NAMES, TOOL_NAMES
+
+    assert set(TOOL_KINDS) <= set(TOOL_NAMES) | CLIENT_TOOL_NAMES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from agents.tool import FunctionTool, Tool
 
@@ -13,14 +13,7 @@ ToolKind = Literal[
     "add_task", "list_tasks", "complete_task", "delete_task", "update_task", "open_task"
 ]
 # open_task is a client tool: the app shows the task (see chatapp/chat/client_tools.py).
-TOOL_KINDS: tuple[ToolKind, ...] = (
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-    "open_task",
-)
+TOOL_KINDS: tuple[ToolKind, ...] = get_args(ToolKind)
 # The calls that change one existing task, which a turn's reply confirms one by one.
 EDIT_KINDS: tuple[ToolKind, ...] = ("complete_task", "delete_task", "update_task")
 _SEPARATORS = ("__", "_", ".", "-", "/", ":")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.components.chat.items import ChatMessage
+from chatapp.components.ui import loading_screen, muted
 from chatapp.state.chat import ChatState
 
 EXAMPLE_PROMPTS = (
@@ -69,7 +70,7 @@ def error_bubble(message: ChatMessage) -> rx.Component:
 
 def _code(label: str, text) -> rx.Component:
     return rx.box(
-        rx.text(label, size="1", weight="medium", color_scheme="gray"),
+        muted(label, size="1", weight="medium"),
         rx.el.pre(text, class_name="tool-chip-code"),
         width="100%",
     )
@@ -89,7 +90,7 @@ def tool_chip(message: ChatMessage) -> rx.Component:
         ),
         rx.vstack(
             rx.hstack(
-                rx.text("Tool", size="1", weight="medium", color_scheme="gray"),
+                muted("Tool", size="1", weight="medium"),
                 rx.code(message.tool_name, size="1", class_name="tool-chip-name"),
                 align="center",
                 spacing="2",
@@ -131,7 +132,7 @@ def draft_bubble() -> rx.Component:
 def thinking() -> rx.Component:
     return rx.hstack(
         rx.box(rx.el.span(), rx.el.span(), rx.el.span(), class_name="chat-dots"),
-        rx.text("Thinking…", size="1", color_scheme="gray"),
+        muted("Thinking…", size="1"),
         align="center",
         spacing="2",
         id="chat-thinking",
@@ -144,7 +145,7 @@ def turn_footer() -> rx.Component:
     return rx.fragment(
         rx.cond(
             ChatState.stopped,
-            rx.text("Stopped.", size="1", color_scheme="gray", id="chat-stopped", role="status"),
+            muted("Stopped.", size="1", id="chat-stopped", role="status"),
         ),
         rx.cond(
             ChatState.error != "",
@@ -213,15 +214,7 @@ def start_screen() -> rx.Component:
 
 
 def loading_thread() -> rx.Component:
-    return rx.center(
-        rx.hstack(
-            rx.spinner(size="2"),
-            rx.text("Loading conversation…", size="2", color_scheme="gray"),
-            align="center",
-        ),
-        height="100%",
-        id="chat-loading",
-    )
+    return loading_screen("Loading conversation…", id="chat-loading")
 
 
 def message_list() -> rx.Component:

@@ -7,17 +7,18 @@ import reflex as rx
 from chatapp.components.chat.composer import composer
 from chatapp.components.chat.messages import message_list
 from chatapp.components.chat.sidebar import thread_sidebar
+from chatapp.components.ui import icon_button
 from chatapp.state.chat import ChatState
 
 
 def _header() -> rx.Component:
     return rx.hstack(
-        rx.icon_button(
-            rx.icon("panel-left", size=16),
-            variant="ghost",
+        icon_button(
+            "panel-left",
+            "Show conversations",
+            icon_size=16,
             color_scheme="gray",
             on_click=ChatState.toggle_threads,
-            aria_label="Show conversations",
             display=rx.breakpoints(initial="flex", sm="none"),
             id="toggle-threads",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.components.chat.native import native_chat
+from chatapp.components.ui import loading_screen
 from chatapp.state.chat import ChatState
 
 
@@ -61,15 +62,7 @@ def _chatkit_branch() -> rx.Component:
 
 
 def _detecting() -> rx.Component:
-    return rx.center(
-        rx.hstack(
-            rx.spinner(size="2"),
-            rx.text("Loading chat…", size="2", color_scheme="gray"),
-            align="center",
-        ),
-        height="100%",
-        id="chat-detecting",
-    )
+    return loading_screen("Loading chat…", id="chat-detecting")
 
 
 def chat_area() -> rx.Component:

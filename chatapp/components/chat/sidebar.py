@@ -6,6 +6,7 @@ import reflex as rx
 
 from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
 from chatapp.components.chat.items import ThreadRow
+from chatapp.components.ui import icon_button, muted
 from chatapp.state.chat import ChatState
 
 
@@ -42,22 +43,22 @@ def _thread_row(thread: ThreadRow) -> rx.Component:
                     type="button",
                 ),
                 rx.hstack(
-                    rx.icon_button(
-                        rx.icon("pencil", size=12),
+                    icon_button(
+                        "pencil",
+                        "Rename conversation",
+                        icon_size=12,
                         size="1",
-                        variant="ghost",
                         color_scheme="gray",
                         on_click=ChatState.start_rename(thread.id),
-                        aria_label="Rename conversation",
                         class_name="thread-rename",
                     ),
-                    rx.icon_button(
-                        rx.icon("trash-2", size=12),
+                    icon_button(
+                        "trash-2",
+                        "Delete conversation",
+                        icon_size=12,
                         size="1",
-                        variant="ghost",
                         color_scheme="red",
                         on_click=ChatState.ask_delete(thread.id),
-                        aria_label="Delete conversation",
                         class_name="thread-delete",
                     ),
                     spacing="1",
@@ -119,13 +120,13 @@ def thread_sidebar() -> rx.Component:
             id="new-chat",
             disabled=ChatState.processing,
         ),
-        rx.text("Conversations", size="1", weight="medium", color_scheme="gray", padding_x="4px"),
+        muted("Conversations", size="1", weight="medium", padding_x="4px"),
         rx.cond(
             ChatState.loading_threads & (ChatState.threads.length() == 0),
             rx.hstack(rx.spinner(size="1"), rx.text("Loading…", size="1"), padding="8px"),
             rx.cond(
                 ChatState.threads.length() == 0,
-                rx.text("No conversations yet.", size="1", color_scheme="gray", padding_x="4px"),
+                muted("No conversations yet.", size="1", padding_x="4px"),
             ),
         ),
         rx.vstack(
