@@ -41,11 +41,12 @@ THREAD_TITLE_MAX = 100  # a title a user gives a thread
 TOOL_LABELS = {
     names.ADD_TASK: ("Added a task", "plus"),
     names.LIST_TASKS: ("Looked up tasks", "search"),
-    names.COMPLETE_TASK: ("Updated completion", "check"),
+    names.COMPLETE_TASK: ("Completed a task", "check"),
     names.DELETE_TASK: ("Deleted a task", "lucide:trash-2"),
     names.UPDATE_TASK: ("Updated a task", "write"),
     names.OPEN_TASK: ("Opened a task", "external-link"),
 }
+REOPENED_LABEL = ("Reopened a task", "reload")  # complete_task with completed=false
 FAILED_ICON = "lucide:circle-alert"
 
 
@@ -95,6 +96,8 @@ def schedule_facts(output: str) -> list[str]:
         return []
     if not isinstance(result, dict) or result.get("status") == "deleted":
         return []
+    if result.get("completed") is True:
+        return []  # a finished task neither repeats nor reminds any more
     facts = []
     if isinstance(result.get("recurrence_text"), str) and result["recurrence_text"]:
         facts.append(f"repeats {result['recurrence_text']}")
@@ -108,6 +111,8 @@ def tool_call_items(
 ) -> tuple[TaskItem, HiddenContextItem]:
     """The chip and the record of one call; `record.chip_id` is set to the chip's id."""
     label, icon = TOOL_LABELS.get(record.name, (f"Called {record.name}", "bolt"))
+    if record.name == names.COMPLETE_TASK and record.arguments.get("completed") is False:
+        label, icon = REOPENED_LABEL
     title = " · ".join([f"{label} ({record.name})", *schedule_facts(record.output)])
     failure = record.failure
     if failure is not None:

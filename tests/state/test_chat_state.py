@@ -112,6 +112,40 @@ def test_tool_chip_shows_tool_name_arguments_and_result():
     assert to_message(chip, {chip.id: record}) == message
 
 
+@pytest.mark.parametrize(
+    ("arguments", "output", "title"),
+    [
+        (
+            {"task_id": 3},
+            {"task_id": 3, "status": "completed", "completed": True, "remind_at": "2026-11-24"},
+            "Completed a task (complete_task)",  # a finished task's old reminder is not news
+        ),
+        (
+            {"task_id": 3, "completed": False},
+            {"task_id": 3, "status": "reopened", "completed": False},
+            "Reopened a task (complete_task)",
+        ),
+        (
+            {"task_id": 4},
+            {
+                "task_id": 4,
+                "status": "completed",
+                "completed": False,
+                "recurrence_text": "every week on Monday at 09:00",
+            },
+            "Completed a task (complete_task) · repeats every week on Monday at 09:00",
+        ),
+    ],
+)
+def test_a_completion_chip_says_what_happened(arguments, output, title):
+    thread = ThreadMetadata(id="thr_1", created_at=NOW)
+    record = ToolCallRecord("call_1", "complete_task", arguments, json.dumps(output))
+    chip, hidden = tool_call_items(record, thread, lambda kind: f"{kind}_1", NOW)
+
+    [message] = to_messages([chip, hidden])
+    assert message.tool_title == title
+
+
 def test_a_chip_is_read_from_its_record_never_from_its_text():
     thread = ThreadMetadata(id="thr_1", created_at=NOW)
     record = ToolCallRecord("call_1", "add_task", {"title": "**x**"}, '{"task_id": 1}')
