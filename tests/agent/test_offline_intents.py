@@ -304,7 +304,7 @@ def test_delete(text: str, ref: TaskRef) -> None:
         ),
         (
             "give task 3 a due date of friday",
-            UpdateTask(TaskRef(task_id=3), TaskChanges(due_at=at(27, 9))),
+            UpdateTask(TaskRef(task_id=3), TaskChanges(due_at=at(27, 9), keep_time=True)),
         ),
         (
             "give the milk task high priority",
@@ -316,7 +316,7 @@ def test_delete(text: str, ref: TaskRef) -> None:
         ),
         (
             "set a due date for task 2: tomorrow",
-            UpdateTask(TaskRef(task_id=2), TaskChanges(due_at=at(24, 9))),
+            UpdateTask(TaskRef(task_id=2), TaskChanges(due_at=at(24, 9), keep_time=True)),
         ),
         (
             "set a new title for task 2: Buy oat milk",

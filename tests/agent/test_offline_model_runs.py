@@ -776,3 +776,38 @@ async def test_and_more_right_after_an_add_adds_one_more(store: TodoStore) -> No
             {"title": "Eggs", "description": None, "priority": None, "due_at": None, "tags": None},
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "due_local"),
+    [
+        ("move the dentist to friday", "2026-11-27 16:30"),  # the day said, the time it had
+        ("push the dentist to tomorrow", "2026-11-24 16:30"),
+        ("move the dentist to friday at 10am", "2026-11-27 10:00"),  # a time said wins
+        ("move the dentist to 9am", "2026-11-25 09:00"),  # a time alone keeps the day
+    ],
+)
+async def test_a_new_day_keeps_the_time_of_day_the_task_had(
+    store: TodoStore, message: str, due_local: str
+) -> None:
+    from datetime import datetime
+
+    from tests.support.agent import NOW
+
+    store.seed("Dentist", due_at="2026-11-25T15:30:00+00:00")  # 16:30 in Paris
+    await run(store, message)
+    name, arguments = store.calls[-1]
+    assert name == "update_task"
+    due = datetime.fromisoformat(arguments["due_at"]).astimezone(NOW.tzinfo)
+    assert due.strftime("%Y-%m-%d %H:%M") == due_local
+
+
+async def test_a_new_day_for_a_task_without_a_due_date_is_at_nine(store: TodoStore) -> None:
+    from datetime import datetime
+
+    from tests.support.agent import NOW
+
+    store.seed("Dentist")
+    await run(store, "move the dentist to friday")
+    due = datetime.fromisoformat(store.calls[-1][1]["due_at"]).astimezone(NOW.tzinfo)
+    assert due.strftime("%Y-%m-%d %H:%M") == "2026-11-27 09:00"

@@ -33,6 +33,16 @@ def test_finish_one_task_and_push_another_in_one_message(me: Chat) -> None:
     assert [call["name"] for call in body["tool_calls"]] == ["complete_task", "update_task"]
 
 
+def test_moving_a_task_to_another_day_keeps_its_time_of_day(me: Chat) -> None:
+    me.seed({"dentist": {"title": "Dentist", "due_at": at(1, 16, 30)}})
+
+    me.say("move the dentist to friday")
+
+    moved = due(_titles(me)["Dentist"])
+    assert moved is not None
+    assert (moved.date(), moved.hour, moved.minute) == (_next(4), 16, 30)
+
+
 def test_set_priority_and_move_it_refers_to_the_same_task(me: Chat) -> None:
     me.seed({"report": {"title": "Quarterly report"}, "gym": {"title": "Gym"}})
 

@@ -291,7 +291,13 @@ def _interpret_value(
         return TaskChanges(add_tags=tags_from(value))
     if field == "due":
         found = dates.find_datetime(value, now)
-        return TaskChanges(due_at=found.value, keep_day=not found.has_day) if found else None
+        return (
+            TaskChanges(
+                due_at=found.value, keep_day=not found.has_day, keep_time=not found.has_time
+            )
+            if found
+            else None
+        )
 
     attributes, leftover = read_attributes(value, now)
     leftover = re.sub(
@@ -304,17 +310,19 @@ def _interpret_value(
         return TaskChanges(recurrence=attributes.recurrence)  # "change the standup to every monday"
     has_attributes = bool(attributes.priority or attributes.due_at or attributes.tags)
     keep_day = attributes.due_at is not None and not attributes.due_has_day
+    keep_time = attributes.due_at is not None and not attributes.due_has_time
     if has_attributes and not leftover:
         return TaskChanges(
             priority=attributes.priority,
             due_at=attributes.due_at,
             add_tags=attributes.tags,
             keep_day=keep_day,
+            keep_time=keep_time,
         )
     if verb in DATE_VERBS:
         if attributes.due_at is None:
             return None
-        return TaskChanges(due_at=attributes.due_at, keep_day=keep_day)
+        return TaskChanges(due_at=attributes.due_at, keep_day=keep_day, keep_time=keep_time)
     return TaskChanges(title=clean_title(value) or None)
 
 

@@ -94,6 +94,7 @@ class TaskChanges:
     remind_at: datetime | None = None
     remind_before: timedelta | None = None  # "remind me 30 minutes before": from the due date
     keep_day: bool = False  # "move it to 3pm": `due_at`'s time on the day it is due already
+    keep_time: bool = False  # "move it to friday": `due_at`'s day at the time it is due already
 
     def is_empty(self) -> bool:
         edits = self.add_tags or self.remove_tags or self.clear or self.priority_step

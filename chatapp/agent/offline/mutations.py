@@ -79,6 +79,13 @@ def mutation(
         if have is not None:
             local = have.astimezone(due_at.tzinfo) if due_at.tzinfo else have
             due_at = datetime.combine(local.date(), due_at.timetz())
+    if changes.keep_time and due_at is not None:
+        # "move it to friday": that day, at the time it is due now (09:00 if it has none). Known
+        # when the task was looked up by name; "task 3" by number is not looked up for this.
+        have = dates.parse_iso(current.due_at if current else None, now)
+        if have is not None:
+            local = have.astimezone(due_at.tzinfo) if due_at.tzinfo else have
+            due_at = datetime.combine(due_at.date(), local.timetz())
     priority = changes.priority
     if changes.priority_step:
         have = current.priority if current is not None else None

@@ -310,6 +310,7 @@ class Attributes:
     tags: tuple[str, ...] = ()
     recurrence: str | None = None
     due_has_day: bool = True
+    due_has_time: bool = True
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -360,10 +361,10 @@ def read_attributes(text: str, now: datetime) -> tuple[Attributes, str]:
         spans.extend(repeat.spans)
     found_date = dates.find_datetime(mask(text, spans), now)
     due_at = None
-    due_has_day = True
+    due_has_day = due_has_time = True
     if found_date is not None:
         due_at = found_date.value
-        due_has_day = found_date.has_day
+        due_has_day, due_has_time = found_date.has_day, found_date.has_time
         spans.extend(found_date.spans)
     if repeat is not None and (found_date is None or found_date.has_time):
         # The first time it repeats is the first due date, at the time said (or implied).
@@ -372,5 +373,7 @@ def read_attributes(text: str, now: datetime) -> tuple[Attributes, str]:
     unique_tags = tuple(dict.fromkeys(tag for tag in tags if tag))
     rest = dates.remove_spans(text, spans)
     recurrence = repeat.rule if repeat is not None else None
-    attributes = Attributes(description, priority, due_at, unique_tags, recurrence, due_has_day)
+    attributes = Attributes(
+        description, priority, due_at, unique_tags, recurrence, due_has_day, due_has_time
+    )
     return attributes, rest

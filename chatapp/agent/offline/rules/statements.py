@@ -119,7 +119,10 @@ def _due(match: re.Match[str], ref: TaskRef, now: datetime) -> Intent | None:
     rest = found.remove_from(when).replace(",", " ").split()
     if any(not _WHEN_FILLER.match(word) for word in rest):
         return None
-    return UpdateTask(ref, TaskChanges(due_at=found.value, keep_day=not found.has_day))
+    return UpdateTask(
+        ref,
+        TaskChanges(due_at=found.value, keep_day=not found.has_day, keep_time=not found.has_time),
+    )
 
 
 def _repeats(match: re.Match[str], ref: TaskRef, now: datetime) -> Intent | None:
