@@ -55,6 +55,16 @@ class RateLimited(AppError):
         self.retry_after = retry_after
 
 
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    code = "unsupported_type"
+
+
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "unavailable"
@@ -68,3 +78,8 @@ def task_not_found(task_id: int) -> NotFound:
 def conversation_not_found(conversation_id: int | str) -> NotFound:
     # Missing and someone else's read the same, by number or by thread id.
     return NotFound(f"Conversation {conversation_id} not found")
+
+
+def attachment_not_found(attachment_id: str) -> NotFound:
+    # Missing, someone else's and not-yet-uploaded (where it must be) all read the same.
+    return NotFound(f"Attachment {attachment_id} not found")

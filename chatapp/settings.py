@@ -68,6 +68,23 @@ class Settings(BaseSettings):
     # Extra pages for bench/page_ready.py (a blank baseline page at /bench/blank); off in real use.
     chatapp_bench_pages: bool = False
 
+    # Attachments (chatapp/attachments): where files live, and what an upload may be.
+    attachment_storage: Literal["local", "s3"] = "local"
+    # Local storage folder; empty means `attachments/` in chatapp_data_dir (never hot-reloaded).
+    attachment_dir: Path | None = None
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Decoded size an image may have (width × height): a small file can unpack to gigabytes.
+    attachment_max_pixels: int = Field(default=40_000_000, ge=10_000)
+    # ATTACHMENT_STORAGE=s3: any S3-compatible store (AWS, MinIO, R2, ...); needs boto3.
+    attachment_s3_bucket: str | None = None
+    attachment_s3_prefix: str = "attachments/"
+    attachment_s3_endpoint_url: str | None = None
+    attachment_s3_region: str | None = None
+    attachment_s3_access_key_id: str | None = None
+    attachment_s3_secret_access_key: str | None = None
+    # Absolute address of this app, for upload URLs made outside a request (else the request's).
+    chatapp_public_url: str | None = None
+
     # Browser origins allowed to call the backend from another origin (comma-separated).
     # Unset: "*" in dev (Vite on :3000 talks to :8000); same-origin only in prod.
     cors_origins: Annotated[list[str] | None, NoDecode] = None
@@ -90,6 +107,8 @@ class Settings(BaseSettings):
     def _default_database(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.default_sqlite_path}"
+        if self.attachment_storage == "s3" and not self.attachment_s3_bucket:
+            raise ValueError("ATTACHMENT_STORAGE=s3 needs ATTACHMENT_S3_BUCKET")
         return self
 
     @field_validator("database_url")
@@ -108,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def dev_secret_file(self) -> Path:
         return self.chatapp_data_dir / DEV_SECRET_FILE_NAME
+
+    @property
+    def attachment_root(self) -> Path:
+        return (self.attachment_dir or self.chatapp_data_dir / "attachments").expanduser().resolve()
 
     @property
     def is_prod(self) -> bool:

@@ -58,6 +58,7 @@ def db(database_url) -> Iterator[str]:
         conn.execute(text("DELETE FROM chat_items"))
         conn.execute(text("DELETE FROM chat_conversations"))
         conn.execute(text("DELETE FROM chat_threads"))
+        conn.execute(text("DELETE FROM task_attachments"))
         conn.execute(text("DELETE FROM chat_attachments"))
         conn.execute(text("DELETE FROM task_completions"))
         conn.execute(text("DELETE FROM calendar_feeds"))

@@ -9,28 +9,39 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from chatapp.api import auth, calendar, chat, chatkit_session, health, tasks
+from chatapp.api import attachments, auth, calendar, chat, chatkit_session, health, tasks
 from chatapp.api.errors import ValidationErrorOut, install_error_handlers
 from chatapp.logging import RequestLog, configure_logging
 from chatapp.settings import get_settings
 from chatapp.tools import MCP_PATH, TaskMCPEndpoint
 
+# Room for a multipart form's boundaries and part headers around an upload's file.
+MULTIPART_SLACK_BYTES = 64 * 1024
+
 
 class BodyLimit:
     """Reject request bodies over the limit with 413 before any handler reads them."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.larger = larger  # (path prefix, limit): uploads carry files, not JSON
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        max_bytes = next(
+            (limit for prefix, limit in self.larger if path.startswith(prefix)),
+            self.default_max_bytes,
+        )
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await _too_large(send, self.max_bytes)
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            await _too_large(send, max_bytes)
             return
         received = 0
 
@@ -39,14 +50,14 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge(self.max_bytes)
+                if received > max_bytes:
+                    raise _BodyTooLarge(max_bytes)
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await _too_large(send, self.max_bytes)
+            await _too_large(send, max_bytes)
 
 
 def _too_large_detail(limit: int) -> str:
@@ -124,10 +135,17 @@ def build_api() -> FastAPI:
     api.include_router(tasks.user_router)
     api.include_router(calendar.router)
     api.include_router(chat.router)
+    api.include_router(attachments.router)
     api.include_router(chatkit_session.router)
     api.include_router(chatkit_session.seed_router)
     api.router.add_route(MCP_PATH, mcp, include_in_schema=False)  # pyright: ignore[reportArgumentType]  -- its Route takes an ASGI app too; the hint names only request handlers
-    api.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Uploads stream under their own limit (the route answers 413 itself); this is a backstop.
+    upload_limit = settings.attachment_max_bytes + MULTIPART_SLACK_BYTES
+    api.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_request_bytes,
+        larger=((attachments.ATTACHMENT_PATHS, max(upload_limit, settings.max_request_bytes)),),
+    )
     api.add_middleware(WebSocketOriginCheck, allowed_origins=settings.allowed_origins)
     # Added last, so outermost: 413s and every path below (Reflex's too) get an id and a line.
     api.add_middleware(RequestLog)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chatapp.api.deps import PathUser, verify_bearer
 from chatapp.api.errors import validation_message
+from chatapp.attachments import records
 from chatapp.auth.bearer import verify_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
@@ -79,6 +80,12 @@ class ChatRequest(BaseModel):
     timezone: str | None = Field(
         default=None, max_length=64, description="IANA zone, e.g. Europe/Paris"
     )
+    attachments: list[Annotated[str, Field(max_length=MAX_ID_LENGTH)]] = Field(
+        default_factory=list,
+        max_length=records.MAX_PER_REQUEST,
+        description="Ids of the user's uploaded attachments (POST /api/attachments) to send "
+        "with the message",
+    )
 
     @field_validator("message")
     @classmethod
@@ -124,7 +131,9 @@ async def chat(
     try:
         if isinstance(thread_id, int):
             thread_id = (await server.store.load_conversation(thread_id, ctx)).thread_id
-        events = stream_turn(server, ctx, body.message, thread_id)
+        # Another user's or a missing id is 404 (AppError), before anything is stored.
+        await asyncio.to_thread(records.require_uploaded, user, body.attachments)
+        events = stream_turn(server, ctx, body.message, thread_id, body.attachments)
         # The library loads (and so checks) the thread before its first event: an unknown or
         # foreign conversation fails here, before any status line is sent.
         first = await anext(events)
@@ -204,7 +213,7 @@ async def chatkit(
     if problem:
         return JSONResponse({"detail": f"Invalid ChatKit request: {problem}"}, status_code=400)
     tz = zone_or_default(x_chatapp_timezone).key
-    ctx = RequestContext(user_id=claims.user_id, timezone=tz)
+    ctx = RequestContext(user_id=claims.user_id, timezone=tz, base_url=str(request.base_url))
     server = get_chat_server()
     try:
         await _require_own_ids(parsed.params, server.store, ctx)
@@ -242,6 +251,8 @@ def _chatkit_params_problem(params: Any) -> str | None:
             return "input: the message must not be empty"
         if len(text) > MESSAGE_MAX_CHARS:
             return f"input: the message must be at most {MESSAGE_MAX_CHARS} characters"
+        if len(message.attachments) > records.MAX_PER_REQUEST:
+            return f"input: at most {records.MAX_PER_REQUEST} attachments per message"
     return None
 
 
@@ -259,5 +270,5 @@ async def _require_own_ids(params: Any, store: SQLStore, ctx: RequestContext) ->
             await store.load_item(thread_id, item_id, ctx)
     message = getattr(params, "input", None)
     if isinstance(message, UserMessageInput):
-        for attachment_id in message.attachments:
-            await store.load_attachment(attachment_id, ctx)
+        # Not found, or found but not uploaded yet (409): the library would fail mid-stream.
+        await asyncio.to_thread(records.require_uploaded, ctx.user_id, message.attachments)

@@ -37,6 +37,7 @@ from pydantic import TypeAdapter
 
 from chatapp.agent.agent import build_agent
 from chatapp.agent.provider import model_name, model_provider
+from chatapp.chat.attachments import TodoAttachmentStore
 from chatapp.chat.client_tools import CLIENT_TOOLS, stop_at_client_tool
 from chatapp.chat.history import (
     ERROR_REPLY_PREFIX,
@@ -199,7 +200,7 @@ class TodoChatServer(ChatKitServer[RequestContext]):
     store: SQLStore  # the front doors use its own methods too (load_conversation, ...)
 
     def __init__(self, store: SQLStore | None = None) -> None:
-        super().__init__(store or SQLStore())
+        super().__init__(store or SQLStore(), TodoAttachmentStore())
 
     async def process(
         self, request: str | bytes | bytearray, context: RequestContext

@@ -1,5 +1,5 @@
-"""ChatKit's Store on chatapp's database: the only code that reads or writes chat thread, item,
-attachment and conversation-number rows.
+"""ChatKit's Store on chatapp's database: the only code that reads or writes chat thread, item
+and conversation-number rows (attachment rows it leaves to chatapp.attachments.records).
 
 Every method is scoped to `context.user_id`. Another user's thread, item or attachment is
 indistinguishable from one that does not exist: chatkit's NotFoundError, and nothing written.
@@ -38,14 +38,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+from chatapp.attachments import records
 from chatapp.db import session_scope
-from chatapp.db.models import ChatAttachment, ChatConversation, ChatItem, ChatThread, utcnow
+from chatapp.db.models import ChatConversation, ChatItem, ChatThread, utcnow
+from chatapp.errors import NotFound
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _ITEM = TypeAdapter(ThreadItem)
-_ATTACHMENT = TypeAdapter(Attachment)
 
 # Width of the id columns; an id that cannot be stored cannot name an existing row.
 MAX_ID_LENGTH = 255
@@ -82,6 +83,8 @@ class RequestContext:
     recent_items: dict[str, tuple[list[ThreadItem], bool]] = field(default_factory=dict, repr=False)
     # Conversation numbers of the threads this request stored new or loaded (thread id → number).
     conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
+    # This app's address as the request reached it (for attachment upload URLs), if known.
+    base_url: str | None = None
 
 
 class SQLStore(Store[RequestContext]):
@@ -138,7 +141,8 @@ class SQLStore(Store[RequestContext]):
         context.recent_items.pop(thread_id, None)
         for item_id in [k for k, v in context.saved_items.items() if v.thread_id == thread_id]:
             del context.saved_items[item_id]
-        await _db(context, _delete_thread, context.user_id, thread_id)
+        released = await _db(context, _delete_thread, context.user_id, thread_id)
+        await asyncio.to_thread(records.forget, released)
 
     async def load_thread_items(
         self,
@@ -201,30 +205,42 @@ class SQLStore(Store[RequestContext]):
         context.saved_items.pop(item_id, None)
         await _db(context, _delete_item, context.user_id, thread_id, item_id)
 
+    # Attachment rows belong to chatapp.attachments.records (they outlive threads on tasks).
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         """Create or update one of the user's attachment records."""
-        await _db(context, _save_attachment, context.user_id, attachment)
+        await _db(context, _found, records.save, context.user_id, attachment)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
-        """Load one of the user's attachment records."""
-        return await _db(context, _load_attachment, context.user_id, attachment_id)
+        """Load one of the user's uploaded attachments (a pending one cannot be sent)."""
+        return await _db(
+            context, _found, records.load, context.user_id, attachment_id, uploaded_only=True
+        )
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
-        """Delete one of the user's attachment records."""
-        await _db(context, _delete_attachment, context.user_id, attachment_id)
+        """Delete one of the user's attachments: its row (task links too), then its files."""
+        await _db(context, _found, records.delete_row, context.user_id, attachment_id)
+        await asyncio.to_thread(records.forget, [attachment_id])
 
 
 DATABASE_FAILED = "database_unavailable"
 
 
-async def _db(context: RequestContext, fn: Callable[..., R], *args: Any) -> R:
+async def _db(context: RequestContext, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
     """Run a blocking store function off the event loop; a database failure is also recorded
     on the request context, since ChatKit turns store exceptions into a bare ErrorEvent."""
     try:
-        return await asyncio.to_thread(fn, *args)
+        return await asyncio.to_thread(fn, *args, **kwargs)
     except DBAPIError:
         context.error = DATABASE_FAILED
         raise
+
+
+def _found(fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """The attachment records' NotFound, as the NotFoundError ChatKit expects of a Store."""
+    try:
+        return fn(*args, **kwargs)
+    except NotFound as exc:
+        raise NotFoundError(exc.message) from exc
 
 
 def _copies(items: list[ThreadItem]) -> list[ThreadItem]:
@@ -420,14 +436,17 @@ def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Pa
     return Page[ThreadMetadata](data=data, has_more=has_more, after=next_after)
 
 
-def _delete_thread(user_id: int, thread_id: str) -> None:
+def _delete_thread(user_id: int, thread_id: str) -> list[str]:
+    """Delete the thread; the ids of the attachments that went with it (their files are next)."""
     with session_scope() as session:
         thread = _owned_thread(session, user_id, thread_id)
         # The foreign key cascades too; deleting here keeps that true on a connection without
         # SQLite's foreign_keys pragma.
         session.exec(delete(ChatItem).where(col(ChatItem.thread_id) == thread_id))
         session.exec(delete(ChatConversation).where(col(ChatConversation.thread_id) == thread_id))
+        released = records.release_thread(session, user_id, thread_id)
         session.delete(thread)
+        return released
 
 
 def _load_items(
@@ -506,43 +525,3 @@ def _delete_item(user_id: int, thread_id: str, item_id: str) -> None:
         )
         if deleted.rowcount:
             thread.updated_at = utcnow()
-
-
-def _attachment_not_found(attachment_id: str) -> NotFoundError:
-    return NotFoundError(f"Attachment {attachment_id} not found")
-
-
-def _owned_attachment(session: Session, user_id: int, attachment_id: str) -> ChatAttachment:
-    if _storable(attachment_id):
-        row = session.exec(
-            select(ChatAttachment).where(
-                ChatAttachment.id == attachment_id, ChatAttachment.user_id == user_id
-            )
-        ).first()
-        if row is not None:
-            return row
-    raise _attachment_not_found(attachment_id)
-
-
-def _save_attachment(user_id: int, attachment: Attachment) -> None:
-    _require_storable(attachment.id, "Attachment")
-    payload = attachment.model_dump(mode="json")
-    with session_scope() as session:
-        row = session.get(ChatAttachment, attachment.id)
-        if row is None:
-            session.add(ChatAttachment(id=attachment.id, user_id=user_id, payload=payload))
-        elif row.user_id != user_id:
-            raise _attachment_not_found(attachment.id)
-        else:
-            row.payload = payload
-
-
-def _load_attachment(user_id: int, attachment_id: str) -> Attachment:
-    with session_scope() as session:
-        payload = _owned_attachment(session, user_id, attachment_id).payload
-    return _ATTACHMENT.validate_python(payload)
-
-
-def _delete_attachment(user_id: int, attachment_id: str) -> None:
-    with session_scope() as session:
-        session.delete(_owned_attachment(session, user_id, attachment_id))

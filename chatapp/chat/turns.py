@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeGuard
@@ -51,12 +51,15 @@ END = object()  # the last thing `pump_turn` queues: the turn is over
 _EVENT = TypeAdapter(ThreadStreamEvent)
 
 
-def user_message_request(message: str, thread_id: str | None) -> bytes:
-    """The ChatKit request that adds `message` to `thread_id` (or starts a new thread)."""
+def user_message_request(
+    message: str, thread_id: str | None, attachments: Sequence[str] = ()
+) -> bytes:
+    """The ChatKit request that adds `message` (with the ids of uploaded `attachments`) to
+    `thread_id`, or starts a new thread."""
     payload: dict[str, Any] = {
         "input": {
             "content": [{"type": "input_text", "text": message}],
-            "attachments": [],
+            "attachments": list(attachments),
             "inference_options": {},
         }
     }
@@ -98,10 +101,14 @@ async def turn_events(
 
 
 async def stream_turn(
-    server: TodoChatServer, ctx: RequestContext, message: str, thread_id: str | None
+    server: TodoChatServer,
+    ctx: RequestContext,
+    message: str,
+    thread_id: str | None,
+    attachments: Sequence[str] = (),
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Every event of the turn that adds `message` to `thread_id` (or starts a new thread)."""
-    request = user_message_request(message, thread_id)
+    request = user_message_request(message, thread_id, attachments)
     async with aclosing(turn_events(request, ctx, server)) as events:
         async for event in events:
             yield event

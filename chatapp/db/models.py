@@ -203,6 +203,13 @@ class ChatItem(SQLModel, table=True):
 
 
 class ChatAttachment(SQLModel, table=True):
+    """A file a user uploaded (chatapp/attachments owns these rows and the files they name).
+
+    `payload` is ChatKit's Attachment; `uploaded_at` is set only once its file is stored, so a
+    row without it has no file and can be sent nowhere. `thread_id` is the thread whose message
+    carries it: deleting that thread deletes it, unless a task still holds it (and vice versa).
+    """
+
     __tablename__ = "chat_attachments"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
 
     id: str = Field(primary_key=True, max_length=255)
@@ -211,3 +218,24 @@ class ChatAttachment(SQLModel, table=True):
         default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
     )
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    uploaded_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    thread_id: str | None = Field(default=None, max_length=255, index=True)
+
+
+class TaskAttachment(SQLModel, table=True):
+    """A task holds an attachment. Only the task service writes these rows."""
+
+    __tablename__ = "task_attachments"  # pyright: ignore[reportAssignmentType]  -- sqlmodel types it as its own declared_attr
+
+    task_id: int = Field(foreign_key="tasks.id", primary_key=True, ondelete="CASCADE")
+    attachment_id: str = Field(
+        foreign_key="chat_attachments.id",
+        primary_key=True,
+        ondelete="CASCADE",
+        max_length=255,
+        index=True,
+    )
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
+    )
