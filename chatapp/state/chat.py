@@ -48,6 +48,7 @@ from chatapp.components.chat.items import (
     with_client_answer,
 )
 from chatapp.settings import get_settings
+from chatapp.state.attachments import ComposerState
 from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState
@@ -88,6 +89,7 @@ class ChatState(AuthState):
     _turn_key: str = ""
     _request: bytes = b""
     _retry_text: str = ""
+    _retry_files: list[str] = []  # the attachment ids of the message _retry_text is
 
     @rx.var
     def thread_title(self) -> str:
@@ -310,18 +312,25 @@ class ChatState(AuthState):
         if turn is not None:
             turn.stop()
 
-    def _accept_message(self, raw: str):
-        """Queue a new user message as this turn's request; an event to show if refused."""
+    async def _accept_message(self, raw: str):
+        """Queue a new user message (with the composer's uploaded files) as this turn's
+        request; an event to show if refused."""
         text = raw.strip()
-        if not text:
+        composer = await self.get_state(ComposerState)
+        if not text and not composer.uploads:
             return None
         if self.processing:
             return rx.toast.info("Wait for the reply, or stop it first.")
+        if composer.uploading:
+            return rx.toast.info("Wait for the files to finish uploading.")
         if len(text) > turns.MESSAGE_MAX_CHARS:
             return rx.toast.error(f"Messages are limited to {turns.MESSAGE_MAX_CHARS} characters.")
-        self.messages.append(ChatMessage(role="user", text=text))
-        self._request = turns.user_message_request(text, self.thread_id or None)
-        self._retry_text = text
+        attached = composer.take_ready()
+        if not text and not attached:
+            return None
+        self.messages.append(ChatMessage(role="user", text=text, attachments=attached))
+        self._retry_text, self._retry_files = text, [a.id for a in attached]
+        self._request = turns.user_message_request(text, self.thread_id or None, self._retry_files)
         return None
 
     def _accept_retry(self) -> None:
@@ -332,9 +341,11 @@ class ChatState(AuthState):
         if last is not None and last.id and self.thread_id:
             self.messages = self.messages[: index + 1]
             self._request = turns.retry_request(self.thread_id, last.id)
-        elif self._retry_text:
+        elif self._retry_text or self._retry_files:
             # The message never reached the thread: send it again.
-            self._request = turns.user_message_request(self._retry_text, self.thread_id or None)
+            self._request = turns.user_message_request(
+                self._retry_text, self.thread_id or None, self._retry_files
+            )
 
     async def _turn(self, text: str | None) -> AsyncIterator[Any]:
         """One turn: the request runs in its own task, its events are folded in frame by frame."""
@@ -344,7 +355,9 @@ class ChatState(AuthState):
                 self.token = ""
                 refusal = rx.redirect(EXPIRED_LOGIN_ROUTE)
             else:
-                refusal = self._accept_message(text) if text is not None else self._accept_retry()
+                refusal = (
+                    await self._accept_message(text) if text is not None else self._accept_retry()
+                )
             request, self._request = self._request, b""
             key, ctx = "", None
             if request and user_id is not None:  # only an accepted message leaves a request

@@ -1,16 +1,110 @@
-"""The message box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a reply runs."""
+"""The message box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a reply runs.
+Files come in by the paperclip, by dropping them on the box or by pasting images into it; the
+tray above the box shows each one's upload, and the next message takes the uploaded ones."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from chatapp.chat.turns import MESSAGE_MAX_CHARS
+from chatapp.components.chat.attach import PICKER_INPUT_ID, attachment_link, attachment_picker
+from chatapp.settings import get_settings
+from chatapp.state.attachments import FAILED, UPLOADING, ComposerState, Upload
+from chatapp.state.auth import AuthState
 from chatapp.state.chat import ChatState
+
+OPEN_PICKER = f"document.getElementById('{PICKER_INPUT_ID}')?.click()"
+
+
+def _upload_chip(upload: Upload) -> rx.Component:
+    """A file in the tray: its thumbnail or name, its progress, or why it was refused."""
+    return rx.hstack(
+        rx.cond(
+            upload.image & (upload.id != ""),
+            attachment_link(
+                attachment_id=upload.id,
+                auth_token=AuthState.token,
+                name=upload.name,
+                image=True,
+                class_name="chat-tray-thumb",
+            ),
+            rx.icon(rx.cond(upload.image, "image", "file-text"), size=16),
+        ),
+        rx.vstack(
+            rx.text(upload.name, size="1", weight="medium", class_name="chat-tray-name"),
+            rx.cond(
+                upload.status == UPLOADING,
+                rx.progress(
+                    value=upload.percent,
+                    size="1",
+                    width="100%",
+                    aria_label="Uploading " + upload.name,
+                ),
+            ),
+            rx.cond(
+                upload.status == FAILED,
+                rx.text(upload.message, size="1", color_scheme="red", role="alert"),
+            ),
+            spacing="1",
+            min_width="0",
+            flex="1",
+        ),
+        rx.icon_button(
+            rx.icon("x", size=12),
+            type="button",
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            on_click=ComposerState.remove_upload(upload.key),
+            aria_label="Remove " + upload.name,
+            title="Remove",
+        ),
+        align="center",
+        spacing="2",
+        class_name="chat-tray-item",
+        data_status=upload.status,
+    )
+
+
+def _tray() -> rx.Component:
+    return rx.cond(
+        ComposerState.uploads.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
+        rx.flex(
+            rx.foreach(ComposerState.uploads, _upload_chip),
+            wrap="wrap",
+            gap="2",
+            id="chat-tray",
+            aria_label="Files to send",
+            margin_bottom="6px",
+        ),
+    )
 
 
 def composer() -> rx.Component:
     return rx.form(
+        _tray(),
+        attachment_picker(
+            auth_token=AuthState.token,
+            drop_target_id="chat-form",
+            paste_target_id="chat-composer",
+            max_bytes=get_settings().attachment_max_bytes,
+            on_start=ComposerState.upload_started,
+            on_progress=ComposerState.upload_progress,
+            on_done=ComposerState.upload_done,
+            on_failed=ComposerState.upload_failed,
+        ),
         rx.hstack(
+            rx.icon_button(
+                rx.icon("paperclip", size=16),
+                type="button",
+                size="3",
+                variant="soft",
+                color_scheme="gray",
+                on_click=rx.call_script(OPEN_PICKER),
+                aria_label="Attach files",
+                title="Attach files (or drop them here, or paste an image)",
+                id="chat-attach",
+            ),
             rx.text_area(
                 id="chat-composer",
                 name="message",
@@ -46,7 +140,7 @@ def composer() -> rx.Component:
                     aria_label="Send",
                     title="Send (Enter)",
                     id="chat-send",
-                    disabled=ChatState.loading_thread,
+                    disabled=ChatState.loading_thread | ComposerState.uploading,
                 ),
             ),
             align="end",
@@ -54,7 +148,7 @@ def composer() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            "Enter to send · Shift+Enter for a new line",
+            "Enter to send · Shift+Enter for a new line · drop or paste files to attach",
             size="1",
             color_scheme="gray",
             display=rx.breakpoints(initial="none", sm="block"),

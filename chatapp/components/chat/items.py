@@ -14,6 +14,7 @@ from chatkit.types import (
     AssistantMessageItem,
     ClientToolCallItem,
     ErrorEvent,
+    ImageAttachment,
     TaskItem,
     ThreadCreatedEvent,
     ThreadItem,
@@ -39,6 +40,15 @@ WAITING_FOR_APP = "Waiting for the app…"
 
 
 @dataclasses.dataclass
+class MessageAttachment:
+    """A file sent with a user message: an image shows as its thumbnail, others as a link."""
+
+    id: str = ""
+    name: str = ""
+    image: bool = False
+
+
+@dataclasses.dataclass
 class ChatMessage:
     """One rendered thread item. `role` is user, assistant, tool or error."""
 
@@ -50,6 +60,7 @@ class ChatMessage:
     tool_args: str = ""
     tool_result: str = ""
     failed: bool = False
+    attachments: list[MessageAttachment] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -113,7 +124,11 @@ def assistant_message(item: AssistantMessageItem) -> ChatMessage:
 
 def user_message(item: UserMessageItem) -> ChatMessage:
     text = "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
-    return ChatMessage(id=item.id, role="user", text=text)
+    attachments = [
+        MessageAttachment(id=a.id, name=a.name, image=isinstance(a, ImageAttachment))
+        for a in item.attachments
+    ]
+    return ChatMessage(id=item.id, role="user", text=text, attachments=attachments)
 
 
 def to_message(
