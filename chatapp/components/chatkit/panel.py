@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from chatapp.attachments.records import MAX_PER_REQUEST
 from chatapp.components.chatkit.component import chatkit
 from chatapp.settings import get_settings
 from chatapp.state.chatkit import ChatKitState
@@ -69,6 +70,26 @@ def chatkit_status(detailed: bool = False) -> rx.Component:
     )
 
 
+def attachment_options() -> dict[str, Any]:
+    """ChatKit's composer.attachments: what chatapp's upload routes take (the server checks
+    each file's bytes again; these only steer the element's file picker and its limits)."""
+    return {
+        "enabled": True,
+        "max_size": get_settings().attachment_max_bytes,
+        "max_count": MAX_PER_REQUEST,
+        "accept": {
+            "image/png": [".png"],
+            "image/jpeg": [".jpg", ".jpeg"],
+            "image/webp": [".webp"],
+            "image/gif": [".gif"],
+            "application/pdf": [".pdf"],
+            "text/plain": [".txt"],
+            "text/markdown": [".md"],
+            "text/csv": [".csv"],
+        },
+    }
+
+
 def chatkit_panel(**overrides: Any) -> rx.Component:
     """ChatKit for the /chat page: self-hosted /chatkit (or the hosted workflow when
     CHATKIT_WORKFLOW_ID is set), wired to AuthState's token and ChatKitState. It fills its
@@ -83,7 +104,8 @@ def chatkit_panel(**overrides: Any) -> rx.Component:
         "auth_token": ChatKitState.token,
         "theme": rx.color_mode_cond(light="light", dark="dark"),
         "start_screen": start_screen(),
-        "composer": {"placeholder": "Tell me what to do…"},
+        "composer": {"placeholder": "Tell me what to do…", "attachments": attachment_options()},
+        "upload_strategy": {"type": "two_phase"},
         "history": {"enabled": True, "show_delete": True, "show_rename": True},
         "client_tool_results": ChatKitState.client_tool_results,
         "on_ready": ChatKitState.mark_ready,
