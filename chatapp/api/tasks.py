@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
-from pydantic import TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from chatapp.api.deps import PathUser
+from chatapp.attachments import records
+from chatapp.attachments.records import AttachmentOut
 from chatapp.tasks import service
 from chatapp.tasks.schemas import (
     CompleteBody,
@@ -71,6 +73,33 @@ def complete_task(
     user: PathUser, task_id: int, body: Annotated[CompleteBody | None, Body()] = None
 ) -> TaskOut:
     return service.set_completed(user, task_id, (body or CompleteBody()).completed)
+
+
+class AttachBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    attachment_ids: list[Annotated[str, Field(max_length=records.MAX_ID_LENGTH)]] = Field(
+        min_length=1, max_length=records.MAX_PER_REQUEST
+    )
+
+
+@router.get("/{task_id}/attachments", response_model=list[AttachmentOut])
+def list_task_attachments(user: PathUser, task_id: int) -> list[AttachmentOut]:
+    """The files the task holds (download: each one's `url`; images: `preview_url`)."""
+    return [records.out(a) for a in service.task_attachments(user, task_id)]
+
+
+@router.post("/{task_id}/attachments", response_model=list[AttachmentOut])
+def attach_to_task(user: PathUser, task_id: int, body: AttachBody) -> list[AttachmentOut]:
+    """The task holds these uploaded attachments too (POST /api/attachments gives the ids)."""
+    return [records.out(a) for a in service.attach(user, task_id, body.attachment_ids)]
+
+
+@router.delete("/{task_id}/attachments/{attachment_id}", status_code=204)
+def detach_from_task(user: PathUser, task_id: int, attachment_id: str) -> Response:
+    """The task lets go of the attachment; it is deleted when nothing else holds it."""
+    service.detach(user, task_id, attachment_id)
+    return Response(status_code=204)
 
 
 @user_router.get("/completions", response_model=list[CompletionOut])

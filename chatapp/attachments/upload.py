@@ -18,15 +18,17 @@ from pathlib import Path
 
 from chatkit.types import Attachment, FileAttachment
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from chatapp.attachments import content, records
 from chatapp.attachments.storage import discard, get_storage, original_key, preview_key
-from chatapp.errors import InvalidInput, PayloadTooLarge
+from chatapp.errors import AppError, InvalidInput, PayloadTooLarge
 from chatapp.settings import get_settings
 
 EMPTY_FILE = "The file is empty."
 NO_FILE_PART = "No file in the form: send it in a field named 'file'."
 FILE_FIELD = "file"
+CUT_OFF = "The upload stopped before the whole file arrived; nothing was kept."
 
 
 def new_attachment_id() -> str:
@@ -55,12 +57,15 @@ class FileBody:
         self._boundary = params.get(b"boundary") if mime == b"multipart/form-data" else None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        if self._boundary is None:
-            async for chunk in self._chunks:
+        try:
+            if self._boundary is None:
+                async for chunk in self._chunks:
+                    yield chunk
+                return
+            async for chunk in self._multipart(self._boundary):
                 yield chunk
-            return
-        async for chunk in self._multipart(self._boundary):
-            yield chunk
+        except ClientDisconnect as exc:
+            raise AppError(CUT_OFF) from exc
 
     async def _multipart(self, boundary: bytes) -> AsyncIterator[bytes]:
         pieces: list[bytes] = []

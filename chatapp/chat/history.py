@@ -11,6 +11,7 @@ The chip's text is written for ChatKit's renderer and never read back: the recor
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,13 +22,16 @@ from agents import TResponseInputItem
 from chatkit.agents import ThreadItemConverter
 from chatkit.types import (
     AssistantMessageItem,
+    Attachment,
     CustomTask,
     HiddenContextItem,
     TaskItem,
     ThreadItem,
     ThreadMetadata,
+    UserMessageItem,
 )
 
+from chatapp.attachments import model_input
 from chatapp.tools import names
 from chatapp.tools.contract import ToolFailure, failure_of
 
@@ -45,6 +49,7 @@ TOOL_LABELS = {
     names.DELETE_TASK: ("Deleted a task", "lucide:trash-2"),
     names.UPDATE_TASK: ("Updated a task", "write"),
     names.OPEN_TASK: ("Opened a task", "external-link"),
+    names.ATTACH_FILES: ("Attached files", "lucide:paperclip"),
 }
 REOPENED_LABEL = ("Reopened a task", "reload")  # complete_task with completed=false
 FAILED_ICON = "lucide:circle-alert"
@@ -173,6 +178,20 @@ def chip_records(items: Sequence[ThreadItem]) -> dict[str, ToolCallRecord]:
 
 
 class TodoItemConverter(ThreadItemConverter):
+    async def attachment_to_message_content(self, attachment: Attachment):
+        return await asyncio.to_thread(model_input.content_part, attachment)
+
+    async def user_message_to_input(
+        self, item: UserMessageItem, is_last_message: bool = True
+    ) -> TResponseInputItem | list[TResponseInputItem] | None:
+        converted = await super().user_message_to_input(item, is_last_message)
+        if item.attachments and isinstance(converted, list) and converted:
+            # Right after the user's words: which files these are, with the ids tools take.
+            content = converted[0].get("content")
+            if isinstance(content, list):
+                content.insert(1, model_input.manifest(item.attachments))  # pyright: ignore[reportArgumentType]  -- content is the user message's input parts; pyright sees every message kind's
+        return converted
+
     async def assistant_message_to_input(
         self, item: AssistantMessageItem
     ) -> TResponseInputItem | list[TResponseInputItem] | None:

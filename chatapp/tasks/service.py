@@ -9,18 +9,21 @@ from __future__ import annotations
 import json
 import re
 import typing
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from chatkit.types import Attachment
 from sqlalchemy import String, and_, case, cast, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from chatapp.attachments import records as attachment_records
 from chatapp.db import Task, TaskCompletion, get_engine, session_scope
-from chatapp.db.models import utcnow
-from chatapp.errors import InvalidInput, task_not_found
+from chatapp.db.models import ChatAttachment, TaskAttachment, utcnow
+from chatapp.errors import InvalidInput, attachment_not_found, task_not_found
 from chatapp.tasks.recurrence import Recurrence, RecurrenceError, check
 from chatapp.tasks.schemas import (
     CompletionOut,
@@ -303,7 +306,8 @@ def _content(source: TaskCreate | TaskOut) -> dict[str, Any]:
     )
 
 
-def create_task(user_id: int, data: TaskCreate) -> TaskOut:
+def create_task(user_id: int, data: TaskCreate, attachment_ids: Sequence[str] = ()) -> TaskOut:
+    """Create the task, holding the user's uploaded `attachment_ids` (all or nothing)."""
     now = utcnow()
     task = Task(
         user_id=user_id,
@@ -317,6 +321,8 @@ def create_task(user_id: int, data: TaskCreate) -> TaskOut:
     with session_scope() as session:
         session.add(task)
         session.flush()
+        assert task.id is not None  # flushed above
+        _link(session, user_id, task.id, attachment_ids)
         if data.completed:
             _complete(session, task, now)
             session.flush()
@@ -429,12 +435,92 @@ def set_completed(user_id: int, task_id: int, completed: bool = True) -> TaskOut
 
 
 def delete_task(user_id: int, task_id: int) -> TaskOut:
-    """Delete and return the task as it was (callers confirm what was removed)."""
+    """Delete and return the task as it was (callers confirm what was removed). Attachments
+    nothing else holds (no other task, no message) go with it, files included."""
     with session_scope() as session:
         task = _owned(session, user_id, task_id)
         gone = TaskOut.of(task)
+        held = _unlink(session, user_id, task_id)
         session.delete(task)
-        return gone
+        session.flush()
+        released = attachment_records.release(session, user_id, held)
+    attachment_records.forget(released)
+    return gone
+
+
+def _link(session: Session, user_id: int, task_id: int, attachment_ids: Sequence[str]) -> None:
+    rows = attachment_records.owned_uploaded(session, user_id, attachment_ids)
+    have = set(
+        session.exec(
+            select(TaskAttachment.attachment_id).where(TaskAttachment.task_id == task_id)
+        ).all()
+    )
+    for row in rows:
+        if row.id not in have:
+            session.add(TaskAttachment(task_id=task_id, attachment_id=row.id, user_id=user_id))
+
+
+def _unlink(session: Session, user_id: int, task_id: int, only: str | None = None) -> list[str]:
+    """Drop the task's attachment links (or the one to `only`); the ids it held."""
+    stmt = select(TaskAttachment.attachment_id).where(
+        TaskAttachment.task_id == task_id, TaskAttachment.user_id == user_id
+    )
+    if only is not None:
+        stmt = stmt.where(TaskAttachment.attachment_id == only)
+    ids = list(session.exec(stmt).all())
+    if ids:
+        session.exec(
+            delete(TaskAttachment).where(
+                col(TaskAttachment.task_id) == task_id, col(TaskAttachment.attachment_id).in_(ids)
+            )
+        )
+    return ids
+
+
+def attach(user_id: int, task_id: int, attachment_ids: Sequence[str]) -> list[Attachment]:
+    """The task holds these uploaded attachments of the user's too; all its attachments."""
+    with session_scope() as session:
+        _owned(session, user_id, task_id)
+        _link(session, user_id, task_id, attachment_ids)
+        session.flush()
+        return attachment_records.for_task(session, user_id, task_id)
+
+
+def detach(user_id: int, task_id: int, attachment_id: str) -> None:
+    """The task no longer holds the attachment (deleted when nothing else does)."""
+    with session_scope() as session:
+        _owned(session, user_id, task_id)
+        if not _unlink(session, user_id, task_id, only=attachment_id):
+            raise attachment_not_found(attachment_id)
+        released = attachment_records.release(session, user_id, [attachment_id])
+    attachment_records.forget(released)
+
+
+def task_attachments(user_id: int, task_id: int) -> list[Attachment]:
+    """The attachments one of the user's tasks holds, in the order they were attached."""
+    with session_scope() as session:
+        _owned(session, user_id, task_id)
+        return attachment_records.for_task(session, user_id, task_id)
+
+
+def attachment_names(user_id: int, task_ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    """{task id: [{"id", "name", "kind"}, ...]} for those of the tasks that hold attachments."""
+    if not task_ids:
+        return {}
+    with session_scope() as session:
+        rows = session.exec(
+            select(TaskAttachment.task_id, ChatAttachment.id, ChatAttachment.payload)
+            .join(ChatAttachment, col(ChatAttachment.id) == col(TaskAttachment.attachment_id))
+            .where(TaskAttachment.user_id == user_id, col(TaskAttachment.task_id).in_(task_ids))
+            .order_by(col(TaskAttachment.created_at), col(TaskAttachment.attachment_id))
+        ).all()
+    names: dict[int, list[dict[str, str]]] = {}
+    for task_id, attachment_id, payload in rows:
+        kind = "image" if payload.get("type") == "image" else "file"
+        names.setdefault(task_id, []).append(
+            {"id": attachment_id, "name": str(payload.get("name", "")), "kind": kind}
+        )
+    return names
 
 
 def restore_task(user_id: int, snapshot: TaskOut) -> TaskOut:

@@ -10,8 +10,17 @@ DELETE_TASK = "delete_task"
 UPDATE_TASK = "update_task"
 LIST_COMPLETIONS = "list_completions"
 OPEN_TASK = "open_task"
+ATTACH_FILES = "attach_files"
 
 # The MCP task tools, in the order the server lists them.
-TOOL_NAMES = (ADD_TASK, LIST_TASKS, COMPLETE_TASK, DELETE_TASK, UPDATE_TASK, LIST_COMPLETIONS)
+TOOL_NAMES = (
+    ADD_TASK,
+    LIST_TASKS,
+    COMPLETE_TASK,
+    DELETE_TASK,
+    UPDATE_TASK,
+    LIST_COMPLETIONS,
+    ATTACH_FILES,
+)
 # Tools whose work happens in the user's browser (chatapp/chat/client_tools.py).
 CLIENT_TOOL_NAMES = frozenset({OPEN_TASK})

@@ -41,6 +41,7 @@ from chatapp.tools.contract import INTERNAL, INVALID_INPUT, UNAVAILABLE, UNKNOWN
 from chatapp.tools.identity import acting_user, acting_zone
 from chatapp.tools.names import (
     ADD_TASK,
+    ATTACH_FILES,
     COMPLETE_TASK,
     DELETE_TASK,
     LIST_COMPLETIONS,
@@ -76,6 +77,11 @@ ZONE_HELP = (
 REMIND_HELP = f"When to remind the user. {DUE_HELP}"
 
 TaskId = Annotated[int, Field(description="The task's id, as add_task or list_tasks gave it.")]
+ATTACHMENT_IDS_HELP = (
+    "Ids of files the user attached to their messages (each message lists its attachments "
+    "with their ids), for the task to keep."
+)
+AttachmentIds = Annotated[list[str] | None, Field(description=ATTACHMENT_IDS_HELP)]
 UserId = Annotated[int | str | None, Field(description=USER_ID_HELP)]
 Tags = Annotated[list[str] | None, Field(description="Short labels, e.g. ['work', 'home'].")]
 
@@ -209,14 +215,21 @@ def completion_row(done: CompletionOut) -> dict[str, Any]:
     }
 
 
-def outcome(task: TaskOut, status: str) -> str:
-    """The JSON a mutating tool returns: what happened to which task."""
+def outcome(task: TaskOut, status: str, attachments: list | None = None) -> str:
+    """The JSON a mutating tool returns: what happened to which task (and the files it holds,
+    when it holds any)."""
     row = task_row(task)
     task_id = row.pop("id")
+    if attachments:
+        row["attachments"] = attachments
     return json.dumps(
         {"task_id": task_id, "status": status, "title": row.pop("title"), **row},
         ensure_ascii=False,
     )
+
+
+def _named(user: int, tasks: list[TaskOut]) -> dict[int, list[dict[str, str]]]:
+    return service.attachment_names(user, [task.id for task in tasks])
 
 
 async def _run(
@@ -266,11 +279,13 @@ async def add_task(
     recurrence: Annotated[str | None, Field(description=RECURRENCE_HELP)] = None,
     time_zone: Annotated[str | None, Field(description=ZONE_HELP)] = None,
     remind_at: Annotated[str | None, Field(description=REMIND_HELP)] = None,
+    attachment_ids: AttachmentIds = None,
     user_id: UserId = None,
 ) -> str | CallToolResult:
-    """Add a task to the signed-in user's to-do list, optionally repeating or with a reminder.
+    """Add a task to the signed-in user's to-do list, optionally repeating, with a reminder,
+    or keeping files the user attached.
 
-    Returns {"task_id", "status": "created", "title", ...}.
+    Returns {"task_id", "status": "created", "title", ..., "attachments"?}.
     """
     fields = {"title": title, "description": description, "priority": priority, "tags": tags}
     fields |= {"due_at": _due(due_at), "recurrence": recurrence, "remind_at": _due(remind_at)}
@@ -278,7 +293,8 @@ async def add_task(
     data = {name: value for name, value in fields.items() if value is not None}
 
     def create(user: int) -> str:
-        return outcome(service.create_task(user, TaskCreate.model_validate(data)), "created")
+        task = service.create_task(user, TaskCreate.model_validate(data), attachment_ids or ())
+        return outcome(task, "created", _named(user, [task]).get(task.id))
 
     return await _run(ctx, user_id, create)
 
@@ -312,7 +328,8 @@ async def list_tasks(
 
     Returns a JSON list of {"id", "title", "completed", "priority", "due_at", "tags",
     "description", "completed_at", "recurrence", "recurrence_text", "time_zone", "remind_at",
-    "reminded_at"}. A repeating task stays open: its due_at is the next occurrence.
+    "reminded_at", "attachments"?}. A repeating task stays open: its due_at is the next
+    occurrence. "attachments" ([{"id", "name", "kind"}]) is there when the task holds files.
     """
     filters = {"status": status, "q": query, "priority": priority, "tag": tag, "limit": limit}
     filters |= {"due_before": _due(due_before), "due_after": _due(due_after)}
@@ -321,7 +338,10 @@ async def list_tasks(
 
     def find(user: int) -> str:
         tasks, _total = service.list_tasks(user, TaskQuery.model_validate(data))
-        return json.dumps([task_row(task) for task in tasks], ensure_ascii=False)
+        files = _named(user, tasks)
+        rows = [task_row(task) | ({"attachments": files[task.id]} if task.id in files else {})
+                for task in tasks]  # fmt: skip
+        return json.dumps(rows, ensure_ascii=False)
 
     return await _run(ctx, user_id, find, renames={"q": "query"})
 
@@ -445,3 +465,25 @@ async def list_completions(
         return json.dumps([completion_row(row) for row in done], ensure_ascii=False)
 
     return await _run(ctx, user_id, find)
+
+
+@_task_tool(ATTACH_FILES, "Attach files", idempotent=True)
+async def attach_files(
+    ctx: Context,
+    task_id: TaskId,
+    attachment_ids: Annotated[list[str], Field(description=ATTACHMENT_IDS_HELP, min_length=1)],
+    user_id: UserId = None,
+) -> str | CallToolResult:
+    """Keep files the user attached to their messages with a task (e.g. receipts on an
+    expenses task). Attaching a file the task already holds changes nothing.
+
+    Returns {"task_id", "status": "attached", "title", ..., "attachments": [{"id", "name",
+    "kind"}]} with every file the task now holds.
+    """
+
+    def attach(user: int) -> str:
+        service.attach(user, task_id, attachment_ids)
+        task = service.get_task(user, task_id)
+        return outcome(task, "attached", _named(user, [task]).get(task_id))
+
+    return await _run(ctx, user_id, attach)

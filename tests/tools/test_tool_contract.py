@@ -65,7 +65,13 @@ def test_the_sdks_fixed_answer_for_a_raising_tool_is_an_internal_failure() -> No
 
 async def test_only_the_read_only_tool_is_left_out_of_the_changing_ones() -> None:
     tools = await task_server.list_tools()
-    assert task_changing(tools) == {"add_task", "complete_task", "delete_task", "update_task"}
+    assert task_changing(tools) == {
+        "add_task",
+        "complete_task",
+        "delete_task",
+        "update_task",
+        "attach_files",
+    }
 
 
 def test_output_text_reads_every_shape_the_sdk_hands_over():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chatapp.tools import InProcessTaskMCP, task_server
+from chatapp.tools import TOOL_NAMES, InProcessTaskMCP, task_server
 from tests.support.auth import QuickUser, insert_user
 from tests.support.tools import error_code, error_text, payload, seed, stored, stored_ids
 
@@ -331,6 +331,7 @@ async def test_adapter_caches_the_tool_list_and_can_invalidate_it(ann):
         "delete_task",
         "update_task",
         "list_completions",
+        "attach_files",
     ]
     first[0].name = "mutated by caller"
     assert [tool.name for tool in tools.cached_tools][0] == "add_task"
@@ -339,7 +340,7 @@ async def test_adapter_caches_the_tool_list_and_can_invalidate_it(ann):
     tools.invalidate_tools_cache()
     assert tools.cached_tools is None
     async with tools:
-        assert len(await tools.list_tools()) == 6
+        assert len(await tools.list_tools()) == len(TOOL_NAMES)
 
 
 @pytest.mark.parametrize("bad", [0, -3, True, "7", None])

@@ -17,7 +17,7 @@ MODES = ["auto", "legacy"]
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_lists_the_six_tools_with_annotations_and_schemas(live_api, ann, mode):
+async def test_lists_the_seven_tools_with_annotations_and_schemas(live_api, ann, mode):
     async with mcp_client(live_api, ann.token, mode) as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
 
@@ -28,6 +28,7 @@ async def test_lists_the_six_tools_with_annotations_and_schemas(live_api, ann, m
         "delete_task",
         "update_task",
         "list_completions",
+        "attach_files",
     ]
     hints = {
         name: (
@@ -45,6 +46,7 @@ async def test_lists_the_six_tools_with_annotations_and_schemas(live_api, ann, m
         "delete_task": (False, True, True),
         "update_task": (False, False, True),
         "list_completions": (True, None, None),
+        "attach_files": (False, False, True),
     }
     required = {name: tool.input_schema.get("required", []) for name, tool in tools.items()}
     assert required == {
@@ -54,6 +56,7 @@ async def test_lists_the_six_tools_with_annotations_and_schemas(live_api, ann, m
         "delete_task": ["task_id"],
         "update_task": ["task_id"],
         "list_completions": [],
+        "attach_files": ["task_id", "attachment_ids"],
     }
     properties = {name: list(tool.input_schema["properties"]) for name, tool in tools.items()}
     assert properties["add_task"] == [
@@ -65,6 +68,7 @@ async def test_lists_the_six_tools_with_annotations_and_schemas(live_api, ann, m
         "recurrence",
         "time_zone",
         "remind_at",
+        "attachment_ids",
         "user_id",
     ]
     assert properties["list_tasks"] == [

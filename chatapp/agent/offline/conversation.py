@@ -10,6 +10,7 @@ from typing import Any
 
 from chatapp.agent.offline.tool_results import as_int, parse_result, task_view, tasks_in
 from chatapp.agent.offline.toolbox import kind_of_name
+from chatapp.attachments.model_input import ATTACHMENT_MARK, read_manifest
 from chatapp.tools.contract import output_text
 
 # ChatKit's converter adds these as user messages; the user never typed them.
@@ -41,6 +42,8 @@ class Message:
     role: str
     text: str
     synthetic: bool = False
+    # Files sent with a user message: [{"id", "name", "kind", "mime_type"}] (model_input).
+    attachments: tuple[dict[str, str], ...] = ()
 
 
 Entry = Message | Exchange
@@ -54,6 +57,17 @@ class Conversation:
     exchanges: tuple[Exchange, ...]
     earlier: tuple[Entry, ...]
     system_text: str
+    attachments: tuple[dict[str, str], ...] = ()
+
+    @property
+    def recent_attachments(self) -> tuple[dict[str, str], ...]:
+        """The files "this" or "these" means: this message's, else the latest sent before."""
+        if self.attachments:
+            return self.attachments
+        for entry in list(reversed(self.earlier))[:_LOOKBACK]:
+            if isinstance(entry, Message) and entry.attachments:
+                return entry.attachments
+        return ()
 
     @property
     def last_assistant_text(self) -> str | None:
@@ -112,7 +126,8 @@ def read_conversation(input: str | list[Any]) -> Conversation:
                 system_parts.append(text)
             else:
                 synthetic = role == "user" and text.strip().lower().startswith(_SYNTHETIC_PREFIXES)
-                entries.append(Message(role, text, synthetic))
+                files = _attachments(item.get("content")) if role == "user" else ()
+                entries.append(Message(role, text, synthetic, files))
     entries = [
         Exchange(e.call_id, e.name, e.arguments, outputs.get(e.call_id))
         if isinstance(e, Exchange)
@@ -132,7 +147,8 @@ def read_conversation(input: str | list[Any]) -> Conversation:
     user = entries[last_user]
     assert isinstance(user, Message)
     exchanges = tuple(e for e in entries[last_user + 1 :] if isinstance(e, Exchange))
-    return Conversation(user.text, exchanges, tuple(entries[:last_user]), "\n".join(system_parts))
+    earlier = tuple(entries[:last_user])
+    return Conversation(user.text, exchanges, earlier, "\n".join(system_parts), user.attachments)
 
 
 def _as_mapping(item: Any) -> Mapping[str, Any]:
@@ -148,6 +164,15 @@ def _as_mapping(item: Any) -> Mapping[str, Any]:
     return {}
 
 
+def _attachments(content: Any) -> tuple[dict[str, str], ...]:
+    for part in content if isinstance(content, list) else ():
+        text = _as_mapping(part).get("text")
+        listed = read_manifest(text) if isinstance(text, str) else None
+        if listed:
+            return tuple(listed)
+    return ()
+
+
 def _content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -158,7 +183,8 @@ def _content_text(content: Any) -> str:
             if part.get("type") in ("input_text", "output_text", "text", None) and isinstance(
                 part.get("text"), str
             ):
-                parts.append(part["text"])
+                if not part["text"].startswith(ATTACHMENT_MARK):  # a file, not the user's words
+                    parts.append(part["text"])
             elif isinstance(part.get("refusal"), str):
                 parts.append(part["refusal"])
         return "\n".join(parts)

@@ -67,6 +67,7 @@ from openai.types.responses import (
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
 from chatapp.agent.offline import dates, replies
+from chatapp.agent.offline.attachments import plan_attachments
 from chatapp.agent.offline.conversation import read_conversation
 from chatapp.agent.offline.planner import Step, plan_step
 from chatapp.agent.offline.toolbox import Toolbox
@@ -181,7 +182,9 @@ class OfflineModel(Model):
             )
             toolbox = Toolbox(_usable_tools(tools, model_settings.tool_choice))
             parallel = model_settings.parallel_tool_calls is not False
-            step = plan_step(conversation, toolbox, now, parallel=parallel)
+            step = plan_attachments(conversation, toolbox, now) or plan_step(
+                conversation, toolbox, now, parallel=parallel
+            )
             if step.calls or step.text.strip():
                 return step
         except Exception:

@@ -10,7 +10,13 @@ from typing import Any, Literal, get_args
 from agents.tool import FunctionTool, Tool
 
 ToolKind = Literal[
-    "add_task", "list_tasks", "complete_task", "delete_task", "update_task", "open_task"
+    "add_task",
+    "list_tasks",
+    "complete_task",
+    "delete_task",
+    "update_task",
+    "open_task",
+    "attach_files",
 ]
 # open_task is a client tool: the app shows the task (see chatapp/chat/client_tools.py).
 TOOL_KINDS: tuple[ToolKind, ...] = get_args(ToolKind)

@@ -1,0 +1,1 @@
+"""Files users attach to messages and tasks: storage, checks, records and uploads."""
