@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from chatapp.components.attachments import attachment_view
 from chatapp.components.ui import icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
@@ -278,6 +279,16 @@ def _view_row(task: TaskRow) -> rx.Component:
                 spacing="2",
                 wrap="wrap",
                 align="center",
+            ),
+            rx.cond(
+                task.attachments.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
+                rx.flex(
+                    rx.foreach(task.attachments, attachment_view),
+                    wrap="wrap",
+                    gap="2",
+                    class_name="task-files",
+                    aria_label="Attached files",
+                ),
             ),
             spacing="1",
             flex="1",

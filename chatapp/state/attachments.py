@@ -1,7 +1,7 @@
 """ComposerState: the files waiting in the native chat's composer — uploading (with progress),
 ready to send, or refused (with the server's reason) — until the next message takes them.
 
-The browser uploads each file straight to `POST /api/attachments` (components/chat/attach.jsx)
+The browser uploads each file straight to `POST /api/attachments` (components/attachments.jsx)
 and reports here; this state only keeps the tray. Removing a file from the tray deletes its
 upload, so nothing the user took back stays stored.
 """
@@ -16,7 +16,6 @@ from typing import Any
 import reflex as rx
 
 from chatapp.attachments import records
-from chatapp.components.chat.items import MessageAttachment
 from chatapp.errors import NotFound
 from chatapp.state.auth import AuthState
 
@@ -24,6 +23,16 @@ logger = logging.getLogger("chatapp.chat.native")
 
 UPLOADING, READY, FAILED = "uploading", "ready", "failed"
 TOO_MANY = f"At most {records.MAX_PER_REQUEST} files go with one message."
+
+
+@dataclasses.dataclass
+class AttachmentView:
+    """An uploaded file as a message or a task shows it: an image by its thumbnail, anything
+    else as a link with its name."""
+
+    id: str = ""
+    name: str = ""
+    image: bool = False
 
 
 @dataclasses.dataclass
@@ -110,10 +119,10 @@ class ComposerState(AuthState):
         elif upload.id:
             await self._discard(upload.id)
 
-    def take_ready(self) -> list[MessageAttachment]:
+    def take_ready(self) -> list[AttachmentView]:
         """The uploaded files, for the message being sent; the tray is empty after."""
         ready = [
-            MessageAttachment(id=u.id, name=u.name, image=u.image)
+            AttachmentView(id=u.id, name=u.name, image=u.image)
             for u in self.uploads
             if u.status == READY
         ]

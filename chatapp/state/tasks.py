@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import reflex as rx
 from pydantic import ValidationError
 
 from chatapp.errors import AppError
+from chatapp.state.attachments import AttachmentView
 from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, LOGIN_ROUTE, AuthState
 from chatapp.state.task_form import (
     REMIND_VALUES,
@@ -74,6 +76,7 @@ class TaskRow:
     remind_label: str = ""
     remind_input: str = ""
     reminded: bool = False
+    attachments: list[AttachmentView] = dataclasses.field(default_factory=list)
 
 
 def moment_label(moment: datetime, tz: ZoneInfo, now: datetime) -> str:
@@ -83,7 +86,10 @@ def moment_label(moment: datetime, tz: ZoneInfo, now: datetime) -> str:
     return local.strftime(fmt) + local.strftime(", %H:%M")
 
 
-def to_row(task: TaskOut, tz: ZoneInfo, now: datetime) -> TaskRow:
+def to_row(
+    task: TaskOut, tz: ZoneInfo, now: datetime, files: Sequence[Mapping[str, str]] = ()
+) -> TaskRow:
+    """The row for `task`; `files` are the attachments it holds ({id, name, kind})."""
     due_label = due_input = remind_label = remind_input = ""
     overdue = False
     if task.due_at is not None:
@@ -109,7 +115,17 @@ def to_row(task: TaskOut, tz: ZoneInfo, now: datetime) -> TaskRow:
         remind_label=remind_label,
         remind_input=remind_input,
         reminded=task.reminded_at is not None,
+        attachments=[
+            AttachmentView(id=f["id"], name=f["name"], image=f.get("kind") == "image")
+            for f in files
+        ],
     )
+
+
+def _fetch(user_id: int, query: TaskQuery) -> tuple[list[TaskOut], int, dict[int, list]]:
+    """A page of the user's tasks, their total, and the files each one holds."""
+    rows, total = service.list_tasks(user_id, query)
+    return rows, total, service.attachment_names(user_id, [row.id for row in rows])
 
 
 def parse_local_datetime(value: str, tz: ZoneInfo) -> datetime | None:
@@ -175,9 +191,10 @@ class TaskState(AuthState):
             limit=PAGE_SIZE,
         )
 
-    def _show(self, rows: list[TaskOut], total: int) -> None:
+    def _show(self, rows: list[TaskOut], total: int, files: Mapping[int, list] | None = None):
         tz, now = zone_or_default(self.timezone), datetime.now(UTC)
-        self.tasks = [to_row(t, tz, now) for t in rows]
+        files = files or {}
+        self.tasks = [to_row(t, tz, now, files.get(t.id, ())) for t in rows]
         self.total = total
         self._list_version += 1
 
@@ -185,8 +202,7 @@ class TaskState(AuthState):
         user_id = self._user()
         if user_id is None:
             return
-        rows, total = await asyncio.to_thread(service.list_tasks, user_id, self._query())
-        self._show(rows, total)
+        self._show(*await asyncio.to_thread(_fetch, user_id, self._query()))
 
     @rx.event
     async def load(self):
@@ -211,10 +227,10 @@ class TaskState(AuthState):
             if user_id is None:
                 return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
             query, seen = self._query(), self._list_version
-        rows, total = await asyncio.to_thread(service.list_tasks, user_id, query)
+        page = await asyncio.to_thread(_fetch, user_id, query)
         async with self:
             if self._list_version == seen:  # else an add/filter already showed a newer list
-                self._show(rows, total)
+                self._show(*page)
         return rx.call_script(
             "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TaskState.set_timezone
         )

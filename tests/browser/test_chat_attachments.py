@@ -1,7 +1,8 @@
 """Attachments in the native chat, in Chromium against a production build: the paperclip,
 drag-and-drop and paste put real files (a PNG, a PDF) through `POST /api/attachments` with
 progress into the composer's tray; a refused file says why; the sent message shows the image's
-thumbnail (its optimised copy) and the PDF as a link, and a click opens the original."""
+thumbnail (its optimised copy) and the PDF as a link, and a click opens the original; the agent
+files them on the task it adds, and the task panel shows them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_chat_native import open_chat, send
+from tests.browser.test_tasks_flow import task_item
 from tests.support import files
 
 pytestmark = pytest.mark.browser
@@ -74,13 +76,18 @@ def test_pick_send_and_open_attachments(page: Page, live_server: str, artifacts)
     expect(page.locator(FAILED)).to_have_count(0)
     page.screenshot(path=str(artifacts / "chat-attachments-tray.png"))
 
-    send(page, "here are my receipts")
+    send(page, "add a task review contract with these files")
     user = page.locator(".chat-message[data-role=user]").last
-    expect(user).to_contain_text("here are my receipts")
+    expect(user).to_contain_text("review contract")
     expect(page.locator("#chat-tray")).to_have_count(0)
     assert _natural_width(page, ".chat-message[data-role=user] .chat-file-image img") == 800
     expect(user.locator(".chat-file", has_text="contract.pdf")).to_be_visible()
     expect(page.locator(".chat-message[data-role=assistant]").last).to_be_visible()
+    # The agent made the task with both files; the task panel shows them.
+    task = task_item(page, "Review contract")
+    expect(task.locator(".task-files .chat-file")).to_have_count(2)
+    expect(task.locator(".chat-file", has_text="contract.pdf")).to_be_visible()
+    assert _natural_width(page, ".task-files .chat-file-image img") == 800
     page.screenshot(path=str(artifacts / "chat-attachments-sent.png"))
 
     # A click on the thumbnail opens the original, full size, in a new tab.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
+import httpx
 import pytest
 from playwright.sync_api import Page
 
@@ -93,4 +94,12 @@ def test_element_uploads_two_phase_and_sends_attachments(page: Page, live_server
     ]
     assert [a["id"] for a in user["attachments"]] == ids
     assert not [e for e in events if e["type"] == "error"], events
+    # The agent added the task with both files: the task's attachments route lists them.
+    token = page.evaluate("() => localStorage.getItem('chatapp_token')")
+    auth = {"Authorization": f"Bearer {token}"}
+    me = httpx.get(f"{live_server}/api/auth/me", headers=auth).json()["user_id"]
+    [task] = httpx.get(f"{live_server}/api/{me}/tasks", headers=auth).json()
+    assert task["title"] == "Review contract"
+    listed = httpx.get(f"{live_server}/api/{me}/tasks/{task['id']}/attachments", headers=auth)
+    assert [a["id"] for a in listed.json()] == ids
     page.screenshot(path=str(artifacts / "chatkit-attachments.png"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.chat.turns import MESSAGE_MAX_CHARS
-from chatapp.components.chat.attach import PICKER_INPUT_ID, attachment_link, attachment_picker
+from chatapp.components.attachments import PICKER_INPUT_ID, attachment_link, attachment_picker
 from chatapp.settings import get_settings
 from chatapp.state.attachments import FAILED, UPLOADING, ComposerState, Upload
 from chatapp.state.auth import AuthState

@@ -32,20 +32,12 @@ from chatapp.chat.history import (
     error_reply,
 )
 from chatapp.chat.turns import is_text_delta
+from chatapp.state.attachments import AttachmentView
 from chatapp.tools.contract import failure_of
 from chatapp.tools.names import OPEN_TASK
 
 CLIENT_TOOL_LABELS = {OPEN_TASK: "Opened a task in the app"}
 WAITING_FOR_APP = "Waiting for the app…"
-
-
-@dataclasses.dataclass
-class MessageAttachment:
-    """A file sent with a user message: an image shows as its thumbnail, others as a link."""
-
-    id: str = ""
-    name: str = ""
-    image: bool = False
 
 
 @dataclasses.dataclass
@@ -60,7 +52,7 @@ class ChatMessage:
     tool_args: str = ""
     tool_result: str = ""
     failed: bool = False
-    attachments: list[MessageAttachment] = dataclasses.field(default_factory=list)
+    attachments: list[AttachmentView] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -125,7 +117,7 @@ def assistant_message(item: AssistantMessageItem) -> ChatMessage:
 def user_message(item: UserMessageItem) -> ChatMessage:
     text = "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
     attachments = [
-        MessageAttachment(id=a.id, name=a.name, image=isinstance(a, ImageAttachment))
+        AttachmentView(id=a.id, name=a.name, image=isinstance(a, ImageAttachment))
         for a in item.attachments
     ]
     return ChatMessage(id=item.id, role="user", text=text, attachments=attachments)

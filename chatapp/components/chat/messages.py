@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.chat.attach import attachment_link
-from chatapp.components.chat.items import ChatMessage, MessageAttachment
+from chatapp.components.attachments import attachment_view
+from chatapp.components.chat.items import ChatMessage
 from chatapp.components.ui import loading_screen, muted
-from chatapp.state.auth import AuthState
 from chatapp.state.chat import ChatState
 
 EXAMPLE_PROMPTS = (
@@ -39,33 +38,12 @@ def _markdown(text) -> rx.Component:
     )
 
 
-def _sent_file(attachment: MessageAttachment) -> rx.Component:
-    """A file sent with a message: an image's thumbnail (click opens the original), or a link."""
-    return attachment_link(
-        rx.cond(
-            attachment.image,
-            rx.fragment(),
-            rx.hstack(
-                rx.icon("file-text", size=14),
-                rx.text(attachment.name, size="1"),
-                spacing="1",
-                align="center",
-            ),
-        ),
-        attachment_id=attachment.id,
-        auth_token=AuthState.token,
-        name=attachment.name,
-        image=attachment.image,
-        class_name=rx.cond(attachment.image, "chat-file chat-file-image", "chat-file"),
-    )
-
-
 def user_bubble(message: ChatMessage) -> rx.Component:
     return rx.box(
         rx.cond(
             message.attachments.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
             rx.flex(
-                rx.foreach(message.attachments, _sent_file),
+                rx.foreach(message.attachments, attachment_view),
                 wrap="wrap",
                 gap="2",
                 class_name="chat-files",

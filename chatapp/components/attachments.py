@@ -1,4 +1,4 @@
-"""The native chat's attachment pieces, from `attach.jsx` next to this file: `attachment_picker`
+"""The native chat's attachment pieces, from `attachments.jsx` next to this file: `attachment_picker`
 (hidden file input + drag-and-drop + paste, uploading with progress to `POST /api/attachments`)
 and `attachment_link` (an uploaded file as a link, an image as its thumbnail)."""
 
@@ -11,7 +11,10 @@ from reflex.components.component import NoSSRComponent, field
 from reflex.event import EventHandler, passthrough_event_spec
 from reflex.vars.base import Var
 
-_JSX = rx.asset("attach.jsx", shared=True)
+from chatapp.state.attachments import AttachmentView
+from chatapp.state.auth import AuthState
+
+_JSX = rx.asset("attachments.jsx", shared=True)
 _report = passthrough_event_spec(dict)
 
 # What the file picker offers (the server decides by the bytes, whatever the picker allowed).
@@ -61,3 +64,24 @@ def attachment_picker(**props: Any) -> rx.Component:
 
 def attachment_link(*children: rx.Component, **props: Any) -> rx.Component:
     return AttachmentLink.create(*children, **props)
+
+
+def attachment_view(attachment: AttachmentView) -> rx.Component:
+    """An uploaded file: an image's thumbnail (a click opens the original), or a link."""
+    return attachment_link(
+        rx.cond(
+            attachment.image,
+            rx.fragment(),
+            rx.hstack(
+                rx.icon("file-text", size=14),
+                rx.text(attachment.name, size="1"),
+                spacing="1",
+                align="center",
+            ),
+        ),
+        attachment_id=attachment.id,
+        auth_token=AuthState.token,
+        name=attachment.name,
+        image=attachment.image,
+        class_name=rx.cond(attachment.image, "chat-file chat-file-image", "chat-file"),
+    )

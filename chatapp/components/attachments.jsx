@@ -1,6 +1,6 @@
 // The native chat's attachments: a paperclip that picks files, drag-and-drop onto the composer,
 // pasted images, each uploaded with progress to chatapp's one-shot upload route, and <img>/<a>
-// views of uploaded files. Reflex imports this file through rx.asset (see attach.py); props
+// views of uploaded files. Reflex imports this file through rx.asset (see attachments.py); props
 // arrive camelCased; the on* props are Reflex event triggers.
 import { useCallback, useEffect, useRef } from "react";
 import env from "$/env.json";
