@@ -238,11 +238,8 @@ class ChatState(AuthState):
 
     @rx.event
     def start_rename(self, thread_id: str):
+        """The thread whose title is being edited; "" ends editing without saving."""
         self.renaming_id = thread_id
-
-    @rx.event
-    def cancel_rename(self):
-        self.renaming_id = ""
 
     @rx.event
     async def rename_thread(self, form_data: dict):
@@ -263,11 +260,8 @@ class ChatState(AuthState):
 
     @rx.event
     def ask_delete(self, thread_id: str):
+        """The thread the delete dialog asks about; "" closes the dialog."""
         self.confirm_delete_id = thread_id
-
-    @rx.event
-    def cancel_delete(self):
-        self.confirm_delete_id = ""
 
     @rx.event
     async def delete_thread(self):
