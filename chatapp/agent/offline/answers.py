@@ -52,12 +52,11 @@ def _about(task_filter: TaskFilter) -> str:
 
 
 def _when(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
-    if not tasks:
-        return (
-            f"I couldn't find a task matching {_about(task_filter)}. Say \u201cshow my "
-            "tasks\u201d to see your list, or \u201cadd\u201d it as a new task."
-        )
-    return _line_each(tasks, lambda task: _when_line(task, now))
+    missing = (
+        f"I couldn't find a task matching {_about(task_filter)}. Say \u201cshow my "
+        "tasks\u201d to see your list, or \u201cadd\u201d it as a new task."
+    )
+    return _line_each(tasks, lambda task: _when_line(task, now), missing)
 
 
 def _when_line(task: TaskView, now: datetime) -> str:
@@ -73,12 +72,11 @@ def _when_line(task: TaskView, now: datetime) -> str:
 
 
 def _done(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
-    if not tasks:
-        return (
-            f"I couldn't find a task matching {_about(task_filter)}, done or not. Say "
-            "\u201cshow my tasks\u201d to see your list."
-        )
-    return _line_each(tasks, lambda task: _done_line(task, now))
+    missing = (
+        f"I couldn't find a task matching {_about(task_filter)}, done or not. Say "
+        "\u201cshow my tasks\u201d to see your list."
+    )
+    return _line_each(tasks, lambda task: _done_line(task, now), missing)
 
 
 def _done_line(task: TaskView, now: datetime) -> str:
@@ -89,8 +87,11 @@ def _done_line(task: TaskView, now: datetime) -> str:
     return f"No, not yet: {_name(task)} is still open.{when}"
 
 
-def _line_each(tasks: Sequence[TaskView], line: Callable[[TaskView], str]) -> str:
-    """A line a task (the first MAX_LISTED), as a bulleted list when there is more than one."""
+def _line_each(tasks: Sequence[TaskView], line: Callable[[TaskView], str], missing: str) -> str:
+    """A line a task (the first MAX_LISTED), as a bulleted list when there is more than one;
+    `missing` when there is none."""
+    if not tasks:
+        return missing
     lines = [line(task) for task in tasks[: replies.MAX_LISTED]]
     return lines[0] if len(lines) == 1 else "\n".join(f"- {text}" for text in lines)
 
