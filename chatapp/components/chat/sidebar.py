@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
-from chatapp.components.chat.items import ThreadRow
 from chatapp.components.ui import icon_button, muted
 from chatapp.state.chat import ChatState
+from chatapp.state.chat_items import ThreadRow
 
 
 def _rename_form(thread: ThreadRow) -> rx.Component:
