@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.ui import icon_button, icon_text, muted
+from chatapp.components.ui import cancel_button, icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
 from chatapp.tasks.schemas import DESCRIPTION_MAX, TASK_TITLE_MAX
@@ -339,14 +339,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
             schedule_fields("edit", "edit", rule=task.recurrence, custom_time=task.remind_input),
             rx.hstack(
                 rx.button("Save", type="submit", size="2", id="edit-save"),
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    on_click=TaskState.cancel_edit,
-                ),
+                cancel_button(size="2", on_click=TaskState.cancel_edit),
                 spacing="2",
             ),
             spacing="2",

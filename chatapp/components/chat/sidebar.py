@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
-from chatapp.components.ui import icon_button, muted
+from chatapp.components.ui import cancel_button, icon_button, muted
 from chatapp.state.chat import ChatState
 from chatapp.state.chat_items import ThreadRow
 
@@ -82,11 +82,7 @@ def delete_dialog() -> rx.Component:
                 "Its messages are deleted for good. Your tasks stay as they are.", size="2"
             ),
             rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", id="thread-delete-cancel"
-                    ),
-                ),
+                rx.alert_dialog.cancel(cancel_button(id="thread-delete-cancel")),
                 rx.alert_dialog.action(
                     rx.button(
                         "Delete",
