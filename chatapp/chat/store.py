@@ -235,12 +235,16 @@ async def _db(context: RequestContext, fn: Callable[..., R], *args: Any, **kwarg
         raise
 
 
+class AttachmentNotFoundError(NotFoundError):
+    """A message names an attachment that is missing or not the user's (the thread may be fine)."""
+
+
 def _found(fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
     """The attachment records' NotFound, as the NotFoundError ChatKit expects of a Store."""
     try:
         return fn(*args, **kwargs)
     except NotFound as exc:
-        raise NotFoundError(exc.message) from exc
+        raise AttachmentNotFoundError(exc.message) from exc
 
 
 def _copies(items: list[ThreadItem]) -> list[ThreadItem]:

@@ -36,12 +36,13 @@ from pydantic import TypeAdapter
 
 from chatapp.chat.client_tools import pending_call_text
 from chatapp.chat.server import REFRESH_TASKS_EFFECT, TodoChatServer
-from chatapp.chat.store import CONVERSATION_KEY, RequestContext
+from chatapp.chat.store import CONVERSATION_KEY, AttachmentNotFoundError, RequestContext
 
 logger = logging.getLogger("chatapp.chat.turns")
 
 MESSAGE_MAX_CHARS = 4000
 NOT_FOUND_MESSAGE = "That conversation no longer exists (it may have been deleted)."
+FILE_GONE_MESSAGE = "An attached file is no longer available: attach it again and resend."
 FAILED_MESSAGE = "Something went wrong while answering. Please retry in a moment."
 # Text deltas are shown one batch per frame; a burst is spread over at most this many frames.
 FRAME_SECONDS = 0.025
@@ -124,6 +125,8 @@ async def pump_turn(request: bytes, ctx: RequestContext, queue: asyncio.Queue) -
         async with aclosing(turn_events(request, ctx)) as events:
             async for event in events:
                 queue.put_nowait(event)
+    except AttachmentNotFoundError:
+        return FILE_GONE_MESSAGE
     except NotFoundError:
         return NOT_FOUND_MESSAGE
     except asyncio.CancelledError:

@@ -22,7 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chatapp.chat.turns import NOT_FOUND_MESSAGE
+from chatapp.chat.turns import FILE_GONE_MESSAGE, NOT_FOUND_MESSAGE
+from chatapp.state.attachments import ComposerState
 from chatapp.state.chat import ChatState
 from chatapp.state.chatkit import ChatKitState
 from chatapp.state.tasks import TaskState
@@ -135,6 +136,23 @@ def test_a_chat_turn_from_the_native_chat_cannot_touch_the_victims_tasks(world: 
         b.barrier()
 
     assert any("not found" in str(m) for m in b.values("messages"))
+    _assert_nothing_of_the_victims(world, b)
+
+
+def test_composer_events_naming_the_victims_attachment(world: World, tab) -> None:
+    """A tab reporting A's attachment as its own upload can neither delete it (taking it back
+    out of the tray) nor send it: the store refuses both as not found."""
+    b = tab()
+    for key in ("k1", "k2"):
+        b.send(ComposerState, "upload_started", report={"key": key, "name": "x.png", "image": True})
+        b.send(ComposerState, "upload_done",
+               report={"key": key, "attachment": {"id": world.attachment_id, "kind": "image"}})  # fmt: skip
+    b.send(ComposerState, "remove_upload", key="k1")
+    b.send(ChatState, "send_prompt", text="attach this to a new task called pwned")
+    b.wait_for(lambda: b.values("processing")[-1:] == [False] and True in b.values("processing"))
+    b.barrier()
+
+    assert FILE_GONE_MESSAGE in b.values("error"), b.values("error")
     _assert_nothing_of_the_victims(world, b)
 
 
