@@ -13,7 +13,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from chatkit.types import ImageAttachment
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from chatapp.attachments import records
@@ -40,38 +40,41 @@ UPLOAD_OPENAPI = {
         }
     }
 }
-Authorization = Annotated[str | None, Header(include_in_schema=False)]
-QueryToken = Annotated[
-    str | None, Query(description="The bearer token, for links that cannot send headers")
-]
 
 
-async def _user(authorization: str | None, token: str | None) -> int:
+async def attachment_user(
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    token: Annotated[
+        str | None, Query(description="The bearer token, for links that cannot send headers")
+    ] = None,
+) -> int:
+    """The user of a session or chat-scoped token, from the header or `?token=`."""
     header = authorization if authorization or not token else f"Bearer {token}"
     claims = verify_bearer(header, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
     await asyncio.to_thread(verify_account, claims)
     return claims.user_id
 
 
-def _body(request: Request, filename: str | None, x_filename: str | None) -> FileBody:
+def file_body(
+    request: Request,
+    filename: Annotated[str | None, Query(max_length=1000)] = None,
+    x_filename: Annotated[str | None, Header(max_length=1000)] = None,
+) -> FileBody:
+    """The uploaded file in the request body (raw or multipart), not read yet."""
     return FileBody(
         request.stream(), request.headers.get("content-type", ""), filename or x_filename or ""
     )
 
 
+AttachmentUser = Annotated[int, Depends(attachment_user)]
+UploadedFile = Annotated[FileBody, Depends(file_body)]
+
+
 @router.post("", status_code=201, response_model=AttachmentOut, openapi_extra=UPLOAD_OPENAPI)
-async def upload(
-    request: Request,
-    authorization: Authorization = None,
-    token: QueryToken = None,
-    filename: Annotated[str | None, Query(max_length=1000)] = None,
-    x_filename: Annotated[str | None, Header(max_length=1000)] = None,
-) -> AttachmentOut:
+async def upload(request: Request, user_id: AttachmentUser, body: UploadedFile) -> AttachmentOut:
     """One-shot upload: the body is the file (raw, named by `X-Filename` or `?filename=`, or
     multipart/form-data with a `file` field). Checked like every upload; the answer is the
     attachment, ready to send with a message or attach to a task."""
-    user_id = await _user(authorization, token)
-    body = _body(request, filename, x_filename)
     pending = blank(new_attachment_id(), body.filename)
     attachment = await store_upload(user_id, pending, body, str(request.base_url), new=True)
     return records.out(attachment)
@@ -79,34 +82,21 @@ async def upload(
 
 @router.post("/{attachment_id}/upload", response_model=AttachmentOut, openapi_extra=UPLOAD_OPENAPI)
 async def upload_pending(
-    attachment_id: str,
-    request: Request,
-    authorization: Authorization = None,
-    token: QueryToken = None,
-    filename: Annotated[str | None, Query(max_length=1000)] = None,
-    x_filename: Annotated[str | None, Header(max_length=1000)] = None,
+    attachment_id: str, request: Request, user_id: AttachmentUser, body: UploadedFile
 ) -> AttachmentOut:
     """The second phase of ChatKit's two-phase upload: the file of an attachment made by
     `attachments.create` (409 once it has one)."""
-    user_id = await _user(authorization, token)
     pending = await asyncio.to_thread(records.load, user_id, attachment_id)
     if pending.upload_descriptor is None:
         raise Conflict(f"Attachment {attachment_id} is already uploaded.")
-    body = _body(request, filename, x_filename)
     attachment = await store_upload(user_id, pending, body, str(request.base_url), new=False)
     return records.out(attachment)
 
 
 @router.get("/{attachment_id}", response_class=Response)
-async def download(
-    attachment_id: str,
-    authorization: Authorization = None,
-    token: QueryToken = None,
-    download: bool = False,
-) -> Response:
+async def download(attachment_id: str, user_id: AttachmentUser, download: bool = False) -> Response:
     """The original file. Images open in the browser; everything else (or `?download=true`)
     downloads under its sanitised name."""
-    user_id = await _user(authorization, token)
     attachment = await asyncio.to_thread(records.load, user_id, attachment_id, uploaded_only=True)
     inline = isinstance(attachment, ImageAttachment) and not download
     disposition = "inline" if inline else "attachment"
@@ -119,11 +109,8 @@ async def download(
 
 
 @router.get("/{attachment_id}/preview", response_class=Response)
-async def preview(
-    attachment_id: str, authorization: Authorization = None, token: QueryToken = None
-) -> Response:
+async def preview(attachment_id: str, user_id: AttachmentUser) -> Response:
     """An image's optimised copy (longest side 800 px, upright, no metadata)."""
-    user_id = await _user(authorization, token)
     attachment = await asyncio.to_thread(records.load, user_id, attachment_id, uploaded_only=True)
     if not isinstance(attachment, ImageAttachment):
         raise NotFound(f"Attachment {attachment_id} has no preview (it is not an image)")
@@ -132,11 +119,8 @@ async def preview(
 
 
 @router.delete("/{attachment_id}", status_code=204)
-async def delete(
-    attachment_id: str, authorization: Authorization = None, token: QueryToken = None
-) -> Response:
+async def delete(attachment_id: str, user_id: AttachmentUser) -> Response:
     """Delete the attachment everywhere (its messages show it as gone, its tasks drop it)."""
-    user_id = await _user(authorization, token)
     await asyncio.to_thread(records.delete_row, user_id, attachment_id)
     await asyncio.to_thread(records.forget, [attachment_id])
     return Response(status_code=204)

@@ -28,6 +28,7 @@ from chatapp.errors import Conflict, attachment_not_found
 logger = logging.getLogger("chatapp.attachments")
 
 ATTACHMENT = TypeAdapter(Attachment)
+# Width of the chat tables' id columns; an id that cannot be stored cannot name a row.
 MAX_ID_LENGTH = 255
 # At most this many attachments on one message or in one request.
 MAX_PER_REQUEST = 10
@@ -88,9 +89,9 @@ def uploaded(
     return FileAttachment(**fields)
 
 
-def storable(attachment_id: str) -> bool:
+def storable(identifier: str) -> bool:
     # PostgreSQL rejects NUL in text even in a WHERE clause; such an id is simply not found.
-    return 0 < len(attachment_id) <= MAX_ID_LENGTH and "\x00" not in attachment_id
+    return 0 < len(identifier) <= MAX_ID_LENGTH and "\x00" not in identifier
 
 
 def owned(session: Session, user_id: int, attachment_id: str) -> ChatAttachment:

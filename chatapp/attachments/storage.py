@@ -116,7 +116,7 @@ class S3Storage:
 
     def __init__(self, settings: Settings) -> None:
         try:
-            import boto3  # pyright: ignore[reportMissingImports]  -- optional: only ATTACHMENT_STORAGE=s3 needs it
+            import boto3  # optional (pip install chatapp[s3]): only ATTACHMENT_STORAGE=s3 needs it
         except ImportError as exc:  # pragma: no cover - depends on the deployment
             raise RuntimeError("ATTACHMENT_STORAGE=s3 needs boto3: pip install boto3") from exc
         assert settings.attachment_s3_bucket  # Settings refuses s3 without a bucket

@@ -48,8 +48,7 @@ R = TypeVar("R")
 
 _ITEM = TypeAdapter(ThreadItem)
 
-# Width of the id columns; an id that cannot be stored cannot name an existing row.
-MAX_ID_LENGTH = 255
+MAX_ID_LENGTH = records.MAX_ID_LENGTH
 # chat_conversations.id is a 32-bit INTEGER on PostgreSQL: a larger number cannot exist.
 MAX_CONVERSATION_ID = 2**31 - 1
 # Where a loaded thread carries its conversation number.
@@ -269,9 +268,7 @@ def _widened(library_id: str) -> str:
     return library_id + secrets.token_hex(8)
 
 
-def _storable(identifier: str) -> bool:
-    # PostgreSQL rejects NUL in text even in a WHERE clause; such an id is simply not found.
-    return 0 < len(identifier) <= MAX_ID_LENGTH and "\x00" not in identifier
+_storable = records.storable  # one rule for every id column of the chat tables
 
 
 def _require_storable(identifier: str, kind: str) -> None:

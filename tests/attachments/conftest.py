@@ -24,13 +24,9 @@ def attachment_dir(db, tmp_path, monkeypatch) -> Iterator[Path]:
 
 
 @pytest.fixture
-def app_client(attachment_dir):
-    from fastapi.testclient import TestClient
-
-    from chatapp.api import build_api
-
-    with TestClient(build_api()) as c:
-        yield c
+def app_client(attachment_dir, client):
+    """The API client, its uploads stored in this test's attachment folder."""
+    return client
 
 
 @pytest.fixture

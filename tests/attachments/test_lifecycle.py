@@ -32,6 +32,11 @@ def _task(client, user, title: str) -> int:
     return response.json()["id"]
 
 
+def _attach(client, user, task_id: int, ids: list[str]):
+    url = f"{user.tasks_url}/{task_id}/attachments"
+    return client.post(url, json={"attachment_ids": ids}, headers=user.headers)
+
+
 def _user_message(client, user, thread_id: str) -> dict:
     request = {"type": "items.list", "params": {"thread_id": thread_id, "order": "asc"}}
     items = _chatkit(client, user, request).json()["data"]
@@ -65,7 +70,7 @@ def test_task_attachments_are_listed_and_go_with_the_task(app_client, owner, att
     notes = uploaded_id(app_client, owner, b"taxi 23.50\n", "notes.txt")
     url = f"{owner.tasks_url}/{task_id}/attachments"
 
-    attached = app_client.post(url, json={"attachment_ids": [photo, notes]}, headers=owner.headers)
+    attached = _attach(app_client, owner, task_id, [photo, notes])
     assert attached.status_code == 200, attached.text
     listed = app_client.get(url, headers=owner.headers).json()
     assert listed == attached.json()
@@ -77,7 +82,7 @@ def test_task_attachments_are_listed_and_go_with_the_task(app_client, owner, att
     assert listed[0]["preview_url"] == f"/api/attachments/{photo}/preview"
     assert listed[1]["preview_url"] is None and listed[1]["size"] == 11
     # Attaching again changes nothing.
-    again = app_client.post(url, json={"attachment_ids": [notes]}, headers=owner.headers)
+    again = _attach(app_client, owner, task_id, [notes])
     assert len(again.json()) == 2
 
     assert (
@@ -93,11 +98,7 @@ def test_a_file_held_by_a_message_and_a_task_stays_until_both_let_go(
     photo = uploaded_id(app_client, owner, files.png(), "receipt.png")
     first, second = _task(app_client, owner, "expenses"), _task(app_client, owner, "taxes")
     for task_id in (first, second):
-        app_client.post(
-            f"{owner.tasks_url}/{task_id}/attachments",
-            json={"attachment_ids": [photo]},
-            headers=owner.headers,
-        )
+        _attach(app_client, owner, task_id, [photo])
     reply = _send(app_client, owner, "my receipt", [photo])
 
     _delete_thread(app_client, owner, reply["thread_id"])
@@ -115,11 +116,7 @@ def test_a_file_held_by_a_message_and_a_task_stays_until_both_let_go(
 def test_deleting_a_thread_keeps_files_a_task_holds(app_client, owner, attachment_dir):
     photo = uploaded_id(app_client, owner, files.png(), "receipt.png")
     task_id = _task(app_client, owner, "expenses")
-    app_client.post(
-        f"{owner.tasks_url}/{task_id}/attachments",
-        json={"attachment_ids": [photo]},
-        headers=owner.headers,
-    )
+    _attach(app_client, owner, task_id, [photo])
     reply = _send(app_client, owner, "my receipt", [photo])
     _delete_thread(app_client, owner, reply["thread_id"])
 
@@ -132,7 +129,7 @@ def test_deleting_an_attachment_removes_it_from_its_task(app_client, owner, atta
     notes = uploaded_id(app_client, owner, b"hello", "notes.txt")
     task_id = _task(app_client, owner, "expenses")
     url = f"{owner.tasks_url}/{task_id}/attachments"
-    app_client.post(url, json={"attachment_ids": [notes]}, headers=owner.headers)
+    _attach(app_client, owner, task_id, [notes])
 
     assert app_client.delete(f"/api/attachments/{notes}", headers=owner.headers).status_code == 204
     assert app_client.get(url, headers=owner.headers).json() == []
