@@ -29,12 +29,13 @@ from chatkit.types import (
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
 )
 
 from chatapp.chat import get_chat_server, turns
-from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
+from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX, by_chip
 from chatapp.chat.store import RequestContext
 from chatapp.components.chat import scripts
 from chatapp.components.chat.items import (
@@ -423,6 +424,8 @@ class ChatState(AuthState):
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):
             self._item_done(event.item, ctx)
+        elif isinstance(event, ThreadItemReplacedEvent):
+            add_item(self.messages, event.item, by_chip(ctx.tool_calls))
         elif isinstance(event, ErrorEvent):
             self.error = event.message or turns.FAILED_MESSAGE
             self.can_retry = event.allow_retry
@@ -431,7 +434,7 @@ class ChatState(AuthState):
         if isinstance(item, AssistantMessageItem) and item.id == self.draft_id:
             self.draft_id = self.draft_text = ""
         # A chip's fields come from its call's record, which this turn's context collected.
-        add_item(self.messages, item, {call.chip_id: call for call in ctx.tool_calls})
+        add_item(self.messages, item, by_chip(ctx.tool_calls))
 
     def _finish_turn(self, stopped: bool, failure: str) -> None:
         if self.draft_text:

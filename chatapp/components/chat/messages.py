@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.chat.items import ChatMessage
+from chatapp.components.chat.items import ChatMessage, ToolStep
 from chatapp.components.ui import loading_screen, muted
 from chatapp.state.chat import ChatState
 
@@ -109,11 +109,77 @@ def tool_chip(message: ChatMessage) -> rx.Component:
     )
 
 
+def workflow_step(step: ToolStep, index) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.cond(
+                step.failed,
+                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
+                rx.icon("circle-check", size=14, color=rx.color("accent", 10)),
+            ),
+            rx.text(step.title, size="1", weight="medium"),
+            align="center",
+            spacing="2",
+        ),
+        rx.vstack(
+            rx.cond(
+                step.tool_name != "",
+                rx.hstack(
+                    muted("Tool", size="1", weight="medium"),
+                    rx.code(step.tool_name, size="1", class_name="tool-chip-name"),
+                    align="center",
+                    spacing="2",
+                ),
+            ),
+            rx.cond(step.tool_args != "", _code("Arguments", step.tool_args)),
+            _code("Result", step.tool_result),
+            spacing="2",
+            class_name="workflow-step-body",
+        ),
+        class_name="workflow-step",
+        data_step=index,
+    )
+
+
+def workflow_block(message: ChatMessage) -> rx.Component:
+    """Several chained tool calls: one line (how many steps, the model's reasoning summary)
+    that opens, by click or keyboard (a native <details>), onto each step's tool, arguments
+    and result."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.cond(
+                message.failed,
+                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
+                rx.icon("list-checks", size=14, color=rx.color("accent", 10)),
+            ),
+            rx.box(
+                rx.text(
+                    message.tool_title, size="1", weight="medium", class_name="tool-chip-title"
+                ),
+                rx.cond(
+                    message.text != "",
+                    muted(message.text, size="1", class_name="workflow-thought"),
+                ),
+                class_name="workflow-heading",
+            ),
+            rx.icon("chevron-down", size=14, class_name="tool-chip-chevron"),
+            class_name="tool-chip-summary",
+        ),
+        rx.el.ol(rx.foreach(message.steps, workflow_step), class_name="workflow-steps"),
+        class_name="chat-message tool-chip workflow",
+        key=message.id,
+        data_role="workflow",
+        data_failed=rx.cond(message.failed, "true", "false"),
+        data_item_id=message.id,
+    )
+
+
 def message_view(message: ChatMessage) -> rx.Component:
     return rx.match(  # pyright: ignore[reportReturnType]  -- rx.match is typed Component | Var; with component cases it is a Component
         message.role,
         ("user", user_bubble(message)),
         ("tool", tool_chip(message)),
+        ("workflow", workflow_block(message)),
         ("error", error_bubble(message)),
         assistant_bubble(message),
     )

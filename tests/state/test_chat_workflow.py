@@ -1,0 +1,51 @@
+"""The native chat shows a chain of tool calls as one workflow, the same live and reloaded."""
+
+from __future__ import annotations
+
+import json
+
+from chatapp.chat.history import by_chip
+from chatapp.chat.turns import user_message_request
+from chatapp.components.chat.items import add_item, changes_view, to_messages
+from tests.state.test_chat_state import ann, items, run  # noqa: F401  -- ann: the fixture
+
+
+async def _turn(text: str, ctx) -> tuple[str, list]:
+    failure, events = await run(user_message_request(text, None), ctx)
+    assert failure == ""
+    return events[0].thread.id, events
+
+
+async def test_a_chain_reloads_as_one_workflow_with_each_steps_call(ann):  # noqa: F811
+    thread_id, _ = await _turn("add alpha, bravo and charlie", ann)
+
+    shown = to_messages(await items(thread_id, ann))
+
+    assert [m.role for m in shown] == ["user", "workflow", "assistant"]
+    workflow = shown[1]
+    assert workflow.tool_title == "3 steps" and not workflow.failed
+    assert workflow.text == "Added 'Alpha' → added 'Bravo' → added 'Charlie'"
+    assert [s.tool_name for s in workflow.steps] == ["add_task"] * 3
+    assert [json.loads(s.tool_args)["title"] for s in workflow.steps] == [
+        "Alpha",
+        "Bravo",
+        "Charlie",
+    ]
+    assert [json.loads(s.tool_result)["title"] for s in workflow.steps] == [
+        "Alpha",
+        "Bravo",
+        "Charlie",
+    ]
+
+
+async def test_a_streamed_chain_folds_into_what_a_reload_shows(ann):  # noqa: F811
+    thread_id, events = await _turn("add alpha, bravo and charlie", ann)
+
+    live: list = []
+    for event in events:
+        if changes_view(event) and hasattr(event, "item"):
+            add_item(live, event.item, by_chip(ann.tool_calls))
+
+    reloaded = to_messages(await items(thread_id, ann))
+    assert [m.role for m in live] == ["user", "workflow", "assistant"]
+    assert live[1:] == reloaded[1:]  # the user message shown live gets its id from the store
