@@ -19,6 +19,7 @@ from chatkit.types import (
     ChatKitReq,
     ClientEffectEvent,
     ClientToolCallItem,
+    HiddenContextItem,
     StreamingReq,
     TaskItem,
     Thread,
@@ -273,12 +274,20 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         """The user's newest threads, newest first."""
         return (await self.store.load_threads(limit, None, "desc", context)).data
 
-    async def thread_items(
-        self, thread_id: str, limit: int, context: RequestContext
-    ) -> list[ThreadItem]:
-        """A thread's newest `limit` items, oldest first, hidden ones (tool call records) too."""
-        page = await self.store.load_thread_items(thread_id, None, limit, "desc", context)
-        return list(reversed(page.data))
+    async def thread_window(
+        self, thread_id: str, before: str | None, limit: int, context: RequestContext
+    ) -> tuple[list[ThreadItem], str | None]:
+        """About `limit` items just older than item `before` (the newest ones when None), oldest
+        first, and the `before` of the page older still (None at the thread's start): ChatKit's
+        items.list paging, newest first. A page never starts on a tool call record, so a chip or
+        workflow always comes with its records (they follow it)."""
+        items: list[ThreadItem] = []
+        after, more = before, True
+        while more and (not items or isinstance(items[-1], HiddenContextItem)):
+            page = await self.store.load_thread_items(thread_id, after, limit, "desc", context)
+            items.extend(page.data)
+            after, more = page.after, page.has_more
+        return list(reversed(items)), (items[-1].id if more and items else None)
 
     async def rename_thread(self, thread_id: str, title: str, context: RequestContext) -> None:
         thread = await self.store.load_thread(thread_id, context)

@@ -57,7 +57,9 @@ from chatapp.timezones import zone_or_default
 logger = logging.getLogger("chatapp.chat.native")
 
 THREAD_PAGE = 50
-ITEM_PAGE = 200
+# Items per page of an open thread: it opens on its newest page, older pages load as the reader
+# scrolls up, so a thread of thousands of messages renders (and sends) only what is read.
+ITEM_PAGE = 50
 FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
@@ -76,6 +78,8 @@ class ChatState(AuthState):
     stopped: bool = False
     loading_threads: bool = False
     loading_thread: bool = False
+    has_older: bool = False  # the thread has items before the first one shown
+    loading_older: bool = False
     error: str = ""
     can_retry: bool = False
     renaming_id: str = ""
@@ -89,6 +93,7 @@ class ChatState(AuthState):
     _turn_key: str = ""
     _request: bytes = b""
     _retry_text: str = ""
+    _older_before: str = ""  # the oldest item shown: the next older page ends before it
 
     @rx.var
     def thread_title(self) -> str:
@@ -117,7 +122,35 @@ class ChatState(AuthState):
 
     async def _load_items(self, user_id: int, thread_id: str) -> None:
         ctx = self._context(user_id)
-        self.messages = to_messages(await get_chat_server().thread_items(thread_id, ITEM_PAGE, ctx))
+        items, older = await get_chat_server().thread_window(thread_id, None, ITEM_PAGE, ctx)
+        self.messages = to_messages(items)
+        self._set_older(older)
+
+    def _set_older(self, before: str | None) -> None:
+        self._older_before = before or ""
+        self.has_older = before is not None
+
+    @rx.event
+    async def load_older(self):
+        """The page of the open thread just before what is shown, put in front of it (the
+        browser keeps the reader's place: scripts.KEEP_PLACE ran before this event)."""
+        user_id = self.current_user_id()
+        if user_id is None or not self.has_older or self.loading_older:
+            return
+        thread_id, before = self.thread_id, self._older_before
+        self.loading_older = True
+        yield
+        try:
+            items, older = await get_chat_server().thread_window(
+                thread_id, before, ITEM_PAGE, self._context(user_id)
+            )
+        except NotFoundError:
+            items, older = [], None
+        finally:
+            self.loading_older = False
+        if thread_id == self.thread_id and before == self._older_before:
+            self.messages = to_messages(items) + self.messages
+            self._set_older(older)
 
     @rx.event
     async def load(self):
@@ -144,8 +177,10 @@ class ChatState(AuthState):
             elif not requested and not self.processing:
                 self.thread_id = ""
                 self.messages = []
+                self._set_older(None)
         finally:
             self.loading_threads = False
+        yield rx.call_script(scripts.LOAD_OLDER_ON_SCROLL)
         if self.messages:
             yield rx.call_script(scripts.SCROLL_TO_END)
         if self.ui_mode == "auto":
@@ -159,6 +194,7 @@ class ChatState(AuthState):
             yield rx.call_script(scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     async def _open(self, user_id: int, thread_id: str) -> None:
+        self._set_older(None)
         try:
             await self._load_items(user_id, thread_id)
         except NotFoundError:
@@ -230,6 +266,7 @@ class ChatState(AuthState):
         self._clear_error()
         self.thread_id = ""
         self.messages = []
+        self._set_older(None)
         self.show_threads = False
         return [rx.call_script(scripts.thread_url_script("")), rx.set_focus("chat-composer")]
 
@@ -284,6 +321,7 @@ class ChatState(AuthState):
         if thread_id == self.thread_id:
             self.thread_id = ""
             self.messages = []
+            self._set_older(None)
             self._clear_error()
             return rx.call_script(scripts.thread_url_script(""))
         return None

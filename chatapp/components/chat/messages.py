@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from chatapp.components.chat import scripts
+from chatapp.components.chat.code_block import chat_code_block
 from chatapp.components.chat.items import ChatMessage, ToolStep
 from chatapp.components.ui import loading_screen, muted
 from chatapp.state.chat import ChatState
@@ -16,22 +18,17 @@ EXAMPLE_PROMPTS = (
 )
 
 
-def _plain_code_block(code, **_props) -> rx.Component:
-    """A fenced code block as plain monospace text (no syntax highlighter in the page's JS)."""
-    return rx.el.pre(rx.el.code(code), white_space="pre-wrap", class_name="chat-md-code")
-
-
 def _markdown(text) -> rx.Component:
     # Replies are task lists: GFM only. KaTeX math (which also turned "$5 … $10" into a formula),
     # raw HTML and Prism highlighting were 0.5 MB of the chat page's JavaScript
-    # (docs/PERFORMANCE.md, benchmark 5).
+    # (docs/PERFORMANCE.md, benchmark 5); code blocks load their highlighter when one shows.
     return rx.box(
         rx.markdown(
             text,
             use_math=False,
             use_katex=False,
             use_raw=False,
-            component_map={"pre": _plain_code_block},
+            component_map={"pre": chat_code_block},
         ),
         class_name="chat-md",
     )
@@ -283,6 +280,24 @@ def loading_thread() -> rx.Component:
     return loading_screen("Loading conversation…", id="chat-loading")
 
 
+def older_button() -> rx.Component:
+    """Loads the page before the first message shown; scrolling to the top clicks it."""
+    return rx.cond(
+        ChatState.has_older,
+        rx.button(
+            rx.cond(ChatState.loading_older, rx.spinner(size="1"), rx.icon("arrow-up", size=14)),
+            "Earlier messages",
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            disabled=ChatState.loading_older,
+            on_click=[rx.call_script(scripts.KEEP_PLACE), ChatState.load_older],
+            id="chat-older",
+            align_self="center",
+        ),
+    )
+
+
 def message_list() -> rx.Component:
     return rx.auto_scroll(
         rx.cond(
@@ -292,6 +307,7 @@ def message_list() -> rx.Component:
                 ChatState.empty & (ChatState.error == ""),
                 start_screen(),
                 rx.vstack(
+                    older_button(),
                     rx.foreach(ChatState.messages, message_view),
                     rx.cond(ChatState.draft_text != "", draft_bubble()),
                     rx.cond(ChatState.thinking, thinking()),
