@@ -40,9 +40,11 @@ from chatapp.chat.store import RequestContext
 from chatapp.components.chat import scripts
 from chatapp.components.chat.items import (
     ChatMessage,
+    TaskHint,
     ThreadRow,
     add_item,
     changes_view,
+    composer_hints,
     last_user_index,
     retitled,
     to_messages,
@@ -52,6 +54,8 @@ from chatapp.settings import get_settings
 from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState
+from chatapp.tasks import service
+from chatapp.tasks.schemas import LIST_LIMIT_MAX, TaskQuery
 from chatapp.timezones import zone_or_default
 
 logger = logging.getLogger("chatapp.chat.native")
@@ -61,6 +65,8 @@ THREAD_PAGE = 50
 # scrolls up, so a thread of thousands of messages renders (and sends) only what is read.
 ITEM_PAGE = 50
 FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
+# What the composer may suggest: the user's most recent tasks (their tags come with them).
+SUGGEST_QUERY = TaskQuery(status="all", sort="created", order="desc", limit=LIST_LIMIT_MAX)
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 _TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
@@ -78,6 +84,8 @@ class ChatState(AuthState):
     stopped: bool = False
     loading_threads: bool = False
     loading_thread: bool = False
+    suggest_tags: list[str] = []  # the composer's auto-complete (load_suggestions)
+    suggest_tasks: list[TaskHint] = []
     has_older: bool = False  # the thread has items before the first one shown
     loading_older: bool = False
     error: str = ""
@@ -129,6 +137,18 @@ class ChatState(AuthState):
     def _set_older(self, before: str | None) -> None:
         self._older_before = before or ""
         self.has_older = before is not None
+
+    @rx.event(background=True)
+    async def load_suggestions(self):
+        """The user's tags and tasks for the composer's auto-complete (asked for as they type)."""
+        async with self:
+            user_id = self.current_user_id()
+        if user_id is None:
+            return
+        rows, _ = await asyncio.to_thread(service.list_tasks, user_id, SUGGEST_QUERY)
+        tags, tasks = composer_hints(rows)
+        async with self:
+            self.suggest_tags, self.suggest_tasks = tags, tasks
 
     @rx.event
     async def load_older(self):
@@ -436,6 +456,8 @@ class ChatState(AuthState):
                 self._finish_turn(turn.stopped, failure)
         if turn.stopped and ctx.tool_calls:
             yield TaskState.refresh
+        if ctx.tool_calls:
+            yield ChatState.load_suggestions  # the tasks (and tags) to suggest changed
 
     async def _run_client_tool(
         self, user_id: int, call: ClientToolCallItem

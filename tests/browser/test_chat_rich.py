@@ -209,3 +209,39 @@ def test_a_2000_message_thread_opens_on_its_newest_page_and_loads_older_on_scrol
     ask(page, "hello")
     expect(replies(page).last).to_be_in_viewport()
     expect(user_messages(page).last).to_have_text("hello")
+
+
+def test_the_composer_suggests_tags_after_a_hash_and_tasks_after_a_verb(
+    page: Page, live_server: str
+):
+    open_chat(page, live_server)
+    ask(page, "add buy milk #errands")
+    ask(page, "add call the plumber #home")
+    composer = page.locator("#chat-composer")
+    listbox = page.locator("#chat-composer-suggest[role=listbox]")
+
+    composer.fill("")
+    composer.press_sequentially("show #er")
+    expect(listbox.locator("[role=option]")).to_have_text(["#errands"])
+    expect(composer).to_have_attribute("aria-activedescendant", "chat-composer-suggest-0")
+    expect(composer).to_have_attribute("aria-controls", "chat-composer-suggest")
+    page.keyboard.press("Tab")
+    expect(composer).to_have_value("show #errands ")
+    expect(listbox).to_have_count(0)
+
+    composer.fill("")
+    composer.press_sequentially("done plu")
+    expect(listbox.locator("[role=option]")).to_have_count(1)
+    expect(listbox.locator("[role=option]").first).to_contain_text("Call the plumber")
+    _shot(page, "composer-suggest.png")
+    page.keyboard.press("Escape")
+    expect(listbox).to_have_count(0)
+    composer.press_sequentially("m")
+    expect(listbox).to_have_count(1)
+    page.keyboard.press("Enter")  # takes the suggestion; does not send
+    expect(composer).to_have_value("done Call the plumber")
+    expect(user_messages(page)).to_have_count(2)
+
+    page.keyboard.press("Enter")  # nothing suggested now: Enter sends
+    expect(user_messages(page)).to_have_count(3)
+    expect(replies(page).last).to_contain_text("plumber")

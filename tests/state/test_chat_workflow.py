@@ -49,3 +49,48 @@ async def test_a_streamed_chain_folds_into_what_a_reload_shows(ann):  # noqa: F8
     reloaded = to_messages(await items(thread_id, ann))
     assert [m.role for m in live] == ["user", "workflow", "assistant"]
     assert live[1:] == reloaded[1:]  # the user message shown live gets its id from the store
+
+
+def test_composer_hints_put_the_most_used_tags_and_the_pending_tasks_first():
+    from datetime import UTC, datetime
+
+    from chatapp.components.chat.items import TaskHint, composer_hints
+    from chatapp.tasks.schemas import TaskOut
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+
+    def task(id: int, title: str, tags: list[str], completed: bool = False) -> TaskOut:
+        return TaskOut.model_validate(
+            {
+                "id": id,
+                "title": title,
+                "description": None,
+                "completed": completed,
+                "priority": None,
+                "due_at": None,
+                "tags": tags,
+                "created_at": now,
+                "updated_at": now,
+                "completed_at": None,
+                "recurrence": None,
+                "recurrence_text": None,
+                "time_zone": "UTC",
+                "remind_at": None,
+                "reminded_at": None,
+            }
+        )
+
+    tags, hints = composer_hints(
+        [
+            task(1, "File taxes", ["money"], completed=True),
+            task(2, "Buy milk", ["errands", "home"]),
+            task(3, "Fix the tap", ["home"]),
+        ]
+    )
+
+    assert tags == ["home", "errands", "money"]
+    assert hints == [
+        TaskHint(id=2, title="Buy milk"),
+        TaskHint(id=3, title="Fix the tap"),
+        TaskHint(id=1, title="File taxes", completed=True),
+    ]

@@ -1,15 +1,23 @@
-"""The message box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a reply runs."""
+"""The message box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a reply runs;
+`#` and task verbs open suggestions (tags, tasks) above it."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from chatapp.chat.turns import MESSAGE_MAX_CHARS
+from chatapp.components.chat.suggest import composer_suggest
 from chatapp.state.chat import ChatState
 
 
 def composer() -> rx.Component:
     return rx.form(
+        composer_suggest(
+            target="chat-composer",
+            tags=ChatState.suggest_tags,
+            tasks=ChatState.suggest_tasks,
+            on_need=ChatState.load_suggestions,
+        ),
         rx.hstack(
             rx.text_area(
                 id="chat-composer",
@@ -63,5 +71,6 @@ def composer() -> rx.Component:
         on_submit=ChatState.send,
         reset_on_submit=False,
         width="100%",
+        position="relative",  # the suggestions open above the composer
         id="chat-form",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from chatkit.types import (
@@ -34,6 +35,7 @@ from chatapp.chat.history import (
     error_reply,
 )
 from chatapp.chat.turns import is_text_delta
+from chatapp.tasks.schemas import TaskOut
 from chatapp.tools.contract import failure_of
 from chatapp.tools.names import OPEN_TASK
 
@@ -74,6 +76,24 @@ class ChatMessage:
 class ThreadRow:
     id: str = ""
     title: str = ""
+
+
+@dataclasses.dataclass
+class TaskHint:
+    """A task the composer can suggest after a verb ("done buy m…" → "Buy milk")."""
+
+    id: int = 0
+    title: str = ""
+    completed: bool = False
+
+
+def composer_hints(tasks: Sequence[TaskOut]) -> tuple[list[str], list[TaskHint]]:
+    """The composer's suggestions from the user's tasks: tags, most used first (then by name),
+    and the tasks themselves, pending first."""
+    uses = Counter(tag for task in tasks for tag in task.tags)
+    tags = sorted(uses, key=lambda tag: (-uses[tag], tag))
+    hints = [TaskHint(id=t.id, title=t.title, completed=t.completed) for t in tasks]
+    return tags, sorted(hints, key=lambda hint: hint.completed)
 
 
 def _pretty(text: str) -> str:
