@@ -73,6 +73,25 @@ def _code(label: str, text) -> rx.Component:
     )
 
 
+def _call_body(call: ChatMessage | ToolStep, class_name: str) -> rx.Component:
+    """One call's tool, arguments and result (a chip stored without its record has only text)."""
+    return rx.vstack(
+        rx.cond(
+            call.tool_name != "",
+            rx.hstack(
+                muted("Tool", size="1", weight="medium"),
+                rx.code(call.tool_name, size="1", class_name="tool-chip-name"),
+                align="center",
+                spacing="2",
+            ),
+        ),
+        rx.cond(call.tool_args != "", _code("Arguments", call.tool_args)),
+        _code("Result", call.tool_result),
+        spacing="2",
+        class_name=class_name,
+    )
+
+
 def tool_chip(message: ChatMessage) -> rx.Component:
     return rx.el.details(
         rx.el.summary(
@@ -85,18 +104,7 @@ def tool_chip(message: ChatMessage) -> rx.Component:
             rx.icon("chevron-down", size=14, class_name="tool-chip-chevron"),
             class_name="tool-chip-summary",
         ),
-        rx.vstack(
-            rx.hstack(
-                muted("Tool", size="1", weight="medium"),
-                rx.code(message.tool_name, size="1", class_name="tool-chip-name"),
-                align="center",
-                spacing="2",
-            ),
-            rx.cond(message.tool_args != "", _code("Arguments", message.tool_args)),
-            _code("Result", message.tool_result),
-            spacing="2",
-            class_name="tool-chip-body",
-        ),
+        _call_body(message, "tool-chip-body"),
         class_name="chat-message tool-chip",
         # Keyed by item: an open chip stays with its call, not its position, across threads.
         key=message.id,
@@ -118,21 +126,7 @@ def workflow_step(step: ToolStep, index) -> rx.Component:
             align="center",
             spacing="2",
         ),
-        rx.vstack(
-            rx.cond(
-                step.tool_name != "",
-                rx.hstack(
-                    muted("Tool", size="1", weight="medium"),
-                    rx.code(step.tool_name, size="1", class_name="tool-chip-name"),
-                    align="center",
-                    spacing="2",
-                ),
-            ),
-            rx.cond(step.tool_args != "", _code("Arguments", step.tool_args)),
-            _code("Result", step.tool_result),
-            spacing="2",
-            class_name="workflow-step-body",
-        ),
+        _call_body(step, "workflow-step-body"),
         class_name="workflow-step",
         data_step=index,
     )
