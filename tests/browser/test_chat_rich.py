@@ -129,6 +129,7 @@ def test_a_chain_of_tool_calls_is_one_collapsed_workflow_that_opens_by_keyboard(
     )
     steps = workflow.locator(".workflow-step")
     expect(steps.first).not_to_be_visible()  # collapsed by default
+    _shot(page, "workflow-collapsed.png")
 
     workflow.locator("summary").focus()
     page.keyboard.press("Enter")
