@@ -73,6 +73,15 @@ def _code(label: str, text) -> rx.Component:
     )
 
 
+def _status_icon(failed, icon: str) -> rx.Component:
+    """A call's icon: `icon` when it worked, an alert when it failed."""
+    return rx.cond(
+        failed,
+        rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
+        rx.icon(icon, size=14, color=rx.color("accent", 10)),
+    )
+
+
 def _call_body(call: ChatMessage | ToolStep, class_name: str) -> rx.Component:
     """One call's tool, arguments and result (a chip stored without its record has only text)."""
     return rx.vstack(
@@ -95,11 +104,7 @@ def _call_body(call: ChatMessage | ToolStep, class_name: str) -> rx.Component:
 def tool_chip(message: ChatMessage) -> rx.Component:
     return rx.el.details(
         rx.el.summary(
-            rx.cond(
-                message.failed,
-                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
-                rx.icon("wrench", size=14, color=rx.color("accent", 10)),
-            ),
+            _status_icon(message.failed, "wrench"),
             rx.text(message.tool_title, size="1", weight="medium", class_name="tool-chip-title"),
             rx.icon("chevron-down", size=14, class_name="tool-chip-chevron"),
             class_name="tool-chip-summary",
@@ -117,11 +122,7 @@ def tool_chip(message: ChatMessage) -> rx.Component:
 def workflow_step(step: ToolStep, index) -> rx.Component:
     return rx.el.li(
         rx.hstack(
-            rx.cond(
-                step.failed,
-                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
-                rx.icon("circle-check", size=14, color=rx.color("accent", 10)),
-            ),
+            _status_icon(step.failed, "circle-check"),
             rx.text(step.title, size="1", weight="medium"),
             align="center",
             spacing="2",
@@ -138,11 +139,7 @@ def workflow_block(message: ChatMessage) -> rx.Component:
     and result."""
     return rx.el.details(
         rx.el.summary(
-            rx.cond(
-                message.failed,
-                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
-                rx.icon("list-checks", size=14, color=rx.color("accent", 10)),
-            ),
+            _status_icon(message.failed, "list-checks"),
             rx.box(
                 rx.text(
                     message.tool_title, size="1", weight="medium", class_name="tool-chip-title"
