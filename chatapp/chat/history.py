@@ -5,6 +5,10 @@ A server-side tool call is stored as two items: a visible `TaskItem` (the chip u
 item back into a real `function_call` + `function_call_output` pair, so every model (offline or
 LLM) sees earlier tool results exactly as it produced them, and skips the chip.
 
+When one run chains calls (no reply between them), the first call's chip becomes a `WorkflowItem`
+under the same id (same place in the thread) and each call is one of its tasks: every record names
+the workflow as its chip and its task as `step`.
+
 The chip's text is written for ChatKit's renderer and never read back: the record names its chip
 (`chip_id`), and the native chat takes a chip's tool, arguments and result from that record.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,12 +27,16 @@ from chatkit.agents import ThreadItemConverter
 from chatkit.types import (
     AssistantMessageItem,
     Attachment,
+    CustomSummary,
     CustomTask,
     HiddenContextItem,
     TaskItem,
+    ThoughtTask,
     ThreadItem,
     ThreadMetadata,
     UserMessageItem,
+    Workflow,
+    WorkflowItem,
 )
 
 from chatapp.attachments import model_input
@@ -61,7 +69,8 @@ class ToolCallRecord:
     name: str
     arguments: dict[str, Any]
     output: str
-    chip_id: str = ""  # the TaskItem that shows this call ("" when none does)
+    chip_id: str = ""  # the TaskItem or WorkflowItem that shows this call ("" when none does)
+    step: int = 0  # its task's index when the chip is a workflow
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "arguments": self.arguments, "output": self.output}
@@ -111,10 +120,8 @@ def schedule_facts(output: str) -> list[str]:
     return facts
 
 
-def tool_call_items(
-    record: ToolCallRecord, thread: ThreadMetadata, new_id, now: datetime
-) -> tuple[TaskItem, HiddenContextItem]:
-    """The chip and the record of one call; `record.chip_id` is set to the chip's id."""
+def step_task(record: ToolCallRecord) -> CustomTask:
+    """What a chip (or a workflow's step) shows for one call."""
     label, icon = TOOL_LABELS.get(record.name, (f"Called {record.name}", "bolt"))
     if record.name == names.COMPLETE_TASK and record.arguments.get("completed") is False:
         label, icon = REOPENED_LABEL
@@ -123,30 +130,63 @@ def tool_call_items(
     if failure is not None:
         # Both renderers show the chip as it is stored: a failure must read as one in it.
         title, icon = f"Failed: {failure.message} ({record.name})", FAILED_ICON
-    chip = TaskItem(
-        id=new_id("task"),
-        thread_id=thread.id,
-        created_at=now,
-        task=CustomTask(
-            title=title,
-            icon=icon,
-            content=chip_content(record),
-            status_indicator="none" if failure is not None else "complete",
-        ),
+    return CustomTask(
+        title=title,
+        icon=icon,
+        content=chip_content(record),
+        status_indicator="none" if failure is not None else "complete",
     )
+
+
+def _hidden_record(record: ToolCallRecord, thread: ThreadMetadata, new_id, now: datetime):
+    content = {"kind": TOOL_CALL_KIND, **record.to_json(), "call_id": record.call_id}
+    content["chip_id"] = record.chip_id
+    if record.step:
+        content["step"] = record.step
+    return HiddenContextItem(
+        id=new_id("message"), thread_id=thread.id, created_at=now, content=content
+    )
+
+
+def tool_call_items(
+    record: ToolCallRecord, thread: ThreadMetadata, new_id, now: datetime
+) -> tuple[TaskItem, HiddenContextItem]:
+    """The chip and the record of one call; `record.chip_id` is set to the chip's id."""
+    chip = TaskItem(id=new_id("task"), thread_id=thread.id, created_at=now, task=step_task(record))
     record.chip_id = chip.id
-    hidden = HiddenContextItem(
-        id=new_id("message"),
-        thread_id=thread.id,
-        created_at=now,
-        content={
-            "kind": TOOL_CALL_KIND,
-            **record.to_json(),
-            "call_id": record.call_id,
-            "chip_id": chip.id,
-        },
-    )
-    return chip, hidden
+    return chip, _hidden_record(record, thread, new_id, now)
+
+
+def steps_summary(count: int) -> CustomSummary:
+    return CustomSummary(title=f"{count} steps", icon="bolt")
+
+
+def chained_call_items(
+    shown: TaskItem | WorkflowItem, record: ToolCallRecord, thread: ThreadMetadata, new_id, now
+) -> tuple[WorkflowItem, HiddenContextItem]:
+    """The next call of a chain: the chip (or workflow) showing the earlier calls becomes, or
+    stays, one workflow under its own id with this call as its next task, plus this call's record."""
+    if isinstance(shown, TaskItem):
+        workflow = WorkflowItem(
+            id=shown.id,
+            thread_id=shown.thread_id,
+            created_at=shown.created_at,
+            workflow=Workflow(type="custom", tasks=[shown.task]),
+        )
+    else:
+        workflow = shown.model_copy(deep=True)
+    tasks = workflow.workflow.tasks
+    record.chip_id, record.step = workflow.id, len(tasks)
+    tasks.append(step_task(record))
+    workflow.workflow.summary = steps_summary(len(tasks))
+    return workflow, _hidden_record(record, thread, new_id, now)
+
+
+def with_thought(workflow: WorkflowItem, text: str) -> WorkflowItem:
+    """The workflow with the model's summary of its reasoning as its last task."""
+    changed = workflow.model_copy(deep=True)
+    changed.workflow.tasks.append(ThoughtTask(title="Reasoning", content=text))
+    return changed
 
 
 def record_of(item: HiddenContextItem) -> ToolCallRecord | None:
@@ -159,22 +199,34 @@ def record_of(item: HiddenContextItem) -> ToolCallRecord | None:
         arguments=dict(content.get("arguments") or {}),
         output=str(content.get("output", "")),
         chip_id=str(content.get("chip_id", "")),
+        step=int(content.get("step") or 0),
     )
 
 
-def chip_records(items: Sequence[ThreadItem]) -> dict[str, ToolCallRecord]:
-    """The record of each chip among a thread's items, by chip id. A record stored before records
-    named their chip belongs to the chip just before it (the two are always stored together)."""
-    records: dict[str, ToolCallRecord] = {}
+def by_chip(records: Iterable[ToolCallRecord]) -> dict[str, list[ToolCallRecord]]:
+    """Records by the chip or workflow that shows them, each workflow's in step order."""
+    grouped: dict[str, list[ToolCallRecord]] = {}
+    for record in records:
+        if record.chip_id:
+            grouped.setdefault(record.chip_id, []).append(record)
+    for group in grouped.values():
+        group.sort(key=lambda record: record.step)
+    return grouped
+
+
+def chip_records(items: Sequence[ThreadItem]) -> dict[str, list[ToolCallRecord]]:
+    """The records of each chip or workflow among a thread's items, by its id. A record stored
+    before records named their chip belongs to the chip just before it (the two are always
+    stored together)."""
+    records: list[ToolCallRecord] = []
     for before, item in zip([None, *items], items, strict=False):
         record = record_of(item) if isinstance(item, HiddenContextItem) else None
         if record is None:
             continue
         if not record.chip_id and isinstance(before, TaskItem):
             record.chip_id = before.id
-        if record.chip_id:
-            records[record.chip_id] = record
-    return records
+        records.append(record)
+    return by_chip(records)
 
 
 class TodoItemConverter(ThreadItemConverter):
@@ -203,6 +255,9 @@ class TodoItemConverter(ThreadItemConverter):
 
     async def task_to_input(self, item: TaskItem):
         return None  # the chip's facts come from its hidden twin
+
+    async def workflow_to_input(self, item: WorkflowItem):
+        return None  # each step's facts come from its hidden record
 
     async def hidden_context_to_input(
         self, item: HiddenContextItem

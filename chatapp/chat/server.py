@@ -19,18 +19,22 @@ from chatkit.types import (
     ChatKitReq,
     ClientEffectEvent,
     ClientToolCallItem,
+    HiddenContextItem,
     StreamingReq,
+    TaskItem,
     Thread,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
     UserMessageItem,
     UserMessageTextContent,
+    WorkflowItem,
     is_streaming_req,
 )
 from pydantic import TypeAdapter
@@ -43,9 +47,11 @@ from chatapp.chat.history import (
     ERROR_REPLY_PREFIX,
     TodoItemConverter,
     ToolCallRecord,
+    chained_call_items,
     parse_arguments,
     thread_title,
     tool_call_items,
+    with_thought,
 )
 from chatapp.chat.store import CONVERSATION_KEY, RequestContext, SQLStore
 from chatapp.tools import InProcessTaskMCP
@@ -85,7 +91,10 @@ def provider_error_message(exc: BaseException) -> tuple[str, str]:
 class _ToolCallTap:
     """Wraps a streamed run: each finished tool call becomes a chip + hidden record in the
     thread (one transaction, then their events through the AgentContext queue) and is collected
-    on the request context.
+    on the request context. Calls chained without a reply between them share one workflow: the
+    second call turns the first one's chip into a WorkflowItem under the same id (replaced in
+    place), each later call adds a task to it, and a reasoning summary the model gives before
+    its reply becomes the workflow's thought (instead of a reasoning workflow of its own).
 
     A client tool call that reached the browser is the exception: its record is the
     ClientToolCallItem ChatKit stores last (it must stay last for the browser's answer)."""
@@ -104,6 +113,7 @@ class _ToolCallTap:
         self._ctx = ctx
         self._changing = changing
         self._calls: dict[str, tuple[str, str]] = {}
+        self._shown: TaskItem | WorkflowItem | None = None  # this chain's chip or workflow
         self.client_call_id: str | None = None
 
     def __getattr__(self, name: str):
@@ -113,11 +123,26 @@ class _ToolCallTap:
         async for event in self._result.stream_events():
             if event.type == "run_item_stream_event":
                 await self._observe(event.item)
+            elif (
+                event.type == "raw_response_event"
+                and isinstance(self._shown, WorkflowItem)
+                and _is_reasoning(event.data)
+            ):
+                if event.data.type == "response.reasoning_summary_text.done":
+                    await self._add_thought(self._shown, event.data.text)
+                continue
             yield event
+
+    async def _add_thought(self, workflow: WorkflowItem, text: str) -> None:
+        self._shown = workflow = with_thought(workflow, text)
+        await self._store.save_item(workflow.thread_id, workflow, self._ctx)
+        await self._agent_ctx.stream(ThreadItemReplacedEvent(item=workflow))
 
     async def _observe(self, item) -> None:
         raw = item.raw_item
-        if item.type == "tool_call_item":
+        if item.type == "message_output_item":
+            self._shown = None  # a reply ends the chain; a later call starts a new one
+        elif item.type == "tool_call_item":
             call_id = getattr(raw, "call_id", None) or (
                 raw.get("call_id") if isinstance(raw, dict) else None
             )
@@ -143,12 +168,20 @@ class _ToolCallTap:
                 self.client_call_id = record.call_id
                 return
             thread = self._agent_ctx.thread
-            pair = tool_call_items(record, thread, self._agent_ctx.generate_id, datetime.now(UTC))
-            # Chip and record are one fact: committed together (ChatKit's own save of each,
-            # when their events pass, finds them stored and unchanged).
-            await self._store.add_thread_items(thread.id, list(pair), self._ctx)
-            for thread_item in pair:
-                await self._agent_ctx.stream(ThreadItemDoneEvent(item=thread_item))
+            now, new_id = datetime.now(UTC), self._agent_ctx.generate_id
+            events: list[ThreadStreamEvent]
+            if self._shown is None:
+                shown, hidden = tool_call_items(record, thread, new_id, now)
+                events = [ThreadItemDoneEvent(item=shown), ThreadItemDoneEvent(item=hidden)]
+            else:
+                shown, hidden = chained_call_items(self._shown, record, thread, new_id, now)
+                events = [ThreadItemReplacedEvent(item=shown), ThreadItemDoneEvent(item=hidden)]
+            self._shown = shown
+            # Chip (or workflow) and record are one fact: committed together (ChatKit's own
+            # save of each, when their events pass, finds them stored and unchanged).
+            await self._store.add_thread_items(thread.id, [shown, hidden], self._ctx)
+            for event in events:
+                await self._agent_ctx.stream(event)
             if record.name in self._changing and not record.failed:
                 # Fire-and-forget: every renderer re-reads its task panel right away.
                 await self._agent_ctx.stream(
@@ -164,6 +197,16 @@ class _ToolCallTap:
             and record.name == pending.name
             and record.arguments == pending.arguments
         )
+
+
+def _is_reasoning(data) -> bool:
+    """A Responses stream event about a reasoning item (its summary or text)."""
+    if data.type.startswith("response.reasoning"):
+        return True
+    item = getattr(data, "item", None)
+    return (
+        data.type.startswith("response.output_item.") and getattr(item, "type", "") == "reasoning"
+    )
 
 
 async def _settle_client_call(
@@ -232,12 +275,20 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         """The user's newest threads, newest first."""
         return (await self.store.load_threads(limit, None, "desc", context)).data
 
-    async def thread_items(
-        self, thread_id: str, limit: int, context: RequestContext
-    ) -> list[ThreadItem]:
-        """A thread's newest `limit` items, oldest first, hidden ones (tool call records) too."""
-        page = await self.store.load_thread_items(thread_id, None, limit, "desc", context)
-        return list(reversed(page.data))
+    async def thread_window(
+        self, thread_id: str, before: str | None, limit: int, context: RequestContext
+    ) -> tuple[list[ThreadItem], str | None]:
+        """About `limit` items just older than item `before` (the newest ones when None), oldest
+        first, and the `before` of the page older still (None at the thread's start): ChatKit's
+        items.list paging, newest first. A page never starts on a tool call record, so a chip or
+        workflow always comes with its records (they follow it)."""
+        items: list[ThreadItem] = []
+        after, more = before, True
+        while more and (not items or isinstance(items[-1], HiddenContextItem)):
+            page = await self.store.load_thread_items(thread_id, after, limit, "desc", context)
+            items.extend(page.data)
+            after, more = page.after, page.has_more
+        return list(reversed(items)), (items[-1].id if more and items else None)
 
     async def rename_thread(self, thread_id: str, title: str, context: RequestContext) -> None:
         thread = await self.store.load_thread(thread_id, context)

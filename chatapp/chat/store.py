@@ -185,8 +185,9 @@ class SQLStore(Store[RequestContext]):
         context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
-        """Upsert an item by id within the thread, keeping its position."""
-        await self.add_thread_items(thread_id, [item], context)
+        """Upsert an item by id within the thread, keeping its position (a no-op for one this
+        request committed and has not changed since, as a workflow's replacement event is)."""
+        await self.add_thread_item(thread_id, item, context)
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load one item of one of the user's threads."""

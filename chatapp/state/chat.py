@@ -29,12 +29,13 @@ from chatkit.types import (
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
 )
 
 from chatapp.chat import get_chat_server, turns
-from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
+from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX, by_chip
 from chatapp.chat.store import RequestContext
 from chatapp.settings import get_settings
 from chatapp.state import chat_scripts
@@ -42,9 +43,11 @@ from chatapp.state.attachments import ComposerState
 from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.chat_items import (
     ChatMessage,
+    TaskHint,
     ThreadRow,
     add_item,
     changes_view,
+    composer_hints,
     last_user_index,
     retitled,
     to_messages,
@@ -52,13 +55,19 @@ from chatapp.state.chat_items import (
 )
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState
+from chatapp.tasks import service
+from chatapp.tasks.schemas import LIST_LIMIT_MAX, TaskQuery
 from chatapp.timezones import zone_or_default
 
 logger = logging.getLogger("chatapp.chat.native")
 
 THREAD_PAGE = 50
-ITEM_PAGE = 200
+# Items per page of an open thread: it opens on its newest page, older pages load as the reader
+# scrolls up, so a thread of thousands of messages renders (and sends) only what is read.
+ITEM_PAGE = 50
 FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
+# What the composer may suggest: the user's most recent tasks (their tags come with them).
+SUGGEST_QUERY = TaskQuery(status="all", sort="created", order="desc", limit=LIST_LIMIT_MAX)
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 _TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
@@ -76,6 +85,10 @@ class ChatState(AuthState):
     stopped: bool = False
     loading_threads: bool = False
     loading_thread: bool = False
+    suggest_tags: list[str] = []  # the composer's auto-complete (load_suggestions)
+    suggest_tasks: list[TaskHint] = []
+    has_older: bool = False  # the thread has items before the first one shown
+    loading_older: bool = False
     error: str = ""
     can_retry: bool = False
     renaming_id: str = ""
@@ -90,6 +103,7 @@ class ChatState(AuthState):
     _request: bytes = b""
     _retry_text: str = ""
     _retry_files: list[str] = []  # the attachment ids of the message _retry_text is
+    _older_before: str = ""  # the oldest item shown: the next older page ends before it
 
     @rx.var
     def thread_title(self) -> str:
@@ -118,7 +132,47 @@ class ChatState(AuthState):
 
     async def _load_items(self, user_id: int, thread_id: str) -> None:
         ctx = self._context(user_id)
-        self.messages = to_messages(await get_chat_server().thread_items(thread_id, ITEM_PAGE, ctx))
+        items, older = await get_chat_server().thread_window(thread_id, None, ITEM_PAGE, ctx)
+        self.messages = to_messages(items)
+        self._set_older(older)
+
+    def _set_older(self, before: str | None) -> None:
+        self._older_before = before or ""
+        self.has_older = before is not None
+
+    @rx.event(background=True)
+    async def load_suggestions(self):
+        """The user's tags and tasks for the composer's auto-complete (asked for as they type)."""
+        async with self:
+            user_id = self.current_user_id()
+        if user_id is None:
+            return
+        rows, _ = await asyncio.to_thread(service.list_tasks, user_id, SUGGEST_QUERY)
+        tags, tasks = composer_hints(rows)
+        async with self:
+            self.suggest_tags, self.suggest_tasks = tags, tasks
+
+    @rx.event
+    async def load_older(self):
+        """The page of the open thread just before what is shown, put in front of it (the
+        browser keeps the reader's place: scripts.KEEP_PLACE ran before this event)."""
+        user_id = self.current_user_id()
+        if user_id is None or not self.has_older or self.loading_older:
+            return
+        thread_id, before = self.thread_id, self._older_before
+        self.loading_older = True
+        yield
+        try:
+            items, older = await get_chat_server().thread_window(
+                thread_id, before, ITEM_PAGE, self._context(user_id)
+            )
+        except NotFoundError:
+            items, older = [], None
+        finally:
+            self.loading_older = False
+        if thread_id == self.thread_id and before == self._older_before:
+            self.messages = to_messages(items) + self.messages
+            self._set_older(older)
 
     @rx.event
     async def load(self):
@@ -145,8 +199,10 @@ class ChatState(AuthState):
             elif not requested and not self.processing:
                 self.thread_id = ""
                 self.messages = []
+                self._set_older(None)
         finally:
             self.loading_threads = False
+        yield rx.call_script(chat_scripts.LOAD_OLDER_ON_SCROLL)
         if self.messages:
             yield rx.call_script(chat_scripts.SCROLL_TO_END)
         if self.ui_mode == "auto":
@@ -160,6 +216,7 @@ class ChatState(AuthState):
             yield rx.call_script(chat_scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     async def _open(self, user_id: int, thread_id: str) -> None:
+        self._set_older(None)
         try:
             await self._load_items(user_id, thread_id)
         except NotFoundError:
@@ -231,6 +288,7 @@ class ChatState(AuthState):
         self._clear_error()
         self.thread_id = ""
         self.messages = []
+        self._set_older(None)
         self.show_threads = False
         return [rx.call_script(chat_scripts.thread_url_script("")), rx.set_focus("chat-composer")]
 
@@ -279,6 +337,7 @@ class ChatState(AuthState):
         if thread_id == self.thread_id:
             self.thread_id = ""
             self.messages = []
+            self._set_older(None)
             self._clear_error()
             return rx.call_script(chat_scripts.thread_url_script(""))
         return None
@@ -404,6 +463,8 @@ class ChatState(AuthState):
                 self._finish_turn(turn.stopped, failure)
         if turn.stopped and ctx.tool_calls:
             yield TaskState.refresh
+        if ctx.tool_calls:
+            yield ChatState.load_suggestions  # the tasks (and tags) to suggest changed
 
     async def _run_client_tool(
         self, user_id: int, call: ClientToolCallItem
@@ -430,6 +491,8 @@ class ChatState(AuthState):
                 self.draft_text += event.update.delta
         elif isinstance(event, ThreadItemDoneEvent):
             self._item_done(event.item, ctx)
+        elif isinstance(event, ThreadItemReplacedEvent):
+            add_item(self.messages, event.item, by_chip(ctx.tool_calls))
         elif isinstance(event, ErrorEvent):
             self.error = event.message or turns.FAILED_MESSAGE
             self.can_retry = event.allow_retry
@@ -438,7 +501,7 @@ class ChatState(AuthState):
         if isinstance(item, AssistantMessageItem) and item.id == self.draft_id:
             self.draft_id = self.draft_text = ""
         # A chip's fields come from its call's record, which this turn's context collected.
-        add_item(self.messages, item, {call.chip_id: call for call in ctx.tool_calls})
+        add_item(self.messages, item, by_chip(ctx.tool_calls))
 
     def _finish_turn(self, stopped: bool, failure: str) -> None:
         if self.draft_text:

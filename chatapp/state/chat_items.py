@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from chatkit.types import (
@@ -16,13 +17,16 @@ from chatkit.types import (
     ErrorEvent,
     ImageAttachment,
     TaskItem,
+    ThoughtTask,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
     ThreadUpdatedEvent,
     UserMessageItem,
     UserMessageTextContent,
+    WorkflowItem,
 )
 
 from chatapp.chat.history import (
@@ -33,6 +37,7 @@ from chatapp.chat.history import (
 )
 from chatapp.chat.turns import is_text_delta
 from chatapp.state.attachments import AttachmentView
+from chatapp.tasks.schemas import TaskOut
 from chatapp.tools.contract import failure_of
 from chatapp.tools.names import OPEN_TASK
 
@@ -41,8 +46,22 @@ WAITING_FOR_APP = "Waiting for the app…"
 
 
 @dataclasses.dataclass
+class ToolStep:
+    """One call of a workflow: what its chip would show."""
+
+    title: str = ""
+    tool_name: str = ""
+    tool_args: str = ""
+    tool_result: str = ""
+    failed: bool = False
+
+
+@dataclasses.dataclass
 class ChatMessage:
-    """One rendered thread item. `role` is user, assistant, tool or error."""
+    """One rendered thread item. `role` is user, assistant, tool, workflow or error.
+
+    A workflow shows `tool_title` (its summary, "3 steps") and `text` (the model's reasoning
+    summary, if it gave one) collapsed, its `steps` expanded."""
 
     id: str = ""
     role: str = "assistant"
@@ -53,12 +72,31 @@ class ChatMessage:
     tool_result: str = ""
     failed: bool = False
     attachments: list[AttachmentView] = dataclasses.field(default_factory=list)
+    steps: list[ToolStep] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
 class ThreadRow:
     id: str = ""
     title: str = ""
+
+
+@dataclasses.dataclass
+class TaskHint:
+    """A task the composer can suggest after a verb ("done buy m…" → "Buy milk")."""
+
+    id: int = 0
+    title: str = ""
+    completed: bool = False
+
+
+def composer_hints(tasks: Sequence[TaskOut]) -> tuple[list[str], list[TaskHint]]:
+    """The composer's suggestions from the user's tasks: tags, most used first (then by name),
+    and the tasks themselves, pending first."""
+    uses = Counter(tag for task in tasks for tag in task.tags)
+    tags = sorted(uses, key=lambda tag: (-uses[tag], tag))
+    hints = [TaskHint(id=t.id, title=t.title, completed=t.completed) for t in tasks]
+    return tags, sorted(hints, key=lambda hint: hint.completed)
 
 
 def _pretty(text: str) -> str:
@@ -87,6 +125,41 @@ def tool_message(item: TaskItem, record: ToolCallRecord | None = None) -> ChatMe
         tool_args=json.dumps(record.arguments, ensure_ascii=False, indent=2),
         tool_result=_pretty(record.output.strip()),
         failed=record.failed,
+    )
+
+
+def _step(task, record: ToolCallRecord | None) -> ToolStep:
+    title = getattr(task, "title", None) or "Tool call"
+    if record is None:
+        content = getattr(task, "content", None) or ""
+        return ToolStep(title=title, tool_result=content, failed=task.icon == FAILED_ICON)
+    return ToolStep(
+        title=title,
+        tool_name=record.name,
+        tool_args=json.dumps(record.arguments, ensure_ascii=False, indent=2),
+        tool_result=_pretty(record.output.strip()),
+        failed=record.failed,
+    )
+
+
+def workflow_message(item: WorkflowItem, records: Sequence[ToolCallRecord] = ()) -> ChatMessage:
+    """A chain of calls: one step per call (from its record), the model's thoughts as text."""
+    by_step = {record.step: record for record in records}
+    workflow = item.workflow
+    steps = [
+        _step(task, by_step.get(index))
+        for index, task in enumerate(workflow.tasks)
+        if not isinstance(task, ThoughtTask)
+    ]
+    thoughts = [task.content for task in workflow.tasks if isinstance(task, ThoughtTask)]
+    summary = getattr(workflow.summary, "title", None) or f"{len(steps)} steps"
+    return ChatMessage(
+        id=item.id,
+        role="workflow",
+        text=" ".join(thoughts),
+        tool_title=summary,
+        failed=any(step.failed for step in steps),
+        steps=steps,
     )
 
 
@@ -124,7 +197,7 @@ def user_message(item: UserMessageItem) -> ChatMessage:
 
 
 def to_message(
-    item: ThreadItem, records: Mapping[str, ToolCallRecord] | None = None
+    item: ThreadItem, records: Mapping[str, Sequence[ToolCallRecord]] | None = None
 ) -> ChatMessage | None:
     """What the chat shows for an item (`records`: tool call records by chip id); hidden context
     and unknown kinds show nothing."""
@@ -133,7 +206,9 @@ def to_message(
     if isinstance(item, AssistantMessageItem):
         return assistant_message(item)
     if isinstance(item, TaskItem):
-        return tool_message(item, (records or {}).get(item.id))
+        return tool_message(item, next(iter((records or {}).get(item.id, ())), None))
+    if isinstance(item, WorkflowItem):
+        return workflow_message(item, (records or {}).get(item.id, ()))
     if isinstance(item, ClientToolCallItem):
         return client_tool_message(item)
     return None
@@ -151,7 +226,12 @@ def changes_view(event: object) -> bool:
     if isinstance(event, ThreadItemAddedEvent):
         return isinstance(event.item, AssistantMessageItem)
     return is_text_delta(event) or isinstance(
-        event, ThreadCreatedEvent | ThreadUpdatedEvent | ThreadItemDoneEvent | ErrorEvent
+        event,
+        ThreadCreatedEvent
+        | ThreadUpdatedEvent
+        | ThreadItemDoneEvent
+        | ThreadItemReplacedEvent
+        | ErrorEvent,
     )
 
 
@@ -161,16 +241,22 @@ def last_user_index(messages: Sequence[ChatMessage]) -> int:
 
 
 def add_item(
-    messages: list[ChatMessage], item: ThreadItem, records: Mapping[str, ToolCallRecord]
+    messages: list[ChatMessage], item: ThreadItem, records: Mapping[str, Sequence[ToolCallRecord]]
 ) -> None:
-    """Show a finished item; a saved user message gives the one already shown its id."""
+    """Show a finished item; a saved user message gives the one already shown its id, and an
+    item already shown (a chip that became a workflow, a workflow that grew) is replaced."""
     index = last_user_index(messages)
     if isinstance(item, UserMessageItem) and index >= 0 and not messages[index].id:
         messages[index] = dataclasses.replace(messages[index], id=item.id)
         return
     message = to_message(item, records)
-    if message is not None:
+    if message is None:
+        return
+    shown = next((i for i, m in enumerate(messages) if m.id and m.id == message.id), None)
+    if shown is None:
         messages.append(message)
+    else:
+        messages[shown] = message
 
 
 def with_client_answer(

@@ -12,6 +12,35 @@ SCROLL_TO_END = (
     " if (el) el.scrollTop = el.scrollHeight; }, 50)"
 )
 
+# Near the top of a thread that has older messages, ask for them (a click on #chat-older, which
+# is also the keyboard's way); installed once per tab.
+LOAD_OLDER_ON_SCROLL = """(() => {
+  if (window.__chatOlderOnScroll) return;
+  window.__chatOlderOnScroll = true;
+  document.addEventListener('scroll', (event) => {
+    const el = event.target;
+    if (!(el instanceof HTMLElement) || el.id !== 'chat-scroll' || el.scrollTop > 200) return;
+    const older = document.getElementById('chat-older');
+    if (older && !older.disabled) older.click();
+  }, true);
+})()"""
+# Before older messages are put in front: keep the reader's place (same distance from the end)
+# when they arrive, in the same frame, so nothing jumps.
+KEEP_PLACE = """(() => {
+  const el = document.getElementById('chat-scroll');
+  const list = document.getElementById('chat-messages');
+  if (!el || !list) return;
+  const fromEnd = el.scrollHeight - el.scrollTop;
+  const count = list.childElementCount;
+  const keep = new MutationObserver(() => {
+    if (list.childElementCount === count) return;
+    el.scrollTop = el.scrollHeight - fromEnd;
+    keep.disconnect();
+  });
+  keep.observe(list, {childList: true});
+  setTimeout(() => keep.disconnect(), 15000);
+})()"""
+
 
 def thread_url_script(thread_id: str) -> str:
     """Show the open thread in the address bar (so a reload returns to it), no navigation."""

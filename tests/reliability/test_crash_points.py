@@ -1,13 +1,15 @@
 """A chat turn that dies at every possible write, on both databases.
 
 One turn of "add alpha, bravo and charlie" makes a fixed sequence of INSERT/UPDATE/DELETE
-statements (thread, user message, three tasks, three chips with their hidden records, the reply).
+statements (thread, user message, three tasks, one workflow of three steps committed with each
+step's hidden record, the reply).
 For every N, the statements after the first N fail as if the process had died there (a failing
 statement rolls its transaction back, so the database holds exactly what a crash at that point
 would leave). Then the fault goes away ("restart") and:
 
 - the thread, if any, loads (threads.get_by_id, items.list) and holds the user's message;
-- no item is half-written: no reply without text, no tool chip without its hidden record;
+- no item is half-written: no reply without text, no tool chip or workflow step without its
+  hidden record;
 - the next turn works and sees every task that exists;
 - while it was failing, the JSON door said so: 503 with the database message, never a 500 and
   never a 200 that reads like a finished turn.

@@ -294,14 +294,16 @@ def test_sigkill_after_the_first_streamed_delta_then_restart(live: Live) -> None
         assert visible[0]["type"] == "user_message"
         assert visible[0]["content"][0]["text"] == MESSAGE
 
-        # No half-written items; the three tool calls that finished are recorded in full, and
+        # No half-written items; the three tool calls that finished are recorded in full (one
+        # workflow, a step and a record each), and
         # the reply that was streaming when the process died is simply not there.
         stored = stored_items(thread_id=thread_id)
         assert half_written(stored) == []
-        assert [kind for kind, _ in stored] == ["user_message"] + [
-            "task",
-            "hidden_context_item",
+        assert [kind for kind, _ in stored] == ["user_message", "workflow"] + [
+            "hidden_context_item"
         ] * 3
+        steps = stored[1][1]["workflow"]["tasks"]
+        assert [step["type"] for step in steps][:3] == ["custom"] * 3
         titles = sorted(t["title"] for t in http.get(user.tasks_url, headers=user.headers).json())
         assert titles == ["Alpha", "Bravo", "Charlie"]
 

@@ -25,7 +25,7 @@ from chatkit.types import (
 
 from chatapp.agent.offline.model import DEFAULT_MODEL_NAME, OfflineModel, OfflineModelProvider
 from chatapp.chat import get_chat_server
-from chatapp.chat.history import ToolCallRecord, tool_call_items
+from chatapp.chat.history import ToolCallRecord, by_chip, tool_call_items
 from chatapp.chat.store import RequestContext
 from chatapp.chat.turns import (
     END,
@@ -109,7 +109,7 @@ def test_tool_chip_shows_tool_name_arguments_and_result():
         "title": "Buy milk",
     }
     assert to_message(hidden) is None
-    assert to_message(chip, {chip.id: record}) == message
+    assert to_message(chip, {chip.id: [record]}) == message
 
 
 @pytest.mark.parametrize(
@@ -345,6 +345,6 @@ async def test_a_streamed_chip_gets_its_fields_from_the_turns_records(ann):
     _, events = await run(user_message_request("add buy milk", None), ann)
 
     [chip] = [e.item for e in events if e.type == "thread.item.done" and e.item.type == "task"]
-    message = to_message(chip, {call.chip_id: call for call in ann.tool_calls})
+    message = to_message(chip, by_chip(ann.tool_calls))
     assert message is not None and (message.tool_name, message.failed) == ("add_task", False)
     assert json.loads(message.tool_args)["title"].lower() == "buy milk"

@@ -223,18 +223,34 @@ def stored_items(*, thread_id: str | None = None, user_id: int | None = None) ->
 
 def half_written(items: list[tuple[str, dict]]) -> list[str]:
     """Items that cannot stand alone: a reply with no text, a tool chip without the hidden record
-    the next turn replays to the model, or such a record without its chip."""
+    the next turn replays to the model, such a record without its chip, or a workflow whose
+    steps and records differ in number (each step is committed with its record)."""
     problems = []
+    shown: tuple[str, str] | None = None  # the (kind, id) records after it belong to
     for i, (kind, payload) in enumerate(items):
         after = items[i + 1][0] if i + 1 < len(items) else None
-        before = items[i - 1][0] if i else None
         if kind == "assistant_message":
             if not "".join(part.get("text", "") for part in payload.get("content", [])).strip():
                 problems.append(f"item {i}: assistant message with no text")
         elif kind == "task" and after != "hidden_context_item":
             problems.append(f"item {i}: tool chip without its hidden record")
-        elif kind == "hidden_context_item" and before != "task":
-            problems.append(f"item {i}: hidden tool record without its chip")
+        elif kind == "workflow":
+            steps = [t for t in payload["workflow"]["tasks"] if t["type"] == "custom"]
+            records = [
+                p
+                for k, p in items[i + 1 :]
+                if k == "hidden_context_item" and p["content"].get("chip_id") == payload["id"]
+            ]
+            if len(steps) != len(records):
+                problems.append(f"item {i}: workflow of {len(steps)} steps, {len(records)} records")
+        elif kind == "hidden_context_item":
+            chip_id = payload["content"].get("chip_id")
+            if shown is None or (chip_id and chip_id != shown[1]):
+                problems.append(f"item {i}: hidden tool record without its chip")
+        if kind in ("task", "workflow"):
+            shown = (kind, payload["id"])
+        elif kind != "hidden_context_item":
+            shown = None
     return problems
 
 

@@ -60,6 +60,7 @@ from openai.types.responses import (
     ResponseOutputItemDoneEvent,
     ResponseOutputMessage,
     ResponseOutputText,
+    ResponseReasoningItem,
     ResponseTextDeltaEvent,
     ResponseTextDoneEvent,
     ResponseUsage,
@@ -70,6 +71,7 @@ from chatapp.agent.offline import dates, replies
 from chatapp.agent.offline.attachments import plan_attachments
 from chatapp.agent.offline.conversation import read_conversation
 from chatapp.agent.offline.planner import Step, plan_step
+from chatapp.agent.offline.reasoning import chain_summary, reasoning_events, reasoning_item
 from chatapp.agent.offline.toolbox import Toolbox
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,8 @@ class OfflineModel(Model):
         with generation_span(model=self.name, disabled=tracing.is_disabled()) as span:
             step = self._step(system_instructions, input, model_settings, tools)
             response = _response(self.name, step, model_settings)
+            if not step.calls and (summary := _chain_summary(input)):
+                response.output.insert(0, reasoning_item(summary, _new_id("rs")))
             usage = _usage(system_instructions, input, tools, response)
             response.usage = ResponseUsage.model_validate(
                 {
@@ -192,6 +196,14 @@ class OfflineModel(Model):
         return Step(text=replies.FALLBACK)
 
 
+def _chain_summary(input: str | list[TResponseInputItem]) -> str | None:
+    try:
+        return chain_summary(read_conversation(input))
+    except Exception:  # a summary is a nicety: never a reason to fail the reply
+        logger.exception("Offline model could not summarise its steps.")
+        return None
+
+
 class OfflineModelProvider(ModelProvider):
     """Hands out `OfflineModel`s whatever model name the agent asks for."""
 
@@ -217,6 +229,8 @@ def stream_events(response: Response) -> Iterator[TResponseStreamEvent]:
             yield from _message_events(item, index, sequence)
         elif isinstance(item, ResponseFunctionToolCall):
             yield from _function_call_events(item, index, sequence)
+        elif isinstance(item, ResponseReasoningItem):
+            yield from reasoning_events(item, index, sequence)
     yield ResponseCompletedEvent(
         type="response.completed", response=response, sequence_number=next(sequence)
     )

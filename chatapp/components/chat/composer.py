@@ -1,6 +1,7 @@
-"""The message box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a reply runs.
-Files come in by the paperclip, by dropping them on the box or by pasting images into it; the
-tray above the box shows each one's upload, and the next message takes the uploaded ones."""
+"""The message box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a reply runs;
+`#` and task verbs open suggestions (tags, tasks) above it. Files come in by the paperclip, by
+dropping them on the box or by pasting images into it; the tray above the box shows each one's
+upload, and the next message takes the uploaded ones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import reflex as rx
 
 from chatapp.chat.turns import MESSAGE_MAX_CHARS
 from chatapp.components.attachments import PICKER_INPUT_ID, attachment_link, attachment_picker
+from chatapp.components.chat.suggest import composer_suggest
 from chatapp.settings import get_settings
 from chatapp.state.attachments import FAILED, UPLOADING, ComposerState, Upload
 from chatapp.state.auth import AuthState
@@ -93,6 +95,12 @@ def composer() -> rx.Component:
             on_done=ComposerState.upload_done,
             on_failed=ComposerState.upload_failed,
         ),
+        composer_suggest(
+            target="chat-composer",
+            tags=ChatState.suggest_tags,
+            tasks=ChatState.suggest_tasks,
+            on_need=ChatState.load_suggestions,
+        ),
         rx.hstack(
             rx.icon_button(
                 rx.icon("paperclip", size=16),
@@ -157,5 +165,6 @@ def composer() -> rx.Component:
         on_submit=ChatState.send,
         reset_on_submit=False,
         width="100%",
+        position="relative",  # the suggestions open above the composer
         id="chat-form",
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.components.attachments import attachment_view
+from chatapp.components.chat.code_block import chat_code_block
 from chatapp.components.ui import loading_screen, muted
+from chatapp.state import chat_scripts
 from chatapp.state.chat import ChatState
-from chatapp.state.chat_items import ChatMessage
+from chatapp.state.chat_items import ChatMessage, ToolStep
 
 EXAMPLE_PROMPTS = (
     ("Add buy milk tomorrow at 5pm", "plus"),
@@ -17,22 +19,17 @@ EXAMPLE_PROMPTS = (
 )
 
 
-def _plain_code_block(code, **_props) -> rx.Component:
-    """A fenced code block as plain monospace text (no syntax highlighter in the page's JS)."""
-    return rx.el.pre(rx.el.code(code), white_space="pre-wrap", class_name="chat-md-code")
-
-
 def _markdown(text) -> rx.Component:
     # Replies are task lists: GFM only. KaTeX math (which also turned "$5 … $10" into a formula),
     # raw HTML and Prism highlighting were 0.5 MB of the chat page's JavaScript
-    # (docs/PERFORMANCE.md, benchmark 5).
+    # (docs/PERFORMANCE.md, benchmark 5); code blocks load their highlighter when one shows.
     return rx.box(
         rx.markdown(
             text,
             use_math=False,
             use_katex=False,
             use_raw=False,
-            component_map={"pre": _plain_code_block},
+            component_map={"pre": chat_code_block},
         ),
         class_name="chat-md",
     )
@@ -86,34 +83,90 @@ def _code(label: str, text) -> rx.Component:
     )
 
 
+def _status_icon(failed, icon: str) -> rx.Component:
+    """A call's icon: `icon` when it worked, an alert when it failed."""
+    return rx.cond(
+        failed,
+        rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
+        rx.icon(icon, size=14, color=rx.color("accent", 10)),
+    )
+
+
+def _call_body(call: ChatMessage | ToolStep, class_name: str) -> rx.Component:
+    """One call's tool, arguments and result (a chip stored without its record has only text)."""
+    return rx.vstack(
+        rx.cond(
+            call.tool_name != "",
+            rx.hstack(
+                muted("Tool", size="1", weight="medium"),
+                rx.code(call.tool_name, size="1", class_name="tool-chip-name"),
+                align="center",
+                spacing="2",
+            ),
+        ),
+        rx.cond(call.tool_args != "", _code("Arguments", call.tool_args)),
+        _code("Result", call.tool_result),
+        spacing="2",
+        class_name=class_name,
+    )
+
+
 def tool_chip(message: ChatMessage) -> rx.Component:
     return rx.el.details(
         rx.el.summary(
-            rx.cond(
-                message.failed,
-                rx.icon("circle-alert", size=14, color=rx.color("red", 10)),
-                rx.icon("wrench", size=14, color=rx.color("accent", 10)),
-            ),
+            _status_icon(message.failed, "wrench"),
             rx.text(message.tool_title, size="1", weight="medium", class_name="tool-chip-title"),
             rx.icon("chevron-down", size=14, class_name="tool-chip-chevron"),
             class_name="tool-chip-summary",
         ),
-        rx.vstack(
-            rx.hstack(
-                muted("Tool", size="1", weight="medium"),
-                rx.code(message.tool_name, size="1", class_name="tool-chip-name"),
-                align="center",
-                spacing="2",
-            ),
-            rx.cond(message.tool_args != "", _code("Arguments", message.tool_args)),
-            _code("Result", message.tool_result),
-            spacing="2",
-            class_name="tool-chip-body",
-        ),
+        _call_body(message, "tool-chip-body"),
         class_name="chat-message tool-chip",
         # Keyed by item: an open chip stays with its call, not its position, across threads.
         key=message.id,
         data_role="tool",
+        data_failed=rx.cond(message.failed, "true", "false"),
+        data_item_id=message.id,
+    )
+
+
+def workflow_step(step: ToolStep, index) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            _status_icon(step.failed, "circle-check"),
+            rx.text(step.title, size="1", weight="medium"),
+            align="center",
+            spacing="2",
+        ),
+        _call_body(step, "workflow-step-body"),
+        class_name="workflow-step",
+        data_step=index,
+    )
+
+
+def workflow_block(message: ChatMessage) -> rx.Component:
+    """Several chained tool calls: one line (how many steps, the model's reasoning summary)
+    that opens, by click or keyboard (a native <details>), onto each step's tool, arguments
+    and result."""
+    return rx.el.details(
+        rx.el.summary(
+            _status_icon(message.failed, "list-checks"),
+            rx.box(
+                rx.text(
+                    message.tool_title, size="1", weight="medium", class_name="tool-chip-title"
+                ),
+                rx.cond(
+                    message.text != "",
+                    muted(message.text, size="1", class_name="workflow-thought"),
+                ),
+                class_name="workflow-heading",
+            ),
+            rx.icon("chevron-down", size=14, class_name="tool-chip-chevron"),
+            class_name="tool-chip-summary",
+        ),
+        rx.el.ol(rx.foreach(message.steps, workflow_step), class_name="workflow-steps"),
+        class_name="chat-message tool-chip workflow",
+        key=message.id,
+        data_role="workflow",
         data_failed=rx.cond(message.failed, "true", "false"),
         data_item_id=message.id,
     )
@@ -124,6 +177,7 @@ def message_view(message: ChatMessage) -> rx.Component:
         message.role,
         ("user", user_bubble(message)),
         ("tool", tool_chip(message)),
+        ("workflow", workflow_block(message)),
         ("error", error_bubble(message)),
         assistant_bubble(message),
     )
@@ -227,6 +281,24 @@ def loading_thread() -> rx.Component:
     return loading_screen("Loading conversation…", id="chat-loading")
 
 
+def older_button() -> rx.Component:
+    """Loads the page before the first message shown; scrolling to the top clicks it."""
+    return rx.cond(
+        ChatState.has_older,
+        rx.button(
+            rx.cond(ChatState.loading_older, rx.spinner(size="1"), rx.icon("arrow-up", size=14)),
+            "Earlier messages",
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            disabled=ChatState.loading_older,
+            on_click=[rx.call_script(chat_scripts.KEEP_PLACE), ChatState.load_older],
+            id="chat-older",
+            align_self="center",
+        ),
+    )
+
+
 def message_list() -> rx.Component:
     return rx.auto_scroll(
         rx.cond(
@@ -236,6 +308,7 @@ def message_list() -> rx.Component:
                 ChatState.empty & (ChatState.error == ""),
                 start_screen(),
                 rx.vstack(
+                    older_button(),
                     rx.foreach(ChatState.messages, message_view),
                     rx.cond(ChatState.draft_text != "", draft_bubble()),
                     rx.cond(ChatState.thinking, thinking()),
