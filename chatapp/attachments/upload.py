@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect
 
 from chatapp.attachments import content, records
 from chatapp.attachments.storage import discard, get_storage, original_key, preview_key
-from chatapp.errors import AppError, InvalidInput, PayloadTooLarge
+from chatapp.errors import AppError, Conflict, InvalidInput, PayloadTooLarge
 from chatapp.settings import get_settings
 
 EMPTY_FILE = "The file is empty."
@@ -180,6 +180,8 @@ async def store_upload(
         else:
             await asyncio.to_thread(records.mark_uploaded, user_id, attachment)
         return attachment
+    except Conflict:
+        raise  # a parallel upload of the same attachment won: its row names these keys
     except BaseException:
         if stored:  # the files went in but the row did not say so: they must go
             await asyncio.to_thread(records.forget, [pending.id])
