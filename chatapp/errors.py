@@ -7,67 +7,55 @@ DB_UNAVAILABLE = "The database is unavailable right now. Please try again shortl
 
 class AppError(Exception):
     """An error whose message is safe and useful to show to the user; `code` names its kind
-    where it crosses a boundary as data (a task tool's failure)."""
+    where it crosses a boundary as data (a task tool's failure). A kind is one line:
+    `class NotFound(AppError, status=404, code="not_found")`."""
 
     status_code = 400
     code = "bad_request"
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, code: str | None = None, **kwargs: object
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status_code = status or cls.status_code
+        cls.code = code or cls.code
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-class NotFound(AppError):
-    status_code = 404
-    code = "not_found"
+class NotFound(AppError, status=404, code="not_found"): ...
 
 
-class Conflict(AppError):
-    status_code = 409
-    code = "conflict"
+class Conflict(AppError, status=409, code="conflict"): ...
 
 
-class InvalidInput(AppError):
-    status_code = 422
-    code = "invalid_input"
+class Unauthorized(AppError, status=401, code="unauthorized"): ...
 
+
+class Forbidden(AppError, status=403, code="forbidden"): ...
+
+
+class ServiceUnavailable(AppError, status=503, code="unavailable"): ...
+
+
+class InvalidInput(AppError, status=422, code="invalid_input"):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
 
-class Unauthorized(AppError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class Forbidden(AppError):
-    status_code = 403
-    code = "forbidden"
-
-
-class RateLimited(AppError):
-    status_code = 429
-    code = "rate_limited"
-
+class RateLimited(AppError, status=429, code="rate_limited"):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "too_large"
+class PayloadTooLarge(AppError, status=413, code="too_large"): ...
 
 
-class UnsupportedMediaType(AppError):
-    status_code = 415
-    code = "unsupported_type"
-
-
-class ServiceUnavailable(AppError):
-    status_code = 503
-    code = "unavailable"
+class UnsupportedMediaType(AppError, status=415, code="unsupported_type"): ...
 
 
 def task_not_found(task_id: int) -> NotFound:

@@ -23,9 +23,16 @@ def valid_zone(name: str | None) -> str:
         ) from exc
 
 
-def zone_or_default(name: str | None) -> ZoneInfo:
-    """The zone a browser reports, or DEFAULT_ZONE when it reports none or an unknown one."""
+def known_zone(name: str | None) -> ZoneInfo | None:
+    """The zone `name` names, or None when it is empty or not an IANA name."""
+    if not name:
+        return None
     try:
         return ZoneInfo(valid_zone(name))
     except UnknownZone:
-        return ZoneInfo(DEFAULT_ZONE)
+        return None
+
+
+def zone_or_default(name: str | None) -> ZoneInfo:
+    """The zone a browser reports, or DEFAULT_ZONE when it reports none or an unknown one."""
+    return known_zone(name) or ZoneInfo(DEFAULT_ZONE)

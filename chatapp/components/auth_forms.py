@@ -102,7 +102,7 @@ def auth_card(signing_up: bool) -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            on_submit=AuthState.sign_up if signing_up else AuthState.sign_in,
+            on_submit=lambda form_data: AuthState.submit_credentials(form_data, signing_up),
             reset_on_submit=False,
             width="100%",
         ),

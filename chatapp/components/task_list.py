@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.ui import icon_button, icon_text, muted
+from chatapp.components.ui import cancel_button, icon_button, icon_text, muted
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
 from chatapp.tasks.schemas import DESCRIPTION_MAX, TASK_TITLE_MAX
@@ -36,16 +36,17 @@ def priority_select(
 
 
 def _schedule_choice(
-    icon: str, choices, value, on_change, label: str, id_: str, custom: rx.Component
+    icon: str, choices, picker: str, label: str, id_: str, custom: rx.Component
 ) -> rx.Component:
     """A picker behind its icon; choosing "custom" shows the field that asks for it."""
+    value = getattr(TaskState, picker)
     return rx.hstack(
         rx.icon(icon, size=14, color=rx.color("gray", 10)),
         # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
         rx.el.select(
             *(rx.el.option(text, value=key) for key, text in choices),
             value=value,
-            on_change=on_change,
+            on_change=lambda choice: TaskState.set_schedule(picker, choice),
             name=id_.replace("-", "_"),
             id=id_,
             aria_label=label,
@@ -58,10 +59,9 @@ def _schedule_choice(
     )
 
 
-def schedule_fields(
-    repeat, set_repeat, remind, set_remind, prefix: str, rule: str = "", custom_time: str = ""
-) -> rx.Component:
-    """Repeat and reminder pickers; a custom rule or reminder time asks for it in a field."""
+def schedule_fields(form: str, prefix: str, rule: str = "", custom_time: str = "") -> rx.Component:
+    """Repeat and reminder pickers of `form` ("new" or "edit"); a custom rule or reminder time
+    asks for it in a field."""
     rule_field = rx.input(
         name="repeat_rule",
         default_value=rule,
@@ -79,10 +79,10 @@ def schedule_fields(
     )
     return rx.flex(
         _schedule_choice(
-            "repeat", REPEAT_CHOICES, repeat, set_repeat, "Repeat", f"{prefix}-repeat", rule_field
+            "repeat", REPEAT_CHOICES, f"{form}_repeat", "Repeat", f"{prefix}-repeat", rule_field
         ),
         _schedule_choice(
-            "bell", REMIND_CHOICES, remind, set_remind, "Reminder", f"{prefix}-remind", time_field
+            "bell", REMIND_CHOICES, f"{form}_remind", "Reminder", f"{prefix}-remind", time_field
         ),
         gap="3",
         wrap="wrap",
@@ -136,13 +136,7 @@ def add_form() -> rx.Component:
                 wrap="wrap",
                 width="100%",
             ),
-            schedule_fields(
-                TaskState.new_repeat,
-                TaskState.set_new_repeat,
-                TaskState.new_remind,
-                TaskState.set_new_remind,
-                "new-task",
-            ),
+            schedule_fields("new", "new-task"),
             rx.cond(
                 TaskState.form_error != "",
                 rx.text(
@@ -342,25 +336,10 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 gap="2",
                 wrap="wrap",
             ),
-            schedule_fields(
-                TaskState.edit_repeat,
-                TaskState.set_edit_repeat,
-                TaskState.edit_remind,
-                TaskState.set_edit_remind,
-                "edit",
-                rule=task.recurrence,
-                custom_time=task.remind_input,
-            ),
+            schedule_fields("edit", "edit", rule=task.recurrence, custom_time=task.remind_input),
             rx.hstack(
                 rx.button("Save", type="submit", size="2", id="edit-save"),
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    on_click=TaskState.cancel_edit,
-                ),
+                cancel_button(size="2", on_click=TaskState.cancel_edit),
                 spacing="2",
             ),
             spacing="2",

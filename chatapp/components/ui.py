@@ -24,6 +24,11 @@ def button_with_icon(
     return rx.button(rx.icon(icon, size=icon_size), text, **props)
 
 
+def cancel_button(**props) -> rx.Component:
+    """The quiet "Cancel" beside a form's or a dialog's main action; never submits a form."""
+    return rx.button("Cancel", type="button", variant="soft", color_scheme="gray", **props)
+
+
 def icon_text(
     icon: str | rx.Var,
     text: str | rx.Var,

@@ -107,22 +107,12 @@ class AuthState(rx.State):
         return rx.redirect(HOME_ROUTE)
 
     @rx.event
-    async def sign_up(self, form_data: dict):
+    async def submit_credentials(self, form_data: dict, signing_up: bool):
+        """The sign-up (`signing_up`) or sign-in form: spinner on, check, then in or an error."""
         self.submitting = True
         yield
         try:
-            result = await self._credentials_flow(form_data, signing_up=True)
-        finally:
-            self.submitting = False
-        if result is not None:
-            yield result
-
-    @rx.event
-    async def sign_in(self, form_data: dict):
-        self.submitting = True
-        yield
-        try:
-            result = await self._credentials_flow(form_data, signing_up=False)
+            result = await self._credentials_flow(form_data, signing_up=bool(signing_up))
         finally:
             self.submitting = False
         if result is not None:

@@ -36,8 +36,10 @@ from chatkit.types import (
 from chatapp.chat import get_chat_server, turns
 from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
 from chatapp.chat.store import RequestContext
-from chatapp.components.chat import scripts
-from chatapp.components.chat.items import (
+from chatapp.settings import get_settings
+from chatapp.state import chat_scripts
+from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
+from chatapp.state.chat_items import (
     ChatMessage,
     ThreadRow,
     add_item,
@@ -47,8 +49,6 @@ from chatapp.components.chat.items import (
     to_messages,
     with_client_answer,
 )
-from chatapp.settings import get_settings
-from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.tasks import TaskState
 from chatapp.timezones import zone_or_default
@@ -146,16 +146,16 @@ class ChatState(AuthState):
         finally:
             self.loading_threads = False
         if self.messages:
-            yield rx.call_script(scripts.SCROLL_TO_END)
+            yield rx.call_script(chat_scripts.SCROLL_TO_END)
         if self.ui_mode == "auto":
             # The composer waits on this answer: set_renderer asks for the time zone afterwards,
             # so no other event of this state queues in front of it.
             yield rx.call_script(
-                scripts.detect_chatkit_script(get_settings().chatkit_script_url),
+                chat_scripts.detect_chatkit_script(get_settings().chatkit_script_url),
                 callback=ChatState.set_renderer,
             )
         else:
-            yield rx.call_script(scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
+            yield rx.call_script(chat_scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     async def _open(self, user_id: int, thread_id: str) -> None:
         try:
@@ -178,7 +178,7 @@ class ChatState(AuthState):
         if self.ui_mode == "auto" and renderer in ("chatkit", "native"):
             # ChatKit loads again on every visit, but already failed in this tab: stay native.
             self.renderer = "native" if self.chatkit_failure else renderer
-        return rx.call_script(scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
+        return rx.call_script(chat_scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     @rx.event
     async def chatkit_failed(self, cause: str, message: str):
@@ -218,8 +218,8 @@ class ChatState(AuthState):
         finally:
             self.loading_thread = False
         yield [
-            rx.call_script(scripts.thread_url_script(self.thread_id)),
-            rx.call_script(scripts.SCROLL_TO_END),
+            rx.call_script(chat_scripts.thread_url_script(self.thread_id)),
+            rx.call_script(chat_scripts.SCROLL_TO_END),
         ]
 
     @rx.event
@@ -230,7 +230,7 @@ class ChatState(AuthState):
         self.thread_id = ""
         self.messages = []
         self.show_threads = False
-        return [rx.call_script(scripts.thread_url_script("")), rx.set_focus("chat-composer")]
+        return [rx.call_script(chat_scripts.thread_url_script("")), rx.set_focus("chat-composer")]
 
     @rx.event
     def toggle_threads(self):
@@ -238,11 +238,8 @@ class ChatState(AuthState):
 
     @rx.event
     def start_rename(self, thread_id: str):
+        """The thread whose title is being edited; "" ends editing without saving."""
         self.renaming_id = thread_id
-
-    @rx.event
-    def cancel_rename(self):
-        self.renaming_id = ""
 
     @rx.event
     async def rename_thread(self, form_data: dict):
@@ -263,11 +260,8 @@ class ChatState(AuthState):
 
     @rx.event
     def ask_delete(self, thread_id: str):
+        """The thread the delete dialog asks about; "" closes the dialog."""
         self.confirm_delete_id = thread_id
-
-    @rx.event
-    def cancel_delete(self):
-        self.confirm_delete_id = ""
 
     @rx.event
     async def delete_thread(self):
@@ -284,7 +278,7 @@ class ChatState(AuthState):
             self.thread_id = ""
             self.messages = []
             self._clear_error()
-            return rx.call_script(scripts.thread_url_script(""))
+            return rx.call_script(chat_scripts.thread_url_script(""))
         return None
 
     @rx.event(background=True)
@@ -372,7 +366,7 @@ class ChatState(AuthState):
                                 self._apply(event, ctx)
                     for event in frame:
                         if isinstance(event, ThreadCreatedEvent):
-                            yield rx.call_script(scripts.thread_url_script(event.thread.id))
+                            yield rx.call_script(chat_scripts.thread_url_script(event.thread.id))
                         pending = turns.pending_client_call(event) or pending
                     if any(turns.changes_tasks(event) for event in frame):
                         yield TaskState.refresh

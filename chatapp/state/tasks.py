@@ -133,6 +133,30 @@ def first_error(exc: ValidationError) -> str:
     return f"{field.capitalize()}: {message}"
 
 
+def problem_text(exc: ValidationError | AppError) -> str:
+    """What a task form says about a rejected input: the first field's error, or the reason."""
+    return exc.message if isinstance(exc, AppError) else first_error(exc)
+
+
+def form_fields(form_data: dict) -> dict[str, Any]:
+    """The add and edit forms' plain fields, as `TaskCreate` and `TaskUpdate` take them."""
+    return {
+        "title": form_data.get("title", ""),
+        "description": form_data.get("description") or None,
+        "priority": form_data.get("priority") or None,
+        "tags": form_data.get("tags") or [],
+    }
+
+
+# The repeat and reminder pickers of the add form and of the edit row, and what each accepts.
+_SCHEDULE_PICKERS = {
+    "new_repeat": REPEAT_VALUES,
+    "new_remind": REMIND_VALUES,
+    "edit_repeat": REPEAT_VALUES,
+    "edit_remind": REMIND_VALUES,
+}
+
+
 class TaskState(AuthState):
     tasks: rx.Field[list[TaskRow]] = rx.field(default_factory=list)
     total: int = 0
@@ -297,20 +321,11 @@ class TaskState(AuthState):
         return due, rule, remind_at_for(remind, due, custom)
 
     @rx.event
-    def set_new_repeat(self, value: str):
-        self.new_repeat = value if value in REPEAT_VALUES else "none"
-
-    @rx.event
-    def set_new_remind(self, value: str):
-        self.new_remind = value if value in REMIND_VALUES else "none"
-
-    @rx.event
-    def set_edit_repeat(self, value: str):
-        self.edit_repeat = value if value in REPEAT_VALUES else "none"
-
-    @rx.event
-    def set_edit_remind(self, value: str):
-        self.edit_remind = value if value in REMIND_VALUES else "none"
+    def set_schedule(self, picker: str, value: str):
+        """One of the repeat/reminder pickers (`new_repeat`, `edit_remind`, ...); else "none"."""
+        allowed = _SCHEDULE_PICKERS.get(picker)
+        if allowed is not None:
+            setattr(self, picker, value if value in allowed else "none")
 
     @rx.event
     async def add_task(self, form_data: dict):
@@ -318,20 +333,14 @@ class TaskState(AuthState):
         try:
             due, rule, remind_at = self._schedule(form_data, self.new_repeat, self.new_remind)
             data = TaskCreate(
-                title=form_data.get("title", ""),
-                description=form_data.get("description") or None,
-                priority=form_data.get("priority") or None,
+                **form_fields(form_data),
                 due_at=due,
-                tags=form_data.get("tags") or [],
                 recurrence=rule,
                 time_zone=self.timezone if rule else None,
                 remind_at=remind_at,
             )
-        except ValidationError as exc:
-            self.form_error = first_error(exc)
-            return None
-        except AppError as exc:
-            self.form_error = exc.message
+        except (ValidationError, AppError) as exc:
+            self.form_error = problem_text(exc)
             return None
         result = await self._guarded(lambda uid: service.create_task(uid, data))
         if result is None:
@@ -390,19 +399,10 @@ class TaskState(AuthState):
                 # A new rule is expanded in this browser's zone; an unchanged one keeps its own.
                 fields = {"time_zone": self.timezone}
             changes = TaskUpdate(
-                title=form_data.get("title", ""),
-                description=form_data.get("description") or None,
-                priority=form_data.get("priority") or None,
-                due_at=due,
-                tags=form_data.get("tags") or [],
-                recurrence=rule,
-                remind_at=remind_at,
-                **fields,
+                **form_fields(form_data), due_at=due, recurrence=rule, remind_at=remind_at, **fields
             )
-        except ValidationError as exc:
-            return rx.toast.error(first_error(exc))
-        except AppError as exc:
-            return rx.toast.error(exc.message)
+        except (ValidationError, AppError) as exc:
+            return rx.toast.error(problem_text(exc))
         self.editing_id = 0
         return await self._guarded(lambda uid: service.update_task(uid, task_id, changes), "Saved")
 

@@ -131,6 +131,13 @@ def test_find_now_without_zone_keeps_the_offset() -> None:
     assert now is not None and now.utcoffset() == timedelta(hours=-5)
 
 
+def test_find_now_with_an_unknown_zone_keeps_the_offset_or_reads_utc() -> None:
+    aware = dates.find_now("Current date and time: 2026-11-23T08:05:00-05:00 (Mars/Olympus)")
+    assert aware is not None and aware.utcoffset() == timedelta(hours=-5)
+    naive = dates.find_now("Current date and time: 2026-11-23T08:05:00 (Mars/Olympus)")
+    assert naive is not None and naive.utcoffset() == timedelta(0)
+
+
 def test_find_now_accepts_z_suffix() -> None:
     now = dates.find_now("Current date and time: 2026-11-23T13:05:00Z")
     assert now == datetime(2026, 11, 23, 13, 5, tzinfo=UTC)

@@ -10,7 +10,7 @@ from chatkit.types import AssistantMessageItem, ClientToolCallItem, ThreadItemDo
 
 from chatapp.chat.store import RequestContext
 from chatapp.chat.turns import client_tool_output_request, turn_events
-from chatapp.components.chat.items import WAITING_FOR_APP, client_tool_message, to_message
+from chatapp.state.chat_items import WAITING_FOR_APP, client_tool_message, to_message
 from tests.support.client_tools import Person
 
 

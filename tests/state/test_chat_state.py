@@ -35,8 +35,8 @@ from chatapp.chat.turns import (
     retry_request,
     user_message_request,
 )
-from chatapp.components.chat.items import to_message, to_messages
 from chatapp.state.chat import ChatState
+from chatapp.state.chat_items import to_message, to_messages
 from tests.support.auth import insert_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

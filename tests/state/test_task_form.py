@@ -52,3 +52,25 @@ def test_reminder_choices_that_need_a_time():
         remind_at_for("30m", None, None)
     with pytest.raises(AppError, match="pick the date and time"):
         remind_at_for("custom", DUE, None)
+
+
+def _task_tab():
+    """A fresh tab's TaskState (no browser): the root state's substate."""
+    from reflex.state import State
+
+    from chatapp.state.tasks import TaskState
+
+    root = State(_reflex_internal_init=True)
+    return TaskState, root.get_substate(TaskState.get_full_name().split(".")[1:])
+
+
+def test_each_schedule_picker_takes_only_its_own_choices():
+    task_state, tab = _task_tab()
+    task_state.set_schedule.fn(tab, "new_repeat", "weekly")
+    task_state.set_schedule.fn(tab, "edit_remind", "custom")
+    assert (tab.new_repeat, tab.edit_remind) == ("weekly", "custom")
+    task_state.set_schedule.fn(tab, "new_remind", "weekly")  # a repeat choice, not a reminder
+    task_state.set_schedule.fn(tab, "edit_repeat", "not a choice")
+    assert (tab.new_remind, tab.edit_repeat) == ("none", "none")
+    task_state.set_schedule.fn(tab, "form_error", "weekly")  # not a picker: nothing changes
+    assert tab.form_error == ""

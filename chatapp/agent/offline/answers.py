@@ -31,10 +31,11 @@ def _urgency(task: TaskView, now: datetime) -> tuple[int, float, int]:
 
 def answer(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
     question = task_filter.question
-    if question == "when":
-        return _when(tasks, task_filter, now)
-    if question == "done":
-        return _done(tasks, task_filter, now)
+    if question in _PER_TASK:
+        line, missing = _PER_TASK[question]
+        return _line_each(
+            tasks, lambda task: line(task, now), missing.format(about=_about(task_filter))
+        )
     if question == "urgent":
         return _most_urgent(tasks, now)
     if question == "finished":
@@ -51,15 +52,6 @@ def _about(task_filter: TaskFilter) -> str:
     return f"\u201c{replies.md(words)}\u201d"
 
 
-def _when(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
-    if not tasks:
-        return (
-            f"I couldn't find a task matching {_about(task_filter)}. Say \u201cshow my "
-            "tasks\u201d to see your list, or \u201cadd\u201d it as a new task."
-        )
-    return _line_each(tasks, lambda task: _when_line(task, now))
-
-
 def _when_line(task: TaskView, now: datetime) -> str:
     if task.completed:
         return f"{_name(task)} is already done \u2713."
@@ -72,15 +64,6 @@ def _when_line(task: TaskView, now: datetime) -> str:
     return f"{_name(task)} is due {when}{late}."
 
 
-def _done(tasks: Sequence[TaskView], task_filter: TaskFilter, now: datetime) -> str:
-    if not tasks:
-        return (
-            f"I couldn't find a task matching {_about(task_filter)}, done or not. Say "
-            "\u201cshow my tasks\u201d to see your list."
-        )
-    return _line_each(tasks, lambda task: _done_line(task, now))
-
-
 def _done_line(task: TaskView, now: datetime) -> str:
     if task.completed:
         return f"Yes \u2014 {_name(task)} is done \u2713."
@@ -89,8 +72,26 @@ def _done_line(task: TaskView, now: datetime) -> str:
     return f"No, not yet: {_name(task)} is still open.{when}"
 
 
-def _line_each(tasks: Sequence[TaskView], line: Callable[[TaskView], str]) -> str:
-    """A line a task (the first MAX_LISTED), as a bulleted list when there is more than one."""
+# The questions answered a line a task: the line, and what to say when no task matches.
+_PER_TASK: dict[str, tuple[Callable[[TaskView, datetime], str], str]] = {
+    "when": (
+        _when_line,
+        "I couldn't find a task matching {about}. Say \u201cshow my tasks\u201d to see your list, "
+        "or \u201cadd\u201d it as a new task.",
+    ),
+    "done": (
+        _done_line,
+        "I couldn't find a task matching {about}, done or not. Say \u201cshow my tasks\u201d to "
+        "see your list.",
+    ),
+}
+
+
+def _line_each(tasks: Sequence[TaskView], line: Callable[[TaskView], str], missing: str) -> str:
+    """A line a task (the first MAX_LISTED), as a bulleted list when there is more than one;
+    `missing` when there is none."""
+    if not tasks:
+        return missing
     lines = [line(task) for task in tasks[: replies.MAX_LISTED]]
     return lines[0] if len(lines) == 1 else "\n".join(f"- {text}" for text in lines)
 

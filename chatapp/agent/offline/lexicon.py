@@ -5,6 +5,17 @@ Shared by the rules, the slot readers and the dates, so a word is added in one p
 
 from __future__ import annotations
 
+
+def corrections(table: str) -> dict[str, str]:
+    """{slip: word} from lines of "word: slip slip; word: slip", each word written once."""
+    fixes: dict[str, str] = {}
+    for entry in table.replace("\n", ";").split(";"):
+        if entry.strip():
+            word, slips = entry.split(":", 1)
+            fixes.update(dict.fromkeys(slips.split(), word.strip()))
+    return fixes
+
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -31,36 +42,38 @@ NUMBER_WORD_RE = "|".join(NUMBER_WORDS)
 
 
 # Slips in a message's first word, where the command is: "delte task 2", "wat's pending".
-SLIPS = {
-    "delte": "delete", "delet": "delete", "dlete": "delete", "deleet": "delete",
-    "detele": "delete", "remvoe": "remove", "reomve": "remove", "rmove": "remove",
-    "compelte": "complete", "complet": "complete", "comlete": "complete",
-    "copmlete": "complete", "mrak": "mark", "makr": "mark", "amrk": "mark",
-    "chnage": "change", "chagne": "change", "cahnge": "change", "renmae": "rename",
-    "reanme": "rename", "shwo": "show", "sohw": "show", "lsit": "list", "udpate": "update",
-    "upadte": "update", "updte": "update", "reopne": "reopen", "craete": "create",
-    "wat": "what", "whta": "what", "wht": "what", "wat's": "what's", "wats": "what's",
-    "rm": "remove", "del": "delete", "comp": "complete",
-}  # fmt: skip
+SLIPS = corrections(
+    """
+    delete: delte delet dlete deleet detele del
+    remove: remvoe reomve rmove rm
+    complete: compelte complet comlete copmlete comp
+    mark: mrak makr amrk
+    change: chnage chagne cahnge
+    rename: renmae reanme
+    show: shwo sohw
+    list: lsit
+    update: udpate upadte updte
+    reopen: reopne
+    create: craete
+    what: wat whta wht
+    what's: wat's wats
+    """
+)
 
 
 # Shorthand and slips anywhere in a message, word for word: "add gym tmrw w/ sam".
-SHORTHAND = {
-    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "tmw": "tomorrow",
-    "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tomorow": "tomorrow",
-    "tommorow": "tomorrow", "tommorrow": "tomorrow", "tomorrw": "tomorrow", "2day": "today",
-    "tdy": "today", "tonite": "tonight", "2nite": "tonight", "u": "you", "ur": "your",
-    "w/": "with", "b4": "before", "appt": "appointment", "mtg": "meeting", "bday": "birthday",
-    "b-day": "birthday", "rn": "right now", "asap": "asap", "thru": "through", "nite": "night",
-    "pls": "please", "plz": "please", "pleas": "please", "thx": "thanks", "ty": "thanks",
-    "mum's": "mum's", "wk": "week", "mins": "minutes", "hrs": "hours", "hr": "hour",
-    "teh": "the", "adn": "and", "nad": "and", "fo": "of", "ot": "to", "taks": "tasks",
-    "tsks": "tasks", "tsak": "task", "tasl": "task", "lsit": "list", "dont": "don't",
-    "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "havent": "haven't", "cant": "can't",
-    "wont": "won't", "im": "i'm", "ive": "i've", "whats": "what's", "thats": "that's",
-    "fri": "friday", "tues": "tuesday", "weds": "wednesday", "thurs": "thursday",
-    "thur": "thursday", "thu": "thursday", "wed": "wednesday",
-}  # fmt: skip
+SHORTHAND = corrections(
+    """
+    tomorrow: tmrw tmr tmrow tmw 2moro 2morrow tomoz tomorow tommorow tommorrow tomorrw
+    today: 2day tdy; tonight: tonite 2nite; you: u; your: ur; with: w/; before: b4
+    appointment: appt; meeting: mtg; birthday: bday b-day; right now: rn; asap: asap
+    through: thru; night: nite; please: pls plz pleas; thanks: thx ty; mum's: mum's; week: wk
+    minutes: mins; hours: hrs; hour: hr; the: teh; and: adn nad; of: fo; to: ot
+    tasks: taks tsks; task: tsak tasl; list: lsit; don't: dont; doesn't: doesnt; didn't: didnt
+    isn't: isnt; haven't: havent; can't: cant; won't: wont; i'm: im; i've: ive; what's: whats
+    that's: thats; friday: fri; tuesday: tues; wednesday: weds wed; thursday: thurs thur thu
+    """
+)
 
 
 GERUNDS = {

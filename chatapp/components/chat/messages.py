@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.chat.items import ChatMessage
 from chatapp.components.ui import loading_screen, muted
 from chatapp.state.chat import ChatState
+from chatapp.state.chat_items import ChatMessage
 
 EXAMPLE_PROMPTS = (
     ("Add buy milk tomorrow at 5pm", "plus"),

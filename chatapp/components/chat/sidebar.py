@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
-from chatapp.components.chat.items import ThreadRow
-from chatapp.components.ui import icon_button, muted
+from chatapp.components.ui import cancel_button, icon_button, muted
 from chatapp.state.chat import ChatState
+from chatapp.state.chat_items import ThreadRow
 
 
 def _rename_form(thread: ThreadRow) -> rx.Component:
@@ -20,11 +20,25 @@ def _rename_form(thread: ThreadRow) -> rx.Component:
             size="1",
             id="thread-rename-input",
             aria_label="Conversation title",
-            on_blur=ChatState.cancel_rename,
-            on_key_down=lambda key: rx.cond(key == "Escape", ChatState.cancel_rename, rx.noop()),
+            on_blur=ChatState.start_rename(""),
+            on_key_down=lambda key: rx.cond(key == "Escape", ChatState.start_rename(""), rx.noop()),
         ),
         on_submit=ChatState.rename_thread,
         width="100%",
+    )
+
+
+def _row_action(icon: str, verb: str, color: str, on_click) -> rx.Component:
+    """A small button on a thread row: "Rename" → aria-label "Rename conversation",
+    class thread-rename."""
+    return icon_button(
+        icon,
+        f"{verb} conversation",
+        icon_size=12,
+        size="1",
+        color_scheme=color,
+        on_click=on_click,
+        class_name=f"thread-{verb.lower()}",
     )
 
 
@@ -43,24 +57,8 @@ def _thread_row(thread: ThreadRow) -> rx.Component:
                     type="button",
                 ),
                 rx.hstack(
-                    icon_button(
-                        "pencil",
-                        "Rename conversation",
-                        icon_size=12,
-                        size="1",
-                        color_scheme="gray",
-                        on_click=ChatState.start_rename(thread.id),
-                        class_name="thread-rename",
-                    ),
-                    icon_button(
-                        "trash-2",
-                        "Delete conversation",
-                        icon_size=12,
-                        size="1",
-                        color_scheme="red",
-                        on_click=ChatState.ask_delete(thread.id),
-                        class_name="thread-delete",
-                    ),
+                    _row_action("pencil", "Rename", "gray", ChatState.start_rename(thread.id)),
+                    _row_action("trash-2", "Delete", "red", ChatState.ask_delete(thread.id)),
                     spacing="1",
                     class_name="thread-actions",
                 ),
@@ -84,11 +82,7 @@ def delete_dialog() -> rx.Component:
                 "Its messages are deleted for good. Your tasks stay as they are.", size="2"
             ),
             rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", id="thread-delete-cancel"
-                    ),
-                ),
+                rx.alert_dialog.cancel(cancel_button(id="thread-delete-cancel")),
                 rx.alert_dialog.action(
                     rx.button(
                         "Delete",
@@ -104,7 +98,7 @@ def delete_dialog() -> rx.Component:
             max_width="420px",
         ),
         open=ChatState.confirm_delete_id != "",
-        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ChatState.cancel_delete),
+        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), ChatState.ask_delete("")),
     )
 
 

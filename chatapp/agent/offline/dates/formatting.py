@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime
+
+from chatapp.timezones import known_zone
 
 _FLAGS = re.IGNORECASE
 
@@ -35,7 +36,7 @@ def find_now(text: str | None) -> datetime | None:
     moment = _from_iso(match.group("iso").replace(" ", "T"))
     if moment is None:
         return None
-    zone = _zone(match.group("zone"))
+    zone = known_zone(match.group("zone"))
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone or UTC)
     return moment.astimezone(zone) if zone is not None else moment
@@ -108,15 +109,6 @@ def short_day(moment: datetime, now: datetime) -> str:
     # Fixed English names: strftime would follow whatever locale the process runs under.
     shown = f"{_DAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month - 1]}"
     return shown if local.year == now.year else f"{shown} {local.year}"
-
-
-def _zone(name: str | None) -> tzinfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
 
 
 def zone_name(now: datetime) -> str:

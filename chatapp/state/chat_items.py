@@ -1,7 +1,7 @@
 """What the native chat shows for each ChatKit thread item: plain rows the components render.
 
 Data only (no components, no state), so ChatState can hold lists of these and the components in
-this package render them.
+components/chat/ render them.
 """
 
 from __future__ import annotations
