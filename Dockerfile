@@ -37,10 +37,11 @@ RUN npm install --no-audit --no-fund --prefix /opt/bun "bun@${BUN_VERSION}" \
 
 WORKDIR /app
 
-# Dependencies first (from pyproject.toml only), so code changes reuse this layer.
+# Dependencies first (from pyproject.toml only), so code changes reuse this layer; with the s3
+# extra, so ATTACHMENT_STORAGE=s3 works in the image.
 COPY pyproject.toml ./
 RUN python -m venv /opt/venv \
-    && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['s3']))" > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt
 
 COPY . .

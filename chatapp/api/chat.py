@@ -247,7 +247,7 @@ def _chatkit_params_problem(params: Any) -> str | None:
     message = getattr(params, "input", None)
     if isinstance(message, UserMessageInput):
         text = "".join(part.text for part in message.content)  # text and tag parts
-        if not text.strip():
+        if not text.strip() and not message.attachments:  # files alone are a message too
             return "input: the message must not be empty"
         if len(text) > MESSAGE_MAX_CHARS:
             return f"input: the message must be at most {MESSAGE_MAX_CHARS} characters"

@@ -143,6 +143,10 @@ def write_preview(source: Path, target: Path) -> str:
     try:
         with Image.open(source) as image:
             image.seek(0)  # an animation shows its first frame
+            if image.format == "JPEG":
+                # Decode at the smallest DCT scale (1/2 … 1/8) still at least the preview's size:
+                # a 12 MP photo unpacks a quarter of its pixels (docs/PERFORMANCE.md, bench 7).
+                image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE), Image.Resampling.LANCZOS)
             transparent = upright.mode in ("RGBA", "LA", "PA") or (

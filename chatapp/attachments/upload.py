@@ -17,17 +17,19 @@ from email.message import Message
 from pathlib import Path
 
 from chatkit.types import Attachment, FileAttachment
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
 from chatapp.attachments import content, records
 from chatapp.attachments.storage import discard, get_storage, original_key, preview_key
-from chatapp.errors import AppError, InvalidInput, PayloadTooLarge
+from chatapp.errors import AppError, Conflict, InvalidInput, PayloadTooLarge
 from chatapp.settings import get_settings
 
 EMPTY_FILE = "The file is empty."
 NO_FILE_PART = "No file in the form: send it in a field named 'file'."
 FILE_FIELD = "file"
+BAD_FORM = "The upload form is malformed: send multipart/form-data with the file in 'file'."
 CUT_OFF = "The upload stopped before the whole file arrived; nothing was kept."
 
 
@@ -66,6 +68,8 @@ class FileBody:
                 yield chunk
         except ClientDisconnect as exc:
             raise AppError(CUT_OFF) from exc
+        except MultipartParseError as exc:
+            raise InvalidInput(BAD_FORM, field=FILE_FIELD) from exc
 
     async def _multipart(self, boundary: bytes) -> AsyncIterator[bytes]:
         pieces: list[bytes] = []
@@ -176,6 +180,8 @@ async def store_upload(
         else:
             await asyncio.to_thread(records.mark_uploaded, user_id, attachment)
         return attachment
+    except Conflict:
+        raise  # a parallel upload of the same attachment won: its row names these keys
     except BaseException:
         if stored:  # the files went in but the row did not say so: they must go
             await asyncio.to_thread(records.forget, [pending.id])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,7 @@ from chatkit.types import (
     CustomSummary,
     CustomTask,
     HiddenContextItem,
+    ImageAttachment,
     TaskItem,
     ThoughtTask,
     ThreadItem,
@@ -229,14 +231,37 @@ def chip_records(items: Sequence[ThreadItem]) -> dict[str, list[ToolCallRecord]]
     return by_chip(records)
 
 
+# The newest user message of the input being converted: only its images are sent as images.
+_newest_user_message: ContextVar[str | None] = ContextVar(
+    "chatapp_newest_user_message", default=None
+)
+
+
 class TodoItemConverter(ThreadItemConverter):
+    async def to_agent_input(
+        self, thread_items: Sequence[ThreadItem] | ThreadItem
+    ) -> list[TResponseInputItem]:
+        items = list(thread_items) if isinstance(thread_items, Sequence) else [thread_items]
+        newest = next((i.id for i in reversed(items) if isinstance(i, UserMessageItem)), None)
+        token = _newest_user_message.set(newest)
+        try:
+            return await super().to_agent_input(items)
+        finally:
+            _newest_user_message.reset(token)
+
     async def attachment_to_message_content(self, attachment: Attachment):
         return await asyncio.to_thread(model_input.content_part, attachment)
 
     async def user_message_to_input(
         self, item: UserMessageItem, is_last_message: bool = True
     ) -> TResponseInputItem | list[TResponseInputItem] | None:
-        converted = await super().user_message_to_input(item, is_last_message)
+        source = item
+        if item.attachments and item.id != _newest_user_message.get():
+            # An earlier message's images are not sent again every turn (they are the costly
+            # part); the manifest still names them, so the model can attach them by id.
+            kept = [a for a in item.attachments if not isinstance(a, ImageAttachment)]
+            source = item.model_copy(update={"attachments": kept})
+        converted = await super().user_message_to_input(source, is_last_message)
         if item.attachments and isinstance(converted, list) and converted:
             # Right after the user's words: which files these are, with the ids tools take.
             content = converted[0].get("content")

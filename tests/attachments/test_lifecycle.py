@@ -215,3 +215,24 @@ def test_chatkit_refuses_a_declared_size_over_the_limit(app_client, owner):
     assert response.status_code == 413
     assert response.json()["detail"] == "The file is too large (limit 10 MB)."
     assert attachment_rows() == []
+
+
+def test_chatkit_sends_files_without_words_and_the_offline_model_says_what_arrived(
+    app_client, owner
+):
+    photo = uploaded_id(app_client, owner, files.png(), "receipt.png")
+    send = {
+        "type": "threads.create",
+        "params": {
+            "input": {
+                "content": [{"type": "input_text", "text": ""}],
+                "attachments": [photo],
+                "inference_options": {},
+            }
+        },
+    }
+    streamed = _chatkit(app_client, owner, send)
+    assert streamed.status_code == 200, streamed.text
+    assert "I got “receipt.png”." in streamed.text
+    empty = {**send, "params": {"input": {**send["params"]["input"], "attachments": []}}}
+    assert _chatkit(app_client, owner, empty).status_code == 400

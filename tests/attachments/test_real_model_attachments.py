@@ -53,3 +53,26 @@ def test_the_model_gets_images_text_and_ids_and_can_attach_them(
 
     held = client.get(f"{owner.tasks_url}/{task['id']}/attachments", headers=owner.headers)
     assert [a["name"] for a in held.json()] == ["taxi.jpg", "contract.pdf"]
+
+
+def test_earlier_images_are_named_not_sent_again(fake_openai, client, attachment_dir, owner):
+    photo = uploaded_id(client, owner, files.png(), "receipt.png")
+    notes = uploaded_id(client, owner, b"taxi 12.50\n", "notes.txt")
+    fake_openai.script(Text("Nice receipt."), Text("Sure."))
+
+    first = client.post(
+        owner.chat_url,
+        json={"message": "here is my receipt", "attachments": [photo, notes]},
+        headers=owner.headers,
+    ).json()
+    client.post(
+        owner.chat_url,
+        json={"message": "thanks", "conversation_id": first["conversation_id"]},
+        headers=owner.headers,
+    )
+
+    earlier = next(m for m in fake_openai.received[1].messages if m["role"] == "user")
+    kinds = [part["type"] for part in earlier["content"]]
+    assert kinds == ["text", "text", "text"]  # words, manifest, the text file; no image
+    assert photo in earlier["content"][1]["text"] and "taxi 12.50" in earlier["content"][2]["text"]
+    assert fake_openai.received[1].messages[-1]["content"] == [{"type": "text", "text": "thanks"}]

@@ -223,6 +223,15 @@ def test_a_form_without_a_file_field_is_refused(app_client, owner, attachment_di
     assert stored_files(attachment_dir) == []
 
 
+def test_a_malformed_form_is_422_and_leaves_nothing(app_client, owner, attachment_dir):
+    body = b"--b\r\nNone--b--\r\n"
+    headers = {**owner.headers, "Content-Type": "multipart/form-data; boundary=b"}
+    response = app_client.post(UPLOAD_URL, content=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("The upload form is malformed")
+    assert stored_files(attachment_dir) == []
+
+
 def test_uploads_and_downloads_need_a_token(app_client, owner):
     assert app_client.post(UPLOAD_URL, content=b"hi").status_code == 401
     attachment_id = uploaded_id(app_client, owner, files.png(), "a.png")

@@ -113,16 +113,21 @@ def test_detail_names_what_is_wrong(me: Chat, body, words: str) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"type": "attachments.create", "params": {"name": "a.txt", "size": 1, "mime_type": "x/y"}},
-        {"type": "attachments.delete", "params": {"attachment_id": "atc_1"}},
         {"type": "input.transcribe", "params": {"audio_base64": "AAAA", "mime_type": "audio/webm"}},
     ],
-    ids=["attachments-create", "attachments-delete", "transcribe"],
+    ids=["transcribe"],
 )
 def test_unsupported_request_is_400_not_500(me: Chat, params: dict) -> None:
     response = me.client.post("/chatkit", json=params, headers=me.user.headers)
     assert response.status_code == 400
     assert response.json()["detail"].startswith("Invalid ChatKit request: ")
+
+
+def test_deleting_a_missing_attachment_is_404(me: Chat) -> None:
+    body = {"type": "attachments.delete", "params": {"attachment_id": "atc_1"}}
+    response = me.client.post("/chatkit", json=body, headers=me.user.headers)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Attachment atc_1 not found"
 
 
 def test_client_tool_output_without_a_pending_call_is_400(me: Chat) -> None:

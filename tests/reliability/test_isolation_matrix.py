@@ -422,8 +422,12 @@ CHATKIT_ATTEMPTS: dict[str, ChatKitAttempt] = {
         {"audio_base64": "AAAA", "mime_type": "audio/webm"},
     ),
 }
-# Reads of one's own data answer 200; everything naming A's ids is refused.
-CHATKIT_ALLOWED = {"threads.list with A's user id in metadata": {200}}
+# Reads of one's own data answer 200, as does a new attachment of one's own (it names none of
+# A's ids); everything naming A's ids is refused.
+CHATKIT_ALLOWED = {
+    "threads.list with A's user id in metadata": {200},
+    "attachments.create": {200},
+}
 
 
 def _my_threads(client, headers) -> list[str]:
