@@ -109,9 +109,21 @@ async def download(attachment_id: str, user_id: AttachmentUser, download: bool =
 
 
 @router.get("/{attachment_id}/preview", response_class=Response)
-async def preview(attachment_id: str, user_id: AttachmentUser) -> Response:
-    """An image's optimised copy (longest side 800 px, upright, no metadata)."""
-    attachment = await asyncio.to_thread(records.load, user_id, attachment_id, uploaded_only=True)
+async def preview(
+    attachment_id: str,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    token: Annotated[str | None, Query(description="The bearer token")] = None,
+    key: Annotated[str | None, Query(description="The key in the attachment's preview_url")] = None,
+) -> Response:
+    """An image's optimised copy (longest side 800 px, upright, no metadata), for its owner's
+    token or for the key its `preview_url` carries (an <img> cannot send a token)."""
+    if key and records.valid_access_key(attachment_id, key):
+        attachment = await asyncio.to_thread(records.load_preview, attachment_id)
+    else:
+        user_id = await attachment_user(authorization, token)
+        attachment = await asyncio.to_thread(
+            records.load, user_id, attachment_id, uploaded_only=True
+        )
     if not isinstance(attachment, ImageAttachment):
         raise NotFound(f"Attachment {attachment_id} has no preview (it is not an image)")
     mime = records.info(attachment).get("preview_mime_type", "image/jpeg")

@@ -11,6 +11,9 @@ never attached stays until the user deletes it (ChatKit's attachments.delete).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -24,12 +27,14 @@ from chatapp.attachments.storage import get_storage, original_key, preview_key
 from chatapp.db import session_scope
 from chatapp.db.models import ChatAttachment, TaskAttachment, utcnow
 from chatapp.errors import Conflict, attachment_not_found
+from chatapp.settings import get_settings
 
 logger = logging.getLogger("chatapp.attachments")
 
 ATTACHMENT = TypeAdapter(Attachment)
 # Width of the chat tables' id columns; an id that cannot be stored cannot name a row.
 MAX_ID_LENGTH = 255
+PREVIEW_KEY_CONTEXT = b"chatapp:attachment-preview:"
 # At most this many attachments on one message or in one request.
 MAX_PER_REQUEST = 10
 
@@ -50,8 +55,30 @@ def attachment_url(attachment_id: str, base_url: str = "") -> str:
     return f"{base_url.rstrip('/')}/api/attachments/{attachment_id}"
 
 
+def access_key(attachment_id: str) -> str:
+    """The key that opens one image's optimised copy without a token: ChatKit's element and
+    any <img> show `preview_url` as it is. An HMAC of the id under the server's secret, so it
+    cannot be made from an id alone; the original always needs the owner's token."""
+    secret = (get_settings().jwt_secret or "").encode()
+    digest = hmac.new(secret, PREVIEW_KEY_CONTEXT + attachment_id.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:24]).decode()
+
+
+def valid_access_key(attachment_id: str, key: str) -> bool:
+    return hmac.compare_digest(access_key(attachment_id), key)
+
+
 def preview_url(attachment_id: str, base_url: str = "") -> str:
-    return attachment_url(attachment_id, base_url) + "/preview"
+    return f"{attachment_url(attachment_id, base_url)}/preview?key={access_key(attachment_id)}"
+
+
+def load_preview(attachment_id: str) -> Attachment:
+    """An uploaded attachment by id alone: only for a request that showed its preview key."""
+    with session_scope() as session:
+        row = session.get(ChatAttachment, attachment_id) if storable(attachment_id) else None
+        if row is None or row.uploaded_at is None:
+            raise attachment_not_found(attachment_id)
+        return ATTACHMENT.validate_python(row.payload)
 
 
 def info(attachment: Attachment) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def test_allowed_files_are_stored_as_their_bytes_say(
     assert original.headers["x-content-type-options"] == "nosniff"
     preview = app_client.get(f"{body['url']}/preview", headers=owner.headers)
     if kind == "image":
-        assert body["preview_url"] == f"{body['url']}/preview"
+        assert body["preview_url"].startswith(f"{body['url']}/preview?key=")
         assert preview.status_code == 200
         Image.open(io.BytesIO(preview.content)).verify()
     else:
@@ -240,3 +240,30 @@ def test_uploads_and_downloads_need_a_token(app_client, owner):
     # An <img> cannot send headers: the token may come as ?token=.
     assert app_client.get(f"{UPLOAD_URL}/{attachment_id}?token={owner.token}").status_code == 200
     assert app_client.get(f"{UPLOAD_URL}/{attachment_id}?token=forged").status_code == 401
+
+
+def test_preview_url_opens_the_preview_alone(app_client, owner, intruder):
+    """ChatKit's element shows an image attachment's preview_url in an <img>, with no token:
+    the URL's key opens that one preview, and nothing else."""
+    body = upload(app_client, owner, files.png((1600, 1200)), "a.png").json()
+    other = upload(app_client, owner, files.png(), "b.png").json()
+    preview = app_client.get(body["preview_url"])
+    assert preview.status_code == 200
+    assert Image.open(io.BytesIO(preview.content)).size == (800, 600)
+    key = body["preview_url"].split("key=", 1)[1]
+    # The key is bound to its attachment, opens no original, and cannot be guessed.
+    assert app_client.get(f"{UPLOAD_URL}/{other['id']}/preview?key={key}").status_code == 401
+    assert app_client.get(f"{UPLOAD_URL}/{body['id']}?key={key}").status_code == 401
+    assert app_client.get(f"{UPLOAD_URL}/{body['id']}/preview?key=x{key[1:]}").status_code == 401
+    # The owner's token still works, and another user's token is "not found" as ever.
+    assert (
+        app_client.get(f"{UPLOAD_URL}/{body['id']}/preview", headers=owner.headers).status_code
+        == 200
+    )
+    assert (
+        app_client.get(f"{UPLOAD_URL}/{body['id']}/preview", headers=intruder.headers).status_code
+        == 404
+    )
+    # Once the file is deleted its key opens nothing.
+    assert app_client.delete(f"{UPLOAD_URL}/{body['id']}", headers=owner.headers).status_code == 204
+    assert app_client.get(body["preview_url"]).status_code == 404
