@@ -39,24 +39,20 @@ from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX, by_chip
 from chatapp.chat.store import RequestContext
 from chatapp.settings import get_settings
 from chatapp.state import chat_scripts
-from chatapp.state.attachments import ComposerState
 from chatapp.state.auth import EXPIRED_LOGIN_ROUTE, AuthState
 from chatapp.state.chat_items import (
     ChatMessage,
-    TaskHint,
     ThreadRow,
     add_item,
     changes_view,
-    composer_hints,
     last_user_index,
     retitled,
     to_messages,
     with_client_answer,
 )
 from chatapp.state.chatkit import client_tool_result
+from chatapp.state.composer import ComposerState
 from chatapp.state.tasks import TaskState
-from chatapp.tasks import service
-from chatapp.tasks.schemas import LIST_LIMIT_MAX, TaskQuery
 from chatapp.timezones import zone_or_default
 
 logger = logging.getLogger("chatapp.chat.native")
@@ -66,8 +62,6 @@ THREAD_PAGE = 50
 # scrolls up, so a thread of thousands of messages renders (and sends) only what is read.
 ITEM_PAGE = 50
 FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
-# What the composer may suggest: the user's most recent tasks (their tags come with them).
-SUGGEST_QUERY = TaskQuery(status="all", sort="created", order="desc", limit=LIST_LIMIT_MAX)
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 _TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
@@ -85,8 +79,6 @@ class ChatState(AuthState):
     stopped: bool = False
     loading_threads: bool = False
     loading_thread: bool = False
-    suggest_tags: list[str] = []  # the composer's auto-complete (load_suggestions)
-    suggest_tasks: list[TaskHint] = []
     has_older: bool = False  # the thread has items before the first one shown
     loading_older: bool = False
     error: str = ""
@@ -139,18 +131,6 @@ class ChatState(AuthState):
     def _set_older(self, before: str | None) -> None:
         self._older_before = before or ""
         self.has_older = before is not None
-
-    @rx.event(background=True)
-    async def load_suggestions(self):
-        """The user's tags and tasks for the composer's auto-complete (asked for as they type)."""
-        async with self:
-            user_id = self.current_user_id()
-        if user_id is None:
-            return
-        rows, _ = await asyncio.to_thread(service.list_tasks, user_id, SUGGEST_QUERY)
-        tags, tasks = composer_hints(rows)
-        async with self:
-            self.suggest_tags, self.suggest_tasks = tags, tasks
 
     @rx.event
     async def load_older(self):
@@ -464,7 +444,7 @@ class ChatState(AuthState):
         if turn.stopped and ctx.tool_calls:
             yield TaskState.refresh
         if ctx.tool_calls:
-            yield ChatState.load_suggestions  # the tasks (and tags) to suggest changed
+            yield ComposerState.load_suggestions  # the tasks (and tags) to suggest changed
 
     async def _run_client_tool(
         self, user_id: int, call: ClientToolCallItem

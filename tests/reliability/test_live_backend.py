@@ -23,9 +23,9 @@ import httpx
 import pytest
 
 from chatapp.chat.turns import FILE_GONE_MESSAGE, NOT_FOUND_MESSAGE
-from chatapp.state.attachments import ComposerState
 from chatapp.state.chat import ChatState
 from chatapp.state.chatkit import ChatKitState
+from chatapp.state.composer import ComposerState
 from chatapp.state.tasks import TaskState
 from tests.support.auth import session_claims, sign, unsigned
 from tests.support.database import migrate, point_app_at

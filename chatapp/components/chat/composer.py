@@ -11,9 +11,10 @@ from chatapp.chat.turns import MESSAGE_MAX_CHARS
 from chatapp.components.attachments import PICKER_INPUT_ID, attachment_link, attachment_picker
 from chatapp.components.chat.suggest import composer_suggest
 from chatapp.settings import get_settings
-from chatapp.state.attachments import FAILED, UPLOADING, ComposerState, Upload
+from chatapp.state.attachments import FAILED, UPLOADING, Upload
 from chatapp.state.auth import AuthState
 from chatapp.state.chat import ChatState
+from chatapp.state.composer import ComposerState
 
 OPEN_PICKER = f"document.getElementById('{PICKER_INPUT_ID}')?.click()"
 
@@ -97,9 +98,9 @@ def composer() -> rx.Component:
         ),
         composer_suggest(
             target="chat-composer",
-            tags=ChatState.suggest_tags,
-            tasks=ChatState.suggest_tasks,
-            on_need=ChatState.load_suggestions,
+            tags=ComposerState.suggest_tags,
+            tasks=ComposerState.suggest_tasks,
+            on_need=ComposerState.load_suggestions,
         ),
         rx.hstack(
             rx.icon_button(
