@@ -57,6 +57,9 @@ from chatapp.timezones import zone_or_default
 
 logger = logging.getLogger("chatapp.chat.native")
 
+RENDERERS = ("chatkit", "native")
+RENDERER_STORAGE_KEY = "chatapp_chat_renderer"
+
 THREAD_PAGE = 50
 # Items per page of an open thread: it opens on its newest page, older pages load as the reader
 # scrolls up, so a thread of thousands of messages renders (and sends) only what is read.
@@ -89,6 +92,9 @@ class ChatState(AuthState):
     timezone: str = "UTC"
     ui_mode: str = "auto"
     renderer: str = "detecting"
+    # What the last detection in this browser found: the next visit shows it at once (no wait
+    # for the detection round trip) while a new detection refreshes it for the visit after.
+    known_renderer: str = rx.LocalStorage("", name=RENDERER_STORAGE_KEY)
     # Why ChatKit could not work in this tab (auto mode then keeps the native chat).
     chatkit_failure: str = ""
     _turn_key: str = ""
@@ -163,8 +169,8 @@ class ChatState(AuthState):
         self.ui_mode = get_settings().chatapp_chat_ui
         if self.ui_mode != "auto":
             self.renderer = self.ui_mode
-        elif self.renderer not in ("chatkit", "native"):
-            self.renderer = "detecting"  # a tab that already knows keeps its renderer meanwhile
+        elif self.renderer not in RENDERERS:  # a tab that already knows keeps its renderer
+            self.renderer = self.known_renderer if self.known_renderer in RENDERERS else "detecting"
         self.renaming_id = self.confirm_delete_id = ""
         if not self.processing:
             self._clear_error()
@@ -172,6 +178,13 @@ class ChatState(AuthState):
         requested = self.router.url.query_parameters.get("thread", "")
         self.loading_threads = True
         yield
+        if self.ui_mode == "auto":
+            # The browser detects while the threads load; set_renderer runs after this event
+            # (and asks for the time zone), so no other event of this state queues before it.
+            yield rx.call_script(
+                chat_scripts.detect_chatkit_script(get_settings().chatkit_script_url),
+                callback=ChatState.set_renderer,
+            )
         try:
             await self._load_threads(user_id)
             if requested and not self.processing:
@@ -185,14 +198,7 @@ class ChatState(AuthState):
         yield rx.call_script(chat_scripts.LOAD_OLDER_ON_SCROLL)
         if self.messages:
             yield rx.call_script(chat_scripts.SCROLL_TO_END)
-        if self.ui_mode == "auto":
-            # The composer waits on this answer: set_renderer asks for the time zone afterwards,
-            # so no other event of this state queues in front of it.
-            yield rx.call_script(
-                chat_scripts.detect_chatkit_script(get_settings().chatkit_script_url),
-                callback=ChatState.set_renderer,
-            )
-        else:
+        if self.ui_mode != "auto":
             yield rx.call_script(chat_scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     async def _open(self, user_id: int, thread_id: str) -> None:
@@ -214,9 +220,15 @@ class ChatState(AuthState):
 
     @rx.event
     def set_renderer(self, renderer: str):
-        if self.ui_mode == "auto" and renderer in ("chatkit", "native"):
+        if self.ui_mode == "auto" and renderer in RENDERERS:
+            self.known_renderer = renderer
             # ChatKit loads again on every visit, but already failed in this tab: stay native.
-            self.renderer = "native" if self.chatkit_failure else renderer
+            # A remembered native chat stays for this visit when ChatKit turns up (no swap
+            # under the user's hands); a remembered ChatKit that is gone gives way at once.
+            if self.chatkit_failure or (self.renderer == "native" and renderer == "chatkit"):
+                self.renderer = "native"
+            else:
+                self.renderer = renderer
         return rx.call_script(chat_scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     @rx.event
@@ -227,7 +239,7 @@ class ChatState(AuthState):
         if self.ui_mode != "auto" or self.chatkit_failure:
             return
         self.chatkit_failure = str(cause or "it failed to start")[:FAILURE_CAUSE_MAX]
-        self.renderer = "native"
+        self.renderer = self.known_renderer = "native"
         logger.warning(
             "ChatKit could not start in a browser (%s): %s. Showing the built-in chat.",
             self.chatkit_failure,

@@ -15,11 +15,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from chatapp.state.chat import RENDERER_STORAGE_KEY
+from chatapp.state.chat_scripts import CHATKIT_DETECT_SECONDS
 from tests.browser.test_tasks_flow import sign_up, task_item
 
 pytestmark = pytest.mark.browser
 
 CHATKIT_CDN = "**/cdn.platform.openai.com/**"
+FORGET_RENDERER = f"localStorage.removeItem('{RENDERER_STORAGE_KEY}')"
+# The ChatKit detection's own deadline never fires (the page's other timers run as usual).
+NO_DETECTION_TIMEOUT = f"""(() => {{
+  const setTimeoutBefore = window.setTimeout;
+  window.setTimeout = (fn, ms, ...args) =>
+    ms === {CHATKIT_DETECT_SECONDS * 1000} ? 0 : setTimeoutBefore(fn, ms, ...args);
+}})()"""
 THREAD_URL = re.compile(r".*/chat/?\?thread=thr_[0-9a-f]+$")
 
 # Records every distinct length of the streaming reply's text, as the DOM shows it.
@@ -288,12 +297,46 @@ def test_failed_turn_shows_the_error_inline_and_retry_sends_again(
     expect(user_messages(page)).to_have_text(["hello", "add walk the dog"])
 
 
+def test_the_browser_remembers_the_renderer_it_detected(page: Page, live_server: str):
+    """A later visit shows the chat the last detection chose at once: its composer does not
+    wait for a new detection (which here never ends: the script is never answered and the
+    detection's timeout never fires)."""
+    page.route(CHATKIT_CDN, lambda route: route.abort())
+    sign_up(page, live_server, new_email())
+    expect(page.locator("#chat-renderer-note")).to_have_attribute("data-renderer", "native")
+    assert page.evaluate(f"localStorage.getItem('{RENDERER_STORAGE_KEY}')") == "native"
+
+    held = []
+    tab = page.context.new_page()
+    tab.add_init_script(NO_DETECTION_TIMEOUT)
+    tab.route(CHATKIT_CDN, lambda route: held.append(route))  # never answered
+    tab.goto(f"{live_server}/chat")
+    expect(tab.locator("#chat-composer")).to_be_visible()
+    expect(tab.locator("#chat-renderer-note")).to_have_attribute("data-renderer", "native")
+    assert held, "the new detection still asked for ChatKit's script"
+    tab.fill("#chat-composer", "add water the plants")
+    tab.press("#chat-composer", "Enter")
+    expect(tab.locator(".chat-message[data-role=assistant]").last).to_contain_text(
+        "Water the plants"
+    )
+
+    # Without the memory the same page waits on the detection.
+    fresh = page.context.new_page()
+    fresh.add_init_script(FORGET_RENDERER)
+    fresh.add_init_script(NO_DETECTION_TIMEOUT)
+    fresh.route(CHATKIT_CDN, lambda route: held.append(route))
+    fresh.goto(f"{live_server}/chat")
+    expect(fresh.locator("#chat-detecting")).to_be_visible()
+    expect(fresh.locator("#chat-composer")).to_have_count(0)
+
+
 def test_auto_mode_falls_back_to_native_when_chatkit_never_loads(page: Page, live_server: str):
     sign_up(page, live_server, new_email())
     # Each check in a new tab (same sign-in, new Reflex session): the tab that signed up has
     # already chosen its renderer and keeps it.
     # The script is served but never defines <openai-chatkit>: the timeout decides.
     slow = page.context.new_page()
+    slow.add_init_script(FORGET_RENDERER)
     slow.route(
         CHATKIT_CDN,
         lambda route: route.fulfill(status=200, content_type="text/javascript", body="// offline"),
@@ -311,6 +354,7 @@ def test_auto_mode_falls_back_to_native_when_chatkit_never_loads(page: Page, liv
 
     # The CDN refusing the script (a new tab, so nothing is remembered): native at once.
     tab = page.context.new_page()
+    tab.add_init_script(FORGET_RENDERER)
     tab.route(CHATKIT_CDN, lambda route: route.abort())
     start = time.monotonic()
     tab.goto(f"{live_server}/chat")

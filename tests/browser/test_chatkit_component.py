@@ -138,6 +138,7 @@ def test_options_auth_events_and_thread_in_url(page: Page, live_server: str, art
         "url": f"{live_server}/chatkit",
         "domainKey": "domain_pk_localhost_dev",
         "fetch": "<fn>",
+        "uploadStrategy": {"type": "two_phase"},
     }
     assert options["theme"] == "light"
     assert options["initialThread"] is None
@@ -145,7 +146,8 @@ def test_options_auth_events_and_thread_in_url(page: Page, live_server: str, art
     assert options["startScreen"]["greeting"] == "What should we get done?"
     labels = [p["label"] for p in options["startScreen"]["prompts"]]
     assert "Add buy milk tomorrow at 5pm" in labels and "What's pending?" in labels
-    assert options["composer"] == {"placeholder": "Tell me what to do…"}
+    assert options["composer"]["placeholder"] == "Tell me what to do…"
+    assert options["composer"]["attachments"]["enabled"] is True  # test_chatkit_attachments.py
     assert options["history"] == {"enabled": True, "showDelete": True, "showRename": True}
     assert not any(key.startswith("on") and key != "onClientTool" for key in options)
 
