@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -17,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chatapp.api.deps import PathUser, verify_bearer
 from chatapp.api.errors import validation_message
-from chatapp.auth.bearer import verify_account
+from chatapp.auth.bearer import live_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
 from chatapp.chat.server import CHATKIT_REQUEST
@@ -193,7 +192,7 @@ async def chatkit(
 ):
     """The ChatKit protocol endpoint for <openai-chatkit> (session or chat-scoped token)."""
     claims = verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
-    await asyncio.to_thread(verify_account, claims)
+    await live_account(claims)
     body = await request.body()
     try:
         parsed = CHATKIT_REQUEST.validate_json(body)
