@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from pydantic import TypeAdapter
 from sqlalchemy import delete, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -45,6 +45,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _ITEM = TypeAdapter(ThreadItem)
+# Thread items the chat core sends the model per turn (its first read, right after the user's
+# message is stored: that write's transaction reads them back, see add_thread_items).
+HISTORY_WINDOW = 40
 _ATTACHMENT = TypeAdapter(Attachment)
 
 # Width of the id columns; an id that cannot be stored cannot name an existing row.
@@ -206,8 +209,13 @@ class SQLStore(Store[RequestContext]):
         For items that only make sense together (a tool chip and the record the model replays).
         """
         context.recent_items.pop(thread_id, None)
-        await _db(context, _upsert_items, context.user_id, thread_id, items)
+        # A user's message starts a turn, whose next step reads the thread's newest items: the
+        # same transaction reads them back (one session and one thread hop fewer per turn).
+        read_back = HISTORY_WINDOW if any(isinstance(i, UserMessageItem) for i in items) else 0
+        page = await _db(context, _upsert_items, context.user_id, thread_id, items, read_back)
         context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
+        if page is not None:
+            context.recent_items[thread_id] = (list(page.data), page.has_more)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Upsert an item by id within the thread, keeping its position."""
@@ -461,20 +469,26 @@ def _delete_thread(user_id: int, thread_id: str) -> None:
 def _load_items(
     user_id: int, thread_id: str, after: str | None, limit: int, order: str, owned: bool = False
 ) -> Page[ThreadItem]:
-    descending = _descending(order)
-    limit = max(limit, 1)
-    seq = col(ChatItem.seq)
     with session_scope() as session:
         if not owned:  # an empty page must still tell a missing or foreign thread apart
             _owned_thread(session, user_id, thread_id)
-        stmt = select(ChatItem.payload).where(
-            ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
-        )
-        if after:
-            mark = _owned_item(session, user_id, thread_id, after).seq
-            stmt = stmt.where(seq < mark if descending else seq > mark)
-        stmt = stmt.order_by(seq.desc() if descending else seq)
-        payloads = session.exec(stmt.limit(limit + 1)).all()
+        return _items_page(session, user_id, thread_id, after, limit, order)
+
+
+def _items_page(
+    session: Session, user_id: int, thread_id: str, after: str | None, limit: int, order: str
+) -> Page[ThreadItem]:
+    descending = _descending(order)
+    limit = max(limit, 1)
+    seq = col(ChatItem.seq)
+    stmt = select(ChatItem.payload).where(
+        ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
+    )
+    if after:
+        mark = _owned_item(session, user_id, thread_id, after).seq
+        stmt = stmt.where(seq < mark if descending else seq > mark)
+    stmt = stmt.order_by(seq.desc() if descending else seq)
+    payloads = session.exec(stmt.limit(limit + 1)).all()
     items = [_ITEM.validate_python(payload) for payload in payloads]
     data, has_more, next_after = _page(items, limit, lambda item: item.id)
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
@@ -493,7 +507,10 @@ def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
     raise _thread_not_found(thread_id)
 
 
-def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None:
+def _upsert_items(
+    user_id: int, thread_id: str, items: list[ThreadItem], read_back: int = 0
+) -> Page[ThreadItem] | None:
+    """Upsert the items; with `read_back`, also return the thread's newest that many."""
     for item in items:
         _require_storable(item.id, "Item")
     with session_scope() as session:
@@ -513,6 +530,9 @@ def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None
             session.exec(
                 stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields)
             )
+        if read_back:
+            return _items_page(session, user_id, thread_id, None, read_back, "desc")
+    return None
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:
