@@ -31,7 +31,8 @@ from typing import Any, TypeVar, cast
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
 from pydantic import TypeAdapter
-from sqlalchemy import delete, tuple_, update
+from sqlalchemy import Text, delete, tuple_, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -85,7 +86,7 @@ class RequestContext:
     recent_items: dict[str, tuple[list[ThreadItem], bool]] = field(default_factory=dict, repr=False)
     # The newest stored payloads a write read back (parsed when first asked for: not before the
     # write's own event goes out).
-    read_back: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    read_back: dict[str, list[str]] = field(default_factory=dict, repr=False)
     # Conversation numbers of the threads this request stored new or loaded (thread id → number).
     conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
     # A thread the front door checked (load_conversation_thread), handed to ChatKit's next load.
@@ -504,8 +505,9 @@ def _items_page(
 
 
 def _newest_payloads(session: Session, user_id: int, thread_id: str, limit: int) -> list:
-    """The stored payloads of the thread's newest `limit` items (and one more, if any)."""
-    stmt = select(ChatItem.payload).where(
+    """The stored payloads of the thread's newest `limit` items (and one more, if any), as
+    JSON text: decoding waits until someone asks (pydantic reads the text directly)."""
+    stmt = select(cast_(ChatItem.payload, Text)).where(
         ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
     )
     return list(session.exec(stmt.order_by(col(ChatItem.seq).desc()).limit(limit + 1)).all())
@@ -513,7 +515,9 @@ def _newest_payloads(session: Session, user_id: int, thread_id: str, limit: int)
 
 def _parsed_page(payloads: list, limit: int) -> Page[ThreadItem]:
     """`limit + 1` stored payloads read in page order → the page of the first `limit`."""
-    items = [_ITEM.validate_python(payload) for payload in payloads]
+    items = [
+        _ITEM.validate_json(p) if isinstance(p, str) else _ITEM.validate_python(p) for p in payloads
+    ]
     data, has_more, next_after = _page(items, max(limit, 1), lambda item: item.id)
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
 
@@ -533,7 +537,7 @@ def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
 
 def _upsert_items(
     user_id: int, thread_id: str, items: list[ThreadItem], read_back: int = 0
-) -> list[dict[str, Any]] | None:
+) -> list[str] | None:
     """Upsert the items; with `read_back`, also return the stored payloads of the thread's
     newest that many (and one more), unparsed."""
     for item in items:
