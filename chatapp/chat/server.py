@@ -46,7 +46,7 @@ from chatapp.chat.history import (
     thread_title,
     tool_call_items,
 )
-from chatapp.chat.store import CONVERSATION_KEY, HISTORY_WINDOW, RequestContext, SQLStore
+from chatapp.chat.store import CONVERSATION_KEY, RequestContext, SQLStore
 from chatapp.tools import InProcessTaskMCP
 from chatapp.tools.contract import output_text, task_changing
 from chatapp.tools.names import CLIENT_TOOL_NAMES
@@ -54,6 +54,7 @@ from chatapp.tools.names import CLIENT_TOOL_NAMES
 logger = logging.getLogger("chatapp.chat")
 
 REFRESH_TASKS_EFFECT = "refresh_tasks"
+HISTORY_WINDOW = 40  # thread items sent to the model per turn
 MAX_AGENT_TURNS = 8
 CONVERTER = TodoItemConverter()
 CHATKIT_REQUEST = TypeAdapter(ChatKitReq)

@@ -29,10 +29,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata, UserMessageItem
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
-from sqlalchemy import Text, delete, tuple_, update
-from sqlalchemy import cast as cast_
+from sqlalchemy import delete, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -46,9 +45,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _ITEM = TypeAdapter(ThreadItem)
-# Thread items the chat core sends the model per turn (its first read, right after the user's
-# message is stored: that write's transaction reads them back, see add_thread_items).
-HISTORY_WINDOW = 40
 _ATTACHMENT = TypeAdapter(Attachment)
 
 # Width of the id columns; an id that cannot be stored cannot name an existing row.
@@ -84,9 +80,6 @@ class RequestContext:
     # the newest items of a thread it read, until it writes to that thread again.
     saved_items: dict[str, ThreadItem] = field(default_factory=dict, repr=False)
     recent_items: dict[str, tuple[list[ThreadItem], bool]] = field(default_factory=dict, repr=False)
-    # The newest stored payloads a write read back (parsed when first asked for: not before the
-    # write's own event goes out).
-    read_back: dict[str, list[str]] = field(default_factory=dict, repr=False)
     # Conversation numbers of the threads this request stored new or loaded (thread id → number).
     conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
     # A thread the front door checked (load_conversation_thread), handed to ChatKit's next load.
@@ -164,7 +157,7 @@ class SQLStore(Store[RequestContext]):
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete one of the user's threads and all its items."""
-        _forget_recent(context, thread_id)
+        context.recent_items.pop(thread_id, None)
         context.checked_threads.pop(thread_id, None)
         context.conversation_numbers.pop(thread_id, None)
         for item_id in [k for k, v in context.saved_items.items() if v.thread_id == thread_id]:
@@ -181,9 +174,6 @@ class SQLStore(Store[RequestContext]):
     ) -> Page[ThreadItem]:
         """A page of a thread's items in stored order; `after` is the previous page's last id."""
         newest_first = after is None and order == "desc"
-        if newest_first and (payloads := context.read_back.pop(thread_id, None)) is not None:
-            page = _parsed_page(payloads, HISTORY_WINDOW)
-            context.recent_items[thread_id] = (list(page.data), page.has_more)
         if newest_first and (page := _recent_page(context, thread_id, limit)) is not None:
             return page
         # A thread this request already loaded or created is known to be the user's.
@@ -215,14 +205,9 @@ class SQLStore(Store[RequestContext]):
 
         For items that only make sense together (a tool chip and the record the model replays).
         """
-        _forget_recent(context, thread_id)
-        # A user's message starts a turn, whose next step reads the thread's newest items: the
-        # same transaction reads them back (one session and one thread hop fewer per turn).
-        read_back = HISTORY_WINDOW if any(isinstance(i, UserMessageItem) for i in items) else 0
-        payloads = await _db(context, _upsert_items, context.user_id, thread_id, items, read_back)
+        context.recent_items.pop(thread_id, None)
+        await _db(context, _upsert_items, context.user_id, thread_id, items)
         context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
-        if payloads is not None:
-            context.read_back[thread_id] = payloads
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Upsert an item by id within the thread, keeping its position."""
@@ -240,7 +225,7 @@ class SQLStore(Store[RequestContext]):
         ChatKit removes every id it produced when a guardrail trips, including items it never
         saved, so a missing item must not fail the stream. A foreign thread still raises.
         """
-        _forget_recent(context, thread_id)
+        context.recent_items.pop(thread_id, None)
         context.saved_items.pop(item_id, None)
         await _db(context, _delete_item, context.user_id, thread_id, item_id)
 
@@ -273,12 +258,6 @@ async def _db(context: RequestContext, fn: Callable[..., R], *args: Any) -> R:
 def _copies(items: list[ThreadItem]) -> list[ThreadItem]:
     # Callers may change the items they were given or read; the memory must not change with them.
     return [item.model_copy(deep=True) for item in items]
-
-
-def _forget_recent(context: RequestContext, thread_id: str) -> None:
-    """The request's copies of the thread's newest items are stale after its own write."""
-    context.recent_items.pop(thread_id, None)
-    context.read_back.pop(thread_id, None)
 
 
 def _recent_page(context: RequestContext, thread_id: str, limit: int) -> Page[ThreadItem] | None:
@@ -482,43 +461,22 @@ def _delete_thread(user_id: int, thread_id: str) -> None:
 def _load_items(
     user_id: int, thread_id: str, after: str | None, limit: int, order: str, owned: bool = False
 ) -> Page[ThreadItem]:
-    with session_scope() as session:
-        if not owned:  # an empty page must still tell a missing or foreign thread apart
-            _owned_thread(session, user_id, thread_id)
-        return _items_page(session, user_id, thread_id, after, limit, order)
-
-
-def _items_page(
-    session: Session, user_id: int, thread_id: str, after: str | None, limit: int, order: str
-) -> Page[ThreadItem]:
     descending = _descending(order)
     limit = max(limit, 1)
     seq = col(ChatItem.seq)
-    stmt = select(ChatItem.payload).where(
-        ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
-    )
-    if after:
-        mark = _owned_item(session, user_id, thread_id, after).seq
-        stmt = stmt.where(seq < mark if descending else seq > mark)
-    stmt = stmt.order_by(seq.desc() if descending else seq)
-    return _parsed_page(list(session.exec(stmt.limit(limit + 1)).all()), limit)
-
-
-def _newest_payloads(session: Session, user_id: int, thread_id: str, limit: int) -> list:
-    """The stored payloads of the thread's newest `limit` items (and one more, if any), as
-    JSON text: decoding waits until someone asks (pydantic reads the text directly)."""
-    stmt = select(cast_(ChatItem.payload, Text)).where(
-        ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
-    )
-    return list(session.exec(stmt.order_by(col(ChatItem.seq).desc()).limit(limit + 1)).all())
-
-
-def _parsed_page(payloads: list, limit: int) -> Page[ThreadItem]:
-    """`limit + 1` stored payloads read in page order → the page of the first `limit`."""
-    items = [
-        _ITEM.validate_json(p) if isinstance(p, str) else _ITEM.validate_python(p) for p in payloads
-    ]
-    data, has_more, next_after = _page(items, max(limit, 1), lambda item: item.id)
+    with session_scope() as session:
+        if not owned:  # an empty page must still tell a missing or foreign thread apart
+            _owned_thread(session, user_id, thread_id)
+        stmt = select(ChatItem.payload).where(
+            ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
+        )
+        if after:
+            mark = _owned_item(session, user_id, thread_id, after).seq
+            stmt = stmt.where(seq < mark if descending else seq > mark)
+        stmt = stmt.order_by(seq.desc() if descending else seq)
+        payloads = session.exec(stmt.limit(limit + 1)).all()
+    items = [_ITEM.validate_python(payload) for payload in payloads]
+    data, has_more, next_after = _page(items, limit, lambda item: item.id)
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
 
 
@@ -535,11 +493,7 @@ def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
     raise _thread_not_found(thread_id)
 
 
-def _upsert_items(
-    user_id: int, thread_id: str, items: list[ThreadItem], read_back: int = 0
-) -> list[str] | None:
-    """Upsert the items; with `read_back`, also return the stored payloads of the thread's
-    newest that many (and one more), unparsed."""
+def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None:
     for item in items:
         _require_storable(item.id, "Item")
     with session_scope() as session:
@@ -559,9 +513,6 @@ def _upsert_items(
             session.exec(
                 stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields)
             )
-        if read_back:
-            return _newest_payloads(session, user_id, thread_id, read_back)
-    return None
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:

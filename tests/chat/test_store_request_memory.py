@@ -195,33 +195,6 @@ async def test_a_write_in_the_request_is_seen_by_its_next_read(store, ann, threa
     assert [i.id for i in after_delete.data] == ["msg_0"]
 
 
-async def test_a_users_message_write_also_reads_the_turns_history(store, ann, thread) -> None:
-    """The chat core reads the newest HISTORY_WINDOW items right after storing the user's
-    message: that write's own transaction reads them, and the read costs no statement."""
-    from chatapp.chat.store import HISTORY_WINDOW
-
-    for n in range(HISTORY_WINDOW + 2):
-        await store.add_thread_item(thread, _message(f"msg_{n}"), fresh(ann))
-    request = fresh(ann)
-    with statements() as seen:
-        await store.add_thread_item(thread, _message("msg_new"), request)
-    assert seen == ["UPDATE", "INSERT", "SELECT"]  # one transaction: ownership, item, history
-
-    with statements() as seen:
-        history = await store.load_thread_items(thread, None, HISTORY_WINDOW, "desc", request)
-    assert seen == []
-    assert history == await store.load_thread_items(
-        thread, None, HISTORY_WINDOW, "desc", fresh(ann)
-    )
-    assert history.data[0].id == "msg_new" and history.has_more
-
-
-async def test_other_items_are_written_without_a_read(store, ann, thread) -> None:
-    with statements() as seen:
-        await store.add_thread_items(thread, _pair(1), fresh(ann))
-    assert "SELECT" not in seen
-
-
 async def test_changing_a_returned_item_does_not_change_the_memory(store, ann, thread) -> None:
     await store.add_thread_item(thread, _message("msg_0", "original"), fresh(ann))
     request = fresh(ann)
