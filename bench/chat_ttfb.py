@@ -15,10 +15,9 @@ bare endpoint's.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
-from common import bench_database, percentile, serve
+from common import app_beside, row
 
 TARGET_RATIO = 1.2
 BARE_PATH = "/bench/bare-sse"
@@ -72,69 +71,52 @@ def timed_stream(
     return marks
 
 
-def row(name: str, samples: list[float]) -> float:
-    ms = [s * 1000 for s in samples]
-    median = statistics.median(ms)
-    print(f"  {name:<36} median={median:7.2f} ms  p95={percentile(ms, 95):7.2f} ms")
-    return median
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=60)
     args = parser.parse_args()
 
-    import httpx
-
-    from chatapp.api import build_api
-
-    with bench_database("sqlite"):
-        api = build_api()
-        api.router.add_route(BARE_PATH, bare_sse, methods=["POST"])
-        with serve(api) as base, httpx.Client(base_url=base, timeout=30) as http:
-            auth = http.post(
-                "/api/auth/signup", json={"email": "ttfb@example.com", "password": "benchmark-pw"}
-            ).json()
-            headers = {
-                "Authorization": f"Bearer {auth['access_token']}",
-                "Accept": "text/event-stream",
+    with app_beside(BARE_PATH, bare_sse, "POST") as (http, auth):
+        headers = {
+            "Authorization": f"Bearer {auth['access_token']}",
+            "Accept": "text/event-stream",
+        }
+        chat = f"/api/{auth['user_id']}/chat"
+        conversation = http.post(
+            chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
+        ).json()["conversation_id"]
+        thread_id = http.post(
+            chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
+        ).json()["thread_id"]
+        runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+        for i in range(args.turns + 3):
+            marks = {
+                "bare": timed_stream(http, BARE_PATH, {"message": "x"}, {}),
+                "existing": timed_stream(
+                    http,
+                    chat,
+                    {"message": f"add buy milk {i}", "conversation_id": conversation},
+                    headers,
+                ),
+                "new": timed_stream(http, chat, {"message": f"add call mum {i}"}, headers),
+                "chatkit existing": timed_stream(
+                    http,
+                    "/chatkit",
+                    chatkit_request(f"add buy tea {i}", thread_id),
+                    headers,
+                    delta=b'"assistant_message.content_part.text_delta"',
+                ),
+                "chatkit new": timed_stream(
+                    http,
+                    "/chatkit",
+                    chatkit_request(f"add call dad {i}", None),
+                    headers,
+                    delta=b'"assistant_message.content_part.text_delta"',
+                ),
             }
-            chat = f"/api/{auth['user_id']}/chat"
-            conversation = http.post(
-                chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
-            ).json()["conversation_id"]
-            thread_id = http.post(
-                chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
-            ).json()["thread_id"]
-            runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
-            for i in range(args.turns + 3):
-                marks = {
-                    "bare": timed_stream(http, BARE_PATH, {"message": "x"}, {}),
-                    "existing": timed_stream(
-                        http,
-                        chat,
-                        {"message": f"add buy milk {i}", "conversation_id": conversation},
-                        headers,
-                    ),
-                    "new": timed_stream(http, chat, {"message": f"add call mum {i}"}, headers),
-                    "chatkit existing": timed_stream(
-                        http,
-                        "/chatkit",
-                        chatkit_request(f"add buy tea {i}", thread_id),
-                        headers,
-                        delta=b'"assistant_message.content_part.text_delta"',
-                    ),
-                    "chatkit new": timed_stream(
-                        http,
-                        "/chatkit",
-                        chatkit_request(f"add call dad {i}", None),
-                        headers,
-                        delta=b'"assistant_message.content_part.text_delta"',
-                    ),
-                }
-                if i >= 3:  # warm-up
-                    for key, value in marks.items():
-                        runs[key].append(value)
+            if i >= 3:  # warm-up
+                for key, value in marks.items():
+                    runs[key].append(value)
 
     def series(kind: str, mark: str) -> list[float]:
         return [m[mark] for m in runs[kind]]
