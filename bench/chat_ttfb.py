@@ -1,5 +1,6 @@
 """Benchmark 2: time to the first streamed byte of an add-task turn, `POST /api/{user_id}/chat`
-with `Accept: text/event-stream`, vs a bare Starlette SSE endpoint that yields one event.
+with `Accept: text/event-stream` and `POST /chatkit` (threads.add_user_message /
+threads.create), vs a bare Starlette SSE endpoint that yields one event.
 
 Both run in the same process on the same uvicorn server behind the same middleware: the bare
 route is added to the app built here (never to chatapp's own app). Requests alternate between
@@ -14,10 +15,9 @@ bare endpoint's.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
-from common import bench_database, percentile, serve
+from common import app_beside, row
 
 TARGET_RATIO = 1.2
 BARE_PATH = "/bench/bare-sse"
@@ -37,7 +37,22 @@ async def bare_sse(request):
     )
 
 
-def timed_stream(http, url: str, body: dict, headers: dict) -> dict[str, float]:
+KINDS = ("bare", "existing", "new", "chatkit existing", "chatkit new")
+
+
+def chatkit_request(message: str, thread_id: str | None) -> dict:
+    """The request <openai-chatkit> sends for a message (to `thread_id`, or a new thread)."""
+    content = {"content": [{"type": "input_text", "text": message}], "attachments": []}
+    params: dict = {"input": {**content, "inference_options": {}}}
+    if thread_id:
+        params["thread_id"] = thread_id
+        return {"type": "threads.add_user_message", "params": params}
+    return {"type": "threads.create", "params": params}
+
+
+def timed_stream(
+    http, url: str, body: dict, headers: dict, delta: bytes = b"event: delta"
+) -> dict[str, float]:
     """Seconds from sending to: headers, first body byte, first delta event, end of stream."""
     marks: dict[str, float] = {}
     start = time.perf_counter()
@@ -49,18 +64,11 @@ def timed_stream(http, url: str, body: dict, headers: dict) -> dict[str, float]:
             now = time.perf_counter() - start
             marks.setdefault("first_byte", now)
             seen += chunk
-            if "first_delta" not in marks and b"event: delta" in seen:
+            if "first_delta" not in marks and delta in seen:
                 marks["first_delta"] = now
         marks["end"] = time.perf_counter() - start
-    assert b"event: error" not in seen, seen
+    assert b"event: error" not in seen and b'"type":"error"' not in seen, seen
     return marks
-
-
-def row(name: str, samples: list[float]) -> float:
-    ms = [s * 1000 for s in samples]
-    median = statistics.median(ms)
-    print(f"  {name:<36} median={median:7.2f} ms  p95={percentile(ms, 95):7.2f} ms")
-    return median
 
 
 def main() -> None:
@@ -68,40 +76,47 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=60)
     args = parser.parse_args()
 
-    import httpx
-
-    from chatapp.api import build_api
-
-    with bench_database("sqlite"):
-        api = build_api()
-        api.router.add_route(BARE_PATH, bare_sse, methods=["POST"])
-        with serve(api) as base, httpx.Client(base_url=base, timeout=30) as http:
-            auth = http.post(
-                "/api/auth/signup", json={"email": "ttfb@example.com", "password": "benchmark-pw"}
-            ).json()
-            headers = {
-                "Authorization": f"Bearer {auth['access_token']}",
-                "Accept": "text/event-stream",
+    with app_beside(BARE_PATH, bare_sse, "POST") as (http, auth):
+        headers = {
+            "Authorization": f"Bearer {auth['access_token']}",
+            "Accept": "text/event-stream",
+        }
+        chat = f"/api/{auth['user_id']}/chat"
+        conversation = http.post(
+            chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
+        ).json()["conversation_id"]
+        thread_id = http.post(
+            chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
+        ).json()["thread_id"]
+        runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+        for i in range(args.turns + 3):
+            marks = {
+                "bare": timed_stream(http, BARE_PATH, {"message": "x"}, {}),
+                "existing": timed_stream(
+                    http,
+                    chat,
+                    {"message": f"add buy milk {i}", "conversation_id": conversation},
+                    headers,
+                ),
+                "new": timed_stream(http, chat, {"message": f"add call mum {i}"}, headers),
+                "chatkit existing": timed_stream(
+                    http,
+                    "/chatkit",
+                    chatkit_request(f"add buy tea {i}", thread_id),
+                    headers,
+                    delta=b'"assistant_message.content_part.text_delta"',
+                ),
+                "chatkit new": timed_stream(
+                    http,
+                    "/chatkit",
+                    chatkit_request(f"add call dad {i}", None),
+                    headers,
+                    delta=b'"assistant_message.content_part.text_delta"',
+                ),
             }
-            chat = f"/api/{auth['user_id']}/chat"
-            conversation = http.post(
-                chat, json={"message": "hello"}, headers={**headers, "Accept": "application/json"}
-            ).json()["conversation_id"]
-            runs: dict[str, list[dict[str, float]]] = {"bare": [], "existing": [], "new": []}
-            for i in range(args.turns + 3):
-                marks = {
-                    "bare": timed_stream(http, BARE_PATH, {"message": "x"}, {}),
-                    "existing": timed_stream(
-                        http,
-                        chat,
-                        {"message": f"add buy milk {i}", "conversation_id": conversation},
-                        headers,
-                    ),
-                    "new": timed_stream(http, chat, {"message": f"add call mum {i}"}, headers),
-                }
-                if i >= 3:  # warm-up
-                    for key, value in marks.items():
-                        runs[key].append(value)
+            if i >= 3:  # warm-up
+                for key, value in marks.items():
+                    runs[key].append(value)
 
     def series(kind: str, mark: str) -> list[float]:
         return [m[mark] for m in runs[kind]]
@@ -111,8 +126,13 @@ def main() -> None:
     bare_headers = row("response headers", series("bare", "headers"))
     bare = row("first byte (its one event)", series("bare", "first_byte"))
     results = {}
-    for kind, label in (("existing", "existing conversation"), ("new", "new conversation")):
-        print(f"POST /api/{{user_id}}/chat, add-task turn, {label}")
+    for kind, label in (
+        ("existing", "POST /api/{user_id}/chat, add-task turn, existing conversation"),
+        ("new", "POST /api/{user_id}/chat, add-task turn, new conversation"),
+        ("chatkit existing", "POST /chatkit threads.add_user_message, add-task turn"),
+        ("chatkit new", "POST /chatkit threads.create, add-task turn"),
+    ):
+        print(label)
         results[kind, "headers"] = row("response headers", series(kind, "headers"))
         results[kind, "first_byte"] = row(
             "first byte (first SSE event)", series(kind, "first_byte")
@@ -122,11 +142,11 @@ def main() -> None:
         )
         row("whole turn (end of stream)", series(kind, "end"))
     print("ratios of medians vs the bare endpoint's first byte (headers: vs its headers)")
-    for kind in ("existing", "new"):
+    for kind in KINDS[1:]:
         ratio = results[kind, "first_byte"] / bare
         verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
         print(
-            f"  {kind:<9} first byte {ratio:6.2f}x (target ≤ {TARGET_RATIO}x: {verdict});"
+            f"  {kind:<16} first byte {ratio:6.2f}x (target ≤ {TARGET_RATIO}x: {verdict});"
             f"  headers {results[kind, 'headers'] / bare_headers:5.2f}x;"
             f"  first delta {results[kind, 'first_delta'] / bare:6.2f}x"
         )

@@ -109,3 +109,29 @@ def summary(name: str, samples_s: list[float]) -> dict[str, float]:
         f"{name:<34} n={stats['n']:<4} median={stats['median_ms']:8.2f} ms  p95={stats['p95_ms']:8.2f} ms"
     )
     return stats
+
+
+def row(name: str, samples_s: list[float], digits: int = 2) -> float:
+    """Print one indented `median / p95` line in ms; returns the median in ms."""
+    ms = [s * 1000 for s in samples_s]
+    median = statistics.median(ms)
+    print(f"  {name:<36} median={median:7.{digits}f} ms  p95={percentile(ms, 95):7.{digits}f} ms")
+    return median
+
+
+@contextmanager
+def app_beside(path: str, baseline, method: str, backend: str = "sqlite"):
+    """chatapp's API with one extra baseline route at `path` (same app, middleware and server),
+    on a fresh database with one signed-up user; yields (httpx client, the signup answer)."""
+    import httpx
+
+    from chatapp.api import build_api
+
+    with bench_database(backend):
+        api = build_api()
+        api.router.add_route(path, baseline, methods=[method])
+        with serve(api) as base, httpx.Client(base_url=base, timeout=30) as http:
+            auth = http.post(
+                "/api/auth/signup", json={"email": "bench@example.com", "password": "benchmark-pw"}
+            ).json()
+            yield http, auth

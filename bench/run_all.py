@@ -1,6 +1,8 @@
 """Run every benchmark, one fresh process each, and print their reports in order.
 
-    python bench/run_all.py [--only chat_turn,chat_ttfb,load,data_scale,page,first_token] [--skip load,page]
+    python bench/run_all.py [--only chat_turn,chat_ttfb,load,data_scale,page,first_token,attachments,
+                                    auth_floor]
+                            [--skip load,page]
 
 Needs the local PostgreSQL (127.0.0.1:5432, user postgres) for load and data_scale, the Reflex
 toolchain on PATH for load and page, and Chromium for page (see docs/PERFORMANCE.md). Exits
@@ -25,6 +27,8 @@ BENCHMARKS = {
     "data_scale": "4. data scale: task list/filter/search at 100/1,000/10,000 tasks",
     "page": "5. page ready: /chat vs a blank Reflex page, headless Chromium, prod build",
     "first_token": "6. native chat: send -> first token on screen vs a Reflex state round trip",
+    "attachments": "7. attachments: a 12 MP photo's upload vs a same-size CSV's, over HTTP",
+    "auth_floor": "8. authenticated floor: GET /api/auth/me vs a bare route on the same stack",
 }
 SCRIPTS = {"page": "page_ready.py"}  # the others are <name>.py
 

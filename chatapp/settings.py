@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=60 * 60 * 24 * 30)
     chat_token_ttl_seconds: int = Field(default=3600, ge=60, le=3600)
+    # How long a worker trusts its copy of an account (alive, token version) before re-reading
+    # it: the bound on a sign-out or deletion made elsewhere reaching it without Redis (0: off).
+    account_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     chatapp_env: Literal["dev", "prod"] = "dev"
 
     login_max_failures: int = Field(default=5, ge=1)

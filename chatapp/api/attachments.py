@@ -20,7 +20,7 @@ from chatapp.attachments import records
 from chatapp.attachments.records import AttachmentOut
 from chatapp.attachments.storage import get_storage, original_key, preview_key
 from chatapp.attachments.upload import FileBody, blank, new_attachment_id, store_upload
-from chatapp.auth.bearer import verify_account, verify_bearer
+from chatapp.auth.bearer import live_account, verify_bearer
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.errors import Conflict, NotFound, attachment_not_found
 
@@ -51,7 +51,7 @@ async def attachment_user(
     """The user of a session or chat-scoped token, from the header or `?token=`."""
     header = authorization if authorization or not token else f"Bearer {token}"
     claims = verify_bearer(header, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
-    await asyncio.to_thread(verify_account, claims)
+    await live_account(claims)
     return claims.user_id
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
-from chatkit.types import UserMessageInput
+from chatkit.types import ThreadStreamEvent, UserMessageInput
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -18,11 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from chatapp.api.deps import PathUser, verify_bearer
 from chatapp.api.errors import validation_message
 from chatapp.attachments import records
-from chatapp.auth.bearer import verify_account
+from chatapp.auth.bearer import live_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
 from chatapp.chat import get_chat_server
 from chatapp.chat.server import CHATKIT_REQUEST
-from chatapp.chat.store import DATABASE_FAILED, MAX_ID_LENGTH, RequestContext, SQLStore
+from chatapp.chat.store import (
+    CONVERSATION_KEY,
+    DATABASE_FAILED,
+    MAX_ID_LENGTH,
+    RequestContext,
+    SQLStore,
+)
 from chatapp.chat.turns import MESSAGE_MAX_CHARS, TurnSummary, stream_turn
 from chatapp.errors import DB_UNAVAILABLE, InvalidInput, conversation_not_found
 from chatapp.timezones import UnknownZone, valid_zone, zone_or_default
@@ -127,35 +133,41 @@ async def chat(
     With `Accept: text/event-stream` the reply streams as `delta` events, then one `done`."""
     ctx = RequestContext(user_id=user, timezone=valid_timezone(body.timezone))
     server = get_chat_server()
-    thread_id = body.conversation_id
-    try:
-        if isinstance(thread_id, int):
-            thread_id = (await server.store.load_conversation(thread_id, ctx)).thread_id
-        # Another user's or a missing id is 404 (AppError), before anything is stored.
-        await asyncio.to_thread(records.require_uploaded, user, body.attachments)
-        events = stream_turn(server, ctx, body.message, thread_id, body.attachments)
-        # The library loads (and so checks) the thread before its first event: an unknown or
-        # foreign conversation fails here, before any status line is sent.
-        first = await anext(events)
-    except NotFoundError as exc:
-        assert body.conversation_id is not None  # a new conversation is never "not found"
-        raise conversation_not_found(body.conversation_id) from exc
     summary = TurnSummary()
-    if thread_id is not None:
-        # That load also told the request context the thread's number.
-        summary = TurnSummary(ctx.conversation_numbers[thread_id], thread_id)
+    thread_id = None
+    if body.conversation_id is not None:
+        # The 404 decision, before any status line: one indexed read, which ChatKit's own load
+        # of the thread then reuses (the store remembers it for this request).
+        try:
+            thread = await server.store.load_conversation_thread(body.conversation_id, ctx)
+        except NotFoundError as exc:
+            raise conversation_not_found(body.conversation_id) from exc
+        thread_id = thread.id
+        summary = TurnSummary(thread.metadata[CONVERSATION_KEY], thread_id)
+    # Another user's or a missing attachment is 404 (AppError), before anything is stored.
+    await asyncio.to_thread(records.require_uploaded, user, body.attachments)
+    events = stream_turn(server, ctx, body.message, thread_id, body.attachments)
+    first: list[ThreadStreamEvent] = []
+    if thread_id is None:
+        # A new conversation is named once its thread row is committed: that write (and a
+        # database outage's 503) comes before the status line.
+        first.append(await anext(events))
 
     async def all_events():
-        yield first
+        for event in first:
+            yield event
         async for event in events:
             yield event
 
     if accept and "text/event-stream" in accept:
 
         async def sse():
-            # `conversation` always comes first, with the headers: the first event (read above)
-            # names a new thread, and an existing one is known, so nothing waits for the model.
-            announced = False
+            # `conversation` always comes first, with the headers: an existing conversation is
+            # known (read above), so it goes out before the turn even starts; a new one is
+            # named by the first event (read above too), so nothing waits for the model.
+            announced = summary.thread_id is not None
+            if announced:
+                yield _sse("conversation", summary.names())
             try:
                 async for event in all_events():
                     delta = summary.observe(event)
@@ -202,7 +214,7 @@ async def chatkit(
 ):
     """The ChatKit protocol endpoint for <openai-chatkit> (session or chat-scoped token)."""
     claims = verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
-    await asyncio.to_thread(verify_account, claims)
+    await live_account(claims)
     body = await request.body()
     try:
         parsed = CHATKIT_REQUEST.validate_json(body)
@@ -262,7 +274,8 @@ async def _require_own_ids(params: Any, store: SQLStore, ctx: RequestContext) ->
     mid-stream after it has already created a thread."""
     thread_id = getattr(params, "thread_id", None)
     if thread_id:
-        await store.load_thread(thread_id, ctx)
+        # One indexed read, which ChatKit's own load of the thread then takes over.
+        await store.load_conversation_thread(thread_id, ctx)
         item_ids = list(getattr(params, "item_ids", None) or ())
         if getattr(params, "item_id", None):
             item_ids.append(params.item_id)

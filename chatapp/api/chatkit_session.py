@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from chatapp.api.deps import CurrentClaims
-from chatapp.auth.security import CHAT_AUDIENCE, issue_token
+from chatapp.auth.security import CHAT_AUDIENCE, TokenClaims, issue_token
 from chatapp.chat import hosted
 
 router = APIRouter(prefix="/api/chatkit", tags=["chatkit"])
@@ -43,7 +43,8 @@ class ChatInitOut(BaseModel):
     )
 
 
-async def _client_secret(user_id: int) -> ClientSecretOut | JSONResponse:
+async def _client_secret(claims: TokenClaims) -> ClientSecretOut | JSONResponse:
+    user_id = claims.user_id
     if hosted.hosted_mode():
         try:
             session = await hosted.create_session(user_id)
@@ -57,7 +58,8 @@ async def _client_secret(user_id: int) -> ClientSecretOut | JSONResponse:
             expires_in=session.expires_in,
             expires_at=session.expires_at,
         )
-    token, ttl = issue_token(user_id, audience=CHAT_AUDIENCE)
+    # The session's token version: signing out ends the chat secrets it handed out too.
+    token, ttl = issue_token(user_id, audience=CHAT_AUDIENCE, version=claims.version)
     return ClientSecretOut(client_secret=token, expires_in=ttl, expires_at=int(time.time()) + ttl)
 
 
@@ -72,21 +74,21 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post("/start", response_model=ClientSecretOut, responses=_RESPONSES)
 async def start(claims: CurrentClaims):
     """A fresh ChatKit client secret for the signed-in user (Bearer session token)."""
-    return await _client_secret(claims.user_id)
+    return await _client_secret(claims)
 
 
 @router.post("/refresh", response_model=ClientSecretOut, responses=_RESPONSES)
 async def refresh(claims: CurrentClaims):
     """Replace a secret that is about to expire. Needs the session token, never the old secret:
     a leaked client secret cannot extend itself."""
-    return await _client_secret(claims.user_id)
+    return await _client_secret(claims)
 
 
 @seed_router.post("/api/chat/init", response_model=ChatInitOut, responses=_RESPONSES)
 async def chat_init(claims: CurrentClaims):
     """The seed's name for /api/chatkit/start: the same client secret, as
     `{clientSecret, expiresIn}` (Bearer session token)."""
-    secret = await _client_secret(claims.user_id)
+    secret = await _client_secret(claims)
     if isinstance(secret, JSONResponse):
         return secret
     return ChatInitOut(client_secret=secret.client_secret, expires_in=secret.expires_in)

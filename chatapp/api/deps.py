@@ -6,17 +6,32 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from chatapp.auth.bearer import verify_account, verify_bearer
+from chatapp.auth.bearer import live_account, verify_bearer
 from chatapp.auth.security import TokenClaims
+from chatapp.auth.sessions import Account
 from chatapp.errors import Forbidden
 
-__all__ = ["CurrentClaims", "PathUser", "verify_bearer"]
+__all__ = ["CurrentAccount", "CurrentClaims", "PathUser", "verify_bearer"]
 
 
-def current_claims(
+async def current_account(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> tuple[TokenClaims, Account]:
+    # async: on the event loop a cached account costs no worker-thread hop.
+    claims = verify_bearer(authorization)
+    return claims, await live_account(claims)
+
+
+async def current_claims(
+    session: Annotated[tuple[TokenClaims, Account], Depends(current_account)],
 ) -> TokenClaims:
-    return verify_account(verify_bearer(authorization))
+    return session[0]
+
+
+async def account_of(
+    session: Annotated[tuple[TokenClaims, Account], Depends(current_account)],
+) -> Account:
+    return session[1]
 
 
 async def path_user(user_id: str, claims: Annotated[TokenClaims, Depends(current_claims)]) -> int:
@@ -27,4 +42,5 @@ async def path_user(user_id: str, claims: Annotated[TokenClaims, Depends(current
 
 
 CurrentClaims = Annotated[TokenClaims, Depends(current_claims)]
+CurrentAccount = Annotated[Account, Depends(account_of)]
 PathUser = Annotated[int, Depends(path_user)]

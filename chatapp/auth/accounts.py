@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from chatapp.auth.ratelimit import get_login_limiter
 from chatapp.auth.security import hash_password, verify_password
+from chatapp.auth.sessions import forget_account
 from chatapp.db import User, session_scope
 from chatapp.errors import Conflict, RateLimited, Unauthorized
 
@@ -72,3 +74,12 @@ def authenticate(creds: LoginCredentials) -> User:
 def get_user(user_id: int) -> User | None:
     with session_scope() as session:
         return session.get(User, user_id)
+
+
+def sign_out_everywhere(user_id: int) -> None:
+    """End every token issued to the account so far (a raised token_version refuses them)."""
+    with session_scope() as session:
+        session.execute(
+            update(User).where(col(User.id) == user_id).values(token_version=User.token_version + 1)
+        )
+    forget_account(user_id)

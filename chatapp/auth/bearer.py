@@ -1,14 +1,19 @@
 """`Authorization: Bearer <token>` → verified claims of a live account. Shared by every door
-(REST dependencies, /chatkit, /mcp) so they accept and refuse exactly the same tokens."""
+(REST dependencies, /chatkit, /mcp, the Reflex state) so they accept and refuse exactly the same
+tokens: a valid signature, a live account, and the account's current token version (a sign-out
+raises it). The account part comes from the per-process cache in `chatapp.auth.sessions`."""
 
 from __future__ import annotations
 
-from chatapp.auth import accounts
+import asyncio
+
 from chatapp.auth.security import SESSION_AUDIENCE, InvalidToken, TokenClaims, decode_token
+from chatapp.auth.sessions import Account, account_cache
 from chatapp.errors import Unauthorized
 
 MISSING_TOKEN = "Missing bearer token: send 'Authorization: Bearer <access_token>'."
 ACCOUNT_GONE = "This account no longer exists."
+SIGNED_OUT = "You have signed out since this token was issued. Please sign in again."
 # Users live in a 32-bit INTEGER id column; a larger `sub` cannot name an account.
 MAX_USER_ID = 2**31 - 1
 
@@ -30,8 +35,28 @@ def verify_bearer(
         raise Unauthorized(str(exc)) from exc
 
 
-def verify_account(claims: TokenClaims) -> TokenClaims:
-    """A signed token outlives its account; without this its writes would hit the FK (500)."""
-    if not 1 <= claims.user_id <= MAX_USER_ID or accounts.get_user(claims.user_id) is None:
+def _judge(claims: TokenClaims, account: Account | None) -> Account:
+    # A signed token outlives its account; without this its writes would hit the FK (500).
+    if account is None:
         raise Unauthorized(ACCOUNT_GONE)
-    return claims
+    if claims.version != account.token_version:
+        raise Unauthorized(SIGNED_OUT)
+    return account
+
+
+def verify_account(claims: TokenClaims) -> Account:
+    """The live account the claims name, or Unauthorized (blocking on a cache miss)."""
+    if not 1 <= claims.user_id <= MAX_USER_ID:
+        raise Unauthorized(ACCOUNT_GONE)
+    return _judge(claims, account_cache().account(claims.user_id))
+
+
+async def live_account(claims: TokenClaims) -> Account:
+    """`verify_account` for the event loop: a cache hit costs no thread hop, a miss one read."""
+    if not 1 <= claims.user_id <= MAX_USER_ID:
+        raise Unauthorized(ACCOUNT_GONE)
+    cache = account_cache()
+    found = cache.cached(claims.user_id)
+    if not isinstance(found, Account) and found is not None:  # MISSING
+        found = await asyncio.to_thread(cache.load, claims.user_id)
+    return _judge(claims, found)

@@ -29,6 +29,8 @@ class TokenClaims:
     user_id: int
     audience: str
     expires_at: datetime
+    # The account's token_version when issued (claim "ver"; tokens from before it carry none: 0).
+    version: int = 0
 
 
 def hash_password(password: str) -> str:
@@ -45,9 +47,13 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def issue_token(
-    user_id: int, *, audience: str = SESSION_AUDIENCE, ttl_seconds: int | None = None
+    user_id: int,
+    *,
+    audience: str = SESSION_AUDIENCE,
+    ttl_seconds: int | None = None,
+    version: int = 0,
 ) -> tuple[str, int]:
-    """Return (token, lifetime in seconds) for `user_id`."""
+    """Return (token, lifetime in seconds) for `user_id` at the account's token `version`."""
     settings = get_settings()
     if ttl_seconds is None:
         ttl_seconds = (
@@ -62,6 +68,7 @@ def issue_token(
         "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
         "aud": audience,
         "iss": ISSUER,
+        "ver": version,
     }
     assert settings.jwt_secret is not None  # get_settings() sets a dev secret when none is given
     token = jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
@@ -91,8 +98,12 @@ def decode_token(token: str, *, audience: str | tuple[str, ...] = SESSION_AUDIEN
     # isdigit() alone accepts '²' and other Unicode digits that int() rejects or misreads.
     if not isinstance(sub, str) or not (sub.isascii() and sub.isdigit()):
         raise InvalidToken("Invalid authentication token.")
+    version = claims.get("ver", 0)
+    if type(version) is not int or version < 0:  # bool is an int subclass: not a version
+        raise InvalidToken("Invalid authentication token.")
     return TokenClaims(
         user_id=int(sub),
         audience=claims["aud"],
         expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        version=version,
     )

@@ -84,13 +84,17 @@ class RequestContext:
     conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
     # This app's address as the request reached it (for attachment upload URLs), if known.
     base_url: str | None = None
+    # A thread the front door checked (load_conversation_thread), handed to ChatKit's next load.
+    checked_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
 
 
 class SQLStore(Store[RequestContext]):
     """ChatKit threads, items and attachments in SQL, one user's rows per request context.
 
-    Within one request (one RequestContext) the store remembers two things, both invalidated by
-    that request's own writes and neither ever shared between requests:
+    Within one request (one RequestContext) the store remembers three things, each invalidated by
+    that request's own writes and none ever shared between requests:
+    - a thread the front door just checked (before the status line), which ChatKit's next load
+      of it takes instead of reading it again;
     - the newest items of a thread it just read, so ChatKit's second look at the last two items
       of the thread (after the chat core read the last forty) costs no query;
     - the items it committed with `add_thread_items`, so ChatKit's own save of the same item,
@@ -109,8 +113,21 @@ class SQLStore(Store[RequestContext]):
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load one of the user's threads (its number is remembered on the request context)."""
-        thread = await _db(context, _load_thread, context.user_id, thread_id)
+        thread = context.checked_threads.pop(thread_id, None)
+        if thread is None:
+            thread = await _db(context, _load_thread, context.user_id, thread_id)
         context.conversation_numbers[thread.id] = thread.metadata[CONVERSATION_KEY]
+        return thread
+
+    async def load_conversation_thread(
+        self, conversation: int | str, context: RequestContext
+    ) -> ThreadMetadata:
+        """One of the user's threads by its conversation number or its thread id, in one
+        indexed read (NotFoundError otherwise); the next `load_thread` of it in this request
+        takes this one instead of reading it again."""
+        thread = await _db(context, _load_conversation_thread, context.user_id, conversation)
+        context.conversation_numbers[thread.id] = thread.metadata[CONVERSATION_KEY]
+        context.checked_threads[thread.id] = thread.model_copy(deep=True)
         return thread
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
@@ -119,6 +136,7 @@ class SQLStore(Store[RequestContext]):
         A new thread gets its conversation number here, remembered on the request context:
         ChatKit announces a new thread from its own copy, which never passes through a load.
         """
+        context.checked_threads.pop(thread.id, None)
         number = await _db(context, _save_thread, context.user_id, thread)
         if number is not None:
             context.conversation_numbers[thread.id] = number
@@ -127,7 +145,11 @@ class SQLStore(Store[RequestContext]):
         self, conversation: int | str, context: RequestContext
     ) -> Conversation:
         """One of the user's conversations, by its number or by its thread id."""
-        return await _db(context, _load_conversation, context.user_id, conversation)
+        try:
+            thread = await self.load_conversation_thread(conversation, context)
+        except NotFoundError as exc:
+            raise NotFoundError(f"Conversation {conversation} not found") from exc
+        return Conversation(id=thread.metadata[CONVERSATION_KEY], thread_id=thread.id)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -138,6 +160,8 @@ class SQLStore(Store[RequestContext]):
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete one of the user's threads and all its items."""
         context.recent_items.pop(thread_id, None)
+        context.checked_threads.pop(thread_id, None)
+        context.conversation_numbers.pop(thread_id, None)
         for item_id in [k for k, v in context.saved_items.items() if v.thread_id == thread_id]:
             del context.saved_items[item_id]
         released = await _db(context, _delete_thread, context.user_id, thread_id)
@@ -155,7 +179,11 @@ class SQLStore(Store[RequestContext]):
         newest_first = after is None and order == "desc"
         if newest_first and (page := _recent_page(context, thread_id, limit)) is not None:
             return page
-        page = await _db(context, _load_items, context.user_id, thread_id, after, limit, order)
+        # A thread this request already loaded or created is known to be the user's.
+        owned = thread_id in context.conversation_numbers
+        page = await _db(
+            context, _load_items, context.user_id, thread_id, after, limit, order, owned
+        )
         if newest_first:
             # Remembered as read; the chat core only reads them. A hit hands out copies.
             context.recent_items[thread_id] = (list(page.data), page.has_more)
@@ -400,21 +428,21 @@ def _save_thread(user_id: int, thread: ThreadMetadata) -> int | None:
         return None
 
 
-def _load_conversation(user_id: int, conversation: int | str) -> Conversation:
-    stmt = select(ChatConversation.id, ChatConversation.thread_id).where(
-        ChatConversation.user_id == user_id
-    )
+def _load_conversation_thread(user_id: int, conversation: int | str) -> ThreadMetadata:
+    stmt = _numbered_threads().where(ChatThread.user_id == user_id)
     if isinstance(conversation, int):
         known = 1 <= conversation <= MAX_CONVERSATION_ID
         stmt = stmt.where(ChatConversation.id == conversation)
     else:
         known = _storable(conversation)
-        stmt = stmt.where(ChatConversation.thread_id == conversation)
+        stmt = stmt.where(ChatThread.id == conversation)
     if known:
         with session_scope() as session:
             row = session.exec(stmt).first()
-        if row is not None and row[0] is not None:
-            return Conversation(id=row[0], thread_id=row[1])
+        if row is not None:
+            return _numbered(*row)
+    if isinstance(conversation, str):
+        raise _thread_not_found(conversation)  # what ChatKit's own load would say
     raise NotFoundError(f"Conversation {conversation} not found")
 
 
@@ -452,13 +480,14 @@ def _delete_thread(user_id: int, thread_id: str) -> list[str]:
 
 
 def _load_items(
-    user_id: int, thread_id: str, after: str | None, limit: int, order: str
+    user_id: int, thread_id: str, after: str | None, limit: int, order: str, owned: bool = False
 ) -> Page[ThreadItem]:
     descending = _descending(order)
     limit = max(limit, 1)
     seq = col(ChatItem.seq)
     with session_scope() as session:
-        _owned_thread(session, user_id, thread_id)
+        if not owned:  # an empty page must still tell a missing or foreign thread apart
+            _owned_thread(session, user_id, thread_id)
         stmt = select(ChatItem.payload).where(
             ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
         )

@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     # Stored lower-cased, so the unique index makes emails unique case-insensitively.
     email: str = Field(max_length=320, unique=True, index=True)
     password_hash: str = Field(max_length=255)
+    # Every token carries the version it was issued at; raising it (sign-out) ends them all.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(
         default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False
     )

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import reflex as rx
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from chatapp.auth import accounts
+from chatapp.auth.bearer import verify_account
 from chatapp.auth.security import InvalidToken, decode_token, issue_token
-from chatapp.errors import AppError
+from chatapp.errors import AppError, Unauthorized
+
+logger = logging.getLogger("chatapp.state.auth")
 
 TOKEN_STORAGE_KEY = "chatapp_token"
 HOME_ROUTE = "/chat"  # where signed-in users land
@@ -38,12 +43,13 @@ class AuthState(rx.State):
     submitting: bool = False
 
     def current_user_id(self) -> int | None:
-        """The verified user id for this event, or None when the token is missing/invalid."""
+        """The verified user id for this event, or None when the token is missing/invalid, or
+        its account is gone or has signed out since (the same check as the HTTP doors, cached)."""
         if not self.token:
             return None
         try:
-            return decode_token(self.token).user_id
-        except InvalidToken:
+            return verify_account(decode_token(self.token)).user_id
+        except (InvalidToken, Unauthorized):
             return None
 
     @rx.var
@@ -101,7 +107,7 @@ class AuthState(rx.State):
             self.auth_error = exc.message
             return None
         assert user.id is not None  # flushed by sign_up or read from the table
-        self.token, _ = issue_token(user.id)
+        self.token, _ = issue_token(user.id, version=user.token_version)
         self.email = user.email
         self.auth_notice = ""
         return rx.redirect(HOME_ROUTE)
@@ -119,7 +125,15 @@ class AuthState(rx.State):
             yield result
 
     @rx.event
-    def sign_out(self):
+    async def sign_out(self):
+        # Server-side too: a copy of this token (another tab, a device) stops working now.
+        # This browser forgets its token even if that fails (the database is down).
+        try:
+            user_id = self.current_user_id()
+            if user_id is not None:
+                await asyncio.to_thread(accounts.sign_out_everywhere, user_id)
+        except SQLAlchemyError:
+            logger.warning("sign-out could not end the account's other sessions", exc_info=True)
         self.token = ""
         self.email = ""
         return rx.redirect("/login?reason=signed_out")

@@ -15,7 +15,6 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import anyio.to_thread
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.authentication import AuthCredentials
@@ -23,7 +22,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
-from chatapp.auth.bearer import bearer_token, verify_account, verify_bearer
+from chatapp.auth.bearer import bearer_token, live_account, verify_bearer
 from chatapp.auth.security import TokenClaims
 from chatapp.errors import Unauthorized
 from chatapp.tools.identity import authenticated_user
@@ -42,7 +41,7 @@ async def authenticate(authorization: str | None) -> tuple[TokenClaims, str]:
     """The verified session claims (and raw token) of a request; Unauthorized otherwise."""
     token = bearer_token(authorization)
     claims = verify_bearer(authorization)
-    await anyio.to_thread.run_sync(verify_account, claims)
+    await live_account(claims)
     return claims, token
 
 

@@ -115,3 +115,50 @@ def test_stream_with_an_invalid_message_is_a_plain_422(me: Chat) -> None:
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/json")
     assert "message" in response.json()["detail"]
+
+
+def _thread_reads(run) -> int:
+    """How many statements read chat_threads while `run()` ran (real SQL, counted)."""
+    from sqlalchemy import event
+
+    from chatapp.db import get_engine
+
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM chat_threads" in statement:
+            reads.append(statement)
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(reads)
+
+
+def test_a_continued_conversation_reads_its_thread_once_per_turn_on_both_doors(me: Chat) -> None:
+    """The door's 404 check before the status line is also ChatKit's load of the thread."""
+    from tests.support.chat import chatkit_body, user_input
+
+    first = me.post("add buy milk").json()
+
+    assert _thread_reads(lambda: streamed(me, "add buy tea", first["conversation_id"])) == 1
+    body = chatkit_body(
+        "threads.add_user_message", thread_id=first["thread_id"], input=user_input("add jam")
+    )
+    assert (
+        _thread_reads(lambda: me.client.post("/chatkit", json=body, headers=me.user.headers).read())
+        == 1
+    )
+
+
+def test_an_unknown_conversation_is_404_before_any_stream(me: Chat, other: Chat) -> None:
+    theirs = other.post("add buy milk").json()
+
+    response = me.stream("add tea", theirs["conversation_id"])
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert me.client.get(me.user.tasks_url, headers=me.user.headers).json() == []

@@ -14,8 +14,10 @@ PG_ADMIN_URL = os.environ.get(
 
 
 def point_app_at(url: str | None) -> None:
-    """Settings, engine and login limiter start over on `url` (None: the default database)."""
+    """Settings, engine, login limiter and account cache start over on `url` (None: the default
+    database)."""
     from chatapp.auth.ratelimit import reset_login_limiter
+    from chatapp.auth.sessions import reset_account_cache
     from chatapp.db import reset_engine
     from chatapp.settings import get_settings
 
@@ -26,6 +28,7 @@ def point_app_at(url: str | None) -> None:
     get_settings.cache_clear()
     reset_engine()
     reset_login_limiter()
+    reset_account_cache()
 
 
 def migrate(url: str) -> None:
