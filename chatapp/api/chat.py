@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
 from chatkit.types import ThreadStreamEvent, UserMessageInput
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -20,7 +20,8 @@ from chatapp.api.errors import validation_message
 from chatapp.attachments import records
 from chatapp.auth.bearer import live_account
 from chatapp.auth.security import CHAT_AUDIENCE, SESSION_AUDIENCE
-from chatapp.chat import get_chat_server
+from chatapp.chat import entities, get_chat_server
+from chatapp.chat.entities import ENTITY_SEARCH_ENDPOINT, QUERY_MAX_CHARS
 from chatapp.chat.server import CHATKIT_REQUEST
 from chatapp.chat.store import (
     CONVERSATION_KEY,
@@ -204,6 +205,18 @@ def _failure(summary: TurnSummary, ctx: RequestContext, streamed: bool = False) 
     if streamed and summary.message_saved:
         detail += " Your message was saved."
     return {"detail": detail, **summary.names(), "message_saved": summary.message_saved}
+
+
+@router.get(ENTITY_SEARCH_ENDPOINT)
+async def chat_entities(
+    q: Annotated[str, Query(max_length=QUERY_MAX_CHARS)] = "",
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> list[dict[str, Any]]:
+    """ChatKit's entity tag search (session or chat-scoped token): the user's tasks whose title
+    holds `q` and tags that start with it, as `[{id, title, group, data}]`, at most 8."""
+    claims = verify_bearer(authorization, audience=(SESSION_AUDIENCE, CHAT_AUDIENCE))
+    await live_account(claims)
+    return await asyncio.to_thread(entities.search, claims.user_id, q)
 
 
 @router.post("/chatkit", include_in_schema=False)

@@ -37,11 +37,14 @@ from chatkit.types import (
     ThreadItem,
     ThreadMetadata,
     UserMessageItem,
+    UserMessageTagContent,
+    UserMessageTextContent,
     Workflow,
     WorkflowItem,
 )
 
 from chatapp.attachments import model_input
+from chatapp.chat.entities import tag_text
 from chatapp.tools import names
 from chatapp.tools.contract import ToolFailure, failure_of
 
@@ -256,11 +259,20 @@ class TodoItemConverter(ThreadItemConverter):
         self, item: UserMessageItem, is_last_message: bool = True
     ) -> TResponseInputItem | list[TResponseInputItem] | None:
         source = item
+        if any(isinstance(part, UserMessageTagContent) for part in item.content):
+            # A tag the user picked from ChatKit's "@" list names its task or tag plainly.
+            content = [
+                UserMessageTextContent(text=tag_text(part))
+                if isinstance(part, UserMessageTagContent)
+                else part
+                for part in item.content
+            ]
+            source = item.model_copy(update={"content": content})
         if item.attachments and item.id != _newest_user_message.get():
             # An earlier message's images are not sent again every turn (they are the costly
             # part); the manifest still names them, so the model can attach them by id.
             kept = [a for a in item.attachments if not isinstance(a, ImageAttachment)]
-            source = item.model_copy(update={"attachments": kept})
+            source = source.model_copy(update={"attachments": kept})
         converted = await super().user_message_to_input(source, is_last_message)
         if item.attachments and isinstance(converted, list) and converted:
             # Right after the user's words: which files these are, with the ids tools take.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from chatkit.types import (
@@ -29,6 +28,7 @@ from chatkit.types import (
     WorkflowItem,
 )
 
+from chatapp.chat.entities import ranked_tags
 from chatapp.chat.history import (
     FAILED_ICON,
     ToolCallRecord,
@@ -93,8 +93,7 @@ class TaskHint:
 def composer_hints(tasks: Sequence[TaskOut]) -> tuple[list[str], list[TaskHint]]:
     """The composer's suggestions from the user's tasks: tags, most used first (then by name),
     and the tasks themselves, pending first."""
-    uses = Counter(tag for task in tasks for tag in task.tags)
-    tags = sorted(uses, key=lambda tag: (-uses[tag], tag))
+    tags = ranked_tags(tasks)
     hints = [TaskHint(id=t.id, title=t.title, completed=t.completed) for t in tasks]
     return tags, sorted(hints, key=lambda hint: hint.completed)
 
@@ -188,7 +187,10 @@ def assistant_message(item: AssistantMessageItem) -> ChatMessage:
 
 
 def user_message(item: UserMessageItem) -> ChatMessage:
-    text = "".join(part.text for part in item.content if isinstance(part, UserMessageTextContent))
+    text = "".join(
+        part.text if isinstance(part, UserMessageTextContent) else f"@{part.text}"
+        for part in item.content
+    )
     attachments = [
         AttachmentView(id=a.id, name=a.name, image=isinstance(a, ImageAttachment))
         for a in item.attachments

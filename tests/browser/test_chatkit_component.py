@@ -317,3 +317,24 @@ def test_chat_secret_is_refreshed_before_it_expires(page: Page, live_server: str
     page.clock.fast_forward("01:30")  # 30 s before expiry: inside the refresh margin
     assert page.evaluate(threads_list)["status"] == 200
     assert asked == ["start", "refresh"]
+
+
+def test_tag_search_offers_the_users_tasks_through_the_element(page: Page, live_server: str):
+    demo_page(page)
+    token = signed_up(page, live_server)
+    auth = {"Authorization": f"Bearer {token}"}
+    me = httpx.get(f"{live_server}/api/auth/me", headers=auth).json()["user_id"]
+    created = httpx.post(
+        f"{live_server}/api/{me}/tasks", headers=auth, json={"title": "Buy oat milk"}
+    )
+    open_demo(page, live_server)
+    page.wait_for_function("() => window.__ck?.options.length > 0")
+    assert last_options(page)["entities"] == {"onTagSearch": "<fn>"}
+
+    # What the element does as the user types "@milk": the component's search answers.
+    found = page.evaluate("() => window.__ck.options.at(-1).entities.onTagSearch('milk')")
+    task_id = created.json()["id"]
+    assert [(e["id"], e["title"], e["data"]["task_id"]) for e in found] == [
+        (f"task_{task_id}", "Buy oat milk", str(task_id))
+    ]
+    assert page.evaluate("() => window.__ck.options.at(-1).entities.onTagSearch('zzz')") == []

@@ -97,6 +97,7 @@ export function ChatKitElement({
   clientSecretUrl,
   hosted = false,
   uploadStrategy,
+  entitySearchUrl,
   scriptUrl,
   loadTimeoutMs = 8000,
   threadParam = "thread",
@@ -331,7 +332,25 @@ export function ChatKitElement({
     };
   }, [scriptUrl, loadTimeoutMs]);
 
+  // ChatKit's entity tags: the composer asks as the user types "@…"; the server answers with
+  // entities ({id, title, group, data}) through the same authenticated fetch as /chatkit.
+  const searchEntities = useCallback(
+    async (query) => {
+      if (!entitySearchUrl) return [];
+      const url = new URL(resolveUrl(entitySearchUrl));
+      url.searchParams.set("q", query ?? "");
+      try {
+        const response = await chatkitFetch(url.toString(), { method: "GET" });
+        return response.ok ? await response.json() : [];
+      } catch {
+        return [];
+      }
+    },
+    [entitySearchUrl, chatkitFetch],
+  );
+
   const options = { api, initialThread: startThread, onClientTool: runClientTool };
+  if (entitySearchUrl) options.entities = { onTagSearch: searchEntities };
   const optional = { theme, locale, frameTitle, startScreen, header, history, composer, disclaimer, threadItemActions, thread };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined && value !== null) options[key] = value;

@@ -57,6 +57,10 @@ class ChatKit(NoSSRComponent):
         "instead of api_url."
     )
     upload_strategy: Var[dict[str, Any]] = field(doc="ChatKitOptions.api.uploadStrategy")
+    entity_search_url: Var[str] = field(
+        doc="ChatKitOptions.entities.onTagSearch: GET {url}?q=<typed text> (with api_url's "
+        "auth) answers the entities to offer; unset: no tags."
+    )
     script_url: Var[str] = field(
         doc="The ChatKit web-component script (OpenAI's CDN); added to <head> once."
     )

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from chatapp.attachments.records import MAX_PER_REQUEST
+from chatapp.chat.entities import ENTITY_SEARCH_ENDPOINT
 from chatapp.components.chatkit.component import chatkit
 from chatapp.settings import get_settings
 from chatapp.state.chatkit import ChatKitState
@@ -106,6 +107,7 @@ def chatkit_panel(**overrides: Any) -> rx.Component:
         "start_screen": start_screen(),
         "composer": {"placeholder": "Tell me what to do…", "attachments": attachment_options()},
         "upload_strategy": {"type": "two_phase"},
+        "entity_search_url": ENTITY_SEARCH_ENDPOINT,
         "history": {"enabled": True, "show_delete": True, "show_rename": True},
         "client_tool_results": ChatKitState.client_tool_results,
         "on_ready": ChatKitState.mark_ready,
