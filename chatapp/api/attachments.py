@@ -75,6 +75,7 @@ async def upload(request: Request, user_id: AttachmentUser, body: UploadedFile) 
     """One-shot upload: the body is the file (raw, named by `X-Filename` or `?filename=`, or
     multipart/form-data with a `file` field). Checked like every upload; the answer is the
     attachment, ready to send with a message or attach to a task."""
+    await asyncio.to_thread(records.sweep_unsent, user_id)
     pending = blank(new_attachment_id(), body.filename)
     attachment = await store_upload(user_id, pending, body, str(request.base_url), new=True)
     return records.out(attachment)

@@ -6,7 +6,8 @@ Lifetime. An attachment lives while something holds it: the thread whose message
 (`thread_id`) or a task (a task_attachments row). Deleting a thread or a task releases what it
 held; an attachment nothing holds any more loses its row and then its files (files after the
 commit, so a failed transaction never leaves a row without its file). An upload never sent and
-never attached stays until the user deletes it (ChatKit's attachments.delete).
+never attached stays until the user deletes it (ChatKit's attachments.delete) or, a day old,
+is swept when the user next uploads (`sweep_unsent`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any, Literal
 
 from chatkit.types import Attachment, FileAttachment, ImageAttachment
@@ -34,6 +36,8 @@ logger = logging.getLogger("chatapp.attachments")
 ATTACHMENT = TypeAdapter(Attachment)
 # Width of the chat tables' id columns; an id that cannot be stored cannot name a row.
 MAX_ID_LENGTH = 255
+# An upload nothing holds (never sent, never attached) is kept this long, then swept.
+UNSENT_KEEP = timedelta(hours=24)
 PREVIEW_KEY_CONTEXT = b"chatapp:attachment-preview:"
 # At most this many attachments on one message or in one request.
 MAX_PER_REQUEST = 10
@@ -221,6 +225,28 @@ def release(session: Session, user_id: int, ids: Iterable[str]) -> list[str]:
     if orphans:
         session.exec(delete(ChatAttachment).where(col(ChatAttachment.id).in_(orphans)))
     return orphans
+
+
+def sweep_unsent(user_id: int, older_than: timedelta = UNSENT_KEEP) -> list[str]:
+    """Delete the user's uploads that were never sent nor attached (nothing holds them) and are
+    older than `older_than`: a file picked and forgotten does not stay stored for ever. Run
+    when the user starts a new upload; returns the ids, whose files are deleted here too."""
+    held = exists().where(col(TaskAttachment.attachment_id) == col(ChatAttachment.id))
+    with session_scope() as session:
+        stale = list(
+            session.exec(
+                select(ChatAttachment.id).where(
+                    ChatAttachment.user_id == user_id,
+                    col(ChatAttachment.thread_id).is_(None),
+                    col(ChatAttachment.created_at) < utcnow() - older_than,
+                    ~held,
+                )
+            ).all()
+        )
+        if stale:
+            session.exec(delete(ChatAttachment).where(col(ChatAttachment.id).in_(stale)))
+    forget(stale)
+    return stale
 
 
 def release_thread(session: Session, user_id: int, thread_id: str) -> list[str]:

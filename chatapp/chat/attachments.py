@@ -50,6 +50,7 @@ class TodoAttachmentStore(AttachmentStore[RequestContext]):
         limit = get_settings().attachment_max_bytes
         if input.size > limit:
             raise too_large(limit)
+        await asyncio.to_thread(records.sweep_unsent, context.user_id)
         attachment_id = self.generate_attachment_id(input.mime_type, context)
         base = public_base(context)
         fields = {

@@ -236,3 +236,38 @@ def test_chatkit_sends_files_without_words_and_the_offline_model_says_what_arriv
     assert "I got “receipt.png”." in streamed.text
     empty = {**send, "params": {"input": {**send["params"]["input"], "attachments": []}}}
     assert _chatkit(app_client, owner, empty).status_code == 400
+
+
+def _age(attachment_id: str, hours: float) -> None:
+    from datetime import timedelta
+
+    from chatapp.db import session_scope
+    from chatapp.db.models import ChatAttachment, utcnow
+
+    with session_scope() as session:
+        row = session.get(ChatAttachment, attachment_id)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(hours=hours)
+
+
+def test_a_new_upload_sweeps_the_users_stale_unsent_uploads(
+    app_client, owner, intruder, attachment_dir
+):
+    forgotten = uploaded_id(app_client, owner, files.png(), "forgotten.png")
+    sent = uploaded_id(app_client, owner, files.png(), "sent.png")
+    attached = uploaded_id(app_client, owner, files.png(), "attached.png")
+    recent = uploaded_id(app_client, owner, files.png(), "recent.png")
+    theirs = uploaded_id(app_client, intruder, files.png(), "theirs.png")
+    _send(app_client, owner, "my receipt", [sent])
+    _attach(app_client, owner, _task(app_client, owner, "expenses"), [attached])
+    for old in (forgotten, sent, attached, theirs):
+        _age(old, hours=25)
+    _age(recent, hours=23)
+
+    uploaded_id(app_client, owner, files.png(), "new.png")
+
+    ids = {row.id for row in attachment_rows()}
+    assert forgotten not in ids  # never sent nor attached, a day old: swept, files too
+    assert {sent, attached, recent, theirs} <= ids
+    assert app_client.get(f"/api/attachments/{forgotten}", headers=owner.headers).status_code == 404
+    assert not [p for p in stored_files(attachment_dir) if forgotten in str(p)]
