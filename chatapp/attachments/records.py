@@ -69,7 +69,8 @@ def access_key(attachment_id: str) -> str:
 
 
 def valid_access_key(attachment_id: str, key: str) -> bool:
-    return hmac.compare_digest(access_key(attachment_id), key)
+    # Bytes: compare_digest refuses str with non-ASCII characters (a made-up key may have any).
+    return hmac.compare_digest(access_key(attachment_id).encode(), key.encode("utf-8", "replace"))
 
 
 def preview_url(attachment_id: str, base_url: str = "") -> str:

@@ -267,3 +267,10 @@ def test_preview_url_opens_the_preview_alone(app_client, owner, intruder):
     # Once the file is deleted its key opens nothing.
     assert app_client.delete(f"{UPLOAD_URL}/{body['id']}", headers=owner.headers).status_code == 204
     assert app_client.get(body["preview_url"]).status_code == 404
+
+
+def test_a_made_up_preview_key_is_refused_not_an_error(app_client, owner):
+    attachment_id = uploaded_id(app_client, owner, files.png(), "a.png")
+    for key in ("é", "\\u2603" * 3, "", "x" * 500):
+        response = app_client.get(f"{UPLOAD_URL}/{attachment_id}/preview", params={"key": key})
+        assert response.status_code == 401, (key, response.text)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_tasks_flow import sign_in, sign_out, sign_up, task_item
+from tests.browser.test_tasks_flow import PASSWORD, sign_in, sign_out, sign_up, task_item
 
 pytestmark = pytest.mark.browser
 
@@ -123,14 +123,19 @@ def test_a_reminder_due_in_seconds_shows_once_as_a_toast_and_a_notification(
 def test_a_reminder_that_came_due_while_away_is_shown_as_missed_after_sign_in(
     page: Page, live_server: str
 ):
-    sign_up(page, live_server, f"missed-{uuid.uuid4().hex[:8]}@example.com", then="/tasks")
-    user, headers = api_user(page, live_server)
-    sign_out(page)
+    email = f"missed-{uuid.uuid4().hex[:8]}@example.com"
+    sign_up(page, live_server, email, then="/tasks")
+    user, _ = api_user(page, live_server)
+    sign_out(page)  # ends every session of the account, this browser's token included
+    # Meanwhile, from another device (a new sign-in), a task whose reminder is long past.
+    login = httpx.post(
+        f"{live_server}/api/auth/login", json={"email": email, "password": PASSWORD}
+    ).json()
+    headers = {"Authorization": f"Bearer {login['access_token']}"}
     long_ago = datetime.now(UTC) - timedelta(hours=2)
     add_task_via_api(
         live_server, user, headers, title="Renew passport", remind_at=long_ago.isoformat()
     )
-    email = httpx.get(f"{live_server}/api/auth/me", headers=headers).json()["email"]
     sign_in(page, live_server, email)
     expect(page.get_by_text("Missed reminder: Renew passport")).to_be_visible(timeout=20_000)
 
