@@ -66,8 +66,6 @@ class Storage(Protocol):
         """Remove the file; a missing one is fine."""
         ...
 
-    def exists(self, key: str) -> bool: ...
-
 
 class LocalStorage:
     def __init__(self, root: Path) -> None:
@@ -106,9 +104,6 @@ class LocalStorage:
         path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # the other file of the attachment is still there
             path.parent.rmdir()
-
-    def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
 
 
 class S3Storage:
@@ -156,13 +151,6 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
-
-    def exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
-        except Exception:
-            return False
-        return True
 
 
 def get_storage() -> Storage:
