@@ -111,45 +111,43 @@ export function AttachmentPicker({
     [upload],
   );
 
-  // Drop files anywhere on the composer.
+  // Drop files anywhere on the composer; paste images (or files) into the message box, pasted
+  // text is left alone. Listened for on the document and matched by id, so the listeners do
+  // not depend on which of the picker and its targets React mounts (or re-mounts) first.
   useEffect(() => {
-    const target = dropTargetId && document.getElementById(dropTargetId);
-    if (!target) return undefined;
+    const within = (event, id) => (id && event.target?.closest?.(`#${id}`)) || null;
     const over = (event) => {
-      if (!hasFiles(event)) return;
+      const target = within(event, dropTargetId);
+      if (!target || !hasFiles(event)) return;
       event.preventDefault();
       target.classList.add("chat-drop-active");
     };
-    const leave = () => target.classList.remove("chat-drop-active");
+    const leave = (event) => within(event, dropTargetId)?.classList.remove("chat-drop-active");
     const drop = (event) => {
-      if (!hasFiles(event)) return;
+      const target = within(event, dropTargetId);
+      if (!target || !hasFiles(event)) return;
       event.preventDefault();
-      leave();
+      target.classList.remove("chat-drop-active");
       uploadAll([...event.dataTransfer.files]);
     };
-    target.addEventListener("dragover", over);
-    target.addEventListener("dragleave", leave);
-    target.addEventListener("drop", drop);
-    return () => {
-      target.removeEventListener("dragover", over);
-      target.removeEventListener("dragleave", leave);
-      target.removeEventListener("drop", drop);
-    };
-  }, [dropTargetId, uploadAll]);
-
-  // Paste images (or files) into the message box; pasted text is left alone.
-  useEffect(() => {
-    const target = pasteTargetId && document.getElementById(pasteTargetId);
-    if (!target) return undefined;
     const paste = (event) => {
+      if (!within(event, pasteTargetId)) return;
       const files = [...(event.clipboardData?.files ?? [])];
       if (!files.length) return;
       event.preventDefault();
       uploadAll(files);
     };
-    target.addEventListener("paste", paste);
-    return () => target.removeEventListener("paste", paste);
-  }, [pasteTargetId, uploadAll]);
+    document.addEventListener("dragover", over);
+    document.addEventListener("dragleave", leave);
+    document.addEventListener("drop", drop);
+    document.addEventListener("paste", paste);
+    return () => {
+      document.removeEventListener("dragover", over);
+      document.removeEventListener("dragleave", leave);
+      document.removeEventListener("drop", drop);
+      document.removeEventListener("paste", paste);
+    };
+  }, [dropTargetId, pasteTargetId, uploadAll]);
 
   return (
     <input

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from chatapp.state.chat import RENDERER_STORAGE_KEY
 from chatapp.state.chat_scripts import CHATKIT_DETECT_SECONDS
-from tests.browser.test_tasks_flow import sign_up, task_item
+from tests.browser.test_tasks_flow import sign_up, task_item, wait_chat_settled
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +80,7 @@ def open_chat(page: Page, base: str, *, block_chatkit: bool = True) -> None:
     sign_up(page, base, new_email())
     page.goto(f"{base}/chat")
     expect(page.locator("#chat-composer")).to_be_visible()
+    wait_chat_settled(page)
 
 
 def send(page: Page, text: str) -> None:

@@ -88,6 +88,7 @@ def composer() -> rx.Component:
         _tray(),
         attachment_picker(
             auth_token=AuthState.token,
+            disabled=AuthState.token == "",
             drop_target_id="chat-form",
             paste_target_id="chat-composer",
             max_bytes=get_settings().attachment_max_bytes,
