@@ -120,9 +120,10 @@ def row(name: str, samples_s: list[float], digits: int = 2) -> float:
 
 
 @contextmanager
-def app_beside(path: str, baseline, method: str, backend: str = "sqlite"):
+def app_beside(path: str, baseline, method: str, backend: str = "sqlite", extra=()):
     """chatapp's API with one extra baseline route at `path` (same app, middleware and server),
-    on a fresh database with one signed-up user; yields (httpx client, the signup answer)."""
+    and any `extra` (path, endpoint) routes of the same method, on a fresh database with one
+    signed-up user; yields (httpx client, the signup answer)."""
     import httpx
 
     from chatapp.api import build_api
@@ -130,6 +131,8 @@ def app_beside(path: str, baseline, method: str, backend: str = "sqlite"):
     with bench_database(backend):
         api = build_api()
         api.router.add_route(path, baseline, methods=[method])
+        for extra_path, endpoint in extra:
+            api.router.add_route(extra_path, endpoint, methods=[method])
         with serve(api) as base, httpx.Client(base_url=base, timeout=30) as http:
             auth = http.post(
                 "/api/auth/signup", json={"email": "bench@example.com", "password": "benchmark-pw"}

@@ -133,7 +133,7 @@ def main() -> None:
     print(f"start: {load_average()}")
     with bench_database("sqlite") as url:
         started = time.monotonic()
-        with production_server(url, redis=False) as (base, _log):
+        with production_server(url, redis=False) as (base, _log, _proc):
             token = sign_up_user(base, tasks=5, threads=0)
             results = asyncio.run(run(base, token, args.rounds, args.clicks))
         print(f"  done in {time.monotonic() - started:.0f} s; end: {load_average()}")

@@ -8,8 +8,18 @@ assistant reply is looked for in the database (chat_items, by type and text) and
 turns created is counted. Target: p95 ≤ 10 × p50. The baseline, measured in the same run on
 the same server before the load: one user's turns alone (p50 under load / p50 alone).
 
-    python bench/load.py [--backend sqlite|postgres|both] [--users 50] [--turns 20]
-                         [--max-seconds 600] [--workers-via-redis]
+Two kinds of turn: `tools` ("add load task 3-7": the agent calls add_task) and `plain` ("thanks (3-7)":
+a reply with no tool call). For each, the server's CPU per turn: the CPU seconds the server
+process tree (the reflex CLI and its granian workers) used during the crowd phase ÷ the turns
+answered. Targets (issue 14): ≤ 20 ms plain, ≤ 30 ms with a tool call.
+
+The door: `json` (`POST /api/{user_id}/chat`, one JSON answer per turn) or `chatkit` (the
+ChatKit protocol the chat panel speaks: `POST /chatkit`, threads.create then
+threads.add_user_message, each answer an SSE stream read to its end).
+
+    python bench/load.py [--backend sqlite|postgres|both] [--kind tools|plain|both]
+                         [--door json|chatkit] [--users 50] [--turns 20] [--max-seconds 600]
+                         [--workers-via-redis]
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ from pathlib import Path
 from common import BACKENDS, ROOT, bench_database, free_port, percentile
 
 TARGET_TAIL_RATIO = 10.0
+TARGET_CPU_MS = {"plain": 20.0, "tools": 30.0}
+KINDS = ("tools", "plain")
 START_TIMEOUT = 900
 REQUEST_TIMEOUT = 120
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -90,7 +102,7 @@ def production_server(database_url: str, redis: bool):
             raise
     print(f"  server up in {time.monotonic() - started:.0f} s (log: {log})")
     try:
-        yield base, log
+        yield base, log, proc
     finally:
         _stop(proc)
 
@@ -106,8 +118,29 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def message(user: int, turn: int) -> str:
+def message(kind: str, user: int, turn: str) -> str:
+    if kind == "plain":
+        return f"thanks ({user}-{turn})"
     return f"add load task {user}-{turn}"
+
+
+def expected_calls(kind: str) -> list[str]:
+    return [] if kind == "plain" else ["add_task"]
+
+
+def server_cpu_seconds(proc: subprocess.Popen) -> float:
+    """User + system CPU seconds of the server's process tree so far (live processes)."""
+    import psutil
+
+    root = psutil.Process(proc.pid)
+    total = 0.0
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 class User:
@@ -117,6 +150,7 @@ class User:
         self.id: int | None = None
         self.headers: dict[str, str] = {}
         self.conversation: int | None = None
+        self.thread: str | None = None  # the ChatKit door's thread
         self.sent: list[str] = []  # messages the server answered 200 to
         self.latencies: list[float] = []
         self.errors: Counter[str] = Counter()
@@ -132,9 +166,60 @@ async def sign_up(http, user: User) -> None:
     user.headers = {"Authorization": f"Bearer {body['access_token']}"}
 
 
-async def talk(http, user: User, turns: int, prefix: str = "") -> None:
+def chatkit_body(text: str, thread: str | None) -> dict:
+    """What <openai-chatkit> sends for a message: to `thread`, or a new thread."""
+    content = {"content": [{"type": "input_text", "text": text}], "attachments": []}
+    params: dict = {"input": {**content, "inference_options": {}}}
+    if thread:
+        return {"type": "threads.add_user_message", "params": {**params, "thread_id": thread}}
+    return {"type": "threads.create", "params": params}
+
+
+async def chatkit_turn(http, user: User, text: str) -> list[str] | str:
+    """One ChatKit turn read to the end of its stream: the tools it called, or an error."""
+    calls: list[str] = []
+    replied = False
+    async with http.stream(
+        "POST", "/chatkit", json=chatkit_body(text, user.thread), headers=user.headers
+    ) as r:
+        if r.status_code != 200:
+            return f"HTTP {r.status_code}"
+        async for line in r.aiter_lines():
+            if not line.startswith("data: "):
+                continue
+            event = json.loads(line[6:])
+            kind = event.get("type")
+            if kind == "error":
+                return "stream error"
+            if kind == "thread.created":
+                user.thread = event["thread"]["id"]
+            if kind == "thread.item.done":
+                item = event["item"]
+                if item["type"] == "assistant_message":
+                    replied = True
+                elif item["type"] == "task" and item.get("task", {}).get("title"):
+                    calls.append(item["task"]["title"])
+    return calls if replied else "no reply"
+
+
+async def talk(http, user: User, turns: int, kind: str, door: str, prefix: str = "") -> None:
     for turn in range(turns):
-        text = message(user.index, f"{prefix}{turn}")
+        text = message(kind, user.index, f"{prefix}{turn}")
+        if door == "chatkit":
+            start = time.perf_counter()
+            try:
+                outcome = await chatkit_turn(http, user, text)
+            except Exception as exc:  # a timeout or a dropped connection is an error
+                user.errors[type(exc).__name__] += 1
+                continue
+            if isinstance(outcome, str):
+                user.errors[outcome] += 1
+                continue
+            user.sent.append(text)
+            user.latencies.append(time.perf_counter() - start)
+            if bool(outcome) != bool(expected_calls(kind)):
+                user.errors["bad reply"] += 1
+            continue
         body = {"message": text}
         if user.conversation:
             body["conversation_id"] = user.conversation
@@ -153,7 +238,7 @@ async def talk(http, user: User, turns: int, prefix: str = "") -> None:
         user.latencies.append(elapsed)
         user.conversation = reply["conversation_id"]
         calls = [c["name"] for c in reply.get("tool_calls", [])]
-        if reply.get("error") or not reply.get("response") or calls != ["add_task"]:
+        if reply.get("error") or not reply.get("response") or calls != expected_calls(kind):
             user.errors["bad reply"] += 1
 
 
@@ -194,33 +279,46 @@ def stored_tasks(user_ids: list[int]) -> Counter:
         return Counter(dict(rows.all()))
 
 
-async def run_load(base: str, users: int, turns: int, max_seconds: float) -> dict:
+async def run_load(
+    base: str,
+    proc: subprocess.Popen,
+    kind: str,
+    door: str,
+    first: int,
+    users: int,
+    turns: int,
+    max_seconds: float,
+) -> dict:
+    """One kind of turn: user numbers from `first` on, so kinds on one server never share one."""
     import httpx
 
     limits = httpx.Limits(max_connections=users + 5, max_keepalive_connections=users + 5)
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
         # Baseline: one user alone on the same server (and a warm-up of the agent path).
-        solo = User(0)
+        solo = User(first)
         await sign_up(http, solo)
-        await talk(http, solo, 3, prefix="warm")
+        await talk(http, solo, 3, kind, door, prefix="warm")
         solo.latencies.clear()
-        await talk(http, solo, turns, prefix="solo")
+        await talk(http, solo, turns, kind, door, prefix="solo")
 
-        crowd = [User(i) for i in range(1, users + 1)]
+        crowd = [User(i) for i in range(first + 1, first + users + 1)]
         await asyncio.gather(*(sign_up(http, u) for u in crowd))
+        cpu_start = server_cpu_seconds(proc)
         start = time.perf_counter()
         timed_out = False
         try:
             await asyncio.wait_for(
-                asyncio.gather(*(talk(http, u, turns) for u in crowd)), timeout=max_seconds
+                asyncio.gather(*(talk(http, u, turns, kind, door) for u in crowd)),
+                timeout=max_seconds,
             )
         except TimeoutError:
             timed_out = True
         wall = time.perf_counter() - start
-    return {"solo": solo, "crowd": crowd, "wall": wall, "timed_out": timed_out}
+        cpu = server_cpu_seconds(proc) - cpu_start
+    return {"solo": solo, "crowd": crowd, "wall": wall, "timed_out": timed_out, "cpu": cpu}
 
 
-def report(backend: str, result: dict, users: int, turns: int) -> dict:
+def report(backend: str, kind: str, door: str, result: dict, users: int, turns: int) -> dict:
     solo, crowd, wall = result["solo"], result["crowd"], result["wall"]
     latencies = [s * 1000 for u in crowd for s in u.latencies]
     ok = len(latencies)
@@ -234,7 +332,10 @@ def report(backend: str, result: dict, users: int, turns: int) -> dict:
         lost_user += sum((texts - stored[u.id]).values())
         replies = stored[u.id][("assistant_message", "")]
         lost_assistant += max(0, len(u.sent) - replies)
-        lost_tasks += max(0, len(u.sent) - tasks[u.id])
+        if kind == "tools":
+            lost_tasks += max(0, len(u.sent) - tasks[u.id])
+        else:  # a plain turn adds nothing
+            lost_tasks += tasks[u.id]
     extra_user = sum(
         max(0, stored[u.id][k] - n)
         for u in everyone
@@ -243,7 +344,10 @@ def report(backend: str, result: dict, users: int, turns: int) -> dict:
     solo_ms = [s * 1000 for s in solo.latencies]
     p50, p95 = statistics.median(latencies), percentile(latencies, 95)
     solo_p50 = statistics.median(solo_ms)
-    print(f"== {backend}: {users} users × {turns} turns, one reflex prod server ==")
+    print(
+        f"== {backend}, {kind} turns through the {door} door: {users} users × {turns} turns,"
+        " one reflex prod server =="
+    )
     print(
         f"  baseline (one user alone): p50 {solo_p50:.1f} ms  p95 {percentile(solo_ms, 95):.1f} ms"
     )
@@ -263,12 +367,26 @@ def report(backend: str, result: dict, users: int, turns: int) -> dict:
         f"  p95/p50 = {ratio:.2f}x (target ≤ {TARGET_TAIL_RATIO:.0f}x: {verdict});"
         f"  p50 under load / p50 alone = {p50 / solo_p50:.1f}x"
     )
-    return {"p50": p50, "p95": p95, "turns_per_s": ok / wall, "errors": sum(errors.values())}
+    cpu_ms = result["cpu"] / ok * 1000 if ok else float("nan")
+    cpu_verdict = "meets" if cpu_ms <= TARGET_CPU_MS[kind] else "MISSES"
+    print(
+        f"  server CPU: {result['cpu']:.1f} s for {ok} turns = {cpu_ms:.1f} ms per turn"
+        f" (target ≤ {TARGET_CPU_MS[kind]:.0f} ms: {cpu_verdict})"
+    )
+    return {
+        "p50": p50,
+        "p95": p95,
+        "turns_per_s": ok / wall,
+        "errors": sum(errors.values()),
+        "cpu_ms": cpu_ms,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    parser.add_argument("--kind", choices=[*KINDS, "both"], default="both")
+    parser.add_argument("--door", choices=["json", "chatkit"], default="json")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--max-seconds", type=float, default=600)
@@ -278,11 +396,27 @@ def main() -> None:
         help=f"set REFLEX_REDIS_URL={REDIS_URL}: Reflex then starts several backend workers",
     )
     args = parser.parse_args()
+    kinds = KINDS if args.kind == "both" else (args.kind,)
     for backend in BACKENDS if args.backend == "both" else (args.backend,):
         with bench_database(backend) as url:
-            with production_server(url, args.workers_via_redis) as (base, _log):
-                result = asyncio.run(run_load(base, args.users, args.turns, args.max_seconds))
-            report(backend, result, args.users, args.turns)
+            results = {}
+            with production_server(url, args.workers_via_redis) as (base, _log, proc):
+                for n, kind in enumerate(kinds):
+                    first = n * (args.users + 1)
+                    results[kind] = asyncio.run(
+                        run_load(
+                            base,
+                            proc,
+                            kind,
+                            args.door,
+                            first,
+                            args.users,
+                            args.turns,
+                            args.max_seconds,
+                        )
+                    )
+            for kind, result in results.items():
+                report(backend, kind, args.door, result, args.users, args.turns)
 
 
 if __name__ == "__main__":

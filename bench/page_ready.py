@@ -334,7 +334,7 @@ def main() -> None:
     print(f"start: {load_average()}")
     with bench_database("sqlite") as url:
         started = time.monotonic()
-        with production_server(url, redis=False) as (base, _log):
+        with production_server(url, redis=False) as (base, _log, _proc):
             token = sign_up_user(base, args.tasks, args.threads)
             print(
                 f"  user with {args.tasks} tasks, {args.threads} conversations;"

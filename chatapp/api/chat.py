@@ -146,7 +146,8 @@ async def chat(
         thread_id = thread.id
         summary = TurnSummary(thread.metadata[CONVERSATION_KEY], thread_id)
     # Another user's or a missing attachment is 404 (AppError), before anything is stored.
-    await asyncio.to_thread(records.require_uploaded, user, body.attachments)
+    if body.attachments:
+        await asyncio.to_thread(records.require_uploaded, user, body.attachments)
     events = stream_turn(server, ctx, body.message, thread_id, body.attachments)
     first: list[ThreadStreamEvent] = []
     if thread_id is None:

@@ -449,6 +449,8 @@ def delete_task(user_id: int, task_id: int) -> TaskOut:
 
 
 def _link(session: Session, user_id: int, task_id: int, attachment_ids: Sequence[str]) -> None:
+    if not attachment_ids:
+        return
     rows = attachment_records.owned_uploaded(session, user_id, attachment_ids)
     have = set(
         session.exec(

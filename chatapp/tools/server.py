@@ -294,7 +294,9 @@ async def add_task(
 
     def create(user: int) -> str:
         task = service.create_task(user, TaskCreate.model_validate(data), attachment_ids or ())
-        return outcome(task, "created", _named(user, [task]).get(task.id))
+        # A new task holds only the files it was given: without any, there is nothing to name.
+        named = _named(user, [task]).get(task.id) if attachment_ids else None
+        return outcome(task, "created", named)
 
     return await _run(ctx, user_id, create)
 
