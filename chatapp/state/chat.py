@@ -32,6 +32,7 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
+    UserMessageItem,
 )
 
 from chatapp.chat import get_chat_server, turns
@@ -68,6 +69,14 @@ FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's mes
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 _TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
+
+
+def _can_wait(event: object) -> bool:
+    """Events that need not reach the screen before the reply's first words: the saved user
+    message (it only gives the one shown its id) and a thread's new title."""
+    if isinstance(event, ThreadItemDoneEvent):
+        return isinstance(event.item, UserMessageItem)
+    return isinstance(event, ThreadUpdatedEvent)
 
 
 class ChatState(AuthState):
@@ -418,22 +427,36 @@ class ChatState(AuthState):
             yield rx.set_value("chat-composer", "")
         turn = _TURNS[key] = turns.RunningTurn()
         failure = ""
+        held: list[ThreadStreamEvent] = []
         try:
             for _ in range(1 + MAX_CLIENT_TOOL_ROUNDS):
                 queue: asyncio.Queue = asyncio.Queue()
                 turn.task = asyncio.create_task(turns.pump_turn(request, ctx, queue))
                 pending = None
+                tasks_changed = False
                 async for frame in turns.frames(queue, lambda: turn.stopped):
-                    if shown := [event for event in frame if changes_view(event)]:
+                    shown = [event for event in frame if changes_view(event)]
+                    # Held until the list changes anyway (or the turn ends), these do not make
+                    # the first words wait for a redraw of the whole thread and its list.
+                    held += [event for event in shown if _can_wait(event)]
+                    shown = [event for event in shown if not _can_wait(event)]
+                    if shown:
                         async with self:
-                            for event in shown:
-                                self._apply(event, ctx)
+                            if not all(map(turns.is_text_delta, shown)):
+                                held = self._apply_all(held, ctx)
+                            self._apply_all(shown, ctx)
                     for event in frame:
                         if isinstance(event, ThreadCreatedEvent):
                             yield rx.call_script(chat_scripts.thread_url_script(event.thread.id))
                         pending = turns.pending_client_call(event) or pending
-                    if any(turns.changes_tasks(event) for event in frame):
+                    tasks_changed = tasks_changed or any(map(turns.changes_tasks, frame))
+                    # The task list reloads once the reply's words are on screen: the reload
+                    # holds the page's state lock, which would hold the first words back.
+                    if tasks_changed and any(map(turns.is_text_delta, frame)):
+                        tasks_changed = False
                         yield TaskState.refresh
+                if tasks_changed:
+                    yield TaskState.refresh
                 if turn.stopped:
                     break
                 failure = await turn.task
@@ -452,6 +475,7 @@ class ChatState(AuthState):
             await turn.settle()  # before the next turn, the server saves a stopped reply
             _TURNS.pop(key, None)
             async with self:
+                self._apply_all(held, ctx)
                 self._finish_turn(turn.stopped, failure)
         if turn.stopped and ctx.tool_calls:
             yield TaskState.refresh
@@ -465,6 +489,12 @@ class ChatState(AuthState):
         result, events = await client_tool_result(self, user_id, call.name, call.arguments)
         self.messages = with_client_answer(self.messages, call, result)
         return result, events
+
+    def _apply_all(self, events: list[ThreadStreamEvent], ctx: RequestContext) -> list:
+        """Apply the events in order; an empty list to hold on to next."""
+        for event in events:
+            self._apply(event, ctx)
+        return []
 
     def _apply(self, event: ThreadStreamEvent, ctx: RequestContext) -> None:
         if isinstance(event, ThreadCreatedEvent):
