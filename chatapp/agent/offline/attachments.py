@@ -14,8 +14,10 @@ from datetime import datetime
 
 from chatapp.agent.offline import replies
 from chatapp.agent.offline.conversation import Conversation, Exchange
+from chatapp.agent.offline.file_mentions import FILE_NOUN
 from chatapp.agent.offline.intents import Chat
 from chatapp.agent.offline.matching import match_tasks
+from chatapp.agent.offline.replies import names_text
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import Step, Toolbox, kind_of_name
@@ -23,14 +25,10 @@ from chatapp.agent.offline.understand import read_message
 from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
 _I = re.IGNORECASE
-_NOUN = (
-    r"(?:file|photo|picture|pic|image|receipt|document|doc|pdf|scan|attachment|screenshot"
-    r"|invoice)s?"
-)
 # What names the attached files: "this", "these receipts", "the attached pdf", "both".
 _FILES = (
-    rf"(?:(?:this|these|that|those|the|my|both|all)\s+(?:attached\s+)?{_NOUN}"
-    rf"|the\s+attached(?:\s+{_NOUN})?|this|these|that|those|it|them|both(?:\s+of\s+them)?"
+    rf"(?:(?:this|these|that|those|the|my|both|all)\s+(?:attached\s+)?{FILE_NOUN}"
+    rf"|the\s+attached(?:\s+{FILE_NOUN})?|this|these|that|those|it|them|both(?:\s+of\s+them)?"
     rf"|all\s+of\s+them)"
 )
 ATTACH_TO = re.compile(
@@ -47,19 +45,10 @@ _TASK_NUMBER = re.compile(r"^(?:task\s*)?#?\s*(?P<id>[0-9]{1,9})$", _I)
 _TASK_WORD = re.compile(r"^(?:the\s+|my\s+)?(?P<words>.+?)(?:\s+(?:task|to-?do))?$", _I)
 _THAT_TASK = re.compile(r"^(?:it|that(?:\s+one|\s+task)?|this\s+task|the\s+same\s+task)$", _I)
 
-NO_FILE = (
-    "I don't see a file on your message. Attach one (the paperclip, or drop it in the chat), "
-    "then ask me again."
-)
 HOW_TO = (
     "To keep {them} with a task, say e.g. “attach {them} to the expenses task” or "
     "“add a task review contract with {this}”."
 )
-
-
-def names_text(files: Sequence[dict[str, str]]) -> str:
-    names = [f"“{f.get('name') or 'file'}”" for f in files]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _them(files: Sequence[dict[str, str]]) -> dict[str, str]:
@@ -78,7 +67,7 @@ def plan_attachments(conversation: Conversation, toolbox: Toolbox, now: datetime
     attach = ATTACH_TO.match(text)
     if attach and not files:
         # "add it to the report task" is a note without files; "attach" always means files.
-        return Step(text=NO_FILE) if attach.group("verb").lower() == "attach" else None
+        return Step(text=replies.NO_FILE) if attach.group("verb").lower() == "attach" else None
     if attach:
         return _attach_to(attach.group("task"), ids, files, conversation, toolbox)
     add = ADD_WITH.match(text)

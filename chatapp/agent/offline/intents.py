@@ -28,6 +28,7 @@ ChatKind = Literal[
     "cant_clear",
     "confirm",
     "decline",
+    "files",  # "see attached" and nothing else asked
 ]
 
 
@@ -135,6 +136,7 @@ class TaskFilter:
 @dataclass(frozen=True)
 class AddTasks:
     drafts: tuple[TaskDraft, ...]
+    with_files: bool = False  # "..., pdf attached": the new tasks keep the files sent
 
 
 @dataclass(frozen=True)

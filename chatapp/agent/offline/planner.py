@@ -216,9 +216,17 @@ def _add(
     assert isinstance(intent, AddTasks)
     exchanges = conversation.exchanges
     made = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
+    # "..., see attached": the files of this message (else the latest sent) go with each task.
+    files = conversation.recent_attachments if intent.with_files else ()
+    ids = [f["id"] for f in files]
     if len(made) < len(intent.drafts) and made == list(exchanges):
-        return add_calls(intent, len(made), toolbox, now, parallel)
-    return Step(text=summarise(exchanges, now))
+        return add_calls(intent, len(made), toolbox, now, parallel, ids)
+    text = summarise(exchanges, now)
+    if intent.with_files and not files:
+        text += "\n\n" + replies.NO_FILE_KEPT
+    elif files and not toolbox.accepts("add_task", "attachment_ids"):
+        text += "\n\n" + replies.CANT_KEEP_FILES
+    return Step(text=text)
 
 
 def _list(

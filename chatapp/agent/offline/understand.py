@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
-from chatapp.agent.offline.intents import Chat, Compound, Intent, Select
+from chatapp.agent.offline.file_mentions import without_file_mentions
+from chatapp.agent.offline.intents import AddTasks, Chat, Compound, Intent, Select
 from chatapp.agent.offline.lexicon import ACTION_VERBS, COMMAND_VERBS
 from chatapp.agent.offline.normalise import (
     bare,
@@ -19,6 +21,8 @@ from chatapp.agent.offline.normalise import (
 from chatapp.agent.offline.rules import Reading, classify
 from chatapp.agent.offline.smalltalk import chat_kind, selection
 
+# What is left of "thanks, see attached" or "new task, file attached" asks for nothing more.
+_SAYS_NOTHING_MORE = frozenset(("greeting", "thanks", "ack", "empty", "unknown", "missing_title"))
 _NOT_A_NEW_REQUEST = frozenset(("action_statement", "repeat_statement", "words_done"))
 _NEXT_COMMAND = r"(?=(?:please\s+|pls\s+|also\s+|just\s+)*(?:" + COMMAND_VERBS + r")\b)"
 # Where one request ends and the next may begin; a split is kept only if every clause reads as a
@@ -55,8 +59,17 @@ def read_message(text: str, now: datetime) -> Reading:
     """What `text` asks for, with dates resolved against `now`, and the rule that read it.
 
     A message that reads as several requests, each one a command on its own ("finish task 4
-    and push task 6 to monday"), is a `Compound` of them in order.
+    and push task 6 to monday"), is a `Compound` of them in order. Clauses that only point at
+    attached files ("..., see attached") are no request: the tasks the rest adds keep the files.
     """
+    rest, mentioned = without_file_mentions(text)
+    if mentioned:
+        reading = _read_requests(rest, now) if rest else Reading(Chat("files"), "files")
+        return Reading(_with_files(reading.intent), f"{reading.rule}+files")
+    return _read_requests(text, now)
+
+
+def _read_requests(text: str, now: datetime) -> Reading:
     clauses = _clauses(normalise(text))
     if len(clauses) > 1:
         readings = [_read_one(clause, now) for clause in clauses]
@@ -64,6 +77,16 @@ def read_message(text: str, now: datetime) -> Reading:
             rules = "+".join(reading.rule for reading in readings)
             return Reading(Compound(tuple(r.intent for r in readings)), f"compound:{rules}")
     return _read_one(text, now)
+
+
+def _with_files(intent: Intent) -> Intent:
+    if isinstance(intent, AddTasks):
+        return replace(intent, with_files=True)
+    if isinstance(intent, Compound):
+        return Compound(tuple(_with_files(part) for part in intent.parts))
+    if isinstance(intent, Chat) and intent.kind in _SAYS_NOTHING_MORE:
+        return Chat("files")  # "hi, here's the scan": the files are the message
+    return intent
 
 
 def _is_command(reading: Reading) -> bool:

@@ -6,7 +6,8 @@ from), and the in-memory tools keep files: add_task takes attachment_ids, attach
 What is checked on top: which tasks gained which files (`attached`, and `attachments` of a
 `created` spec), exactly.
 
-Run it: `python -m tests.agent.heldout.attachments` (-v prints each failure with its reasons).
+Run it: `python -m tests.agent.heldout.attachments` (-v prints each failure with its reasons;
+`--data tests/agent/dev/attachments.yaml` runs the development phrasings instead).
 """
 
 from __future__ import annotations
@@ -181,7 +182,9 @@ async def evaluate(cases: list[dict[str, Any]] | None = None) -> list[CaseResult
 
 
 def main() -> int:
-    results = asyncio.run(evaluate())
+    args = sys.argv[1:]
+    path = Path(args[args.index("--data") + 1]) if "--data" in args else DATA
+    results = asyncio.run(evaluate(load_cases(path)))
     if "-v" in sys.argv[1:]:
         for result in results:
             if not result.passed:
