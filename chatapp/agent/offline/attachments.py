@@ -8,7 +8,6 @@ go to attach_files or add_task. Tried before the command rules; None means "not 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -17,6 +16,7 @@ from chatapp.agent.offline.conversation import Conversation, Exchange
 from chatapp.agent.offline.file_mentions import FILE_NOUN
 from chatapp.agent.offline.intents import Chat
 from chatapp.agent.offline.matching import match_tasks
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.replies import names_text
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
@@ -24,26 +24,23 @@ from chatapp.agent.offline.toolbox import Step, Toolbox, kind_of_name
 from chatapp.agent.offline.understand import read_message
 from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
-_I = re.IGNORECASE
 # What names the attached files: "this", "these receipts", "the attached pdf", "both".
 _FILES = (
     rf"(?:(?:this|these|that|those|the|my|both|all)\s+(?:attached\s+)?{FILE_NOUN}"
     rf"|the\s+attached(?:\s+{FILE_NOUN})?|this|these|that|those|it|them|both(?:\s+of\s+them)?"
     rf"|all\s+of\s+them)"
 )
-ATTACH_TO = re.compile(
+ATTACH_TO = nocase(
     rf"^(?:please\s+|can\s+you\s+|could\s+you\s+)?(?P<verb>attach|add|put|save|keep|file|stick)"
-    rf"\s+{_FILES}\s+(?:to|on|onto|with|in|into|under)\s+(?P<task>.+)$",
-    _I,
+    rf"\s+{_FILES}\s+(?:to|on|onto|with|in|into|under)\s+(?P<task>.+)$"
 )
-ADD_WITH = re.compile(
+ADD_WITH = nocase(
     rf"^(?:please\s+)?(?:add|create|make)\s+(?:a\s+)?(?:new\s+)?(?:task|to-?do)\s*:?\s+"
-    rf"(?P<title>.+?)\s+(?:with|using|and\s+attach)\s+{_FILES}$",
-    _I,
+    rf"(?P<title>.+?)\s+(?:with|using|and\s+attach)\s+{_FILES}$"
 )
-_TASK_NUMBER = re.compile(r"^(?:task\s*)?#?\s*(?P<id>[0-9]{1,9})$", _I)
-_TASK_WORD = re.compile(r"^(?:the\s+|my\s+)?(?P<words>.+?)(?:\s+(?:task|to-?do))?$", _I)
-_THAT_TASK = re.compile(r"^(?:it|that(?:\s+one|\s+task)?|this\s+task|the\s+same\s+task)$", _I)
+_TASK_NUMBER = nocase(r"^(?:task\s*)?#?\s*(?P<id>[0-9]{1,9})$")
+_TASK_WORD = nocase(r"^(?:the\s+|my\s+)?(?P<words>.+?)(?:\s+(?:task|to-?do))?$")
+_THAT_TASK = nocase(r"^(?:it|that(?:\s+one|\s+task)?|this\s+task|the\s+same\s+task)$")
 
 HOW_TO = (
     "To keep {them} with a task, say e.g. “attach {them} to the expenses task” or "

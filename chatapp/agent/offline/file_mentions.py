@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-_I = re.IGNORECASE
+from chatapp.agent.offline.pattern import nocase
+
 # What a file is called; the same words name the files in "attach these receipts to task 3".
 FILE_NOUN = (
     r"(?:file|photo|picture|pic|image|receipt|document|doc|pdf|scan|attachment|screenshot"
@@ -49,12 +50,12 @@ _MENTION = (
     rf"|{_WITH_FILES}"
     rf")(?:\s+(?:too|as\s+well))?"
 )
-_CLAUSE = re.compile(_MENTION, _I)
+_CLAUSE = nocase(_MENTION)
 # A mention in brackets, wherever it stands: "pay this invoice (attached) by friday".
-_BRACKETED = re.compile(rf"\s*[(\[]\s*{_MENTION}\s*[)\]]", _I)
+_BRACKETED = nocase(rf"\s*[(\[]\s*{_MENTION}\s*[)\]]")
 # A mention that ends the message without a comma: "... with this pdf attached".
-_TRAILING = re.compile(
-    rf"\s+(?:{_WITH_FILES}|with\s+{_PHRASE}\s+{_MARKER})(?:\s+(?:too|as\s+well))?[\s.!]*$", _I
+_TRAILING = nocase(
+    rf"\s+(?:{_WITH_FILES}|with\s+{_PHRASE}\s+{_MARKER})(?:\s+(?:too|as\s+well))?[\s.!]*$"
 )
 # Where one clause ends: punctuation, or a dash between spaces.
 _BREAK = re.compile(r"(\s*(?:[,;:!?\n]|\.(?!\d)|\s[-\u2013\u2014]+)\s*)")

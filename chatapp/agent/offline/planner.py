@@ -13,7 +13,6 @@ task an earlier part acted on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -45,6 +44,7 @@ from chatapp.agent.offline.intents import (
 from chatapp.agent.offline.lexicon import DONE_VERBS
 from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.mutations import mutation, needs_current
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.summaries import (
     list_text,
     open_text,
@@ -56,10 +56,8 @@ from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox
 from chatapp.agent.offline.understand import read_message, said
 
 MAX_EXCHANGES_PER_TURN = 48
-_DONE_VERB_FIRST = re.compile(r"^(?:" + DONE_VERBS + r")\s+", re.IGNORECASE)
-_AND_MORE = re.compile(
-    r"^(?:oh\s+)?(?:and|also|plus|oh)\b(?:\s+(?:also|then))?\s+\S", re.IGNORECASE
-)
+_DONE_VERB_FIRST = nocase(r"^(?:" + DONE_VERBS + r")\s+")
+_AND_MORE = nocase(r"^(?:oh\s+)?(?:and|also|plus|oh)\b(?:\s+(?:also|then))?\s+\S")
 
 
 Handler = Callable[[Intent, Conversation, Toolbox, datetime, bool], Step]

@@ -18,6 +18,7 @@ from chatapp.agent.offline.normalise import (
     scrub,
     strip_lead,
 )
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.rules import Reading, classify
 from chatapp.agent.offline.smalltalk import chat_kind, selection
 
@@ -27,26 +28,24 @@ _NOT_A_NEW_REQUEST = frozenset(("action_statement", "repeat_statement", "words_d
 _NEXT_COMMAND = r"(?=(?:please\s+|pls\s+|also\s+|just\s+)*(?:" + COMMAND_VERBS + r")\b)"
 # Where one request ends and the next may begin; a split is kept only if every clause reads as a
 # command by itself, so "buy milk and eggs" or "call mom then dad" stay whole.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = nocase(
     r"\s*(?:[,;]\s*(?:and\s+)?then\b|\s+and\s+then\b|\s+then\b|;|\n|(?<=\w)[.!?]\s+"
     r"|,\s+and\s+|,\s*(?:(?:and|also|now|plus|but|so)\s+)*"
     + _NEXT_COMMAND
     + r"|\s+(?:and|&|plus|as\s+well\s+as)\s+(?:also\s+)?"
     + _NEXT_COMMAND
-    + r")\s*",
-    re.IGNORECASE,
+    + r")\s*"
 )
 
 
 # "can you call my mom for me": the assistant asked to run an errand itself, which it cannot
 # (a to-do list verb after "can you" is a command: "can you add ...", "could you move ...").
-_SERVICE = re.compile(
+_SERVICE = nocase(
     r"^(?:(?:hey|hi|ok|okay|so)[\s,]+)?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+"
     r"|just\s+|maybe\s+)?(?!(?:add|create|put|remind|show|list|display|mark|complete|finish|delete"
     r"|remove|cancel|move|change|rename|update|set|make|tag|schedule|reschedule|push|postpone|find"
     r"|tell|give|check|note|write\s+down|jot|clear|reopen|open|keep|track|save|record|log|bump"
-    r"|delay|untag|label|prioriti[sz]e|sort|archive|undo|drop|erase)\b)(?:" + ACTION_VERBS + r")\b",
-    re.IGNORECASE,
+    r"|delay|untag|label|prioriti[sz]e|sort|archive|undo|drop|erase)\b)(?:" + ACTION_VERBS + r")\b"
 )
 
 
