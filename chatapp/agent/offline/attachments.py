@@ -60,21 +60,24 @@ def plan_attachments(conversation: Conversation, toolbox: Toolbox, now: datetime
     """The step for a message about attached files; None for any other message."""
     text = conversation.user_text.strip().rstrip(" .!")
     files = conversation.recent_attachments
-    ids = [f["id"] for f in files]
     attach = ATTACH_TO.match(text)
     if attach and not files:
         # "add it to the report task" is a note without files; "attach" always means files.
         return Step(text=replies.NO_FILE) if attach.group("verb").lower() == "attach" else None
     if attach:
-        return _attach_to(attach.group("task"), ids, files, conversation, toolbox)
+        return _attach_to(attach.group("task"), conversation, toolbox)
     add = ADD_WITH.match(text)
     if add and files:
-        return _add_with(add.group("title"), ids, files, conversation, toolbox)
+        return _add_with(add.group("title"), conversation, toolbox)
     if conversation.attachments and not conversation.exchanges:
         intent = read_message(conversation.user_text, now).intent
         if isinstance(intent, Chat):  # nothing else asked: say what arrived
             return Step(text=acknowledgement(conversation.attachments))
     return None
+
+
+def _ids(files: Sequence[dict[str, str]]) -> list[str]:
+    return [f["id"] for f in files]
 
 
 def _made(exchanges: Sequence[Exchange], kind: str) -> Exchange | None:
@@ -90,13 +93,8 @@ def _attached_reply(exchange: Exchange, files: Sequence[dict[str, str]]) -> str:
     return f"Attached {names_text(files)} to {task}."
 
 
-def _attach_to(
-    words: str,
-    ids: list[str],
-    files: Sequence[dict[str, str]],
-    conversation: Conversation,
-    toolbox: Toolbox,
-) -> Step:
+def _attach_to(words: str, conversation: Conversation, toolbox: Toolbox) -> Step:
+    files = conversation.recent_attachments
     done = _made(conversation.exchanges, "attach_files")
     if done is not None:
         return Step(text=_attached_reply(done, files))
@@ -113,7 +111,7 @@ def _attach_to(
         if isinstance(found, str):
             return Step(text=found.format(words=words.strip()))
         task_id = found.id
-    call = toolbox.call("attach_files", task_id=task_id, attachment_ids=ids)
+    call = toolbox.call("attach_files", task_id=task_id, attachment_ids=_ids(files))
     if call is None:
         return Step(text=replies.missing_tool_reply("attach_files"))
     return Step(calls=(call,))
@@ -145,13 +143,8 @@ def _one(matches: list[TaskView]) -> TaskView | str:
     return "Several tasks match “{words}”: " + listed + ". Say e.g. “attach them to task N”."
 
 
-def _add_with(
-    title: str,
-    ids: list[str],
-    files: Sequence[dict[str, str]],
-    conversation: Conversation,
-    toolbox: Toolbox,
-) -> Step:
+def _add_with(title: str, conversation: Conversation, toolbox: Toolbox) -> Step:
+    files = conversation.recent_attachments
     done = _made(conversation.exchanges, "add_task")
     if done is not None:
         result = parse_result(done.output or "")
@@ -160,7 +153,7 @@ def _add_with(
         data = result.data if isinstance(result.data, dict) else {}
         task = f"“{data.get('title', title)}” (task {data.get('task_id', '?')})"
         return Step(text=f"Added {task} with {names_text(files)} attached.")
-    call = toolbox.call("add_task", title=clean_title(title), attachment_ids=ids)
+    call = toolbox.call("add_task", title=clean_title(title), attachment_ids=_ids(files))
     if call is None:
         return Step(text=replies.missing_tool_reply("add_task"))
     return Step(calls=(call,))
