@@ -131,7 +131,7 @@ def _in_context(
         return bulk.answer(intent, conversation, now)
     if isinstance(intent, Chat) and intent.kind == "unknown":
         return _more_of_the_same(conversation, now) or intent
-    if not isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask):
+    if not isinstance(intent, RefIntent):
         return intent
     ref = intent.ref
     if not (ref.pronoun or ref.ordinal):
@@ -190,9 +190,7 @@ def _resolve_selection(
     elif select.number is not None:
         chosen = select.number
     original = offer.intent
-    if chosen is None or not isinstance(
-        original, SetCompleted | DeleteTask | UpdateTask | OpenTask
-    ):
+    if chosen is None or not isinstance(original, RefIntent):
         return Step(text=replies.which_task_reply())
     return replace(original, ref=TaskRef(task_id=chosen))
 
@@ -242,7 +240,7 @@ def _list(
 def _ref(
     intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
 ) -> Step:
-    assert isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask)
+    assert isinstance(intent, RefIntent)
     exchanges = conversation.exchanges
     if isinstance(intent, OpenTask) and not toolbox.has("open_task"):
         return Step(text=replies.missing_tool_reply("open_task"))
