@@ -87,16 +87,13 @@ CLEAR_FIELD = nocase_dotall(
 )
 
 
-_FIELD_BEFORE = nocase(
-    r"^(?:(?:the|an?|new)\s+)*(?P<field>title|name|description|desc|details|notes?|priority|due\s+date"
-    r"|due\s+time|due|deadline|date|time|tags?|labels?)\s+(?:of|for|on)\s+"
+# A field named before or after the task: "the due date of task 3", "task 3's due date".
+_FIELD_NAME = (
+    r"(?P<field>title|name|description|desc|details|notes?|priority|due\s+date|due\s+time|due"
+    r"|deadline|date|time|tags?|labels?)"
 )
-
-
-_FIELD_AFTER = nocase(
-    r"^\s*(?:'s)?\s*(?P<field>title|name|description|desc|details|notes?|priority|due\s+date"
-    r"|due\s+time|due|deadline|date|time|tags?|labels?)\b"
-)
+_FIELD_BEFORE = nocase(rf"^(?:(?:the|an?|new)\s+)*{_FIELD_NAME}\s+(?:of|for|on)\s+")
+_FIELD_AFTER = nocase(rf"^\s*(?:'s)?\s*{_FIELD_NAME}\b")
 
 
 _VALUE_LEAD = nocase(r"^\s*(?:(?:to|as|into|until|till|for|on|with|=|:|is)\b|[:=])?\s*")

@@ -45,9 +45,9 @@ _OPEN = nocase_dotall(
 )
 # Listing verbs: one task only when it is named as one ("task 3", "the milk task").
 _SHOW_ONE = nocase_dotall(r"^(?:show|display|view|see)(?:\s+me)?\s+(?P<target>.+)$")
+_TASK_WORD = r"(?:task|todo|to-do|reminder)"
 _ONE_TASK_NAMED = nocase_dotall(
-    r"^(?:the|my|that)\s+(?:(?:task|todo|to-do|reminder)\s+(?:called|named|titled)\s+.+"
-    r"|.+\s+(?:task|todo|to-do|reminder))$"
+    rf"^(?:the|my|that)\s+(?:{_TASK_WORD}\s+(?:called|named|titled)\s+.+|.+\s+{_TASK_WORD})$"
 )
 _MANY = nocase(r"\b(?:tasks|todos|to-?dos|items|reminders|list|lists|everything|all|every|both)\b")
 _NEW_THING = nocase(r"^(?:a|an|another|new|one\s+more)\b")
