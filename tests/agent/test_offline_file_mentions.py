@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from chatapp.agent.offline.file_mentions import without_file_mentions
 from chatapp.agent.offline.intents import AddTasks, Chat, Compound
 from chatapp.agent.offline.understand import read_message
-from tests.support.agent import NOW
+from chatapp.attachments.model_input import MANIFEST_MARK
+from tests.support.agent import NOW, TodoStore, run
 
 
 @pytest.mark.parametrize(
@@ -76,3 +79,17 @@ def test_each_add_of_a_compound_keeps_the_files() -> None:
 @pytest.mark.parametrize("message", ["see attached", "thanks, see attached", "here's the file"])
 def test_a_message_that_only_points_at_files_is_about_the_files(message: str) -> None:
     assert read_message(message, NOW).intent == Chat("files")
+
+
+async def test_tools_that_cannot_keep_files_add_the_task_and_say_so() -> None:
+    store = TodoStore()  # its add_task takes no attachment_ids
+    manifest = MANIFEST_MARK + json.dumps([{"id": "att_1", "name": "lease.pdf", "kind": "file"}])
+    content = [
+        {"type": "input_text", "text": "remind me to sign the lease, attached"},
+        {"type": "input_text", "text": manifest},
+    ]
+
+    result = await run(store, [{"role": "user", "content": content}])
+
+    assert [task["title"] for task in store.tasks.values()] == ["Sign the lease"]
+    assert "can't keep files with tasks" in str(result.final_output)

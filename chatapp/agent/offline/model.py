@@ -10,6 +10,9 @@ with increasing sequence numbers and fresh ids, so `Runner.run_streamed` streams
 
 The understanding is rule-based and deterministic, one concern per module of this package:
 - `normalise`: case, quotes, shorthand, politeness and slips around the command;
+- `file_mentions`: clauses that only point at attached files ("..., see attached"), cut out
+  before the message is read; `attachments`: requests about the files themselves;
+- `pattern`: every pattern compiled one way (case-blind);
 - `smalltalk` and `rules/`: ordered tables of named rules, message -> typed intent (`intents`);
 - `slots`, `titles`, `adds`, `changes`, `queries`: the pieces each kind of command needs;
 - `dates/`: moments, windows and repeat rules, resolved against the "Current date and time:"
