@@ -7,12 +7,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from chatapp.agent.offline.intents import MAX_NEW_TASKS, AddTasks, Chat, Intent, TaskDraft
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.slots import LIST_PHRASE, QUOTED, Attributes, mask, read_attributes
 from chatapp.agent.offline.titles import clean_title, split_items
 
-_I = re.IGNORECASE
-
-TASK_NOUN = re.compile(
+TASK_NOUN = nocase(
     r"^(?:(?:the\s+)?following(?:\s+(?:tasks?|items?|things?|todos?))?\s*:\s*"
     r"|(?:(?:a|an|another|one\s+more|the|some|my|these|this|following|the\s+following|[0-9]{1,2}"
     r"|two|three|four|five|six|a\s+few|a\s+couple\s+of|couple\s+of|few)\s+)*"
@@ -20,35 +19,29 @@ TASK_NOUN = re.compile(
     r"|simple)(?:[\s-]+prio(?:rity)?)?\s+)*)"
     r"(?:new\s+)?(?P<noun>task|todo|to-do|to\s+do|reminder|item|entry|note|thing)s?\b"
     r"(?:\s+(?:item|entry)s?)?\s*(?:(?:called|named|titled|saying|that\s+says|which\s+says|for"
-    r"|to|about|of)\b|[:\-\u2013\u2014])?\s*)",
-    _I,
+    r"|to|about|of)\b|[:\-\u2013\u2014])?\s*)"
 )
 # Adjectives before the noun that say something: "a high priority task to ...".
-_SAYS_PRIORITY = re.compile(r"\b(?:high|low|medium|normal|top|urgent|important)\b", _I)
-_WHEN_FIRST = re.compile(
+_SAYS_PRIORITY = nocase(r"\b(?:high|low|medium|normal|top|urgent|important)\b")
+_WHEN_FIRST = nocase(
     r"^(?P<when>(?:today|tonight|tomorrow|(?:on\s+|this\s+|next\s+)?(?:mon|tues|wednes|thurs|fri"
     r"|satur|sun)day|this\s+(?:morning|afternoon|evening|weekend)|next\s+week)(?:\s+(?:morning"
-    r"|afternoon|evening|night))?)\s+to\s+(?P<rest>.+)$",
-    _I,
+    r"|afternoon|evening|night))?)\s+to\s+(?P<rest>.+)$"
 )
-_PRIORITY_CLAUSE = re.compile(
+_PRIORITY_CLAUSE = nocase(
     r"(?:(?:it's|it\s+is|that's|this\s+is|its)\s+)?(?:very\s+|super\s+|really\s+|kind\s+of\s+)?"
-    r"(?:urgent|important|asap|(?:a\s+)?(?:high|low|top)\s+priority|not\s+urgent|a\s+priority)[.!]*",
-    _I,
+    r"(?:urgent|important|asap|(?:a\s+)?(?:high|low|top)\s+priority|not\s+urgent|a\s+priority)[.!]*"
 )
 # What is left of a list item that only carried details for all: "..., all tagged party".
-_ALL_OF_THEM = re.compile(
-    r"(?:all|both|each|every\s+one|all\s+of\s+them|both\s+of\s+them|them\s+all)?", _I
-)
+_ALL_OF_THEM = nocase(r"(?:all|both|each|every\s+one|all\s+of\s+them|both\s+of\s+them|them\s+all)?")
 
 
-_LIST_INTRO = re.compile(
+_LIST_INTRO = nocase(
     r"^(?:(?:these|this|them|those|the\s+following|following)\s+)?(?:to|on|onto|in|into)\s+"
     r"(?:(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?(?:list|todos?|to-?do\s+list|tasks)"
     r"|(?:my\s+|the\s+)?(?P<tag2>[^\W\d_][\w-]*)(?=\s*:))\s*[:,\-]?\s*"
     r"|^(?:(?:for|about)\s+)?(?:the|my|our)\s+(?P<tag3>[^\W\d_][\w-]*)\s*:\s*"
-    r"|^(?:these|the\s+following|following)(?:\s+(?:things|items|tasks|todos))?\s*:\s*",
-    _I,
+    r"|^(?:these|the\s+following|following)(?:\s+(?:things|items|tasks|todos))?\s*:\s*"
 )
 
 

@@ -8,58 +8,44 @@ go to attach_files or add_task. Tried before the command rules; None means "not 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from chatapp.agent.offline import replies
 from chatapp.agent.offline.conversation import Conversation, Exchange
+from chatapp.agent.offline.file_mentions import FILE_NOUN
 from chatapp.agent.offline.intents import Chat
 from chatapp.agent.offline.matching import match_tasks
+from chatapp.agent.offline.pattern import nocase
+from chatapp.agent.offline.replies import names_text
 from chatapp.agent.offline.titles import clean_title
 from chatapp.agent.offline.tool_results import TaskView, as_int, parse_result, tasks_in
 from chatapp.agent.offline.toolbox import Step, Toolbox, kind_of_name
 from chatapp.agent.offline.understand import read_message
 from chatapp.tasks.schemas import LIST_LIMIT_MAX
 
-_I = re.IGNORECASE
-_NOUN = (
-    r"(?:file|photo|picture|pic|image|receipt|document|doc|pdf|scan|attachment|screenshot"
-    r"|invoice)s?"
-)
 # What names the attached files: "this", "these receipts", "the attached pdf", "both".
 _FILES = (
-    rf"(?:(?:this|these|that|those|the|my|both|all)\s+(?:attached\s+)?{_NOUN}"
-    rf"|the\s+attached(?:\s+{_NOUN})?|this|these|that|those|it|them|both(?:\s+of\s+them)?"
+    rf"(?:(?:this|these|that|those|the|my|both|all)\s+(?:attached\s+)?{FILE_NOUN}"
+    rf"|the\s+attached(?:\s+{FILE_NOUN})?|this|these|that|those|it|them|both(?:\s+of\s+them)?"
     rf"|all\s+of\s+them)"
 )
-ATTACH_TO = re.compile(
+ATTACH_TO = nocase(
     rf"^(?:please\s+|can\s+you\s+|could\s+you\s+)?(?P<verb>attach|add|put|save|keep|file|stick)"
-    rf"\s+{_FILES}\s+(?:to|on|onto|with|in|into|under)\s+(?P<task>.+)$",
-    _I,
+    rf"\s+{_FILES}\s+(?:to|on|onto|with|in|into|under)\s+(?P<task>.+)$"
 )
-ADD_WITH = re.compile(
+ADD_WITH = nocase(
     rf"^(?:please\s+)?(?:add|create|make)\s+(?:a\s+)?(?:new\s+)?(?:task|to-?do)\s*:?\s+"
-    rf"(?P<title>.+?)\s+(?:with|using|and\s+attach)\s+{_FILES}$",
-    _I,
+    rf"(?P<title>.+?)\s+(?:with|using|and\s+attach)\s+{_FILES}$"
 )
-_TASK_NUMBER = re.compile(r"^(?:task\s*)?#?\s*(?P<id>[0-9]{1,9})$", _I)
-_TASK_WORD = re.compile(r"^(?:the\s+|my\s+)?(?P<words>.+?)(?:\s+(?:task|to-?do))?$", _I)
-_THAT_TASK = re.compile(r"^(?:it|that(?:\s+one|\s+task)?|this\s+task|the\s+same\s+task)$", _I)
+_TASK_NUMBER = nocase(r"^(?:task\s*)?#?\s*(?P<id>[0-9]{1,9})$")
+_TASK_WORD = nocase(r"^(?:the\s+|my\s+)?(?P<words>.+?)(?:\s+(?:task|to-?do))?$")
+_THAT_TASK = nocase(r"^(?:it|that(?:\s+one|\s+task)?|this\s+task|the\s+same\s+task)$")
 
-NO_FILE = (
-    "I don't see a file on your message. Attach one (the paperclip, or drop it in the chat), "
-    "then ask me again."
-)
 HOW_TO = (
     "To keep {them} with a task, say e.g. “attach {them} to the expenses task” or "
     "“add a task review contract with {this}”."
 )
-
-
-def names_text(files: Sequence[dict[str, str]]) -> str:
-    names = [f"“{f.get('name') or 'file'}”" for f in files]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _them(files: Sequence[dict[str, str]]) -> dict[str, str]:
@@ -74,21 +60,24 @@ def plan_attachments(conversation: Conversation, toolbox: Toolbox, now: datetime
     """The step for a message about attached files; None for any other message."""
     text = conversation.user_text.strip().rstrip(" .!")
     files = conversation.recent_attachments
-    ids = [f["id"] for f in files]
     attach = ATTACH_TO.match(text)
     if attach and not files:
         # "add it to the report task" is a note without files; "attach" always means files.
-        return Step(text=NO_FILE) if attach.group("verb").lower() == "attach" else None
+        return Step(text=replies.NO_FILE) if attach.group("verb").lower() == "attach" else None
     if attach:
-        return _attach_to(attach.group("task"), ids, files, conversation, toolbox)
+        return _attach_to(attach.group("task"), conversation, toolbox)
     add = ADD_WITH.match(text)
     if add and files:
-        return _add_with(add.group("title"), ids, files, conversation, toolbox)
+        return _add_with(add.group("title"), conversation, toolbox)
     if conversation.attachments and not conversation.exchanges:
         intent = read_message(conversation.user_text, now).intent
         if isinstance(intent, Chat):  # nothing else asked: say what arrived
             return Step(text=acknowledgement(conversation.attachments))
     return None
+
+
+def _ids(files: Sequence[dict[str, str]]) -> list[str]:
+    return [f["id"] for f in files]
 
 
 def _made(exchanges: Sequence[Exchange], kind: str) -> Exchange | None:
@@ -104,13 +93,8 @@ def _attached_reply(exchange: Exchange, files: Sequence[dict[str, str]]) -> str:
     return f"Attached {names_text(files)} to {task}."
 
 
-def _attach_to(
-    words: str,
-    ids: list[str],
-    files: Sequence[dict[str, str]],
-    conversation: Conversation,
-    toolbox: Toolbox,
-) -> Step:
+def _attach_to(words: str, conversation: Conversation, toolbox: Toolbox) -> Step:
+    files = conversation.recent_attachments
     done = _made(conversation.exchanges, "attach_files")
     if done is not None:
         return Step(text=_attached_reply(done, files))
@@ -127,7 +111,7 @@ def _attach_to(
         if isinstance(found, str):
             return Step(text=found.format(words=words.strip()))
         task_id = found.id
-    call = toolbox.call("attach_files", task_id=task_id, attachment_ids=ids)
+    call = toolbox.call("attach_files", task_id=task_id, attachment_ids=_ids(files))
     if call is None:
         return Step(text=replies.missing_tool_reply("attach_files"))
     return Step(calls=(call,))
@@ -159,13 +143,8 @@ def _one(matches: list[TaskView]) -> TaskView | str:
     return "Several tasks match “{words}”: " + listed + ". Say e.g. “attach them to task N”."
 
 
-def _add_with(
-    title: str,
-    ids: list[str],
-    files: Sequence[dict[str, str]],
-    conversation: Conversation,
-    toolbox: Toolbox,
-) -> Step:
+def _add_with(title: str, conversation: Conversation, toolbox: Toolbox) -> Step:
+    files = conversation.recent_attachments
     done = _made(conversation.exchanges, "add_task")
     if done is not None:
         result = parse_result(done.output or "")
@@ -174,7 +153,7 @@ def _add_with(
         data = result.data if isinstance(result.data, dict) else {}
         task = f"“{data.get('title', title)}” (task {data.get('task_id', '?')})"
         return Step(text=f"Added {task} with {names_text(files)} attached.")
-    call = toolbox.call("add_task", title=clean_title(title), attachment_ids=ids)
+    call = toolbox.call("add_task", title=clean_title(title), attachment_ids=_ids(files))
     if call is None:
         return Step(text=replies.missing_tool_reply("add_task"))
     return Step(calls=(call,))

@@ -62,7 +62,12 @@ def several(
 
 
 def add_calls(
-    intent: AddTasks, start: int, toolbox: Toolbox, now: datetime, parallel: bool
+    intent: AddTasks,
+    start: int,
+    toolbox: Toolbox,
+    now: datetime,
+    parallel: bool,
+    attachment_ids: Sequence[str] = (),
 ) -> Step:
     if not toolbox.has("add_task"):
         return Step(text=replies.missing_tool_reply("add_task"))
@@ -82,6 +87,7 @@ def add_calls(
             recurrence=draft.recurrence,
             time_zone=dates.zone_name(now) if repeats else None,
             remind_at=dates.to_iso(draft.remind_at) if draft.remind_at else None,
+            attachment_ids=list(attachment_ids) or None,
         )
         if call is None:
             return Step(text=replies.missing_tool_reply("add_task"))

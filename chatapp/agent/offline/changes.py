@@ -17,6 +17,7 @@ from chatapp.agent.offline.intents import (
     UpdateTask,
 )
 from chatapp.agent.offline.lexicon import COUNT_RE, DATE_VERBS
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 from chatapp.agent.offline.slots import (
     BULK,
     FIELD_WORDS,
@@ -42,9 +43,8 @@ from chatapp.agent.offline.slots import (
 from chatapp.agent.offline.titles import clean_title
 
 _I = re.IGNORECASE
-_IS = re.IGNORECASE | re.DOTALL
 
-ADD_TO_TASK = re.compile(
+ADD_TO_TASK = nocase_dotall(
     r"^add\s+(?:the\s+|a\s+|an\s+)?(?P<what>tags?|labels?|description|note|notes|details)\s*"
     r"(?P<value>.*?)\s+(?:to|on)\s+(?P<target>task\s*#?\s*[0-9]+|it|that|this"
     r"|the(?:\s+\S+){1,6}?\s+task)"
@@ -52,90 +52,78 @@ ADD_TO_TASK = re.compile(
     r"|^add\s+(?P<hashtags>#[^\s#,]+(?:(?:\s*,\s*|\s+and\s+|\s+)#[^\s#,]+)*)\s+to\s+"
     r"(?P<target2>task\s*#?\s*[0-9]+|it|that|this|the(?:\s+\S+){1,6}?\s+task)\s*$"
     r"|^add\s+(?:the\s+|a\s+|an\s+)?(?P<named>" + TAG_LIST + r")\s+(?:tags?|labels?)\s+(?:to|on)\s+"
-    r"(?P<target3>task\s*#?\s*[0-9]+|it|that|this|the(?:\s+\S+){1,6}?\s+task)\s*$",
-    _IS,
+    r"(?P<target3>task\s*#?\s*[0-9]+|it|that|this|the(?:\s+\S+){1,6}?\s+task)\s*$"
 )
 
 
 # "remove the work tag from task 3", "remove tag work from it", "take #work off task 3".
-UNTAG = re.compile(
+UNTAG = nocase_dotall(
     r"^(?:remove|delete|drop|take|strip|clear|erase|get\s+rid\s+of|untag|unlabel)\s+(?:the\s+)?"
     r"(?:(?:tags?|labels?)\s+(?P<named>" + TAG_LIST + r")"
     r"|(?P<before>(?!(?:all|any|every|the|my)\b)" + TAG_LIST + r")\s+(?:tags?|labels?)"
     r"|(?P<hashtags>#[^\W\d_][\w-]*(?:(?:\s*,\s*|\s+and\s+|\s+)#[^\W\d_][\w-]*)*)"
     r"|(?<=untag\s)(?P<bare>" + TAG_LIST + r"))"
-    r"\s+(?:from|on|off(?:\s+of)?|of)\s+(?P<target>.+)$",
-    _IS,
+    r"\s+(?:from|on|off(?:\s+of)?|of)\s+(?P<target>.+)$"
 )
 
 
 # "remove all tags from task 3", "clear task 3's tags", "untag task 3": no tags at all.
-CLEAR_TAGS = re.compile(
+CLEAR_TAGS = nocase_dotall(
     r"^(?:(?:remove|delete|drop|clear|erase|strip|take\s+off|get\s+rid\s+of)\s+(?:(?:the|all"
     r"|any|all\s+(?:of\s+)?the)\s+)?(?:tags?|labels?)\s+(?:from|of|on|off(?:\s+of)?)\s+"
     r"(?P<target>.+)|(?:clear|remove)\s+(?P<target2>" + ONE_TARGET + r")(?:'s)?\s+(?:tags?|labels?)"
-    r"|(?:untag|unlabel)\s+(?P<target3>.+))$",
-    _IS,
+    r"|(?:untag|unlabel)\s+(?P<target3>.+))$"
 )
 
 
 # "clear the due date of task 2", "remove the description from it", "clear task 2's deadline".
-CLEAR_FIELD = re.compile(
+CLEAR_FIELD = nocase_dotall(
     r"^(?:remove|delete|clear|drop|erase|wipe|unset|reset|strip|take\s+off|get\s+rid\s+of)\s+"
     r"(?:(?:the|all|any|all\s+(?:of\s+)?the)\s+)?(?P<field>" + FIELD_WORDS + r")"
     r"(?:\s+(?:from|of|on|off(?:\s+of)?|for|in)\s+(?P<target>.+))?$"
     r"|^(?:remove|delete|clear|drop|erase|wipe|unset|reset)\s+(?P<target2>" + ONE_TARGET + r")"
     r"(?:'s)?\s+(?P<field2>" + FIELD_WORDS + r")$"
-    r"|^un-?schedule\s+(?P<target3>.+)$",
-    _IS,
+    r"|^un-?schedule\s+(?P<target3>.+)$"
 )
 
 
-_FIELD_BEFORE = re.compile(
-    r"^(?:(?:the|an?|new)\s+)*(?P<field>title|name|description|desc|details|notes?|priority|due\s+date"
-    r"|due\s+time|due|deadline|date|time|tags?|labels?)\s+(?:of|for|on)\s+",
-    _I,
+# A field named before or after the task: "the due date of task 3", "task 3's due date".
+_FIELD_NAME = (
+    r"(?P<field>title|name|description|desc|details|notes?|priority|due\s+date|due\s+time|due"
+    r"|deadline|date|time|tags?|labels?)"
 )
+_FIELD_BEFORE = nocase(rf"^(?:(?:the|an?|new)\s+)*{_FIELD_NAME}\s+(?:of|for|on)\s+")
+_FIELD_AFTER = nocase(rf"^\s*(?:'s)?\s*{_FIELD_NAME}\b")
 
 
-_FIELD_AFTER = re.compile(
-    r"^\s*(?:'s)?\s*(?P<field>title|name|description|desc|details|notes?|priority|due\s+date"
-    r"|due\s+time|due|deadline|date|time|tags?|labels?)\b",
-    _I,
-)
+_VALUE_LEAD = nocase(r"^\s*(?:(?:to|as|into|until|till|for|on|with|=|:|is)\b|[:=])?\s*")
 
 
-_VALUE_LEAD = re.compile(r"^\s*(?:(?:to|as|into|until|till|for|on|with|=|:|is)\b|[:=])?\s*", _I)
+_WORDS_SEPARATOR = nocase(r"\s+(?:to|as|into|until|till|with)\s+|\s*[:=]\s*")
 
 
-_WORDS_SEPARATOR = re.compile(r"\s+(?:to|as|into|until|till|with)\s+|\s*[:=]\s*", _I)
-
-
-_NOTHING = re.compile(
+_NOTHING = nocase(
     r"(?:none|nothing|never|empty|blank|null|n/?a|no\s+(?:due\s+)?(?:date|deadline|description"
-    r"|tags?))",
-    _I,
+    r"|tags?))"
 )
 
 
 # A move by an amount, ending the message: "back an hour", "by two days", "a week later",
 # "forward a day" (earlier). What comes before it names the task.
-_SHIFT = re.compile(
+_SHIFT = nocase(
     r"(?:^|\s+)(?:(?P<dir>back|forward|ahead|out|up|later|earlier)\s+)?(?:by\s+)?(?P<n>"
     + COUNT_RE
     + r"|half\s+an)\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?)(?:\s+(?P<dir2>later|earlier"
-    r"|back|forward|ahead|out|sooner))?$",
-    _I,
+    r"|back|forward|ahead|out|sooner))?$"
 )
 _EARLIER = frozenset(("forward", "ahead", "up", "earlier", "sooner"))
-_PARTICLES = re.compile(r"^(?:back|out|forward|up|over)\s+|\s+(?:back|out|forward|up|over)$", _I)
+_PARTICLES = nocase(r"^(?:back|out|forward|up|over)\s+|\s+(?:back|out|forward|up|over)$")
 
 
 # "make the gym task not urgent": the lowest priority there is.
-_NOT_URGENT = re.compile(
+_NOT_URGENT = nocase(
     r"(?:(?:it's|it\s+is|is)\s+)?(?:not\s+(?:so\s+|that\s+|very\s+|too\s+)?(?:urgent|important|a\s+priority)"
-    r"|less\s+(?:urgent|important)|no\s+rush|no\s+longer\s+(?:urgent|important))",
-    _I,
+    r"|less\s+(?:urgent|important)|no\s+rush|no\s+longer\s+(?:urgent|important))"
 )
 
 

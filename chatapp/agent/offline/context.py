@@ -12,13 +12,11 @@ from chatapp.agent.offline.conversation import Conversation, Exchange, Message
 from chatapp.agent.offline.intents import (
     BulkChange,
     Compound,
-    DeleteTask,
     Intent,
     ListTasks,
-    OpenTask,
+    RefIntent,
     SetCompleted,
     TaskFilter,
-    UpdateTask,
 )
 from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.summaries import shown_tasks
@@ -59,7 +57,7 @@ def previous_offer(conversation: Conversation, now: datetime) -> Offer | None:
         if isinstance(targets, str) or not targets:
             return None
         return Offer("proposed", tuple(bulk_targets(targets, intent)), intent)
-    is_ref = isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask)
+    is_ref = isinstance(intent, RefIntent)
     if is_ref and intent.ref.words and not changed:
         shown = shown_tasks(lookups[-1], TaskFilter(), now)
         if isinstance(shown, str):

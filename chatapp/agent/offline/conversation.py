@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.tool_results import as_int, parse_result, task_view, tasks_in
 from chatapp.agent.offline.toolbox import kind_of_name
 from chatapp.attachments.model_input import ATTACHMENT_MARK, read_manifest
@@ -23,7 +23,7 @@ _SYNTHETIC_PREFIXES = (
     "the following image was generated",
     "a structured input request was displayed",
 )
-_TASK_MENTION = re.compile(r"\btask\s*#?\s*([0-9]{1,9})\b", re.IGNORECASE)
+_TASK_MENTION = nocase(r"\btask\s*#?\s*([0-9]{1,9})\b")
 _LOOKBACK = 60
 
 

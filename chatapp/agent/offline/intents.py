@@ -28,6 +28,7 @@ ChatKind = Literal[
     "cant_clear",
     "confirm",
     "decline",
+    "files",  # "see attached" and nothing else asked
 ]
 
 
@@ -135,6 +136,7 @@ class TaskFilter:
 @dataclass(frozen=True)
 class AddTasks:
     drafts: tuple[TaskDraft, ...]
+    with_files: bool = False  # "..., pdf attached": the new tasks keep the files sent
 
 
 @dataclass(frozen=True)
@@ -143,28 +145,31 @@ class ListTasks:
 
 
 @dataclass(frozen=True)
-class SetCompleted:
+class OnTask:
+    """A request about tasks the user names: by number, by words, or as "it"."""
+
     ref: TaskRef
+
+
+@dataclass(frozen=True)
+class SetCompleted(OnTask):
     completed: bool
 
 
 @dataclass(frozen=True)
-class DeleteTask:
-    ref: TaskRef
+class DeleteTask(OnTask):
+    """Delete the task named ("delete the meeting task")."""
 
 
 @dataclass(frozen=True)
-class UpdateTask:
-    ref: TaskRef
+class UpdateTask(OnTask):
     changes: TaskChanges
     add_if_missing: bool = False  # "remind me about the report at 3pm": a new task if none
 
 
 @dataclass(frozen=True)
-class OpenTask:
+class OpenTask(OnTask):
     """Show one task in the app's task panel ("open task 3", "show me the milk task")."""
-
-    ref: TaskRef
 
 
 @dataclass(frozen=True)

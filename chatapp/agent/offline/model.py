@@ -10,6 +10,9 @@ with increasing sequence numbers and fresh ids, so `Runner.run_streamed` streams
 
 The understanding is rule-based and deterministic, one concern per module of this package:
 - `normalise`: case, quotes, shorthand, politeness and slips around the command;
+- `file_mentions`: clauses that only point at attached files ("..., see attached"), cut out
+  before the message is read; `attachments`: requests about the files themselves;
+- `pattern`: every pattern compiled one way (case-blind);
 - `smalltalk` and `rules/`: ordered tables of named rules, message -> typed intent (`intents`);
 - `slots`, `titles`, `adds`, `changes`, `queries`: the pieces each kind of command needs;
 - `dates/`: moments, windows and repeat rules, resolved against the "Current date and time:"
@@ -226,11 +229,30 @@ def stream_events(response: Response) -> Iterator[TResponseStreamEvent]:
     )
     for index, item in enumerate(response.output):
         if isinstance(item, ResponseOutputMessage):
-            yield from _message_events(item, index, sequence)
+            started = item.model_copy(update={"content": [], "status": "in_progress"})
+            inside = _message_events(item, index, sequence)
         elif isinstance(item, ResponseFunctionToolCall):
-            yield from _function_call_events(item, index, sequence)
+            started = item.model_copy(update={"arguments": "", "status": "in_progress"})
+            inside = _function_call_events(item, index, sequence)
         elif isinstance(item, ResponseReasoningItem):
-            yield from reasoning_events(item, index, sequence)
+            started = item.model_copy(update={"summary": [], "status": "in_progress"})
+            inside = reasoning_events(item, index, sequence)
+        else:
+            continue
+        # Every item streams the same way: added (empty, in progress), what it holds, done.
+        yield ResponseOutputItemAddedEvent(
+            type="response.output_item.added",
+            item=started,
+            output_index=index,
+            sequence_number=next(sequence),
+        )
+        yield from inside  # a generator: its sequence numbers come after "added"
+        yield ResponseOutputItemDoneEvent(
+            type="response.output_item.done",
+            item=item,
+            output_index=index,
+            sequence_number=next(sequence),
+        )
     yield ResponseCompletedEvent(
         type="response.completed", response=response, sequence_number=next(sequence)
     )
@@ -259,12 +281,6 @@ def _message_events(
 ) -> Iterator[TResponseStreamEvent]:
     part = message.content[0]
     assert isinstance(part, ResponseOutputText)
-    yield ResponseOutputItemAddedEvent(
-        type="response.output_item.added",
-        item=message.model_copy(update={"content": [], "status": "in_progress"}),
-        output_index=index,
-        sequence_number=next(sequence),
-    )
     yield ResponseContentPartAddedEvent(
         type="response.content_part.added",
         item_id=message.id,
@@ -300,24 +316,12 @@ def _message_events(
         part=part,
         sequence_number=next(sequence),
     )
-    yield ResponseOutputItemDoneEvent(
-        type="response.output_item.done",
-        item=message,
-        output_index=index,
-        sequence_number=next(sequence),
-    )
 
 
 def _function_call_events(
     call: ResponseFunctionToolCall, index: int, sequence: Iterator[int]
 ) -> Iterator[TResponseStreamEvent]:
     item_id = call.id or call.call_id
-    yield ResponseOutputItemAddedEvent(
-        type="response.output_item.added",
-        item=call.model_copy(update={"arguments": "", "status": "in_progress"}),
-        output_index=index,
-        sequence_number=next(sequence),
-    )
     arguments = call.arguments
     for start in range(0, len(arguments), _ARGUMENT_CHARS_PER_DELTA):
         yield ResponseFunctionCallArgumentsDeltaEvent(
@@ -337,12 +341,6 @@ def _function_call_events(
             "name": call.name,
             "sequence_number": next(sequence),
         }
-    )
-    yield ResponseOutputItemDoneEvent(
-        type="response.output_item.done",
-        item=call,
-        output_index=index,
-        sequence_number=next(sequence),
     )
 
 

@@ -21,12 +21,12 @@ from chatapp.agent.offline.lexicon import (
     SHORTHAND,
     SLIPS,
 )
+from chatapp.agent.offline.pattern import nocase
 
-_I = re.IGNORECASE
 # A check mark after a task ("got the card ✅") is the user saying it is done.
 DONE_MARKS = frozenset("\u2705\u2714\u2611\u2713")
 _DONE_MARK = re.compile(r"\s*\u2705\s*")
-_SAYS_DONE = re.compile(r"\b(?:done|finished|complete|completed)\b", _I)
+_SAYS_DONE = nocase(r"\b(?:done|finished|complete|completed)\b")
 _SLIP_SCORE = 80
 _DATE_SLIP_SCORE = 80
 _DATE_WORDS = (
@@ -42,10 +42,9 @@ _KNOWN_VERBS = (
 )
 _SUBJECTS = frozenset(("i", "we", "just", "finally", "already", "i've", "we've"))
 # "remind me 2 call mom", "need too buy milk": "to".
-_TO_SLIP = re.compile(
+_TO_SLIP = nocase(
     r"(?P<before>\b(?:me|need|needs|have|has|got|want|going|forget|forgot|remember))\s+(?:2|too)\s+"
-    r"(?=[a-z])",
-    _I,
+    r"(?=[a-z])"
 )
 _THUMBS_UP = frozenset("\U0001f44d\U0001f44c")
 
@@ -66,27 +65,25 @@ _QUOTE_MAP = str.maketrans(
 )
 
 
-_INJECTION = re.compile(
+_INJECTION = nocase(
     r"\b(?:please\s+)?(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|my|of)\s+)*"
     r"(?:(?:previous|prior|above|earlier|preceding|system|original|existing|other)\s+)?"
     r"(?:instructions?|prompts?|rules?|messages?|directions?|context|guidelines?)\b"
-    r"[\s,.:;!-]*(?:(?:and|then)\s+)?",
-    _I,
+    r"[\s,.:;!-]*(?:(?:and|then)\s+)?"
 )
 
 
 # Tools never take a user id; a user named in the text must not leak into a title or a query.
-_USER_REF = re.compile(
+_USER_REF = nocase(
     r"(?:\b(?:of|for|from|belonging\s+to|owned\s+by|as|by)\s+)?\b(?:user|users|account|accounts"
     r"|userid|user_id|user-id|uid|customer|member|owner)\s*(?:id\s*)?(?:#|no\.?|number|=|:)?\s*"
     r"[0-9]+\b(?:'s)?"
     r"|(?:\b(?:of|for|from)\s+)?\b(?:other|another|all|every|any)\s+(?:users?|accounts?|people|"
-    r"customers?|members?)(?:'s?)?\b|\b(?:everyone|everybody|someone\s+else)'s\b",
-    _I,
+    r"customers?|members?)(?:'s?)?\b|\b(?:everyone|everybody|someone\s+else)'s\b"
 )
 
 
-_LEAD = re.compile(
+_LEAD = nocase(
     r"^(?:(?:hi|hello|hey|hiya|yo)(?:\s+there)?|ok(?:ay)?|so|well|oh|alright|right|yes|yeah|yep"
     r"|actually|wait|oops|sorry|hmm+|um+|uh+|no(?!\s+(?:longer|more|need)\b)|nope|instead|btw|by\s+the\s+way|in\s+fact"
     r"|never\s*mind|nvm|omg|oh\s+my\s+god|lol|lmao|haha+|heh|ugh+|argh+|yay|woo+|phew|dang|damn"
@@ -99,24 +96,21 @@ _LEAD = re.compile(
     r"|(?:can|could|would|will)\s+(?:you|u)(?:\s+(?:please|mind))?|do\s+you\s+mind|i\s+want\s+you\s+to"
     r"|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and"
     r"|(?:you|we)\s+(?:can|could|may)(?:\s+(?:just|now|go\s+ahead\s+and))?|feel\s+free\s+to"
-    r"|help\s+me(?:\s+to)?|let'?s|lets)\b[\s,!.:;-]*",
-    _I,
+    r"|help\s+me(?:\s+to)?|let'?s|lets)\b[\s,!.:;-]*"
 )
 
 
-_TASK_SLIP = re.compile(r"\b(?:tsk|taks|tsak|tasl|tassk)(?=\s*#?\s*[0-9])", _I)
+_TASK_SLIP = nocase(r"\b(?:tsk|taks|tsak|tasl|tassk)(?=\s*#?\s*[0-9])")
 
 
-_MIND_GERUND = re.compile(
-    r"^(?:\w+[\s,]+)?(?:would|do|could)\s+you\s+mind\s+(?P<gerund>" + "|".join(GERUNDS) + r")\b",
-    _I,
+_MIND_GERUND = nocase(
+    r"^(?:\w+[\s,]+)?(?:would|do|could)\s+you\s+mind\s+(?P<gerund>" + "|".join(GERUNDS) + r")\b"
 )
 
 
-_TRAILING_POLITE = re.compile(
+_TRAILING_POLITE = nocase(
     r"(?:\band\s+)?\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|for\s+me|if\s+you\s+can"
-    r"|asap\s+please|if\s+possible|when\s+you\s+can|lol|haha+)[\s.!?]*$",
-    _I,
+    r"|asap\s+please|if\s+possible|when\s+you\s+can|lol|haha+)[\s.!?]*$"
 )
 
 
@@ -159,8 +153,8 @@ def polite_gerund(text: str) -> str:
     return text[: match.start("gerund")] + base + text[match.end("gerund") :]
 
 
-_SHORTHAND = re.compile(
-    r"(?<![\w'])(?:" + "|".join(re.escape(word) for word in SHORTHAND) + r")(?![\w'/])", _I
+_SHORTHAND = nocase(
+    r"(?<![\w'])(?:" + "|".join(re.escape(word) for word in SHORTHAND) + r")(?![\w'/])"
 )
 
 

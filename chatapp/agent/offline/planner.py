@@ -13,7 +13,6 @@ task an earlier part acted on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -45,6 +44,7 @@ from chatapp.agent.offline.intents import (
 from chatapp.agent.offline.lexicon import DONE_VERBS
 from chatapp.agent.offline.matching import match_tasks
 from chatapp.agent.offline.mutations import mutation, needs_current
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.summaries import (
     list_text,
     open_text,
@@ -56,10 +56,8 @@ from chatapp.agent.offline.toolbox import EDIT_KINDS, PlannedCall, Step, Toolbox
 from chatapp.agent.offline.understand import read_message, said
 
 MAX_EXCHANGES_PER_TURN = 48
-_DONE_VERB_FIRST = re.compile(r"^(?:" + DONE_VERBS + r")\s+", re.IGNORECASE)
-_AND_MORE = re.compile(
-    r"^(?:oh\s+)?(?:and|also|plus|oh)\b(?:\s+(?:also|then))?\s+\S", re.IGNORECASE
-)
+_DONE_VERB_FIRST = nocase(r"^(?:" + DONE_VERBS + r")\s+")
+_AND_MORE = nocase(r"^(?:oh\s+)?(?:and|also|plus|oh)\b(?:\s+(?:also|then))?\s+\S")
 
 
 Handler = Callable[[Intent, Conversation, Toolbox, datetime, bool], Step]
@@ -133,7 +131,7 @@ def _in_context(
         return bulk.answer(intent, conversation, now)
     if isinstance(intent, Chat) and intent.kind == "unknown":
         return _more_of_the_same(conversation, now) or intent
-    if not isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask):
+    if not isinstance(intent, RefIntent):
         return intent
     ref = intent.ref
     if not (ref.pronoun or ref.ordinal):
@@ -192,9 +190,7 @@ def _resolve_selection(
     elif select.number is not None:
         chosen = select.number
     original = offer.intent
-    if chosen is None or not isinstance(
-        original, SetCompleted | DeleteTask | UpdateTask | OpenTask
-    ):
+    if chosen is None or not isinstance(original, RefIntent):
         return Step(text=replies.which_task_reply())
     return replace(original, ref=TaskRef(task_id=chosen))
 
@@ -216,9 +212,17 @@ def _add(
     assert isinstance(intent, AddTasks)
     exchanges = conversation.exchanges
     made = [e for e in exchanges if kind_of_name(e.name) == "add_task"]
+    # "..., see attached": the files of this message (else the latest sent) go with each task.
+    files = conversation.recent_attachments if intent.with_files else ()
+    ids = [f["id"] for f in files]
     if len(made) < len(intent.drafts) and made == list(exchanges):
-        return add_calls(intent, len(made), toolbox, now, parallel)
-    return Step(text=summarise(exchanges, now))
+        return add_calls(intent, len(made), toolbox, now, parallel, ids)
+    text = summarise(exchanges, now)
+    if intent.with_files and not files:
+        text += "\n\n" + replies.NO_FILE_KEPT
+    elif files and not toolbox.accepts("add_task", "attachment_ids"):
+        text += "\n\n" + replies.CANT_KEEP_FILES
+    return Step(text=text)
 
 
 def _list(
@@ -236,7 +240,7 @@ def _list(
 def _ref(
     intent: Intent, conversation: Conversation, toolbox: Toolbox, now: datetime, parallel: bool
 ) -> Step:
-    assert isinstance(intent, SetCompleted | DeleteTask | UpdateTask | OpenTask)
+    assert isinstance(intent, RefIntent)
     exchanges = conversation.exchanges
     if isinstance(intent, OpenTask) and not toolbox.has("open_task"):
         return Step(text=replies.missing_tool_reply("open_task"))

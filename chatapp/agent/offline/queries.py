@@ -8,85 +8,76 @@ from datetime import datetime
 from chatapp.agent.offline import dates
 from chatapp.agent.offline.intents import MAX_TITLE, ListTasks, Priority, Status, TaskFilter
 from chatapp.agent.offline.lexicon import NOT_TOPICS
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 from chatapp.agent.offline.slots import HASHTAG, QUOTED, mask, priority_word
 
 _I = re.IGNORECASE
-_IS = re.IGNORECASE | re.DOTALL
 
-_QUERY_MARKER = re.compile(
+_QUERY_MARKER = nocase_dotall(
     r"\b(?:about|regarding|concerning|related\s+to|relating\s+to|mentioning|containing|matching"
     r"|involving|that\s+(?:mention|contain|say)s?|with\s+the\s+words?|named|called|titled"
-    r"|on\s+the\s+subject\s+of)\s+(?P<q>.+)$",
-    _IS,
+    r"|on\s+the\s+subject\s+of)\s+(?P<q>.+)$"
 )
 
 
-_QUERY_VERB = re.compile(
+_QUERY_VERB = nocase_dotall(
     r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|lookup|do\s+i\s+have\s+(?:a\s+task|anything"
     r"|something)\s+(?:for|with|about)|is\s+there\s+(?:a\s+task|anything|something)"
-    r"\s+(?:for|with|about))\s+(?P<q>.+)$",
-    _IS,
+    r"\s+(?:for|with|about))\s+(?P<q>.+)$"
 )
 
 
-_QUERY_NOISE = re.compile(
+_QUERY_NOISE = nocase(
     r"\b(?:the|my|a|an|any|some|all|every|tasks?|todos?|to-?dos?|items?|things?|anything"
     r"|something|stuff|in|on|from|of|list|please|pending|open|completed|done|finished|overdue"
-    r"|that|which|are|is|i|have|me|show|find|search|for|with|about)\b",
-    _I,
+    r"|that|which|are|is|i|have|me|show|find|search|for|with|about)\b"
 )
 
 
-_STATUS_COMPLETED = re.compile(
+_STATUS_COMPLETED = nocase(
     r"\b(?:completed|complete|done|finished|accomplished|closed|ticked\s+off|checked\s+off"
     r"|crossed\s+off)\b|\bwhat\s+(?:did|have)\s+i\s+(?:do|done|did|finish|complete|accomplish"
-    r"|get\s+done|got\s+done)\b",
-    _I,
+    r"|get\s+done|got\s+done)\b"
 )
 
 
-_STATUS_PENDING = re.compile(
+_STATUS_PENDING = nocase(
     r"\b(?:pending|open|incomplete|outstanding|remaining|left|unfinished|undone|active|still"
     r"|not\s+(?:yet\s+)?(?:done|finished|completed|complete)|(?:is|are)n't\s+(?:done|finished"
-    r"|completed)|to\s+do\b(?!\s*list)|to\s+be\s+done|need\s+to\s+do|have\s+to\s+do)\b",
-    _I,
+    r"|completed)|to\s+do\b(?!\s*list)|to\s+be\s+done|need\s+to\s+do|have\s+to\s+do)\b"
 )
 
 
 # Asks for done tasks too, where a due window alone would mean the pending ones.
-_EVERY = re.compile(r"\b(?:all|every|everything)\b", _I)
+_EVERY = nocase(r"\b(?:all|every|everything)\b")
 
 
-_BOTH_STATES = re.compile(
+_BOTH_STATES = nocase(
     r"\b(?:(?:including|incl|with|plus|and)\s+(?:the\s+)?(?:completed|done|finished)"
-    r"|(?:completed|done|finished)\s+(?:or|and)\s+(?:not|pending|open|undone))\b",
-    _I,
+    r"|(?:completed|done|finished)\s+(?:or|and)\s+(?:not|pending|open|undone))\b"
 )
 
 
-_OVERDUE = re.compile(r"\b(?:overdue|late|past\s+due|missed|behind(?:\s+on)?)\b", _I)
+_OVERDUE = nocase(r"\b(?:overdue|late|past\s+due|missed|behind(?:\s+on)?)\b")
 
 
-_LIST_TAG = re.compile(
+_LIST_TAG = nocase(
     r"\b(?:tagged|with\s+(?:the\s+)?tag|tag|labell?ed|with\s+(?:the\s+)?label|label)\s+#?"
-    r"(?P<tag>[^\W\d_][\w-]*)",
-    _I,
+    r"(?P<tag>[^\W\d_][\w-]*)"
 )
 
 
-_TOPIC = re.compile(
+_TOPIC = nocase(
     r"\b(?:my|the|all(?:\s+(?:my|the))?|any|show|list|every|each|both|these|those|everything\s+on"
     r"\s+(?:my|the))\s+(?:(?:pending|open|completed|done|finished|overdue|upcoming|remaining"
     r"|unfinished)\s+)?(?P<topic>[^\W\d_][\w-]*)\s+"
-    r"(?:tasks?|todos?|to-?dos?|items?|stuff|things?|reminders?|list)\b",
-    _I,
+    r"(?:tasks?|todos?|to-?dos?|items?|stuff|things?|reminders?|list)\b"
 )
 
 
-_LIST_PRIORITY = re.compile(
+_LIST_PRIORITY = nocase(
     r"\b(?P<p>high|low|medium)[\s-]+prio(?:rity)?\b|\bprio(?:rity)?\s+(?P<p2>high|low|medium)\b"
-    r"|\b(?P<u>urgent|important)\b",
-    _I,
+    r"|\b(?P<u>urgent|important)\b"
 )
 
 

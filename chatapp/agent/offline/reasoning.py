@@ -8,8 +8,6 @@ from collections.abc import Iterator
 
 from agents.items import TResponseStreamEvent
 from openai.types.responses import (
-    ResponseOutputItemAddedEvent,
-    ResponseOutputItemDoneEvent,
     ResponseReasoningItem,
     ResponseReasoningSummaryTextDeltaEvent,
     ResponseReasoningSummaryTextDoneEvent,
@@ -91,13 +89,7 @@ def reasoning_item(text: str, item_id: str) -> ResponseReasoningItem:
 def reasoning_events(
     item: ResponseReasoningItem, index: int, sequence: Iterator[int]
 ) -> Iterator[TResponseStreamEvent]:
-    """The reasoning item as the Responses API streams one: added, its summary text, done."""
-    yield ResponseOutputItemAddedEvent(
-        type="response.output_item.added",
-        item=item.model_copy(update={"summary": [], "status": "in_progress"}),
-        output_index=index,
-        sequence_number=next(sequence),
-    )
+    """What the Responses API streams inside a reasoning item: its summary text."""
     for summary_index, summary in enumerate(item.summary):
         common = {"item_id": item.id, "output_index": index, "summary_index": summary_index}
         yield ResponseReasoningSummaryTextDeltaEvent(
@@ -112,9 +104,3 @@ def reasoning_events(
             sequence_number=next(sequence),
             **common,
         )
-    yield ResponseOutputItemDoneEvent(
-        type="response.output_item.done",
-        item=item,
-        output_index=index,
-        sequence_number=next(sequence),
-    )

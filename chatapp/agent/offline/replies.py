@@ -62,6 +62,20 @@ FALLBACK = (
 )
 
 
+NO_FILE = (
+    "I don't see a file on your message. Attach one (the paperclip, or drop it in the chat), "
+    "then ask me again."
+)
+NO_FILE_KEPT = "I don't see a file on your message, so no file is attached to it."
+CANT_KEEP_FILES = "I can't keep files with tasks with the tools I have, so none is attached."
+
+
+def names_text(files: Sequence[Mapping[str, Any]]) -> str:
+    """ "“a.pdf”", "“a.pdf” and “b.png”": the files by name."""
+    names = [f"\u201c{f.get('name') or 'file'}\u201d" for f in files]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def md(text: str) -> str:
     """`text` safe inside markdown emphasis."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
@@ -97,6 +111,8 @@ def chat_reply(kind: ChatKind, now: datetime, available: Sequence[ToolKind]) -> 
             "\u2014 by number (\u201cdelete tasks 2 and 5\u201d, \u201cmark tasks 1-3 "
             "done\u201d) or by a word from the title."
         )
+    if kind == "files":
+        return NO_FILE
     if kind == "cant_clear":
         return (
             "A task always keeps its title, and its priority can be changed but not removed "
@@ -286,6 +302,9 @@ def _added_phrase(arguments: Mapping[str, Any], data: Any, now: datetime) -> str
     remind = dates.parse_iso(payload.get("remind_at") or arguments.get("remind_at"), now)
     if remind is not None:
         phrase += f", reminder {dates.describe(remind, now)}"
+    files = payload.get("attachments")
+    if isinstance(files, list) and files and all(isinstance(f, Mapping) for f in files):
+        phrase += f", with {md(names_text(files))} attached"
     return phrase
 
 

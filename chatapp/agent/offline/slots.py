@@ -26,9 +26,9 @@ from chatapp.agent.offline.lexicon import (
     ORDINALS,
     STOP_WORDS,
 )
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 
 _I = re.IGNORECASE
-_IS = re.IGNORECASE | re.DOTALL
 
 TAG_LIST = r"#?[^\W\d_][\w-]*(?:(?:\s*[,&]\s*|\s+and\s+)#?[^\W\d_][\w-]*)*"
 
@@ -69,132 +69,117 @@ ONE_TARGET = (
 )
 
 
-LEADING_ID = re.compile(
+LEADING_ID = nocase(
     r"^\s*(?:the\s+)?(?:(?:task|todo|to-do|item|entry|number|no\.?)\s*(?:number\s+|no\.?\s*|#\s*)?"
-    r"(?:(?P<id>[0-9]{1,9})|(?P<word>" + NUMBER_WORD_RE + r"))|#?\s*(?P<bare>[0-9]{1,9}))\b(?:'s)?",
-    _I,
+    r"(?:(?P<id>[0-9]{1,9})|(?P<word>" + NUMBER_WORD_RE + r"))|#?\s*(?P<bare>[0-9]{1,9}))\b(?:'s)?"
 )
 
 
-LEADING_IDS = re.compile(
-    r"^\s*(?:the\s+)?" + ID_ITEM + r"(?:" + ID_JOIN.format(to="") + ID_ITEM + r")+", _I
+LEADING_IDS = nocase(
+    r"^\s*(?:the\s+)?" + ID_ITEM + r"(?:" + ID_JOIN.format(to="") + ID_ITEM + r")+"
 )
 
 
 # Where no date can follow, "tasks 1 to 3" is a range too.
-ID_LIST = re.compile(
-    r"^\s*(?:the\s+)?" + ID_ITEM + r"(?:" + ID_JOIN.format(to=r"|\bto\b") + ID_ITEM + r")+$", _I
+ID_LIST = nocase(
+    r"^\s*(?:the\s+)?" + ID_ITEM + r"(?:" + ID_JOIN.format(to=r"|\bto\b") + ID_ITEM + r")+$"
 )
 
 
-_ID_PIECE = re.compile(r"(?P<n>[0-9]{1,9})|(?P<range>-|\u2013|\bto\b|\bthrough\b|\bthru\b)", _I)
+_ID_PIECE = nocase(r"(?P<n>[0-9]{1,9})|(?P<range>-|\u2013|\bto\b|\bthrough\b|\bthru\b)")
 
 
-LEADING_PRONOUN = re.compile(
-    r"^\s*(?:it|that|this|them)(?:\s+(?:one|task|todo|item))?\b(?:'s)?",
-    _I,
-)
+LEADING_PRONOUN = nocase(r"^\s*(?:it|that|this|them)(?:\s+(?:one|task|todo|item))?\b(?:'s)?")
 
 
-REF_FILLER = re.compile(
+REF_FILLER = nocase(
     r"(?:\s*(?:please|pls|for\s+me|from\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)"
     r"|off\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks)|on\s+(?:my|the)\s+list|too|as\s+well|now"
     r"|again|permanently|completely|entirely|already|right\s+away|asap|as\s+(?:done|complete"
     r"|completed|finished)|yay|woo+|woohoo|phew|finally|at\s+last|lol|haha+|thank\s+god"
-    r"|[.!?,;:]))+\s*$",
-    _I,
+    r"|[.!?,;:]))+\s*$"
 )
 
 
-_PRONOUN_ONLY = re.compile(
+_PRONOUN_ONLY = nocase(
     r"(?:it|that|this|them|that\s+one|this\s+one|the\s+(?:last|latest|previous|same|new|newest)"
     r"\s+(?:one|task|todo|item)|that\s+task|this\s+task|the\s+(?:one|task)\s+(?:i|you)\s+just"
-    r"\s+(?:added|created|made|mentioned|listed)|the\s+task|the\s+one|one|task|the\s+todo)?",
-    _I,
+    r"\s+(?:added|created|made|mentioned|listed)|the\s+task|the\s+one|one|task|the\s+todo)?"
 )
 
 
-_ORDINAL_REF = re.compile(
+_ORDINAL_REF = nocase(
     r"(?:the\s+)?(?P<ordinal>" + ORDINAL_RE + r")(?:\s+(?:one|task|todo|to-do|item|entry))?"
-    r"(?:\s+(?:on|in|from)\s+(?:the|my|that|this)\s+list)?",
-    _I,
+    r"(?:\s+(?:on|in|from)\s+(?:the|my|that|this)\s+list)?"
 )
 
 
-BULK = re.compile(
+BULK = nocase(
     r"^(?:all|every|everything|each|both|the\s+rest|(?:(?:the|my)\s+)?(?:completed|finished"
     r"|done|old|pending|open|overdue)\s+(?:ones|tasks|todos|items|stuff)\b"
     r"|(?:the\s+)?(?:completed|finished|done|checked|ticked)$"
     # "the completed shopping tasks", "my work ones": tasks in the plural are many tasks.
-    r"|(?:(?:the|my|our|these|those)\s+)?(?:[^\W\d_][\w-]*\s+){0,3}(?:tasks|todos|to-?dos|ones)$)",
-    _I,
+    r"|(?:(?:the|my|our|these|those)\s+)?(?:[^\W\d_][\w-]*\s+){0,3}(?:tasks|todos|to-?dos|ones)$)"
 )
 
 
-_WORDS_NAMED = re.compile(
+_WORDS_NAMED = nocase_dotall(
     r"^(?:(?:the|my|a|an|that|this|our)\s+)?(?:task|todo|to-do|item|one|reminder|entry)s?\s+"
-    r"(?:called|named|titled|about|for|to|with|that\s+says|saying|regarding|mentioning|on)\s+(?P<w>.+)$",
-    _IS,
+    r"(?:called|named|titled|about|for|to|with|that\s+says|saying|regarding|mentioning|on)\s+(?P<w>.+)$"
 )
 
 
-_WORDS_SUFFIXED = re.compile(
-    r"^(?:(?:the|my|a|an|that|this|our)\s+)?(?P<w>.+?)\s+(?:task|todo|to-do|item|one|reminder|entry)s?$",
-    _IS,
+_WORDS_SUFFIXED = nocase_dotall(
+    r"^(?:(?:the|my|a|an|that|this|our)\s+)?(?P<w>.+?)\s+(?:task|todo|to-do|item|one|reminder|entry)s?$"
 )
 
 
-_ARTICLE = re.compile(r"^(?:(?:the|my|a|an|that|this|our|your)\s+)+", _I)
+_ARTICLE = nocase(r"^(?:(?:the|my|a|an|that|this|our|your)\s+)+")
 
 
 QUOTED = re.compile(r"\"(?P<d>[^\"]+)\"|(?<!\w)'(?P<s>[^']+)'(?!\w)")
 
 
-HASHTAG = re.compile(r"(?<![\w&#])#(?P<tag>[^\W\d_][\w-]{0,40}|[0-9]+[^\W\d_][\w-]{0,40})", _I)
+HASHTAG = nocase(r"(?<![\w&#])#(?P<tag>[^\W\d_][\w-]{0,40}|[0-9]+[^\W\d_][\w-]{0,40})")
 
 
-_TAGGED = re.compile(
+_TAGGED = nocase(
     r"\b(?:tagged|tags?|labell?ed|labels?)\s*(?:with\s+|as\s+|:\s*)?"
-    r"(?P<tags>#?[^\W\d_][\w-]*(?:(?:\s*[,&]\s*|\s+and\s+)#?[^\W\d_][\w-]*)*)\s*$",
-    _I,
+    r"(?P<tags>#?[^\W\d_][\w-]*(?:(?:\s*[,&]\s*|\s+and\s+)#?[^\W\d_][\w-]*)*)\s*$"
 )
 
 
-PRIORITY = re.compile(
+PRIORITY = nocase(
     r"(?:\b(?:with|at|as|in)\s+)?(?:\b(?:a|an)\s+)?\b(?P<p>high|low|medium|normal|top|highest"
     r"|lowest)[\s-]+prio(?:rity)?\b|\bprio(?:rity)?\s*(?:[:=]|is|of)?\s*(?P<p2>high|low|medium"
-    r"|normal)\b|(?<!\w)!(?P<p3>high|low|medium|urgent)\b|\b[Pp](?P<n>[123])\b",
-    _I,
+    r"|normal)\b|(?<!\w)!(?P<p3>high|low|medium|urgent)\b|\b[Pp](?P<n>[123])\b"
 )
 
 
-URGENT = re.compile(
+URGENT = nocase(
     r"(?:^|(?<=[\s,(\-]))(?:(?:it's|it\s+is|is|very|super|really)\s+)?(?P<w>urgent(?:ly)?|asap"
     r"|important|a\s+(?:top\s+|big\s+|real\s+)?priority|top\s+priority|priority\s+(?:one|#?1))"
-    r"(?:\s*[):!.]+|\s*$)",
-    _I,
+    r"(?:\s*[):!.]+|\s*$)"
 )
 
 
-_DESCRIPTION = re.compile(
+_DESCRIPTION = nocase_dotall(
     r"\bwith\s+(?:the\s+|a\s+)?(?:description|desc|details?|notes?|note|comment)"
     r"\s*(?:[:=]|of|saying|that\s+says)?\s*(?P<d>.+)$"
-    r"|\b(?:description|desc|details?|notes?|comment)\s*[:=]\s*(?P<d2>.+)$",
-    _IS,
+    r"|\b(?:description|desc|details?|notes?|comment)\s*[:=]\s*(?P<d2>.+)$"
 )
 
 
-LIST_PHRASE = re.compile(
+LIST_PHRASE = nocase(
     r"\b(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:(?P<tag>[^\W\d_][\w-]*)\s+)?"
     r"(?:to-?do\s+|todo\s+|task\s+)?(?:list|todos?|tasks|to-?dos)\b"
     # "add milk to shopping": a list everyone keeps, named without the word "list".
-    r"|\b(?:to|onto)\s+(?:my\s+|the\s+)?(?P<tag2>" + COMMON_LISTS + r")\b(?=\s*(?:$|[,.;!]|and\b))",
-    _I,
+    r"|\b(?:to|onto)\s+(?:my\s+|the\s+)?(?P<tag2>" + COMMON_LISTS + r")\b(?=\s*(?:$|[,.;!]|and\b))"
 )
 
 
-_REASON = re.compile(r"\s*,\s*(?:it's|it\s+is|that's|since|because|as|cause|cuz|we|i)\b.*$", _I)
-_AND = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|plus|as\s+well\s+as)\s+", _I)
+_REASON = nocase(r"\s*,\s*(?:it's|it\s+is|that's|since|because|as|cause|cuz|we|i)\b.*$")
+_AND = nocase(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|plus|as\s+well\s+as)\s+")
 
 
 def state_is_done(state: str) -> bool:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from chatapp.agent.offline.intents import ChatKind, Select
 from chatapp.agent.offline.lexicon import ORDINAL_RE, ORDINALS
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.slots import content_words
-
-_I = re.IGNORECASE
 
 
 @dataclass(frozen=True)
@@ -26,30 +25,27 @@ class ChatRule:
     examples: tuple[str, ...]
 
 
-_GREETING = re.compile(
+_GREETING = nocase(
     r"(?:hi|hello|hey|hiya|howdy|yo|hola|bonjour|salut|greetings|sup|good\s+(?:morning|afternoon"
     r"|evening|day)|morning|evening)(?:\s+(?:there|again|assistant|bot|buddy|friend|all|everyone"
     r"|team))?(?:[\s,!.]+(?:how\s+are\s+you(?:\s+doing)?(?:\s+today)?|how's\s+it\s+going"
-    r"|what's\s+up|whats\s+up))?|how\s+are\s+you(?:\s+doing)?(?:\s+today)?|how's\s+it\s+going",
-    _I,
+    r"|what's\s+up|whats\s+up))?|how\s+are\s+you(?:\s+doing)?(?:\s+today)?|how's\s+it\s+going"
 )
 
 
-_THANKS = re.compile(
+_THANKS = nocase(
     r"(?:(?:ok(?:ay)?|great|perfect|awesome|cool|nice)[\s,!.]+)?(?:thanks?(?:\s+(?:you|a\s+lot"
     r"|so\s+much|very\s+much|a\s+bunch|again|mate))*|thank\s+you(?:\s+(?:so|very)\s+much)?"
     r"(?:\s+again)?|thx|ty|tysm|cheers|much\s+appreciated|appreciate\s+it|great|perfect|awesome"
     r"|nice|brilliant|excellent|wonderful|amazing|good\s+job|well\s+done|lovely)"
-    r"(?:[\s,!.]+(?:that's\s+all|bye|goodbye|see\s+you))?",
-    _I,
+    r"(?:[\s,!.]+(?:that's\s+all|bye|goodbye|see\s+you))?"
 )
 
 
-_ACK = re.compile(
+_ACK = nocase(
     r"ok(?:ay)?|k|kk|alright|all\s+right|sure|fine|got\s+it|understood|never\s*mind|nvm"
     r"|forget\s+it|no(?:pe)?|no\s+thanks?|nothing(?:\s+else)?|that's\s+all|that\s+is\s+all|bye"
-    r"|goodbye|see\s+you|see\s+ya|later|good\s*night|cancel|stop|yes|yeah|yep|yup|cool",
-    _I,
+    r"|goodbye|see\s+you|see\s+ya|later|good\s*night|cancel|stop|yes|yeah|yep|yup|cool"
 )
 
 
@@ -69,43 +65,38 @@ _GO_ON = (
     r"|sounds\s+good|proceed|go\s+on|that's\s+right|that's\s+correct|that's\s+fine"
     r"|let'?s\s+do\s+it|let'?s\s+go|make\s+it\s+so|why\s+not|i'?m\s+sure|i\s+do|" + _DO_THEM + r")"
 )
-_CONFIRM = re.compile(
+_CONFIRM = nocase(
     r"(?:" + _YES + r"|" + _GO_ON + r")(?:[\s,!.]+(?:" + _GO_ON + r"|please|sure|thanks?"
-    r"|all\s+of\s+them|absolutely|thing))*",
-    _I,
+    r"|all\s+of\s+them|absolutely|thing))*"
 )
-_DECLINE = re.compile(
+_DECLINE = nocase(
     r"(?:no(?:pe)?|nah|nay|n|cancel|don'?t|do\s+not|stop|never\s*mind|nvm|actually\s+no|no\s+thanks?"
     r"|keep\s+them|leave\s+(?:them|it)|forget\s+it|wait|hold\s+on|hold\s+off|not\s+(?:now|yet)"
     r"|maybe\s+later|later|not\s+really|i\s+changed\s+my\s+mind|changed\s+my\s+mind|abort"
     r"|hmm+|um+|no\s+way)(?:[\s,!.]+(?:no(?:pe)?|thanks?|don'?t(?:\s+(?:delete|remove|do|change)"
     r"(?:\s+(?:them|it|that|anything))?)?|keep\s+them|leave\s+them|not\s+now|maybe\s+later"
-    r"|later|wait|actually|cancel|stop))*",
-    _I,
+    r"|later|wait|actually|cancel|stop))*"
 )
-_HELP = re.compile(
+_HELP = nocase(
     r"help(?:\s+me)?|\?+|what\s+can\s+you\s+do(?:\s+for\s+me)?|what\s+do\s+you\s+do|what\s+are\s+you"
     r"|who\s+are\s+you|how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+use\s+(?:this|you|it)"
     r"|how\s+(?:can|do)\s+i\s+(?:start|begin)|what\s+can\s+i\s+(?:say|do|ask)|commands|menu|options"
     r"|usage|instructions|what\s+are\s+(?:your|the)\s+(?:commands|options|features)|features"
-    r"|capabilities|what\s+is\s+this",
-    _I,
+    r"|capabilities|what\s+is\s+this"
 )
 
 
-_DATE_QUESTION = re.compile(
+_DATE_QUESTION = nocase(
     r"what(?:'s|\s+is)\s+(?:the\s+|today's\s+)?(?:date|time|day)(?:\s+(?:today|now|is\s+it))?"
-    r"|what\s+(?:day|time|date)\s+is\s+(?:it|today)(?:\s+(?:today|now))?|today's\s+date",
-    _I,
+    r"|what\s+(?:day|time|date)\s+is\s+(?:it|today)(?:\s+(?:today|now))?|today's\s+date"
 )
 
 
-SELECT = re.compile(
+SELECT = nocase(
     r"(?:(?:the\s+)?(?P<ordinal>"
     + ORDINAL_RE
     + r")(?:\s+(?:one|task))?|(?:task\s*|number\s*|no\.?\s*|#)?(?P<number>[0-9]{1,9})"
-    r"|(?:the\s+)?(?:one|task)\s+(?:called|named|about|titled)\s+(?P<words>.+))(?:\s+please)?",
-    _I,
+    r"|(?:the\s+)?(?:one|task)\s+(?:called|named|about|titled)\s+(?P<words>.+))(?:\s+please)?"
 )
 
 

@@ -12,19 +12,18 @@ from chatapp.agent.offline.lexicon import (
     SHARED_VERBS,
     WEEKDAY_RE,
 )
+from chatapp.agent.offline.pattern import nocase
 
 _I = re.IGNORECASE
-_SHARED = re.compile(
+_SHARED = nocase(
     r"(?P<one>(?P<verb>" + SHARED_VERBS + r")\s+(?!and\b|&)(?:\S+\s+){0,3}?\S+)\s+(?:and|&)\s+"
-    r"(?P<two>(?!(?:" + ACTION_VERBS + r")\b)(?:\S+\s+){0,3}?\S+)",
-    _I,
+    r"(?P<two>(?!(?:" + ACTION_VERBS + r")\b)(?:\S+\s+){0,3}?\S+)"
 )
 # "call the plumber and the electrician": one verb, two errands each named with an article.
-_ARTICLE_SHARED = re.compile(
+_ARTICLE_SHARED = nocase(
     r"(?P<one>(?P<verb>" + ARTICLE_SHARED_VERBS + r")\s+(?:the|my|our|a|an|his|her|their)\s+"
     r"(?:\S+\s+){0,3}?\S+)\s+(?:and|&)\s+(?P<two>(?:the|my|our|a|an|his|her|their)\s+"
-    r"(?:\S+\s+){0,6}?\S+)",
-    _I,
+    r"(?:\S+\s+){0,6}?\S+)"
 )
 # "call mom and dad tomorrow": any to-do verb, two short objects, the second not a verb and the
 # first without a preposition ("send invoices to acme and globex" stays one).
@@ -33,7 +32,7 @@ _DETAIL_WORD = (
     r"|morning|afternoon|evening|night|week|weekend|month|high|low|medium|priority|urgent|asap"
     r"|#\S+|tagged|the|" + WEEKDAY_RE + r"|" + MONTH_RE + r")"
 )
-_VERB_TWO = re.compile(
+_VERB_TWO = nocase(
     r"(?P<one>(?P<verb>"
     + ACTION_VERBS
     + r")\s+(?:(?:the|my|our|a|an)\s+)?(?!(?:"
@@ -49,43 +48,39 @@ _VERB_TWO = re.compile(
     + _DETAIL_WORD
     + r"\b)\S+)?(?:\s+"
     + _DETAIL_WORD
-    + r"\b)*)",
-    _I,
+    + r"\b)*)"
 )
 _NOT_A_NOUN = r"(?!(?:the|my|our|a|an|and|or|of|to|" + ACTION_VERBS + r")\b)"
 # "pay the gas and electricity bills": two things sharing the noun after them.
-_SHARED_HEAD = re.compile(
+_SHARED_HEAD = nocase(
     r"(?P<pre>(?:.*?\s)?)"
     + _NOT_A_NOUN
     # The first of the two is not a plural ("batteries and light bulbs" are two things).
     + r"(?P<a>[^\W\d_]*(?:[^\Ws\d_]|[aiou]s|ss))\s+(?:and|&)\s+"
     + _NOT_A_NOUN
-    + r"(?P<b>[^\W\d_]+)\s+(?P<head>[^\W\d_]{3,}[^s\W]s)\b(?P<post>.*)",
-    _I,
+    + r"(?P<b>[^\W\d_]+)\s+(?P<head>[^\W\d_]{3,}[^s\W]s)\b(?P<post>.*)"
 )
 # "email tom and sara about the offsite": two people, one errand said once.
-_SHARED_TAIL = re.compile(
+_SHARED_TAIL = nocase(
     r"(?P<verb>"
     + ACTION_VERBS
     + r")\s+"
     + _NOT_A_NOUN
     + r"(?P<a>[^\W\d_]+)\s+(?:and|&)\s+"
     + _NOT_A_NOUN
-    + r"(?P<b>[^\W\d_]+)\s+(?P<tail>(?:about|for|regarding|re|on|to|with)\b.+)",
-    _I,
+    + r"(?P<b>[^\W\d_]+)\s+(?P<tail>(?:about|for|regarding|re|on|to|with)\b.+)"
 )
 # A list item that is a bare thing (a word or two, then details): it takes the list's verb.
-_BARE_THING = re.compile(
+_BARE_THING = nocase(
     r"(?!(?:"
     + ACTION_VERBS
     + r")\b)\S+(?:\s+(?!"
     + _DETAIL_WORD
     + r"\b)\S+)?(?:\s+"
     + _DETAIL_WORD
-    + r"\b\S*)*",
-    _I,
+    + r"\b\S*)*"
 )
-_ACTION_FIRST = re.compile(r"^(?P<verb>" + ACTION_VERBS + r")\s+\S", _I)
+_ACTION_FIRST = nocase(r"^(?P<verb>" + ACTION_VERBS + r")\s+\S")
 # "milk and eggs": two things, neither a verb nor a time ("gym every monday and wednesday").
 _NOT_A_THING = (
     r"(?!(?:"
@@ -96,51 +91,46 @@ _NOT_A_THING = (
     + MONTH_RE
     + r"|[0-9]|every|each|at|on|in|by|then)\b)"
 )
-_NOUNS = re.compile(
+_NOUNS = nocase(
     r"(?P<one>" + _NOT_A_THING + r"(?:(?!every\b|each\b)\S+\s+){0,2}?\S+)\s+(?:and|&)\s+"
-    r"(?P<two>" + _NOT_A_THING + r"(?:\S+\s+){0,4}?\S+)",
-    _I,
+    r"(?P<two>" + _NOT_A_THING + r"(?:\S+\s+){0,4}?\S+)"
 )
-_DETAIL_START = re.compile(
+_DETAIL_START = nocase(
     r"^(?:high|low|medium|urgent|important|asap|due|by|on|at|before|tagged|tags?|labell?ed|#|priority"
     r"|prio|every|each|all|both|tomorrow|today|tonight|next|this|in\s+[0-9]|"
     + WEEKDAY_RE
     + r"|"
     + MONTH_RE
-    + r"|[0-9])\b",
-    _I,
+    + r"|[0-9])\b"
 )
-_SHARED_START = re.compile(r"^(?P<verb>" + SHARED_VERBS + r")\s+\S", _I)
-_PAIR = re.compile(r"(?P<one>(?:\S+\s+){0,2}?\S+)\s+(?:and|&)\s+(?P<two>(?:\S+\s+){0,2}?\S+)", _I)
+_SHARED_START = nocase(r"^(?P<verb>" + SHARED_VERBS + r")\s+\S")
+_PAIR = nocase(r"(?P<one>(?:\S+\s+){0,2}?\S+)\s+(?:and|&)\s+(?P<two>(?:\S+\s+){0,2}?\S+)")
 
-_ACTION_START = re.compile(r"^(?:" + ACTION_VERBS + r")\b", _I)
-
-
-_AND_ACTION = re.compile(r"\s+(?:and(?:\s+then)?|then|&)\s+(?=(?:" + ACTION_VERBS + r")\b)", _I)
+_ACTION_START = nocase(r"^(?:" + ACTION_VERBS + r")\b")
 
 
-_CLAUSE_START = re.compile(
+_AND_ACTION = nocase(r"\s+(?:and(?:\s+then)?|then|&)\s+(?=(?:" + ACTION_VERBS + r")\b)")
+
+
+_CLAUSE_START = nocase(
     r"^(?:it|it's|its|that|that's|which|because|since|so|but|as|she|she's|he|he's|they|they're"
     r"|we|we're|i|i'm|this|there|then|maybe|probably|don't|do\s+not|make\s+sure|please|remember"
-    r"|if|when|otherwise)\b",
-    _I,
+    r"|if|when|otherwise)\b"
 )
 
 
-_TITLE_LEAD = re.compile(
+_TITLE_LEAD = nocase(
     r"^(?:(?:to|that|about|for|called|named|titled|saying|remember\s+to|please|really|definitely"
     r"|probably|actually|maybe|just|still|i\s+(?:need|have"
     r"|must|should|gotta|got|want)\s+to|i\s+must|i\s+should|we\s+(?:need|have)\s+to|to\s+do)\s+"
-    r"|[:;,.\-\u2013\u2014]+\s*)",
-    _I,
+    r"|[:;,.\-\u2013\u2014]+\s*)"
 )
 
 
-_TITLE_TAIL_WORD = re.compile(
+_TITLE_TAIL_WORD = nocase(
     r"(?:^|(?<=[\s,;:\-\u2013\u2014]))(?:and|&|with|please|pls|also|then|plus|thanks"
     r"|thank\s+you|due|by|before|until|till|for|later|sometime|soon|eventually|someday|lol|haha+"
-    r"|hehe|lmao|xd|thx|ty|asap)$",
-    _I,
+    r"|hehe|lmao|xd|thx|ty|asap)$"
 )
 
 

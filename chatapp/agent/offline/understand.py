@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
-from chatapp.agent.offline.intents import Chat, Compound, Intent, Select
+from chatapp.agent.offline.file_mentions import without_file_mentions
+from chatapp.agent.offline.intents import AddTasks, Chat, Compound, Intent, Select
 from chatapp.agent.offline.lexicon import ACTION_VERBS, COMMAND_VERBS
 from chatapp.agent.offline.normalise import (
     bare,
@@ -16,33 +18,34 @@ from chatapp.agent.offline.normalise import (
     scrub,
     strip_lead,
 )
+from chatapp.agent.offline.pattern import nocase
 from chatapp.agent.offline.rules import Reading, classify
 from chatapp.agent.offline.smalltalk import chat_kind, selection
 
+# What is left of "thanks, see attached" or "new task, file attached" asks for nothing more.
+_SAYS_NOTHING_MORE = frozenset(("greeting", "thanks", "ack", "empty", "unknown", "missing_title"))
 _NOT_A_NEW_REQUEST = frozenset(("action_statement", "repeat_statement", "words_done"))
 _NEXT_COMMAND = r"(?=(?:please\s+|pls\s+|also\s+|just\s+)*(?:" + COMMAND_VERBS + r")\b)"
 # Where one request ends and the next may begin; a split is kept only if every clause reads as a
 # command by itself, so "buy milk and eggs" or "call mom then dad" stay whole.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = nocase(
     r"\s*(?:[,;]\s*(?:and\s+)?then\b|\s+and\s+then\b|\s+then\b|;|\n|(?<=\w)[.!?]\s+"
     r"|,\s+and\s+|,\s*(?:(?:and|also|now|plus|but|so)\s+)*"
     + _NEXT_COMMAND
     + r"|\s+(?:and|&|plus|as\s+well\s+as)\s+(?:also\s+)?"
     + _NEXT_COMMAND
-    + r")\s*",
-    re.IGNORECASE,
+    + r")\s*"
 )
 
 
 # "can you call my mom for me": the assistant asked to run an errand itself, which it cannot
 # (a to-do list verb after "can you" is a command: "can you add ...", "could you move ...").
-_SERVICE = re.compile(
+_SERVICE = nocase(
     r"^(?:(?:hey|hi|ok|okay|so)[\s,]+)?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+"
     r"|just\s+|maybe\s+)?(?!(?:add|create|put|remind|show|list|display|mark|complete|finish|delete"
     r"|remove|cancel|move|change|rename|update|set|make|tag|schedule|reschedule|push|postpone|find"
     r"|tell|give|check|note|write\s+down|jot|clear|reopen|open|keep|track|save|record|log|bump"
-    r"|delay|untag|label|prioriti[sz]e|sort|archive|undo|drop|erase)\b)(?:" + ACTION_VERBS + r")\b",
-    re.IGNORECASE,
+    r"|delay|untag|label|prioriti[sz]e|sort|archive|undo|drop|erase)\b)(?:" + ACTION_VERBS + r")\b"
 )
 
 
@@ -55,8 +58,17 @@ def read_message(text: str, now: datetime) -> Reading:
     """What `text` asks for, with dates resolved against `now`, and the rule that read it.
 
     A message that reads as several requests, each one a command on its own ("finish task 4
-    and push task 6 to monday"), is a `Compound` of them in order.
+    and push task 6 to monday"), is a `Compound` of them in order. Clauses that only point at
+    attached files ("..., see attached") are no request: the tasks the rest adds keep the files.
     """
+    rest, mentioned = without_file_mentions(text)
+    if mentioned:
+        reading = _read_requests(rest, now) if rest else Reading(Chat("files"), "files")
+        return Reading(_with_files(reading.intent), f"{reading.rule}+files")
+    return _read_requests(text, now)
+
+
+def _read_requests(text: str, now: datetime) -> Reading:
     clauses = _clauses(normalise(text))
     if len(clauses) > 1:
         readings = [_read_one(clause, now) for clause in clauses]
@@ -64,6 +76,16 @@ def read_message(text: str, now: datetime) -> Reading:
             rules = "+".join(reading.rule for reading in readings)
             return Reading(Compound(tuple(r.intent for r in readings)), f"compound:{rules}")
     return _read_one(text, now)
+
+
+def _with_files(intent: Intent) -> Intent:
+    if isinstance(intent, AddTasks):
+        return replace(intent, with_files=True)
+    if isinstance(intent, Compound):
+        return Compound(tuple(_with_files(part) for part in intent.parts))
+    if isinstance(intent, Chat) and intent.kind in _SAYS_NOTHING_MORE:
+        return Chat("files")  # "hi, here's the scan": the files are the message
+    return intent
 
 
 def _is_command(reading: Reading) -> bool:

@@ -14,6 +14,8 @@ from pathlib import Path
 from tests.agent.heldout.evaluate import evaluate, load_cases, table
 
 DATA = Path(__file__).with_name("phrasings.yaml")
+# Messages sent with files, run by tests/agent/heldout/attachments.py (`--data` takes this path).
+ATTACHMENT_DATA = Path(__file__).with_name("attachments.yaml")
 
 
 def main() -> int:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.agent.dev.evaluate import DATA
+from tests.agent.dev.evaluate import ATTACHMENT_DATA, DATA
+from tests.agent.heldout import attachments
 from tests.agent.heldout.evaluate import CATEGORIES, evaluate, load_cases, pass_rate, table
 
 DEV_CASES_MIN = 250
@@ -27,3 +28,9 @@ async def test_the_development_table_passes_its_floor() -> None:
     results = await evaluate(load_cases(DATA))
     failing = [f"{result.id}: {result.message}" for result in results if not result.passed]
     assert pass_rate(results) >= DEV_PASS_RATE_FLOOR, f"{table(results)}\n" + "\n".join(failing)
+
+
+async def test_the_development_attachment_table_passes() -> None:
+    results = await attachments.evaluate(attachments.load_cases(ATTACHMENT_DATA))
+    failing = [f"{result.id}: {result.message}" for result in results if not result.passed]
+    assert not failing, f"{table(results)}\n" + "\n".join(failing)

@@ -507,11 +507,13 @@ def pass_rate(results: list[CaseResult]) -> float:
 
 
 def table(results: list[CaseResult]) -> str:
-    rows = [f"{'category':<12} {'passed':>6} {'total':>5} {'rate':>6}"]
-    for name, (passed, total) in by_category(results).items():
-        rows.append(f"{name:<12} {passed:>6} {total:>5} {passed / total:>6.0%}")
+    counts = by_category(results)
+    wide = max([12, *(len(name) for name in counts)])
+    rows = [f"{'category':<{wide}} {'passed':>6} {'total':>5} {'rate':>6}"]
+    for name, (passed, total) in counts.items():
+        rows.append(f"{name:<{wide}} {passed:>6} {total:>5} {passed / total:>6.0%}")
     passed = sum(result.passed for result in results)
-    rows.append(f"{'overall':<12} {passed:>6} {len(results):>5} {pass_rate(results):>6.1%}")
+    rows.append(f"{'overall':<{wide}} {passed:>6} {len(results):>5} {pass_rate(results):>6.1%}")
     return "\n".join(rows)
 
 

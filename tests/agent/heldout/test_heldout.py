@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from tests.agent.heldout import attachments
 from tests.agent.heldout.evaluate import (
     CATEGORIES,
     EFFECTS,
@@ -21,10 +22,14 @@ from tests.agent.heldout.evaluate import (
 
 # Measured 2026-11 after issue 12's understanding work (132 of 147 cases, 89.8%), rounded down.
 PASS_RATE_FLOOR = 0.89
+# The messages sent with a file (attachments.yaml): 14 of 17 when first run, after the
+# attachment-clause change (6 of 17 before it), rounded down.
+ATTACHMENT_PASS_RATE_FLOOR = 0.82
 CASES_MIN = 130
 CASES_PER_CATEGORY_MIN = 10
 EXPECT_KEYS = {*EFFECTS, "unchanged", "answer_mentions", "answer_excludes", "answer_offers_help"}
 FIELD_KEYS = {
+    "attachments",
     "title",
     "due",
     "priority",
@@ -87,4 +92,29 @@ def test_heldout_data_is_well_formed() -> None:
             then = case["then"]
             assert isinstance(then.get("message"), str), case["id"]
             problems += _expectation_problems(f"{case['id']} (then)", then.get("expect"), titles)
+    assert not problems, "\n".join(problems)
+
+
+async def test_heldout_attachment_pass_rate_does_not_drop_below_the_floor() -> None:
+    results = await attachments.evaluate()
+    failing = [result.id for result in results if not result.passed]
+    assert pass_rate(results) >= ATTACHMENT_PASS_RATE_FLOOR, (
+        f"held-out attachment pass rate {pass_rate(results):.1%} < floor "
+        f"{ATTACHMENT_PASS_RATE_FLOOR:.0%}\n{table(results)}\nfailing: {', '.join(failing)}"
+    )
+
+
+def test_heldout_attachment_data_is_well_formed() -> None:
+    cases = attachments.load_cases()
+    assert len({case["id"] for case in cases}) == len(cases), "ids must be unique"
+    problems = []
+    for case in cases:
+        titles = [task["title"] for task in case["tasks"]]
+        expect = {k: v for k, v in case["expect"].items() if k != "attached"}
+        if "attached" in case["expect"] and not expect:
+            expect = {"unchanged": True}
+        problems += _expectation_problems(case["id"], expect, titles)
+        for title in case["expect"].get("attached", {}):
+            if not any(title_matches(start, title) for start in titles):
+                problems.append(f"{case['id']}: {title!r} is not one of its starting tasks")
     assert not problems, "\n".join(problems)

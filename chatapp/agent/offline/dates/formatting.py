@@ -6,17 +6,15 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from chatapp.agent.offline.pattern import nocase
 from chatapp.timezones import known_zone
-
-_FLAGS = re.IGNORECASE
 
 Span = tuple[int, int]
 
 
-_NOW_LINE = re.compile(
+_NOW_LINE = nocase(
     r"current date and time\s*:\s*(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)"
-    r"(?:\s*\((?P<zone>[A-Za-z0-9_+\-/]+)\))?",
-    _FLAGS,
+    r"(?:\s*\((?P<zone>[A-Za-z0-9_+\-/]+)\))?"
 )
 
 

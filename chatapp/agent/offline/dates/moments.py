@@ -23,6 +23,7 @@ from chatapp.agent.offline.lexicon import (
     WEEKDAY_RE,
     WEEKDAYS,
 )
+from chatapp.agent.offline.pattern import nocase
 
 DEFAULT_TIME = time(9, 0)
 
@@ -34,9 +35,6 @@ END_OF_DAY_TIME = time(17, 0)
 
 
 LAST_MINUTE = time(23, 59, 59)
-
-
-_FLAGS = re.IGNORECASE
 
 
 _DAY_PARTS = {
@@ -53,127 +51,107 @@ _PREFIX = (
 )
 
 
-_ISO = re.compile(
+_ISO = nocase(
     _PREFIX + r"\b(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
     r"(?:[T ](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?)?"
-    r"(?![\w:])",
-    _FLAGS,
+    r"(?![\w:])"
 )
 
 
-_RELATIVE = re.compile(
+_RELATIVE = nocase(
     _PREFIX + r"\b(?:in\s+(?P<n>" + COUNT_RE + r")\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?"
     r"|weeks?|wks?|months?|years?)|(?P<n2>" + COUNT_RE + r")\s+(?P<unit2>minutes?|mins?|hours?"
-    r"|hrs?|days?|weeks?|wks?|months?|years?)\s+from\s+(?:now|today))\b",
-    _FLAGS,
+    r"|hrs?|days?|weeks?|wks?|months?|years?)\s+from\s+(?:now|today))\b"
 )
 
 
-_DAY_WORD = re.compile(
+_DAY_WORD = nocase(
     _PREFIX + r"\b(?P<word>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tomorow|tommorow|tommorrow"
     r"|tomorrw|tmrw|tmr|today|tonight"
-    r"|tonite|this\s+(?:morning|afternoon|evening))(?:\s+(?P<part>morning|afternoon|evening|night))?\b",
-    _FLAGS,
+    r"|tonite|this\s+(?:morning|afternoon|evening))(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
 )
 
 
-_END_OF = re.compile(
+_END_OF = nocase(
     _PREFIX
-    + r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<unit>day|week|month|year)|(?P<abbr>eod|eow|eom|eoy))\b",
-    _FLAGS,
+    + r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<unit>day|week|month|year)|(?P<abbr>eod|eow|eom|eoy))\b"
 )
 
 
-_PERIOD = re.compile(
+_PERIOD = nocase(
     _PREFIX
-    + r"\b(?P<which>next|this|the|this\s+coming|coming)\s+(?P<unit>week|month|year|weekend)\b",
-    _FLAGS,
+    + r"\b(?P<which>next|this|the|this\s+coming|coming)\s+(?P<unit>week|month|year|weekend)\b"
 )
 
 
-_WEEKDAY = re.compile(
+_WEEKDAY = nocase(
     _PREFIX
     + r"\b(?:(?P<which>this\s+coming|this|next|coming)\s+)?(?P<day>"
     + WEEKDAY_RE
-    + r")\b(?!'s)\.?",
-    _FLAGS,
+    + r")\b(?!'s)\.?"
 )
 
 
-_MONTH_DAY = re.compile(
+_MONTH_DAY = nocase(
     _PREFIX + r"\b(?P<month>" + MONTH_RE + r")\.?\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\b"
-    r"(?:,?\s+(?P<year>[0-9]{4})\b)?(?!:)",
-    _FLAGS,
+    r"(?:,?\s+(?P<year>[0-9]{4})\b)?(?!:)"
 )
 
 
-_DAY_MONTH = re.compile(
+_DAY_MONTH = nocase(
     _PREFIX
     + r"\b(?:the\s+)?(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
     + MONTH_RE
     + r")\b\.?"
-    r"(?:,?\s+(?P<year>[0-9]{4})\b)?",
-    _FLAGS,
+    r"(?:,?\s+(?P<year>[0-9]{4})\b)?"
 )
 
 
-_ORDINAL_DAY = re.compile(
+_ORDINAL_DAY = nocase(
     _PREFIX
     + r"\bthe\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:"
     + MONTH_RE
-    + r")\b)",
-    _FLAGS,
+    + r")\b)"
 )
 
 
 _TIME_PREFIX = r"(?:(?P<prefix>at|by|before|around|from|@)\s*)?"
 
 
-_CLOCK_12 = re.compile(
+_CLOCK_12 = nocase(
     _TIME_PREFIX
-    + r"\b(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-5][0-9]))?\s*(?P<ampm>[ap])\.?m\b\.?",
-    _FLAGS,
+    + r"\b(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-5][0-9]))?\s*(?P<ampm>[ap])\.?m\b\.?"
 )
 
 
-_CLOCK_24 = re.compile(
-    _TIME_PREFIX + r"\b(?P<hour>[01]?[0-9]|2[0-3])[:h](?P<minute>[0-5][0-9])\b",
-    _FLAGS,
-)
+_CLOCK_24 = nocase(_TIME_PREFIX + r"\b(?P<hour>[01]?[0-9]|2[0-3])[:h](?P<minute>[0-5][0-9])\b")
 
 
-_CLOCK_BARE = re.compile(
+_CLOCK_BARE = nocase(
     r"(?P<prefix>\bat|\bby|\baround|@)\s*(?P<hour>[0-9]{1,2})\b(?![:.]?[0-9])"
     r"(?!\s*(?:%|percent|st\b|nd\b|rd\b|th\b|days?\b|weeks?\b|months?\b|years?\b|hours?\b"
-    r"|minutes?\b|items?\b|tasks?\b|people\b|of\b))",
-    _FLAGS,
+    r"|minutes?\b|items?\b|tasks?\b|people\b|of\b))"
 )
 
 
-_NAMED_TIME = re.compile(
-    r"(?:\b(?P<prefix>at|by|before|around)\s+)?\b(?P<name>noon|midday|midnight|lunch\s*time|lunchtime)\b",
-    _FLAGS,
+_NAMED_TIME = nocase(
+    r"(?:\b(?P<prefix>at|by|before|around)\s+)?\b(?P<name>noon|midday|midnight|lunch\s*time|lunchtime)\b"
 )
 
 
-_PART_TIME = re.compile(
-    r"\b(?:in\s+the\s+|at\s+)?(?P<part>morning|afternoon|evening|night)\b",
-    _FLAGS,
-)
+_PART_TIME = nocase(r"\b(?:in\s+the\s+|at\s+)?(?P<part>morning|afternoon|evening|night)\b")
 
 
 # A bare weekday is only a date when what follows cannot be the rest of a title ("sunday roast").
-_AFTER_BARE_WEEKDAY = re.compile(
+_AFTER_BARE_WEEKDAY = nocase(
     r"\s*(?:$|[,.;:!?)#]|and\b|at\b|@|[0-9]|morning|afternoon|evening|night|noon|high|low|medium"
-    r"|priority|urgent|due\b|by\b|before\b|with\b|tagged\b|tag\b)",
-    _FLAGS,
+    r"|priority|urgent|due\b|by\b|before\b|with\b|tagged\b|tag\b)"
 )
 
 
-_REPEAT = re.compile(
+_REPEAT = nocase(
     r"\b(?:every|each)\s+(?:other\s+|single\s+)?(?:[0-9]+\s+)?(?:" + WEEKDAY_RE + r"|day|days|week"
-    r"|weeks|weekday|weekend|month|months|year|morning|afternoon|evening|night|hour|hours)\b",
-    _FLAGS,
+    r"|weeks|weekday|weekend|month|months|year|morning|afternoon|evening|night|hour|hours)\b"
 )
 
 

@@ -16,8 +16,8 @@ from dateutil.rrule import rrulestr
 
 from chatapp.agent.offline.dates.formatting import Span
 from chatapp.agent.offline.lexicon import COUNT_WORDS, MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS
+from chatapp.agent.offline.pattern import nocase
 
-_I = re.IGNORECASE
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _EVERY = r"(?:every|each|on\s+every|on\s+each)"
 _DAY = r"(?:" + WEEKDAY_RE + r")s?"
@@ -118,73 +118,67 @@ _OF_MONTH = r"(?:\s+day)?\s+of\s+(?:the|every|each)\s+month"
 REPEAT_ROWS: tuple[RepeatRow, ...] = (
     RepeatRow(
         "nth_weekday_of_month",
-        re.compile(
+        nocase(
             r"\b(?:"
             + _EVERY
             + r"\s+|(?:on\s+)?the\s+)"
             + _NTH
             + r"\s+(?P<days>"
             + _DAY
-            + r")(?:\s+(?:of|in)\s+(?:the|every|each)\s+month)?\b",
-            _I,
+            + r")(?:\s+(?:of|in)\s+(?:the|every|each)\s+month)?\b"
         ),
         _nth_weekday,
     ),
     RepeatRow(
         "month_day",
-        re.compile(
+        nocase(
             r"\b(?:" + _EVERY + r"\s+(?:the\s+)?" + _MONTH_DAY_WORD + r"(?:" + _OF_MONTH + r")?"
-            r"|(?:on\s+)?the\s+" + _MONTH_DAY_WORD.replace("day>", "day2>") + _OF_MONTH + r")\b",
-            _I,
+            r"|(?:on\s+)?the\s+" + _MONTH_DAY_WORD.replace("day>", "day2>") + _OF_MONTH + r")\b"
         ),
         lambda match: _month_day_either(match),
     ),
     RepeatRow(
         "monthly_on_day",
-        re.compile(
-            r"\b(?:monthly|" + _EVERY + r"\s+month)\s+on\s+the\s+" + _MONTH_DAY_WORD + r"\b", _I
-        ),
+        nocase(r"\b(?:monthly|" + _EVERY + r"\s+month)\s+on\s+the\s+" + _MONTH_DAY_WORD + r"\b"),
         _month_day,
     ),
     RepeatRow(
         "year_day",
-        re.compile(
+        nocase(
             r"\b(?:(?:every|each)\s+year|yearly|annually)\s+on\s+(?P<month>"
             + MONTH_RE
             + r")\.?\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\b"
             r"|\b(?:every|each)\s+(?P<month2>" + MONTH_RE + r")\.?\s+(?P<day2>[0-9]{1,2})"
-            r"(?:st|nd|rd|th)?\b",
-            _I,
+            r"(?:st|nd|rd|th)?\b"
         ),
         lambda match: _year_day_either(match),
     ),
     RepeatRow(
         "weekdays",
-        re.compile(
+        nocase(
             r"\b(?:" + _EVERY + r"\s+(?:week\s*day|work\s*day|working\s+day|business\s+day)"
-            r"|(?:on\s+)?weekdays|monday\s+(?:to|through|thru|-)\s+friday)\b",
-            _I,
+            r"|(?:on\s+)?weekdays|monday\s+(?:to|through|thru|-)\s+friday)\b"
         ),
         _fixed("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
     ),
     RepeatRow(
         "weekends",
-        re.compile(r"\b(?:" + _EVERY + r"\s+weekend|(?:on\s+)?weekends)\b", _I),
+        nocase(r"\b(?:" + _EVERY + r"\s+weekend|(?:on\s+)?weekends)\b"),
         _fixed("FREQ=WEEKLY;BYDAY=SA,SU"),
     ),
     RepeatRow(
         "other_weekday",
-        re.compile(r"\b" + _EVERY + r"\s+(?:other|second)\s+(?P<days>" + _DAY_LIST + r")\b", _I),
+        nocase(r"\b" + _EVERY + r"\s+(?:other|second)\s+(?P<days>" + _DAY_LIST + r")\b"),
         _other_weekday,
     ),
     RepeatRow(
         "every_other_unit",
-        re.compile(r"\b" + _EVERY + r"\s+(?:other|second)\s+" + _UNIT + r"\b", _I),
+        nocase(r"\b" + _EVERY + r"\s+(?:other|second)\s+" + _UNIT + r"\b"),
         _interval,
     ),
     RepeatRow(
         "every_n_units",
-        re.compile(
+        nocase(
             r"\b"
             + _EVERY
             + r"\s+"
@@ -193,41 +187,38 @@ REPEAT_ROWS: tuple[RepeatRow, ...] = (
             + _UNIT
             + r"(?:\s+on\s+(?P<days>"
             + _DAY_LIST
-            + r"))?\b",
-            _I,
+            + r"))?\b"
         ),
         _interval,
     ),
     RepeatRow(
         "weekday_list",
-        re.compile(
+        nocase(
             r"\b(?:" + _EVERY + r"\s+(?P<days>" + _DAY_LIST + r")"
             r"|on\s+(?P<plural>(?:"
             + WEEKDAY_RE
             + r")s(?:\s*(?:,|and|&)\s*(?:"
             + WEEKDAY_RE
-            + r")s)*))(?:\s+(?P<part>morning|afternoon|evening|night))?s?\b",
-            _I,
+            + r")s)*))(?:\s+(?P<part>morning|afternoon|evening|night))?s?\b"
         ),
         lambda match: _weekly_either(match),
     ),
     RepeatRow(
         "every_part_of_day",
-        re.compile(
+        nocase(
             r"\b(?:" + _EVERY + r"\s+(?P<part>morning|afternoon|evening|night)"
-            r"|(?P<part2>morning|afternoon|evening|night)ly)\b",
-            _I,
+            r"|(?P<part2>morning|afternoon|evening|night)ly)\b"
         ),
         lambda match: ("FREQ=DAILY", _PART_TIMES[(match.group("part") or "night").lower()]),
     ),
     RepeatRow(
         "every_unit",
-        re.compile(r"\b(?:" + _EVERY + r"\s+(?:single\s+)?" + _UNIT + r")\b", _I),
+        nocase(r"\b(?:" + _EVERY + r"\s+(?:single\s+)?" + _UNIT + r")\b"),
         lambda match: (f"FREQ={_FREQ[match.group('unit').lower()]}", None),
     ),
     RepeatRow(
         "frequency_word",
-        re.compile(r"\b(?P<word>daily|weekly|fortnightly|monthly|yearly|annually|hourly)\b", _I),
+        nocase(r"\b(?P<word>daily|weekly|fortnightly|monthly|yearly|annually|hourly)\b"),
         lambda match: _FREQUENCY_WORDS[match.group("word").lower()],
     ),
 )
@@ -240,16 +231,14 @@ _FREQUENCY_WORDS: dict[str, tuple[str, time | None]] = {
     "annually": ("FREQ=YEARLY", None),
     "hourly": ("FREQ=HOURLY", None),
 }
-_UNTIL = re.compile(
+_UNTIL = nocase(
     r"\s*,?\s*\b(?:until|till|til|through|up\s+to)\s+(?:the\s+end\s+of\s+)?(?P<month>"
     + MONTH_RE
-    + r")\b(?:\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?)?(?:\s+(?P<year>[0-9]{4}))?",
-    _I,
+    + r")\b(?:\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?)?(?:\s+(?P<year>[0-9]{4}))?"
 )
-_TIMES = re.compile(
+_TIMES = nocase(
     r"\s*,?\s*\b(?:for\s+)?(?P<n>[0-9]{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve)"
-    r"\s+(?:times|occurrences|weeks?\s+in\s+a\s+row)\b",
-    _I,
+    r"\s+(?:times|occurrences|weeks?\s+in\s+a\s+row)\b"
 )
 
 

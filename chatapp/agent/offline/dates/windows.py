@@ -15,14 +15,14 @@ from chatapp.agent.offline.dates.moments import (
     parse_number,
 )
 from chatapp.agent.offline.lexicon import COUNT_RE
+from chatapp.agent.offline.pattern import nocase
 
 _FLAGS = re.IGNORECASE
 
 # A word that turns a window into an open range: "before friday", "by the end of the month".
-_BOUND = re.compile(
+_BOUND = nocase(
     r"\b(?P<bound>before|by|until|till|til|after|from|starting(?:\s+(?:on|from))?"
-    r"|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
-    _FLAGS,
+    r"|no\s+later\s+than)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$"
 )
 
 

@@ -20,7 +20,8 @@ from chatapp.agent.offline.changes import (
 )
 from chatapp.agent.offline.intents import MAX_DESCRIPTION, Intent, TaskChanges, UpdateTask
 from chatapp.agent.offline.lexicon import PRIORITY_DOWN
-from chatapp.agent.offline.rules.row import NOCASE_DOTALL, Rule, on_match
+from chatapp.agent.offline.pattern import nocase_dotall
+from chatapp.agent.offline.rules.row import Rule, on_match
 from chatapp.agent.offline.slots import (
     ID_ITEM,
     ONE_TARGET,
@@ -31,45 +32,40 @@ from chatapp.agent.offline.slots import (
 )
 from chatapp.agent.offline.titles import clean_title
 
-_PRIORITY_STEP = re.compile(
+_PRIORITY_STEP = nocase_dotall(
     r"^(?P<verb>lower|decrease|reduce|downgrade|raise|increase|boost|upgrade|bump\s+up"
     r"|bump\s+down)\s+(?:(?:the\s+)?(?:priority|prio)\s+(?:of|for|on)\s+(?P<target>.+)"
-    r"|(?P<target2>.+?)(?:'s)?\s+(?:priority|prio))$",
-    NOCASE_DOTALL,
+    r"|(?P<target2>.+?)(?:'s)?\s+(?:priority|prio))$"
 )
-_MARK_PRIORITY = re.compile(
+_MARK_PRIORITY = nocase_dotall(
     r"^(?:mark|flag)\s+(?P<target>.+?)\s+(?:as\s+)?(?:(?:a\s+)?(?P<priority>high|low|medium|top"
-    r"|normal)[\s-]+prio(?:rity)?|(?P<urgent>urgent|important))$",
-    NOCASE_DOTALL,
+    r"|normal)[\s-]+prio(?:rity)?|(?P<urgent>urgent|important))$"
 )
-_UPDATE = re.compile(
+_UPDATE = nocase_dotall(
     r"^(?P<verb>change|rename|retitle|update|edit|modify|alter|set|make|move|push|reschedule"
     r"|postpone|delay|bump|shift|defer|prioriti[sz]e|deprioriti[sz]e|tag|label|switch|turn"
-    r"|adjust|put\s+off|push\s+back|move\s+back|extend|snooze)\b\s*(?P<rest>.*)$",
-    NOCASE_DOTALL,
+    r"|adjust|put\s+off|push\s+back|move\s+back|extend|snooze)\b\s*(?P<rest>.*)$"
 )
 # "bring the dentist forward a day", "pull the meeting up to 9am": earlier, never a new task.
-_BRING = re.compile(
-    r"^(?P<verb>bring|pull)\s+(?P<rest>.+\s(?:forward|up|earlier|sooner|ahead|back)\b.*)$",
-    NOCASE_DOTALL,
+_BRING = nocase_dotall(
+    r"^(?P<verb>bring|pull)\s+(?P<rest>.+\s(?:forward|up|earlier|sooner|ahead|back)\b.*)$"
 )
 # "give task 3 a due date of friday", "give the milk task high priority".
-_GIVE = re.compile(r"^give\s+(?P<target>" + ONE_TARGET + r")\s+(?P<rest>.+)$", NOCASE_DOTALL)
+_GIVE = nocase_dotall(r"^give\s+(?P<target>" + ONE_TARGET + r")\s+(?P<rest>.+)$")
 
 
 # "task 2 due friday 3pm", "it's due tomorrow": a task named outright, the verb optional.
-_DUE_SENTENCE = re.compile(
+_DUE_SENTENCE = nocase_dotall(
     r"^(?P<target>" + ONE_TARGET + r")(?:'s|\s+(?:is|are|should\s+be|will\s+be|must\s+be"
     r"|needs\s+to\s+be\s+done))?\s+(?:now\s+)?(?:due(?:\s+date\s+is)?|deadline\s+is)\s+"
-    r"(?P<when>.+)$",
-    NOCASE_DOTALL,
+    r"(?P<when>.+)$"
 )
 
 
 _NOT_SELF = r"(?!(?:self|myself|me|yourself)\b)"
 # "add a note to the report: include Q4", "note on the dentist: bring the card",
 # "for the passport, note that I need photos", "describe the meeting as budget review".
-_NOTE = re.compile(
+_NOTE = nocase_dotall(
     r"^add\s+(?:a\s+|the\s+|this\s+|another\s+)?(?:note|notes|comment|description|details?)\s+"
     r"(?:to|on|for)\s+" + _NOT_SELF + r"(?P<target>[^:]+?)\s*:\s*(?P<text>.+)$"
     r"|^(?:a\s+)?(?:note|notes|comment)\s+(?:on|for|about|to|re)\s+"
@@ -83,11 +79,10 @@ _NOTE = re.compile(
     r"(?:to|on)\s+(?P<target7>.+)$"
     r"|^describe\s+(?P<target4>.+?)\s+as\s*:?\s*(?P<text4>.+)$"
     r"|^add\s+(?P<text6>[\"'].+?[\"']|.+?)\s+to\s+(?P<target6>.+?)(?:'s)?\s+(?:notes?|description"
-    r"|details)$",
-    NOCASE_DOTALL,
+    r"|details)$"
 )
 # "add tags errands and gifts to the present", "put the dentist under health".
-_TAGS_TO = re.compile(
+_TAGS_TO = nocase_dotall(
     r"^add\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?P<tags>" + TAG_LIST + r")\s+(?:to|on)\s+"
     r"(?P<target>.+)$"
     r"|^(?:put|file|place|stick|move)\s+(?P<target2>.+?)\s+under\s+(?:the\s+)?(?P<tags2>"
@@ -96,14 +91,12 @@ _TAGS_TO = re.compile(
     r"|^(?:add|put|stick)\s+(?:the\s+|a\s+)?(?P<tags3>" + TAG_LIST + r")\s+(?:tags?|labels?)\s+"
     r"(?:to|on|onto)\s+(?P<target3>.+)$"
     r"|^(?:add|put|stick)\s+(?P<tags4>#[^\W\d_][\w-]*(?:(?:\s*,\s*|\s+and\s+|\s+)#[^\W\d_][\w-]*)*)"
-    r"\s+(?:to|on|onto)\s+(?P<target4>.+)$",
-    NOCASE_DOTALL,
+    r"\s+(?:to|on|onto)\s+(?P<target4>.+)$"
 )
 # "call the passport task Renew passport and ID", "name task 3 Yearly report": a new title.
-_CALL_AS = re.compile(
+_CALL_AS = nocase_dotall(
     r"^(?:call|name|title|retitle)\s+(?P<target>(?:the\s+)?" + ID_ITEM + r"|the\s+.+?\s+(?:task"
-    r"|todo|to-do|item|one|reminder))\s+(?:to\s+|as\s+)?(?P<title>.+?)(?:\s+instead)?$",
-    NOCASE_DOTALL,
+    r"|todo|to-do|item|one|reminder))\s+(?:to\s+|as\s+)?(?P<title>.+?)(?:\s+instead)?$"
 )
 
 
@@ -140,7 +133,7 @@ _FIELD = (
 )
 # A field and its value said after the task, without a verb: "report priority low",
 # "the report note: bring laptop", "report -> thursday", "due date for the report: friday".
-_FIELD_SAID = re.compile(
+_FIELD_SAID = nocase_dotall(
     r"^(?P<target>(?!(?:what|what's|whats|which|when|how|is|are|do|does|did|show|list|anything"
     r"|everything|something|nothing|any|all|i|we|you|there|put|set|give|add|make|change|assign"
     r"|apply)\b)"
@@ -155,15 +148,13 @@ _FIELD_SAID = re.compile(
     + r"\s+(?:of\s+|to\s+)?(?P<value4>.+?)\s+(?:for|on|to)\s+(?P<target4>.+)$"
     r"|^(?:put|set|give|assign|apply|add)\s+(?:a\s+)?(?P<value5>high|low|medium|top|normal)\s+"
     r"priority\s+(?:on|to|for)\s+"
-    r"(?P<target5>.+)$",
-    NOCASE_DOTALL,
+    r"(?P<target5>.+)$"
 )
 # "can we do the report on thursday instead", "let's push the report to monday instead".
-_INSTEAD = re.compile(
+_INSTEAD = nocase_dotall(
     r"^(?:(?:(?:can|could|shall)\s+(?:we|i)|let'?s|i'?ll|we'?ll|i\s+will|we\s+will|i'?d\s+rather"
     r"|i\s+would\s+rather|i\s+want\s+to|i'?m\s+going\s+to)\s+)?(?:do|move|push|have|make)\s+"
-    r"(?P<rest>.+?)\s+(?:instead|rather)$",
-    NOCASE_DOTALL,
+    r"(?P<rest>.+?)\s+(?:instead|rather)$"
 )
 
 
@@ -183,10 +174,9 @@ def _as_update(intent: Intent | None) -> Intent | None:
 
 
 # "groceries: rename to buy groceries for the week", "report - move to friday".
-_THEN_CHANGE = re.compile(
+_THEN_CHANGE = nocase_dotall(
     r"^(?P<target>[^:]+?)\s*(?::|\s-|\s\u2013)\s*(?P<verb>rename|retitle|change|move|push|postpone"
-    r"|reschedule|set|make|tag|label|delay)\s+(?:it\s+)?(?P<rest>.+)$",
-    NOCASE_DOTALL,
+    r"|reschedule|set|make|tag|label|delay)\s+(?:it\s+)?(?P<rest>.+)$"
 )
 
 
@@ -296,7 +286,7 @@ UPDATE = Rule(
 GIVE = Rule("give", _GIVE, _give, ("give task 3 a due date of friday",))
 GIVE_ANY = Rule(
     "give_any",
-    re.compile(r"^give\s+(?P<rest>.+)$", NOCASE_DOTALL),
+    nocase_dotall(r"^give\s+(?P<rest>.+)$"),
     _give_any,
     ("give the birthday present a high priority",),
 )

@@ -22,8 +22,9 @@ from chatapp.agent.offline.intents import (
     UpdateTask,
 )
 from chatapp.agent.offline.lexicon import ACTION_VERBS, ORDINALS, POSITION_WORDS
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 from chatapp.agent.offline.rules.questions import LIST_SIGNAL
-from chatapp.agent.offline.rules.row import ANY_MESSAGE, NOCASE, NOCASE_DOTALL, Reading, Rule
+from chatapp.agent.offline.rules.row import ANY_MESSAGE, NOCASE, Reading, Rule
 from chatapp.agent.offline.slots import (
     LEADING_ID,
     LEADING_IDS,
@@ -34,82 +35,69 @@ from chatapp.agent.offline.slots import (
     parse_ref,
 )
 
-_ADD_STRONG = re.compile(
-    r"^(?:add|create|insert|jot(?:\s+down)?|note\s+down|write\s+down|schedule)\b[\s:,-]*(?P<rest>.*)$",
-    NOCASE_DOTALL,
+_ADD_STRONG = nocase_dotall(
+    r"^(?:add|create|insert|jot(?:\s+down)?|note\s+down|write\s+down|schedule)\b[\s:,-]*(?P<rest>.*)$"
 )
 # Verbs that only ever mean "show me this one task" when a single task follows them.
-_OPEN = re.compile(
+_OPEN = nocase_dotall(
     r"^(?:open(?:\s+up)?|highlight|go\s+to|jump\s+to|take\s+me\s+to|bring\s+up|pull\s+up"
-    r"|focus\s+on|scroll\s+to|navigate\s+to|point\s+me\s+to)\b\s*(?P<target>.+)$",
-    NOCASE_DOTALL,
+    r"|focus\s+on|scroll\s+to|navigate\s+to|point\s+me\s+to)\b\s*(?P<target>.+)$"
 )
 # Listing verbs: one task only when it is named as one ("task 3", "the milk task").
-_SHOW_ONE = re.compile(r"^(?:show|display|view|see)(?:\s+me)?\s+(?P<target>.+)$", NOCASE_DOTALL)
-_ONE_TASK_NAMED = re.compile(
-    r"^(?:the|my|that)\s+(?:(?:task|todo|to-do|reminder)\s+(?:called|named|titled)\s+.+"
-    r"|.+\s+(?:task|todo|to-do|reminder))$",
-    NOCASE_DOTALL,
+_SHOW_ONE = nocase_dotall(r"^(?:show|display|view|see)(?:\s+me)?\s+(?P<target>.+)$")
+_TASK_WORD = r"(?:task|todo|to-do|reminder)"
+_ONE_TASK_NAMED = nocase_dotall(
+    rf"^(?:the|my|that)\s+(?:{_TASK_WORD}\s+(?:called|named|titled)\s+.+|.+\s+{_TASK_WORD})$"
 )
-_MANY = re.compile(
-    r"\b(?:tasks|todos|to-?dos|items|reminders|list|lists|everything|all|every|both)\b", NOCASE
+_MANY = nocase(r"\b(?:tasks|todos|to-?dos|items|reminders|list|lists|everything|all|every|both)\b")
+_NEW_THING = nocase(r"^(?:a|an|another|new|one\s+more)\b")
+_ADD_WEAK = nocase_dotall(
+    r"^(?:make|set(?:\s+up)?|put|save|record|log|track|enter|register|new|open|start)\b\s*(?P<rest>.*)$"
 )
-_NEW_THING = re.compile(r"^(?:a|an|another|new|one\s+more)\b", NOCASE)
-_ADD_WEAK = re.compile(
-    r"^(?:make|set(?:\s+up)?|put|save|record|log|track|enter|register|new|open|start)\b\s*(?P<rest>.*)$",
-    NOCASE_DOTALL,
-)
-_OBLIGATION = re.compile(
+_OBLIGATION = nocase_dotall(
     r"^(?:i\s+|we\s+|i(?='d)|we(?='d))?(?:really\s+|still\s+|also\s+|definitely\s+)?(?:(?:need|have|got|ought|want"
     r"|'d\s+like|would\s+like|will\s+need|'ll\s+need|'ve\s+got|should|must)\s+to|gotta|wanna|must"
     r"|should|need)\s+(?:remember\s+to\s+|not\s+forget\s+to\s+|make\s+sure\s+(?:to|i)\s+)?"
-    r"(?P<rest>.+)$",
-    NOCASE_DOTALL,
+    r"(?P<rest>.+)$"
 )
 # "order me a pizza" asks the assistant for a service it does not have; not a to-do.
-_ACTION_STATEMENT = re.compile(r"^(?:" + ACTION_VERBS + r")\s+(?!me\b|us\b)\S.*$", NOCASE_DOTALL)
+_ACTION_STATEMENT = nocase_dotall(r"^(?:" + ACTION_VERBS + r")\s+(?!me\b|us\b)\S.*$")
 
 
 # "I forgot to add call the bank": a new task, not a reopened one.
-_FORGOT_TO_ADD = re.compile(
+_FORGOT_TO_ADD = nocase_dotall(
     r"^(?:i\s+|we\s+)?(?:forgot|forget|didn't|did\s+not)\s+(?:to\s+)?(?:add|mention|include|put"
-    r"(?:\s+down)?|write\s+down|note\s+down)\s*:?\s*(?P<rest>.+)$",
-    NOCASE_DOTALL,
+    r"(?:\s+down)?|write\s+down|note\s+down)\s*:?\s*(?P<rest>.+)$"
 )
 # "shopping: apples, rice", "work list: update the wiki": items for the list named first.
-_NAMED_LIST = re.compile(
+_NAMED_LIST = nocase_dotall(
     r"^(?:(?:my|the|our)\s+)?(?P<tag>[^\W\d_][\w-]*)(?:\s+list)?\s*(?::|\s[-\u2013\u2014])\s*"
-    r"(?P<items>.+)$",
-    NOCASE_DOTALL,
+    r"(?P<items>.+)$"
 )
 # "tomorrow: call the bank, pay rent", "this weekend I need to clean the garage": a date first.
-_LEADING_WHEN = re.compile(
+_LEADING_WHEN = nocase_dotall(
     r"^(?:(?:my\s+)?(?:to\s*-?\s*dos?|tasks?|plans?|agenda|list)\s+(?:for\s+)?)?"
     r"(?P<when>(?:(?:for|on|by|this|next|later)\s+)?(?:today|tonight|tomorrow|weekend|week"
     r"|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+(?:morning"
     r"|afternoon|evening|night))?)\s*(?:[:,\-]\s*|\s+(?=(?:i|we|remind|add|please|need|gotta"
-    r"|have|must|should|don't)\b))(?P<rest>.+)$",
-    NOCASE_DOTALL,
+    r"|have|must|should|don't)\b))(?P<rest>.+)$"
 )
 
 
 # "I have a dentist appointment next tuesday", "there's a party saturday": a new task, dated.
-_HAVE_A = re.compile(
-    r"^(?:(?:i|we)(?:'ve|\s+have)?(?:\s+got)?|there(?:'s|\s+is))\s+(?P<rest>(?:a|an|my|our)\s+.+)$",
-    NOCASE_DOTALL,
+_HAVE_A = nocase_dotall(
+    r"^(?:(?:i|we)(?:'ve|\s+have)?(?:\s+got)?|there(?:'s|\s+is))\s+(?P<rest>(?:a|an|my|our)\s+.+)$"
 )
-_NOT_A_THING = re.compile(
+_NOT_A_THING = nocase(
     r"^(?:i|i'm|we|you|it|it's|they|he|she|what|which|who|how|when|where|why|is|are|do|does"
-    r"|did|can|could|would|should|will|was|were|has|have|there|here|no|not|yes)\b",
-    NOCASE,
+    r"|did|can|could|would|should|will|was|were|has|have|there|here|no|not|yes)\b"
 )
 
 
 # "my back hurts today", "the weather is nice today": a sentence about the day, not a to-do.
-_NOT_A_TODO = re.compile(
+_NOT_A_TODO = nocase(
     r"\b(?:is|are|was|were|am|be|been|hurts?|feels?|felt|seems?|looks?|sounds?|how|what|why"
-    r"|weather|rain\w*|snow\w*|sunny|cold|hot|tired|sick|happy|sad|bored|love|hate)\b|\?",
-    NOCASE,
+    r"|weather|rain\w*|snow\w*|sunny|cold|hot|tired|sick|happy|sad|bored|love|hate)\b|\?"
 )
 
 

@@ -8,57 +8,51 @@ from datetime import datetime
 
 from chatapp.agent.offline.intents import Intent, ListTasks, TaskFilter
 from chatapp.agent.offline.lexicon import PAST_TO_BASE
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 from chatapp.agent.offline.queries import parse_list
-from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, QUESTION_START, Rule
+from chatapp.agent.offline.rules.row import NOCASE, QUESTION_START, Rule
 from chatapp.agent.offline.slots import content_words
 
-_WHEN = re.compile(
+_WHEN = nocase_dotall(
     r"^(?:when(?:'s|\s+is|\s+are|\s+was|\s+do\s+i\s+(?:have|need)\s+to(?:\s+do)?|\s+should\s+i)"
     r"|what\s+(?:time|day|date)\s+(?:is|'s|was|are))"
-    r"\s+(?P<what>.+?)(?:\s+(?:due|happening|scheduled|again))?[\s?!.]*$",
-    NOCASE_DOTALL,
+    r"\s+(?P<what>.+?)(?:\s+(?:due|happening|scheduled|again))?[\s?!.]*$"
 )
-_DONE_QUESTION = re.compile(
+_DONE_QUESTION = nocase_dotall(
     r"^(?:did|have|has)\s+(?:i|we)\s+(?:already\s+|ever\s+|actually\s+|really\s+)?"
-    r"(?P<verb>[a-z]+)(?:\s+(?:up|off|out))?\s+(?P<what>.+?)(?:\s+(?:yet|already|today))?[\s?!.]*$",
-    NOCASE_DOTALL,
+    r"(?P<verb>[a-z]+)(?:\s+(?:up|off|out))?\s+(?P<what>.+?)(?:\s+(?:yet|already|today))?[\s?!.]*$"
 )
-_IS_IT_DONE = re.compile(
+_IS_IT_DONE = nocase_dotall(
     r"^(?:is|was|are|were|has|have)\s+(?P<what>(?!there\b|anything\b|everything\b).+?)"
     r"(?:\s+been)?\s+(?:done|finished|completed|complete|paid|sent|booked|sorted)"
-    r"(?:\s+(?:yet|already))?[\s?!.]*$",
-    NOCASE_DOTALL,
+    r"(?:\s+(?:yet|already))?[\s?!.]*$"
 )
-_URGENT_QUESTION = re.compile(
+_URGENT_QUESTION = nocase_dotall(
     r"^(?:what(?:'s|\s+is|s)\s+(?:the\s+)?(?:most\s+(?:urgent|important|pressing)|(?:my\s+)?top"
     r"\s+priority|next\s+(?:up|on\s+my\s+list)|(?:my\s+)?next\s+task)|what\s+should\s+i"
     r"\s+(?:do|work\s+on|tackle|start\s+with|focus\s+on)(?:\s+(?:first|next|now|today))?"
     r"|where\s+(?:should|do)\s+i\s+start|what\s+needs\s+(?:my\s+)?attention"
     r"|what(?:'s|\s+is|s)\s+next|what\s+now|what\s+(?:do|should)\s+i\s+do\s+(?:now|next)"
     r"|what(?:'s|\s+is)\s+(?:the\s+)?(?:most\s+important|top)\s+(?:thing|task)"
-    r"|what(?:'s|\s+is)\s+(?:the\s+)?most\s+urgent\s+(?:task|thing|one))\b.*$",
-    NOCASE_DOTALL,
+    r"|what(?:'s|\s+is)\s+(?:the\s+)?most\s+urgent\s+(?:task|thing|one))\b.*$"
 )
-_FINISHED = re.compile(
+_FINISHED = nocase_dotall(
     r"^(?:what|which\s+(?:tasks?|things?))\s+(?:did|have)\s+(?:i|we)\s+(?:already\s+)?"
     r"(?:finish(?:ed)?|complete[d]?|do(?:ne)?|did|get\s+done|got\s+done|accomplish(?:ed)?"
-    r"|tick(?:ed)?\s+off|check(?:ed)?\s+off)\b.*$",
-    NOCASE_DOTALL,
+    r"|tick(?:ed)?\s+off|check(?:ed)?\s+off)\b.*$"
 )
-_LIST_SIGNAL_WORDS = re.compile(
-    r"(?:(?:my|the|all|any)\s+)?(?:tasks?|todos?|list|everything|anything|it|that|this|them)",
-    NOCASE,
+_LIST_SIGNAL_WORDS = nocase(
+    r"(?:(?:my|the|all|any)\s+)?(?:tasks?|todos?|list|everything|anything|it|that|this|them)"
 )
 # A question about one task: "is task 3 done?", "what's the status of task 3?".
-_ABOUT_ONE = re.compile(
+_ABOUT_ONE = nocase(
     r"^(?:(?:what(?:'s|\s+is)\s+)?(?:the\s+)?(?:status|state|progress)\s+(?:of|on|for)"
     r"|how(?:'s|\s+is)|is|was|has|have\s+i\s+(?:done|finished|completed)|did\s+i\s+(?:do|finish"
     r"|complete)|(?:any\s+)?(?:details|info|news)\s+(?:of|for|on|about)|tell\s+me\s+about"
     r"|what\s+about)\s+(?:the\s+)?(?:task|todo|to-do|item|number|no\.?)\s*#?\s*(?P<id>[0-9]{1,9})\b"
-    r"(?:'s\s+status)?(?:\s+[\w\s,'-]*)?[\s?!.]*$",
-    NOCASE,
+    r"(?:'s\s+status)?(?:\s+[\w\s,'-]*)?[\s?!.]*$"
 )
-_LIST = re.compile(
+_LIST = nocase(
     r"^(?:show|list|display|view|print|summari[sz]e|summary|overview|agenda"
     r"|see\s+(?:my|all|what|everything|which|tasks|todos|pending|completed|overdue|the\s+(?:list|tasks))"
     r"|get\s+(?:me\s+)?(?:my|the|all|a\s+list)|give\s+me|fetch|tell\s+me|read\s+(?:me\s+)?(?:my|the|all)"
@@ -67,20 +61,16 @@ _LIST = re.compile(
     r"|check\s+(?:my|the|what|all|if|whether|for|on)|where|open\s+(?:tasks|todos|items)"
     r"|my\s+(?:tasks|todos|to-?dos|list|agenda|to-?do\s+list|schedule)|all\s+(?:my\s+)?(?:tasks|todos|items)"
     r"|pending|overdue|completed|upcoming|outstanding|remaining|due\s+(?:today|tomorrow|this|next"
-    r"|soon|before|by|on)|tasks?|todos?|to-?dos?|to-?do\s+list)\b",
-    NOCASE,
+    r"|soon|before|by|on)|tasks?|todos?|to-?dos?|to-?do\s+list)\b"
 )
 # Words that make a question one about the task list (and not, say, about the weather).
-LIST_SIGNAL = re.compile(
+LIST_SIGNAL = nocase(
     r"\b(?:tasks?|todos?|to-?dos?|list|pending|open|completed|complete|done|finished|overdue|due"
     r"|left|remaining|outstanding|plate|agenda|schedule|today|tonight|tomorrow|week|weekend|month"
     r"|tagged|tag|priority|urgent|important|need\s+to|have\s+to|to\s+do|upcoming|anything"
-    r"|everything|accomplish(?:ed)?|late|behind|about|finish|did\s+i\s+do)\b|#\w",
-    NOCASE,
+    r"|everything|accomplish(?:ed)?|late|behind|about|finish|did\s+i\s+do)\b|#\w"
 )
-_LISTISH_ANYWHERE = re.compile(
-    r".*?\b(?:tasks|todos|to-?dos|to-?do\s+list|my\s+list|agenda)\b", NOCASE_DOTALL
-)
+_LISTISH_ANYWHERE = nocase_dotall(r".*?\b(?:tasks|todos|to-?dos|to-?do\s+list|my\s+list|agenda)\b")
 
 
 def _when(match: re.Match[str], text: str, now: datetime) -> Intent | None:
@@ -132,11 +122,10 @@ def _about_one(match: re.Match[str], text: str, now: datetime) -> Intent | None:
 
 
 # "what's the weather tomorrow": a question about something other than the list.
-_OTHER_SUBJECT = re.compile(
+_OTHER_SUBJECT = nocase(
     r"^what(?:'s|\s+is|s)\s+(?:the|a)\s+(?!(?:plan|plans|agenda|schedule|list|status|situation"
     r"|deal|lineup|rundown|count|total|next|most|latest|priorit\w*|due|first|last|oldest|newest"
-    r"|tasks?|todos?|to-?dos?|overdue|pending|open|upcoming|remaining|rest)\b)[a-z]+",
-    NOCASE,
+    r"|tasks?|todos?|to-?dos?|overdue|pending|open|upcoming|remaining|rest)\b)[a-z]+"
 )
 
 

@@ -11,7 +11,8 @@ from chatapp.agent.offline import dates
 from chatapp.agent.offline.adds import parse_add
 from chatapp.agent.offline.dates.recurrence import find_repeat
 from chatapp.agent.offline.intents import AddTasks, Intent, TaskChanges, TaskRef, UpdateTask
-from chatapp.agent.offline.rules.row import ANY_MESSAGE, NOCASE_DOTALL, Rule
+from chatapp.agent.offline.pattern import nocase_dotall
+from chatapp.agent.offline.rules.row import ANY_MESSAGE, Rule
 from chatapp.agent.offline.slots import content_words, parse_ref, ref_intent
 
 _AMOUNT = (
@@ -20,7 +21,7 @@ _AMOUNT = (
 )
 # "remind me 30 minutes before", "remind me a day before the bill is due",
 # "remind me about the dentist an hour before": a reminder set from the due date.
-_REMIND_BEFORE = re.compile(
+_REMIND_BEFORE = nocase_dotall(
     r"^(?:remind\s+me|set\s+(?:up\s+)?a\s+reminder|give\s+me\s+a\s+(?:reminder|heads[\s-]up))\s+"
     + _AMOUNT
     + r"\s+(?:before|ahead(?:\s+of)?|earlier|in\s+advance|prior(?:\s+to)?)"
@@ -29,35 +30,30 @@ _REMIND_BEFORE = re.compile(
     r"|^(?:remind\s+me|set\s+(?:up\s+)?a\s+reminder)\s+(?:about|of|for)\s+(?P<target2>.+?)\s+"
     + _AMOUNT.replace("<n>", "<n2>").replace("<unit>", "<unit2>")
     + r"\s+(?:before(?:hand)?|ahead(?:\s+of\s+time)?|earlier|in\s+advance|prior)(?:\s+(?:it(?:'s|\s+is)?"
-    r"\s+due|it\s+starts))?$",
-    NOCASE_DOTALL,
+    r"\s+due|it\s+starts))?$"
 )
-_REMIND_ABOUT = re.compile(r"^remind\s+me\s+(?:about|of)\s+(?P<what>.+)$", NOCASE_DOTALL)
+_REMIND_ABOUT = nocase_dotall(r"^remind\s+me\s+(?:about|of)\s+(?P<what>.+)$")
 # Before the add verbs read "set a reminder ..." as a new task: one for a task there may be.
-_REMIND_FOR = re.compile(
-    r"^(?:set|put|add|create)\s+(?:up\s+)?a\s+reminder\s+(?:for|about|on)\s+(?P<what>.+)$",
-    NOCASE_DOTALL,
+_REMIND_FOR = nocase_dotall(
+    r"^(?:set|put|add|create)\s+(?:up\s+)?a\s+reminder\s+(?:for|about|on)\s+(?P<what>.+)$"
 )
-_STOP_REPEAT = re.compile(
+_STOP_REPEAT = nocase_dotall(
     r"^(?:stop|don'?t\s+keep|quit|no\s+more)\s+(?:repeating|recurring)\s*(?P<target>.*)$"
     r"|^(?:make\s+)?(?P<target2>.+?)\s+(?:should(?:n'?t|\s+not)|does(?:n'?t|\s+not)\s+need\s+to"
-    r"|(?:must|will)\s+not|won'?t)\s+(?:repeat|recur)(?:\s+any\s*more)?$",
-    NOCASE_DOTALL,
+    r"|(?:must|will)\s+not|won'?t)\s+(?:repeat|recur)(?:\s+any\s*more)?$"
 )
-_MAKE_REPEAT = re.compile(
+_MAKE_REPEAT = nocase_dotall(
     r"^(?:make|set|have|let)\s+(?P<target>.+?)\s+(?:to\s+)?(?:repeat|recur|happen|come\s+back)"
     r"\s+(?P<when>.+)$"
     r"|^(?:make|set|turn)\s+(?P<target2>.+?)\s+(?:into\s+)?(?:(?:a|an)\s+)?(?P<when2>(?:daily|weekly"
     r"|fortnightly|monthly|yearly|annual|recurring|repeating|every)\b.*?)(?:\s+(?:task|thing|one"
-    r"|event))?$",
-    NOCASE_DOTALL,
+    r"|event))?$"
 )
-_REMIND = re.compile(
+_REMIND = nocase_dotall(
     r"^(?:remind\s+me\s*(?:(?:to|about|that|of)\b)?|remember\s+(?:to|that)|don'?t\s+(?:let\s+me\s+)?"
     r"forget\s*(?:to|about|that)?|do\s+not\s+(?:let\s+me\s+)?forget\s*(?:to|about|that)?"
     r"|make\s+sure\s+(?:i|to)|note\s+to\s+self\s*:?|(?:new\s+)?(?:todo|to-do|task|reminder)\s*:)"
-    r"\s*(?P<rest>.*)$",
-    NOCASE_DOTALL,
+    r"\s*(?P<rest>.*)$"
 )
 
 
@@ -112,10 +108,9 @@ def _stop_repeat(match: re.Match[str], text: str, now: datetime) -> Intent | Non
 
 
 # "walk the dog every morning from now on": the task there is (or a new one) repeats.
-_FROM_NOW_ON = re.compile(
+_FROM_NOW_ON = nocase_dotall(
     r"^(?P<target>.+?)\s+(?P<when>(?:every|each|daily|weekly|monthly|on\s+\w+s)\b.*?)\s*,?\s+"
-    r"(?:from\s+now\s+on|going\s+forward|starting\s+(?:now|today|this\s+week)|from\s+today)$",
-    NOCASE_DOTALL,
+    r"(?:from\s+now\s+on|going\s+forward|starting\s+(?:now|today|this\s+week)|from\s+today)$"
 )
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chatapp.agent.offline.intents import Intent
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 
 NOCASE = re.IGNORECASE
-NOCASE_DOTALL = re.IGNORECASE | re.DOTALL
 # The pattern of a row whose builder alone decides, from the whole message.
-ANY_MESSAGE = re.compile(r"^.+$", NOCASE_DOTALL)
+ANY_MESSAGE = nocase_dotall(r"^.+$")
 
 Builder = Callable[[re.Match[str], str, datetime], Intent | None]
 
@@ -36,10 +36,9 @@ class Reading:
 
 
 # A question, not a statement: "what's done?" lists, "the rent is done" completes.
-QUESTION_START = re.compile(
+QUESTION_START = nocase(
     r"^(?:what|what's|whats|which|how\s+many|how\s+much|where|is\s+there|are\s+there|any"
-    r"|anything|did\s+i|have\s+i|give\s+me|tell\s+me)\b",
-    NOCASE,
+    r"|anything|did\s+i|have\s+i|give\s+me|tell\s+me)\b"
 )
 
 

@@ -26,7 +26,8 @@ from chatapp.agent.offline.intents import (
     UpdateTask,
 )
 from chatapp.agent.offline.lexicon import CANCELLED_WORDS, COMMAND_VERBS, DONE_PARTICIPLES
-from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, Rule
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
+from chatapp.agent.offline.rules.row import NOCASE, Rule
 from chatapp.agent.offline.slots import FIELD_WORDS, TAG_LIST, content_words, parse_ref, tags_from
 from chatapp.agent.offline.titles import clean_title
 
@@ -34,21 +35,18 @@ from chatapp.agent.offline.titles import clean_title
 Predicate = Callable[[re.Match[str], TaskRef, datetime], Intent | None]
 
 _MAX_SUBJECT_WORDS = 10
-_NOT_A_TASK = re.compile(
+_NOT_A_TASK = nocase(
     r"^(?:i|i'm|i've|we|we're|you|they|he|she|there|here|what|what's|whats|which|who|how|when"
     r"|where|why|is|are|was|were|do|does|did|can|could|would|should|will|has|have|nothing"
-    r"|everything|anything|something|someone|today|tomorrow|tonight|life|it's\s+all)\b",
-    NOCASE,
+    r"|everything|anything|something|someone|today|tomorrow|tonight|life|it's\s+all)\b"
 )
 # "show what's due", "list what is done": a command, not a task's name.
-_COMMAND_SUBJECT = re.compile(
+_COMMAND_SUBJECT = nocase(
     r"^(?:" + COMMAND_VERBS + r"|tell|find|search|give|check)\b|\b(?:what|what's|whats|which|who"
-    r"|how|when|where|why)\b",
-    NOCASE,
+    r"|how|when|where|why)\b"
 )
-_WANT = re.compile(
-    r"^(?:i|we)\s+(?:want|need|'d\s+like|would\s+like|expect|really\s+need|really\s+want)\s+(?=\S)",
-    NOCASE,
+_WANT = nocase(
+    r"^(?:i|we)\s+(?:want|need|'d\s+like|would\s+like|expect|really\s+need|really\s+want)\s+(?=\S)"
 )
 _BE = (
     r"(?:'s\s+been|'ve\s+been|'s|'re|\s+(?:is|are|was|were|has\s+been|have\s+been|got|gets|get"
@@ -64,15 +62,14 @@ _TAIL = (
     r"[\s.!]*$"
 )
 _DONE = r"(?:" + DONE_PARTICIPLES + r")"
-_WHEN_FILLER = re.compile(
+_WHEN_FILLER = nocase(
     r"^(?:now|then|instead|again|please|at|on|the|for|by|until|till|to|from|of|this|that|is"
-    r"|due|time|and|,)$",
-    NOCASE,
+    r"|due|time|and|,)$"
 )
 
 
 def _statement(name: str, predicate: str, build: Predicate, examples: tuple[str, ...]) -> Rule:
-    pattern = re.compile(r"^(?P<subject>.+?)(?:" + predicate + r")", NOCASE_DOTALL)
+    pattern = nocase_dotall(r"^(?P<subject>.+?)(?:" + predicate + r")")
 
     def read(match: re.Match[str], text: str, now: datetime) -> Intent | None:
         ref = _subject(match.group("subject"))
@@ -349,10 +346,9 @@ def _first_statement(text: str, now: datetime) -> Intent | None:
 
 TWO_FACTS = Rule(
     "two_facts",
-    re.compile(
+    nocase_dotall(
         r"^(?P<subject>.+?)\s+(?P<verb>is|are|should\s+be|needs\s+to\s+be)\s+(?P<a>.+?)\s+and\s+"
-        r"(?P<b>(?:it(?:'s|\s+is)\s+|is\s+)?.+)$",
-        NOCASE_DOTALL,
+        r"(?P<b>(?:it(?:'s|\s+is)\s+|is\s+)?.+)$"
     ),
     _two_facts,
     ("the water bill is important and due tomorrow",),

@@ -22,8 +22,9 @@ from chatapp.agent.offline.intents import (
     TaskRef,
 )
 from chatapp.agent.offline.lexicon import DONE_PARTICIPLES, DONE_VERBS
+from chatapp.agent.offline.pattern import nocase, nocase_dotall
 from chatapp.agent.offline.queries import parse_list
-from chatapp.agent.offline.rules.row import NOCASE, NOCASE_DOTALL, QUESTION_START, Rule
+from chatapp.agent.offline.rules.row import NOCASE, QUESTION_START, Rule
 from chatapp.agent.offline.slots import (
     ID_ITEM,
     ID_JOIN,
@@ -34,107 +35,92 @@ from chatapp.agent.offline.slots import (
     state_is_done,
 )
 
-_REOPEN = re.compile(
+_REOPEN = nocase_dotall(
     r"^(?:re-?open|un-?complete|un-?mark|un-?check|un-?tick|un-?finish|undo|restore|revive"
-    r"|resurrect|reactivate)\b\s*(?P<target>.*)$",
-    NOCASE_DOTALL,
+    r"|resurrect|reactivate)\b\s*(?P<target>.*)$"
 )
 # "I didn't finish task 5", "we haven't done the taxes": it is not done after all.
-_NOT_DONE = re.compile(
+_NOT_DONE = nocase_dotall(
     r"^(?:i|we)\s+(?:didn't|did\s+not|haven't|have\s+not|hadn't|never|still\s+haven't"
     r"|haven't\s+actually|forgot\s+to)\s+(?:actually\s+|really\s+|yet\s+)?"
     r"(?!(?:need|want|like|have|know|think|mean|say|ask|add|mention|tell|put|write|include"
     r"|remember)\b)(?P<verb>[a-z]+(?:\s+(?:up|off|out|in))?)"
-    r"\s+(?P<target>.+?)(?:\s+(?:yet|after\s+all|at\s+all|actually))?$",
-    NOCASE_DOTALL,
+    r"\s+(?P<target>.+?)(?:\s+(?:yet|after\s+all|at\s+all|actually))?$"
 )
 # "put the garage back on my list", "bring back the passport task": done no longer.
-_BACK = re.compile(
+_BACK = nocase_dotall(
     r"^(?:put|add|bring|move|get)\s+(?P<target>.+?)\s+back(?:\s+(?:on|to|onto|in|into)\s+"
-    r"(?:my|the)\s+(?:to-?do\s+)?list)?$|^bring\s+back\s+(?P<target2>.+)$",
-    NOCASE_DOTALL,
+    r"(?:my|the)\s+(?:to-?do\s+)?list)?$|^bring\s+back\s+(?P<target2>.+)$"
 )
 # "I don't need to renew my passport anymore", "no longer need the gym task": gone.
-_NOT_NEEDED = re.compile(
+_NOT_NEEDED = nocase_dotall(
     r"^(?:no\s+need\s+(?:for|to)\s+(?P<target2>.+?)(?:\s+any\s*more)?$)"
     r"|^(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer|won'?t|will\s+not|shouldn'?t"
     r"|needn'?t)\s+(?:really\s+|even\s+|actually\s+|have\s+to\s+)?(?:need|have|want|got)\s+"
-    r"(?:to\s+(?!forget\b|miss\b))?(?P<target>.+?)(?:\s+(?:any\s*more|after\s+all|now))*$",
-    NOCASE_DOTALL,
+    r"(?:to\s+(?!forget\b|miss\b))?(?P<target>.+?)(?:\s+(?:any\s*more|after\s+all|now))*$"
 )
-_MARK = re.compile(
+_MARK = nocase_dotall(
     r"^(?:mark|flag|set|put|move|switch|change|revert|turn|return)\s+(?P<target>.+?)\s+"
-    r"(?:as\s+|to\s+|back\s+to\s+|back\s+)?" + STATE_WORDS + r"$",
-    NOCASE_DOTALL,
+    r"(?:as\s+|to\s+|back\s+to\s+|back\s+)?" + STATE_WORDS + r"$"
 )
 # "mark the present as bought", "mark the bill paid": done, in the task's own word.
-_MARK_PARTICIPLE = re.compile(
-    r"^(?:mark|flag|set|consider)\s+(?P<target>.+?)\s+(?:as\s+)?(?:" + DONE_PARTICIPLES + r")$",
-    NOCASE_DOTALL,
+_MARK_PARTICIPLE = nocase_dotall(
+    r"^(?:mark|flag|set|consider)\s+(?P<target>.+?)\s+(?:as\s+)?(?:" + DONE_PARTICIPLES + r")$"
 )
 # The particle after the task: "check the dentist off", "cross it off my list".
-_OFF_AFTER = re.compile(
+_OFF_AFTER = nocase_dotall(
     r"^(?P<verb>check|tick|cross|mark|knock|strike|take|scratch)\s+(?P<target>.+?)\s+off"
-    r"(?:\s+(?:of\s+)?(?:my|the)\s+(?:to-?do\s+)?list)?$",
-    NOCASE_DOTALL,
+    r"(?:\s+(?:of\s+)?(?:my|the)\s+(?:to-?do\s+)?list)?$"
 )
-_MARK_BARE = re.compile(
+_MARK_BARE = nocase_dotall(
     r"^(?:mark(?:\s+off)?|check\s+off|tick\s+off|cross\s+(?:off|out)|strike\s+(?:off|through))\b\s*"
-    r"(?:(?:as\s+)?(?:done|complete|completed|finished)\b\s*:?\s*)?(?P<target>.*)$",
-    NOCASE_DOTALL,
+    r"(?:(?:as\s+)?(?:done|complete|completed|finished)\b\s*:?\s*)?(?P<target>.*)$"
 )
 # "completed tasks" is a listing, not an order to complete something.
-_COMPLETE = re.compile(
+_COMPLETE = nocase_dotall(
     r"^(?:complete|finish|close|resolve|tick|(?:(?:all\s+)?done(?:\s+with)?|completed|finished)"
-    r"(?!\s+(?:tasks|todos|to-?dos|items|ones)\b))\b\s*(?P<target>.*)$",
-    NOCASE_DOTALL,
+    r"(?!\s+(?:tasks|todos|to-?dos|items|ones)\b))\b\s*(?P<target>.*)$"
 )
-_I_DID = re.compile(
+_I_DID = nocase_dotall(
     r"^(?:i|we)(?:'ve|\s+have|'m|\s+am|\s+just|\s+already|\s+finally|\s+all)*\s+"
     r"(?:(?:done|finished)\s+with|finished|completed|done|did|closed|resolved|ticked\s+off"
     r"|checked\s+off|crossed\s+off|took\s+care\s+of|taken\s+care\s+of|handled|wrapped\s+up"
     r"|sorted(?:\s+out)?|" + DONE_VERBS + r")\b"
-    r"(?!\s*(?:not|n't)\b)\s*(?P<target>.*)$",
-    NOCASE_DOTALL,
+    r"(?!\s*(?:not|n't)\b)\s*(?P<target>.*)$"
 )
-_DONE_STATEMENT = re.compile(
-    r"^(?:just\s+|finally\s+|already\s+)?(?:" + DONE_VERBS + r")\s+(?P<target>.+)$", NOCASE_DOTALL
+_DONE_STATEMENT = nocase_dotall(
+    r"^(?:just\s+|finally\s+|already\s+)?(?:" + DONE_VERBS + r")\s+(?P<target>.+)$"
 )
-_WORDS_DONE = re.compile(
+_WORDS_DONE = nocase_dotall(
     r"^(?P<target>(?!(?:what|which|how|is|are|anything|everything|all|i|we|you)\b).+?)\s*"
     r"[:\-]?\s+(?:" + DONE_PARTICIPLES + r")(?:\s+(?P<to>(?:to|for|with|at|from|by)\s+\S+"
-    r"(?:\s+\S+)?))?(?:\s+(?:now|already|today|finally|at\s+last))?$",
-    NOCASE_DOTALL,
+    r"(?:\s+\S+)?))?(?:\s+(?:now|already|today|finally|at\s+last))?$"
 )
 # "clear completed", "clear out the done ones": a bulk delete, proposed first.
 # "clear my list", "wipe everything": every task, proposed first like any bulk change.
-_CLEAR_ALL = re.compile(
+_CLEAR_ALL = nocase(
     r"^(?:clear|wipe|empty|reset|nuke|purge)(?:\s+(?:out|off))?\s+(?:(?:the|my|our)\s+)?(?:whole\s+"
-    r"|entire\s+|full\s+)?(?:to-?do\s+)?(?:list|tasks|todos|everything|all(?:\s+(?:my\s+)?tasks)?)$",
-    NOCASE,
+    r"|entire\s+|full\s+)?(?:to-?do\s+)?(?:list|tasks|todos|everything|all(?:\s+(?:my\s+)?tasks)?)$"
 )
-_CLEAR_DONE = re.compile(
+_CLEAR_DONE = nocase(
     r"^(?:clear|clean|wipe|purge|archive|tidy)(?:\s+(?:out|up|away))?\s+(?:all\s+)?(?:(?:the|my)\s+)?(?:completed|finished|done)"
     r"(?:\s+(?:ones|tasks|todos|items|stuff))?$"
-    r"|^(?:clean|tidy)\s+up\s+(?:(?:the|my)\s+)?(?:to-?do\s+)?(?:list|tasks)$",
-    NOCASE,
+    r"|^(?:clean|tidy)\s+up\s+(?:(?:the|my)\s+)?(?:to-?do\s+)?(?:list|tasks)$"
 )
-_DELETE = re.compile(
+_DELETE = nocase_dotall(
     r"^(?:delete|remove|erase|drop|cancel|trash|discard|scrap|scratch|purge|nuke|ditch|bin|kill"
     r"|axe|nix|skip|archive|wipe(?:\s+out)?|clear\s+(?:out|away)|get\s+rid\s+of|forget(?:\s+about)?|throw\s+(?:away|out)"
-    r"|take\s+off|strike)\b\s*(?P<target>.*)$",
-    NOCASE_DOTALL,
+    r"|take\s+off|strike)\b\s*(?P<target>.*)$"
 )
 # Tasks named by id and a state, without a verb: "task 2 done", "3 and 4: finished".
-_ID_STATE = re.compile(
+_ID_STATE = nocase_dotall(
     r"^(?P<target>(?:the\s+)?" + ID_ITEM + r"(?:" + ID_JOIN.format(to="") + ID_ITEM + r")*)"
     r"\s*[:\-\u2013]?\s*(?:(?:is|are)\s+)?(?:now\s+)?(?P<state>done|complete|completed|finished"
-    r"|not\s+done|undone)$",
-    NOCASE_DOTALL,
+    r"|not\s+done|undone)$"
 )
 
 
-_COPULA = re.compile(r"(?:is|are|was|were|'s|has|have|got|gets)\b", NOCASE)
+_COPULA = nocase(r"(?:is|are|was|were|'s|has|have|got|gets)\b")
 _EVERY_WORDS = frozenset(
     ("all", "every", "everything", "each", "both", "rest", "ones", "stuff", "completed", "finished",
      "done", "pending", "open", "overdue", "old", "items", "item", "things", "thing", "them", "my",
@@ -211,11 +197,10 @@ def _not_needed(match: re.Match[str], text: str, now: datetime) -> Intent | None
 
 
 # "groceries: delete", "the report - done": the task first, then what to do with it.
-_THEN_VERB = re.compile(
+_THEN_VERB = nocase_dotall(
     r"^(?P<target>.+?)\s*(?::|-|\u2013|\u2014|->)\s*(?P<verb>delete|remove|drop|cancel(?:led)?"
     r"|gone|done|complete|completed|finished|reopen|not\s+(?:yet\s+)?(?:done|finished|complete)"
-    r"|undone|open)[\s.!]*$",
-    NOCASE_DOTALL,
+    r"|undone|open)[\s.!]*$"
 )
 
 
