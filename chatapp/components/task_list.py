@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.attachments import attachment_view
-from chatapp.components.ui import cancel_button, icon_button, icon_text, muted
+from chatapp.components.attachments import attachment_row
+from chatapp.components.ui import (
+    blank_slate,
+    button_with_icon,
+    cancel_button,
+    icon_button,
+    icon_text,
+    muted,
+    row,
+)
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
 from chatapp.tasks.schemas import DESCRIPTION_MAX, TASK_TITLE_MAX
@@ -41,7 +49,7 @@ def _schedule_choice(
 ) -> rx.Component:
     """A picker behind its icon; choosing "custom" shows the field that asks for it."""
     value = getattr(TaskState, picker)
-    return rx.hstack(
+    return row(
         rx.icon(icon, size=14, color=rx.color("gray", 10)),
         # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
         rx.el.select(
@@ -54,8 +62,6 @@ def _schedule_choice(
             class_name="rx-native-select",
         ),
         rx.cond(value == "custom", custom),
-        spacing="2",
-        align="center",
         wrap="wrap",
     )
 
@@ -110,7 +116,9 @@ def add_form() -> rx.Component:
                     flex="1",
                     auto_focus=True,
                 ),
-                rx.button(rx.icon("plus", size=16), "Add", type="submit", size="3", id="add-task"),
+                button_with_icon(
+                    "plus", "Add", icon_size=16, type="submit", size="3", id="add-task"
+                ),
                 width="100%",
             ),
             rx.flex(
@@ -214,7 +222,7 @@ def _view_row(task: TaskRow) -> rx.Component:
             class_name="task-check",
         ),
         rx.vstack(
-            rx.hstack(
+            row(
                 rx.text(
                     task.title,
                     weight="medium",
@@ -233,12 +241,10 @@ def _view_row(task: TaskRow) -> rx.Component:
                         variant="soft",
                     ),
                 ),
-                spacing="2",
-                align="center",
                 wrap="wrap",
             ),
             rx.cond(task.description != "", muted(task.description)),
-            rx.hstack(
+            row(
                 rx.cond(
                     task.due_label != "",
                     icon_text(
@@ -270,20 +276,9 @@ def _view_row(task: TaskRow) -> rx.Component:
                     ),
                 ),
                 rx.foreach(task.tags, lambda tag: rx.badge("#", tag, variant="outline", size="1")),
-                spacing="2",
                 wrap="wrap",
-                align="center",
             ),
-            rx.cond(
-                task.attachments.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
-                rx.flex(
-                    rx.foreach(task.attachments, attachment_view),
-                    wrap="wrap",
-                    gap="2",
-                    class_name="task-files",
-                    aria_label="Attached files",
-                ),
-            ),
+            attachment_row(task.attachments, class_name="task-files", aria_label="Attached files"),
             spacing="1",
             flex="1",
             min_width="0",
@@ -383,17 +378,14 @@ def task_item(task: TaskRow) -> rx.Component:
 
 
 def empty_state() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("sparkles", size=28, color=rx.color("accent", 9)),
-            rx.cond(
-                (TaskState.search != "") | (TaskState.status_filter != "all"),
-                rx.text("No tasks match these filters.", weight="medium"),
-                rx.text("No tasks yet. Add your first one above.", weight="medium"),
-            ),
-            align="center",
-            spacing="2",
+    return blank_slate(
+        "sparkles",
+        rx.cond(
+            (TaskState.search != "") | (TaskState.status_filter != "all"),
+            rx.text("No tasks match these filters.", weight="medium"),
+            rx.text("No tasks yet. Add your first one above.", weight="medium"),
         ),
+        icon_size=28,
         padding_y="48px",
         width="100%",
         id="empty-state",
@@ -425,11 +417,10 @@ def undo_bar() -> rx.Component:
 def task_panel() -> rx.Component:
     return rx.vstack(
         rx.el.style(HIGHLIGHT_CSS),
-        rx.hstack(
+        row(
             rx.heading("Tasks", size="6"),
             rx.badge(TaskState.pending_count, " pending", variant="soft", id="pending-count"),
             rx.cond(TaskState.loading, rx.spinner(size="2")),
-            align="center",
             spacing="3",
         ),
         add_form(),
