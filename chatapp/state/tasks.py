@@ -25,6 +25,7 @@ from chatapp.state.task_form import (
 )
 from chatapp.tasks import service
 from chatapp.tasks.schemas import (
+    SEARCH_MAX,
     Order,
     SortKey,
     Status,
@@ -313,7 +314,7 @@ class TaskState(AuthState):
 
     @rx.event
     async def set_search(self, value: str):
-        self.search = value[:200]
+        self.search = value[:SEARCH_MAX]
         await self._reload()
 
     @rx.event
