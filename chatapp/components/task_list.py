@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from chatapp.components.attachments import attachment_row
@@ -97,9 +99,22 @@ def schedule_fields(form: str, prefix: str, rule: str = "", custom_time: str = "
     )
 
 
-def _new_task_input(name: str, label: str, **props) -> rx.Component:
+# A task's text fields as both the add form and the edit row show them; each form adds its own.
+TASK_FIELDS: dict[str, dict[str, Any]] = {
+    "title": {"required": True, "max_length": TASK_TITLE_MAX, "auto_focus": True},
+    "description": {"max_length": DESCRIPTION_MAX, "aria_label": "Description"},
+    "due": {"type": "datetime-local", "aria_label": "Due date"},
+    "tags": {"placeholder": "#tags", "aria_label": "Tags", "flex": "1"},
+}
+
+
+def _task_input(name: str, **props) -> rx.Component:
+    return rx.input(name=name, **{**TASK_FIELDS[name], **props})
+
+
+def _new_task_input(name: str, **props) -> rx.Component:
     """A field of the add form, known as new-task-<name>."""
-    return rx.input(id=f"new-task-{name}", name=name, aria_label=label, **props)
+    return _task_input(name, id=f"new-task-{name}", **props)
 
 
 def add_form() -> rx.Component:
@@ -108,13 +123,10 @@ def add_form() -> rx.Component:
             rx.hstack(
                 _new_task_input(
                     "title",
-                    "Task title",
+                    aria_label="Task title",
                     placeholder="Add a task… (press Enter)",
-                    required=True,
-                    max_length=TASK_TITLE_MAX,
                     size="3",
                     flex="1",
-                    auto_focus=True,
                 ),
                 button_with_icon(
                     "plus", "Add", icon_size=16, type="submit", size="3", id="add-task"
@@ -123,16 +135,9 @@ def add_form() -> rx.Component:
             ),
             rx.flex(
                 _new_task_input(
-                    "description",
-                    "Description",
-                    placeholder="Description (optional)",
-                    max_length=DESCRIPTION_MAX,
-                    flex="2",
-                    min_width="180px",
+                    "description", placeholder="Description (optional)", flex="2", min_width="180px"
                 ),
-                _new_task_input(
-                    "due", "Due date", type="datetime-local", flex="1", min_width="180px"
-                ),
+                _new_task_input("due", flex="1", min_width="180px"),
                 priority_select(
                     "priority",
                     id_="new-task-priority",
@@ -140,7 +145,7 @@ def add_form() -> rx.Component:
                     on_change=TaskState.set_new_priority,
                     default=None,
                 ),
-                _new_task_input("tags", "Tags", placeholder="#tags", flex="1", min_width="120px"),
+                _new_task_input("tags", min_width="120px"),
                 gap="2",
                 wrap="wrap",
                 width="100%",
@@ -308,37 +313,12 @@ def _view_row(task: TaskRow) -> rx.Component:
 def _edit_row(task: TaskRow) -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.input(
-                name="title",
-                default_value=task.title,
-                required=True,
-                max_length=TASK_TITLE_MAX,
-                auto_focus=True,
-                aria_label="Title",
-                id="edit-title",
-            ),
-            rx.input(
-                name="description",
-                default_value=task.description,
-                placeholder="Description",
-                max_length=DESCRIPTION_MAX,
-                aria_label="Description",
-            ),
+            _task_input("title", default_value=task.title, aria_label="Title", id="edit-title"),
+            _task_input("description", default_value=task.description, placeholder="Description"),
             rx.flex(
-                rx.input(
-                    name="due",
-                    type="datetime-local",
-                    default_value=task.due_input,
-                    aria_label="Due date",
-                ),
+                _task_input("due", default_value=task.due_input),
                 priority_select("priority", default=task.priority),
-                rx.input(
-                    name="tags",
-                    default_value=task.tags_text,
-                    placeholder="#tags",
-                    aria_label="Tags",
-                    flex="1",
-                ),
+                _task_input("tags", default_value=task.tags_text),
                 gap="2",
                 wrap="wrap",
             ),
