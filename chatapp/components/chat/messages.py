@@ -245,10 +245,6 @@ def start_screen() -> rx.Component:
     )
 
 
-def loading_thread() -> rx.Component:
-    return loading_screen("Loading conversation…", id="chat-loading")
-
-
 def older_button() -> rx.Component:
     """Loads the page before the first message shown; scrolling to the top clicks it."""
     return rx.cond(
@@ -271,7 +267,7 @@ def message_list() -> rx.Component:
     return rx.auto_scroll(
         rx.cond(
             ChatState.loading_thread,
-            loading_thread(),
+            loading_screen("Loading conversation…", id="chat-loading"),
             rx.cond(
                 ChatState.empty & (ChatState.error == ""),
                 start_screen(),
