@@ -18,7 +18,7 @@ from chatapp.components.ui import (
 )
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
-from chatapp.tasks.schemas import DESCRIPTION_MAX, TASK_TITLE_MAX
+from chatapp.tasks.schemas import DESCRIPTION_MAX, PRIORITIES, SORT_KEYS, TASK_TITLE_MAX
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
 # The task the chat last opened keeps an outline; HIGHLIGHT_CLASS flashes it when it opens.
@@ -34,9 +34,7 @@ def priority_select(
 ) -> rx.Component:
     return rx.el.select(
         rx.el.option("No priority", value=""),
-        rx.el.option("Low", value="low"),
-        rx.el.option("Medium", value="medium"),
-        rx.el.option("High", value="high"),
+        *(rx.el.option(priority.title(), value=priority) for priority in PRIORITIES),
         name=name,
         **({"default_value": default} if default is not None else {}),
         id=id_,
@@ -192,7 +190,7 @@ def filter_bar() -> rx.Component:
         ),
         rx.hstack(
             rx.select(
-                ["created", "due", "priority", "title"],
+                list(SORT_KEYS),
                 value=TaskState.sort,
                 on_change=TaskState.set_sort,
                 size="2",
@@ -241,7 +239,7 @@ def _view_row(task: TaskRow) -> rx.Component:
                     rx.badge(
                         task.priority,
                         color_scheme=rx.match(  # pyright: ignore[reportArgumentType]  -- rx.match is typed Component | Var; with string cases it is a Var
-                            task.priority, ("high", "red"), ("medium", "amber"), "gray"
+                            task.priority, *PRIORITY_COLOR.items(), "gray"
                         ),
                         variant="soft",
                     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal, overload
+from typing import Annotated, Literal, get_args, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -24,6 +24,9 @@ Priority = Literal["low", "medium", "high"]
 Status = Literal["all", "pending", "completed"]
 SortKey = Literal["created", "due", "priority", "title"]
 Order = Literal["asc", "desc"]
+PRIORITIES: tuple[Priority, ...] = get_args(Priority)
+STATUSES: tuple[Status, ...] = get_args(Status)
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 
 
 @overload
