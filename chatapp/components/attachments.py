@@ -11,6 +11,7 @@ from reflex.components.component import NoSSRComponent, field
 from reflex.event import EventHandler, passthrough_event_spec
 from reflex.vars.base import Var
 
+from chatapp.components.ui import row, wrap_row
 from chatapp.state.attachments import AttachmentView
 from chatapp.state.auth import AuthState
 
@@ -66,18 +67,18 @@ def attachment_link(*children: rx.Component, **props: Any) -> rx.Component:
     return AttachmentLink.create(*children, **props)
 
 
+def attachment_row(attachments: list[AttachmentView] | rx.Var, **props: Any) -> rx.Component:
+    """A message's or a task's files side by side; nothing when it has none."""
+    return wrap_row(attachments, attachment_view, **props)
+
+
 def attachment_view(attachment: AttachmentView) -> rx.Component:
     """An uploaded file: an image's thumbnail (a click opens the original), or a link."""
     return attachment_link(
         rx.cond(
             attachment.image,
             rx.fragment(),
-            rx.hstack(
-                rx.icon("file-text", size=14),
-                rx.text(attachment.name, size="1"),
-                spacing="1",
-                align="center",
-            ),
+            row(rx.icon("file-text", size=14), rx.text(attachment.name, size="1"), spacing="1"),
         ),
         attachment_id=attachment.id,
         auth_token=AuthState.token,

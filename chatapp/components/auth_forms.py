@@ -8,7 +8,7 @@ import reflex as rx
 
 from chatapp.auth.accounts import PASSWORD_MIN_LENGTH
 from chatapp.components.ui import muted
-from chatapp.state.auth import AuthState
+from chatapp.state.auth import LOGIN_ROUTE, SIGNUP_ROUTE, AuthState
 
 
 def _field(
@@ -95,7 +95,7 @@ def auth_card(signing_up: bool) -> rx.Component:
                     "Already have an account? " if signing_up else "New here? ",
                     rx.link(
                         "Sign in" if signing_up else "Create an account",
-                        href="/login" if signing_up else "/signup",
+                        href=LOGIN_ROUTE if signing_up else SIGNUP_ROUTE,
                     ),
                     size="2",
                 ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from chatapp.components.reminders.component import reminder_ticker
 from chatapp.components.ui import button_with_icon, muted
-from chatapp.state.auth import AuthState
+from chatapp.state.auth import CHAT_ROUTE, TASKS_ROUTE, AuthState
 from chatapp.state.reminders import REMINDER_POLL_MS, ReminderState
 
 
@@ -79,8 +79,8 @@ def top_bar() -> rx.Component:
         rx.cond(
             AuthState.signed_in,
             rx.hstack(
-                nav_link("Chat", "/chat", "message-circle"),
-                nav_link("Tasks", "/tasks", "list-todo"),
+                nav_link("Chat", CHAT_ROUTE, "message-circle"),
+                nav_link("Tasks", TASKS_ROUTE, "list-todo"),
                 notifications_control(),
                 muted(AuthState.email, display=["none", "none", "block"]),
                 button_with_icon(

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from chatapp.components.attachments import attachment_view
-from chatapp.components.ui import cancel_button, icon_button, icon_text, muted
+from chatapp.components.attachments import attachment_row
+from chatapp.components.ui import (
+    blank_slate,
+    button_with_icon,
+    cancel_button,
+    icon_button,
+    icon_text,
+    muted,
+    row,
+)
 from chatapp.state.task_form import REMIND_CHOICES, REPEAT_CHOICES
 from chatapp.state.tasks import HIGHLIGHT_CLASS, TaskRow, TaskState
-from chatapp.tasks.schemas import DESCRIPTION_MAX, TASK_TITLE_MAX
+from chatapp.tasks.schemas import DESCRIPTION_MAX, PRIORITIES, SORT_KEYS, TASK_TITLE_MAX
 
 PRIORITY_COLOR = {"high": "red", "medium": "amber", "low": "gray"}
 # The task the chat last opened keeps an outline; HIGHLIGHT_CLASS flashes it when it opens.
@@ -24,9 +34,7 @@ def priority_select(
 ) -> rx.Component:
     return rx.el.select(
         rx.el.option("No priority", value=""),
-        rx.el.option("Low", value="low"),
-        rx.el.option("Medium", value="medium"),
-        rx.el.option("High", value="high"),
+        *(rx.el.option(priority.title(), value=priority) for priority in PRIORITIES),
         name=name,
         **({"default_value": default} if default is not None else {}),
         id=id_,
@@ -41,7 +49,7 @@ def _schedule_choice(
 ) -> rx.Component:
     """A picker behind its icon; choosing "custom" shows the field that asks for it."""
     value = getattr(TaskState, picker)
-    return rx.hstack(
+    return row(
         rx.icon(icon, size=14, color=rx.color("gray", 10)),
         # Named, as Reflex wants every submitted control to be; the state's copy is what counts.
         rx.el.select(
@@ -54,8 +62,6 @@ def _schedule_choice(
             class_name="rx-native-select",
         ),
         rx.cond(value == "custom", custom),
-        spacing="2",
-        align="center",
         wrap="wrap",
     )
 
@@ -91,9 +97,22 @@ def schedule_fields(form: str, prefix: str, rule: str = "", custom_time: str = "
     )
 
 
-def _new_task_input(name: str, label: str, **props) -> rx.Component:
+# A task's text fields as both the add form and the edit row show them; each form adds its own.
+TASK_FIELDS: dict[str, dict[str, Any]] = {
+    "title": {"required": True, "max_length": TASK_TITLE_MAX, "auto_focus": True},
+    "description": {"max_length": DESCRIPTION_MAX, "aria_label": "Description"},
+    "due": {"type": "datetime-local", "aria_label": "Due date"},
+    "tags": {"placeholder": "#tags", "aria_label": "Tags", "flex": "1"},
+}
+
+
+def _task_input(name: str, **props) -> rx.Component:
+    return rx.input(name=name, **{**TASK_FIELDS[name], **props})
+
+
+def _new_task_input(name: str, **props) -> rx.Component:
     """A field of the add form, known as new-task-<name>."""
-    return rx.input(id=f"new-task-{name}", name=name, aria_label=label, **props)
+    return _task_input(name, id=f"new-task-{name}", **props)
 
 
 def add_form() -> rx.Component:
@@ -102,29 +121,21 @@ def add_form() -> rx.Component:
             rx.hstack(
                 _new_task_input(
                     "title",
-                    "Task title",
+                    aria_label="Task title",
                     placeholder="Add a task… (press Enter)",
-                    required=True,
-                    max_length=TASK_TITLE_MAX,
                     size="3",
                     flex="1",
-                    auto_focus=True,
                 ),
-                rx.button(rx.icon("plus", size=16), "Add", type="submit", size="3", id="add-task"),
+                button_with_icon(
+                    "plus", "Add", icon_size=16, type="submit", size="3", id="add-task"
+                ),
                 width="100%",
             ),
             rx.flex(
                 _new_task_input(
-                    "description",
-                    "Description",
-                    placeholder="Description (optional)",
-                    max_length=DESCRIPTION_MAX,
-                    flex="2",
-                    min_width="180px",
+                    "description", placeholder="Description (optional)", flex="2", min_width="180px"
                 ),
-                _new_task_input(
-                    "due", "Due date", type="datetime-local", flex="1", min_width="180px"
-                ),
+                _new_task_input("due", flex="1", min_width="180px"),
                 priority_select(
                     "priority",
                     id_="new-task-priority",
@@ -132,7 +143,7 @@ def add_form() -> rx.Component:
                     on_change=TaskState.set_new_priority,
                     default=None,
                 ),
-                _new_task_input("tags", "Tags", placeholder="#tags", flex="1", min_width="120px"),
+                _new_task_input("tags", min_width="120px"),
                 gap="2",
                 wrap="wrap",
                 width="100%",
@@ -179,7 +190,7 @@ def filter_bar() -> rx.Component:
         ),
         rx.hstack(
             rx.select(
-                ["created", "due", "priority", "title"],
+                list(SORT_KEYS),
                 value=TaskState.sort,
                 on_change=TaskState.set_sort,
                 size="2",
@@ -214,7 +225,7 @@ def _view_row(task: TaskRow) -> rx.Component:
             class_name="task-check",
         ),
         rx.vstack(
-            rx.hstack(
+            row(
                 rx.text(
                     task.title,
                     weight="medium",
@@ -228,17 +239,15 @@ def _view_row(task: TaskRow) -> rx.Component:
                     rx.badge(
                         task.priority,
                         color_scheme=rx.match(  # pyright: ignore[reportArgumentType]  -- rx.match is typed Component | Var; with string cases it is a Var
-                            task.priority, ("high", "red"), ("medium", "amber"), "gray"
+                            task.priority, *PRIORITY_COLOR.items(), "gray"
                         ),
                         variant="soft",
                     ),
                 ),
-                spacing="2",
-                align="center",
                 wrap="wrap",
             ),
             rx.cond(task.description != "", muted(task.description)),
-            rx.hstack(
+            row(
                 rx.cond(
                     task.due_label != "",
                     icon_text(
@@ -270,20 +279,9 @@ def _view_row(task: TaskRow) -> rx.Component:
                     ),
                 ),
                 rx.foreach(task.tags, lambda tag: rx.badge("#", tag, variant="outline", size="1")),
-                spacing="2",
                 wrap="wrap",
-                align="center",
             ),
-            rx.cond(
-                task.attachments.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
-                rx.flex(
-                    rx.foreach(task.attachments, attachment_view),
-                    wrap="wrap",
-                    gap="2",
-                    class_name="task-files",
-                    aria_label="Attached files",
-                ),
-            ),
+            attachment_row(task.attachments, class_name="task-files", aria_label="Attached files"),
             spacing="1",
             flex="1",
             min_width="0",
@@ -313,37 +311,12 @@ def _view_row(task: TaskRow) -> rx.Component:
 def _edit_row(task: TaskRow) -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.input(
-                name="title",
-                default_value=task.title,
-                required=True,
-                max_length=TASK_TITLE_MAX,
-                auto_focus=True,
-                aria_label="Title",
-                id="edit-title",
-            ),
-            rx.input(
-                name="description",
-                default_value=task.description,
-                placeholder="Description",
-                max_length=DESCRIPTION_MAX,
-                aria_label="Description",
-            ),
+            _task_input("title", default_value=task.title, aria_label="Title", id="edit-title"),
+            _task_input("description", default_value=task.description, placeholder="Description"),
             rx.flex(
-                rx.input(
-                    name="due",
-                    type="datetime-local",
-                    default_value=task.due_input,
-                    aria_label="Due date",
-                ),
+                _task_input("due", default_value=task.due_input),
                 priority_select("priority", default=task.priority),
-                rx.input(
-                    name="tags",
-                    default_value=task.tags_text,
-                    placeholder="#tags",
-                    aria_label="Tags",
-                    flex="1",
-                ),
+                _task_input("tags", default_value=task.tags_text),
                 gap="2",
                 wrap="wrap",
             ),
@@ -383,17 +356,14 @@ def task_item(task: TaskRow) -> rx.Component:
 
 
 def empty_state() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("sparkles", size=28, color=rx.color("accent", 9)),
-            rx.cond(
-                (TaskState.search != "") | (TaskState.status_filter != "all"),
-                rx.text("No tasks match these filters.", weight="medium"),
-                rx.text("No tasks yet. Add your first one above.", weight="medium"),
-            ),
-            align="center",
-            spacing="2",
+    return blank_slate(
+        "sparkles",
+        rx.cond(
+            (TaskState.search != "") | (TaskState.status_filter != "all"),
+            rx.text("No tasks match these filters.", weight="medium"),
+            rx.text("No tasks yet. Add your first one above.", weight="medium"),
         ),
+        icon_size=28,
         padding_y="48px",
         width="100%",
         id="empty-state",
@@ -425,11 +395,10 @@ def undo_bar() -> rx.Component:
 def task_panel() -> rx.Component:
     return rx.vstack(
         rx.el.style(HIGHLIGHT_CSS),
-        rx.hstack(
+        row(
             rx.heading("Tasks", size="6"),
             rx.badge(TaskState.pending_count, " pending", variant="soft", id="pending-count"),
             rx.cond(TaskState.loading, rx.spinner(size="2")),
-            align="center",
             spacing="3",
         ),
         add_form(),

@@ -8,10 +8,11 @@ import reflex as rx
 
 Variant = Literal["classic", "ghost", "outline", "soft", "solid", "surface"]
 Size = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+Spacing = Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
 
 
 def icon_button(
-    icon: str, label: str, *, icon_size: int = 14, variant: Variant = "ghost", **props
+    icon: str, label: str | rx.Var, *, icon_size: int = 14, variant: Variant = "ghost", **props
 ) -> rx.Component:
     """A quiet button that shows only an icon; `label` is its name for screen readers and tests."""
     return rx.icon_button(rx.icon(icon, size=icon_size), aria_label=label, variant=variant, **props)
@@ -22,6 +23,53 @@ def button_with_icon(
 ) -> rx.Component:
     """A button whose words follow an icon ("+ Add", "Sign out")."""
     return rx.button(rx.icon(icon, size=icon_size), text, **props)
+
+
+def row(*children: rx.Component, spacing: Spacing = "2", **props) -> rx.Component:
+    """Children side by side, centred on one line: an icon and its words, a few buttons."""
+    return rx.hstack(*children, align="center", spacing=spacing, **props)
+
+
+def wrap_row(items: list | rx.Var, render, **props) -> rx.Component:
+    """Each item rendered, side by side and wrapping (files, uploads); nothing when there are none."""
+    return rx.cond(
+        items.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
+        rx.flex(rx.foreach(items, render), wrap="wrap", gap="2", **props),
+    )
+
+
+def blank_slate(
+    icon: str,
+    *children: rx.Component,
+    icon_size: int,
+    spacing: Spacing = "2",
+    max_width: str | None = None,
+    **props,
+) -> rx.Component:
+    """What an empty panel shows: an icon over a few words, centred (at most `max_width` wide)."""
+    width: dict[str, Any] = {"max_width": max_width, "width": "100%"} if max_width else {}
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=icon_size, color=rx.color("accent", 9)),
+            *children,
+            align="center",
+            spacing=spacing,
+            **width,
+        ),
+        **props,
+    )
+
+
+def alert(text: str | rx.Var, **props) -> rx.Component:
+    """A red notice behind a warning sign: a reply that failed, an error the user can act on."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle-alert", size=16)),
+        rx.callout.text(text),
+        color_scheme="red",
+        size="1",
+        variant="surface",
+        **props,
+    )
 
 
 def cancel_button(**props) -> rx.Component:
@@ -40,12 +88,11 @@ def icon_text(
 ) -> rx.Component:
     """A short line of text behind its icon (a task's due date, a page note); `after` follows."""
     text_props: dict[str, Any] = {"class_name": text_class} if text_class else {}
-    return rx.hstack(
+    return row(
         rx.icon(icon, size=icon_size),
         rx.text(text, size=size, **text_props),
         *after,
         spacing="1",
-        align="center",
         **props,
     )
 

@@ -9,6 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
+# A task's column widths; the API's limits (tasks/schemas.py) are these, imported from here.
+TASK_TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+
 # Stable constraint names, so Alembic autogenerate sees no drift across databases.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -55,8 +59,8 @@ class Task(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    title: str = Field(max_length=200)
-    description: str | None = Field(default=None, max_length=2000)
+    title: str = Field(max_length=TASK_TITLE_MAX)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
     completed: bool = Field(default=False)
     priority: str | None = Field(default=None, max_length=6)
     due_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -2,6 +2,7 @@ import reflex as rx
 
 from chatapp.components.chat.workspace import chat_workspace
 from chatapp.components.layout import page_shell
+from chatapp.state.auth import CHAT_ROUTE
 from chatapp.state.chat import ChatState
 from chatapp.state.tasks import TaskState
 
@@ -10,7 +11,7 @@ from chatapp.state.tasks import TaskState
 # came for (docs/PERFORMANCE.md, benchmark 5). Without a valid session ChatState.load does
 # nothing and TaskState.load_beside_chat sends the visitor to sign in.
 @rx.page(
-    route="/chat",
+    route=CHAT_ROUTE,
     title="Chat · chatapp",
     on_load=[ChatState.load, TaskState.load_beside_chat],
 )

@@ -17,9 +17,13 @@ from chatapp.errors import AppError, Unauthorized
 logger = logging.getLogger("chatapp.state.auth")
 
 TOKEN_STORAGE_KEY = "chatapp_token"
-HOME_ROUTE = "/chat"  # where signed-in users land
+CHAT_ROUTE = "/chat"
+TASKS_ROUTE = "/tasks"
+HOME_ROUTE = CHAT_ROUTE  # where signed-in users land
 LOGIN_ROUTE = "/login"
+SIGNUP_ROUTE = "/signup"
 EXPIRED_LOGIN_ROUTE = f"{LOGIN_ROUTE}?reason=expired"  # sign in again, told why
+SIGNED_OUT_LOGIN_ROUTE = f"{LOGIN_ROUTE}?reason=signed_out"
 EXPIRED_MESSAGE = "Your session has expired. Please sign in again."
 
 
@@ -136,4 +140,4 @@ class AuthState(rx.State):
             logger.warning("sign-out could not end the account's other sessions", exc_info=True)
         self.token = ""
         self.email = ""
-        return rx.redirect("/login?reason=signed_out")
+        return rx.redirect(SIGNED_OUT_LOGIN_ROUTE)

@@ -48,9 +48,10 @@ from chatapp.state.chat_items import (
     changes_view,
     last_user_index,
     retitled,
-    to_messages,
     with_client_answer,
 )
+from chatapp.state.chat_paging import OpenThread
+from chatapp.state.chat_renderer import ChatRenderer
 from chatapp.state.chatkit import client_tool_result
 from chatapp.state.composer import ComposerState
 from chatapp.state.tasks import TaskState
@@ -58,14 +59,7 @@ from chatapp.timezones import zone_or_default
 
 logger = logging.getLogger("chatapp.chat.native")
 
-RENDERERS = ("chatkit", "native")
-RENDERER_STORAGE_KEY = "chatapp_chat_renderer"
-
 THREAD_PAGE = 50
-# Items per page of an open thread: it opens on its newest page, older pages load as the reader
-# scrolls up, so a thread of thousands of messages renders (and sends) only what is read.
-ITEM_PAGE = 50
-FAILURE_CAUSE_MAX = 80  # the cause goes into the footer note; the element's message only to the log
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 _TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
@@ -79,38 +73,26 @@ def _can_wait(event: object) -> bool:
     return isinstance(event, ThreadUpdatedEvent)
 
 
-class ChatState(AuthState):
-    """Threads, the open thread's items, and the running turn of the signed-in user."""
+class ChatState(OpenThread, ChatRenderer, AuthState):
+    """Threads, the open thread's items (OpenThread), and the running turn of the signed-in
+    user; which chat the tab shows is ChatRenderer's."""
 
     threads: rx.Field[list[ThreadRow]] = rx.field(default_factory=list)
-    thread_id: str = ""
-    messages: list[ChatMessage] = []
     draft_id: str = ""
     draft_text: str = ""
     processing: bool = False
     stopped: bool = False
     loading_threads: bool = False
     loading_thread: bool = False
-    has_older: bool = False  # the thread has items before the first one shown
-    loading_older: bool = False
     error: str = ""
     can_retry: bool = False
     renaming_id: str = ""
     confirm_delete_id: str = ""
     show_threads: bool = False
-    timezone: str = "UTC"
-    ui_mode: str = "auto"
-    renderer: str = "detecting"
-    # What the last detection in this browser found: the next visit shows it at once (no wait
-    # for the detection round trip) while a new detection refreshes it for the visit after.
-    known_renderer: str = rx.LocalStorage("", name=RENDERER_STORAGE_KEY)
-    # Why ChatKit could not work in this tab (auto mode then keeps the native chat).
-    chatkit_failure: str = ""
     _turn_key: str = ""
     _request: bytes = b""
     _retry_text: str = ""
     _retry_files: list[str] = []  # the attachment ids of the message _retry_text is
-    _older_before: str = ""  # the oldest item shown: the next older page ends before it
 
     @rx.var
     def thread_title(self) -> str:
@@ -125,9 +107,6 @@ class ChatState(AuthState):
     def thinking(self) -> bool:
         return self.processing and not self.draft_text
 
-    def _context(self, user_id: int) -> RequestContext:
-        return RequestContext(user_id=user_id, timezone=self.timezone)
-
     def _clear_error(self) -> None:
         self.error = ""
         self.can_retry = False
@@ -137,49 +116,13 @@ class ChatState(AuthState):
         threads = await get_chat_server().list_threads(THREAD_PAGE, self._context(user_id))
         self.threads = [ThreadRow(id=t.id, title=t.title or NEW_THREAD_TITLE) for t in threads]
 
-    async def _load_items(self, user_id: int, thread_id: str) -> None:
-        ctx = self._context(user_id)
-        items, older = await get_chat_server().thread_window(thread_id, None, ITEM_PAGE, ctx)
-        self.messages = to_messages(items)
-        self._set_older(older)
-
-    def _set_older(self, before: str | None) -> None:
-        self._older_before = before or ""
-        self.has_older = before is not None
-
-    @rx.event
-    async def load_older(self):
-        """The page of the open thread just before what is shown, put in front of it (the
-        browser keeps the reader's place: scripts.KEEP_PLACE ran before this event)."""
-        user_id = self.current_user_id()
-        if user_id is None or not self.has_older or self.loading_older:
-            return
-        thread_id, before = self.thread_id, self._older_before
-        self.loading_older = True
-        yield
-        try:
-            items, older = await get_chat_server().thread_window(
-                thread_id, before, ITEM_PAGE, self._context(user_id)
-            )
-        except NotFoundError:
-            items, older = [], None
-        finally:
-            self.loading_older = False
-        if thread_id == self.thread_id and before == self._older_before:
-            self.messages = to_messages(items) + self.messages
-            self._set_older(older)
-
     @rx.event
     async def load(self):
         """on_load of /chat: the thread list and the thread named in `?thread=`, if any."""
         user_id = self.current_user_id()
         if user_id is None:
             return  # TaskState.load_beside_chat, next in on_load, sends them to sign in
-        self.ui_mode = get_settings().chatapp_chat_ui
-        if self.ui_mode != "auto":
-            self.renderer = self.ui_mode
-        elif self.renderer not in RENDERERS:  # a tab that already knows keeps its renderer
-            self.renderer = self.known_renderer if self.known_renderer in RENDERERS else "detecting"
+        self._choose_renderer()
         self.renaming_id = self.confirm_delete_id = ""
         if not self.processing:
             self._clear_error()
@@ -199,9 +142,7 @@ class ChatState(AuthState):
             if requested and not self.processing:
                 await self._open(user_id, requested)
             elif not requested and not self.processing:
-                self.thread_id = ""
-                self.messages = []
-                self._set_older(None)
+                self._show_no_thread()
         finally:
             self.loading_threads = False
         yield rx.call_script(chat_scripts.LOAD_OLDER_ON_SCROLL)
@@ -213,10 +154,9 @@ class ChatState(AuthState):
     async def _open(self, user_id: int, thread_id: str) -> None:
         self._set_older(None)
         try:
-            await self._load_items(user_id, thread_id)
+            await self._show_newest_page(user_id, thread_id)
         except NotFoundError:
-            self.thread_id = ""
-            self.messages = []
+            self._show_no_thread()
             self.error = turns.NOT_FOUND_MESSAGE
             return
         self.thread_id = thread_id
@@ -229,15 +169,7 @@ class ChatState(AuthState):
 
     @rx.event
     def set_renderer(self, renderer: str):
-        if self.ui_mode == "auto" and renderer in RENDERERS:
-            self.known_renderer = renderer
-            # ChatKit loads again on every visit, but already failed in this tab: stay native.
-            # A remembered native chat stays for this visit when ChatKit turns up (no swap
-            # under the user's hands); a remembered ChatKit that is gone gives way at once.
-            if self.chatkit_failure or (self.renderer == "native" and renderer == "chatkit"):
-                self.renderer = "native"
-            else:
-                self.renderer = renderer
+        self._detected(renderer)
         return rx.call_script(chat_scripts.TIMEZONE_SCRIPT, callback=ChatState.set_timezone)
 
     @rx.event
@@ -245,15 +177,8 @@ class ChatState(AuthState):
         """ChatKit's element loaded but cannot work here (domain key rejected, failed to start):
         auto mode switches to the native chat, on the thread ChatKit had open, and says why. A
         forced ChatKit (CHATAPP_CHAT_UI=chatkit) keeps showing the element's error instead."""
-        if self.ui_mode != "auto" or self.chatkit_failure:
+        if not self._fall_back_to_native(cause, message):
             return
-        self.chatkit_failure = str(cause or "it failed to start")[:FAILURE_CAUSE_MAX]
-        self.renderer = self.known_renderer = "native"
-        logger.warning(
-            "ChatKit could not start in a browser (%s): %s. Showing the built-in chat.",
-            self.chatkit_failure,
-            message,
-        )
         user_id = self.current_user_id()
         requested = self.router.url.query_parameters.get("thread", "")
         if user_id is not None and requested not in ("", self.thread_id) and not self.processing:
@@ -287,9 +212,7 @@ class ChatState(AuthState):
         if self.processing:
             return None
         self._clear_error()
-        self.thread_id = ""
-        self.messages = []
-        self._set_older(None)
+        self._show_no_thread()
         self.show_threads = False
         return [rx.call_script(chat_scripts.thread_url_script("")), rx.set_focus("chat-composer")]
 
@@ -336,9 +259,7 @@ class ChatState(AuthState):
             await get_chat_server().delete_thread(thread_id, self._context(user_id))
         await self._load_threads(user_id)
         if thread_id == self.thread_id:
-            self.thread_id = ""
-            self.messages = []
-            self._set_older(None)
+            self._show_no_thread()
             self._clear_error()
             return rx.call_script(chat_scripts.thread_url_script(""))
         return None

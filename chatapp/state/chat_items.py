@@ -98,9 +98,14 @@ def composer_hints(tasks: Sequence[TaskOut]) -> tuple[list[str], list[TaskHint]]
     return tags, sorted(hints, key=lambda hint: hint.completed)
 
 
+def _json(value: object) -> str:
+    """A call's arguments or result as the chip shows them: indented JSON."""
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 def _pretty(text: str) -> str:
     try:
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+        return _json(json.loads(text))
     except (json.JSONDecodeError, TypeError):
         return text
 
@@ -108,34 +113,29 @@ def _pretty(text: str) -> str:
 def tool_message(item: TaskItem, record: ToolCallRecord | None = None) -> ChatMessage:
     """A tool chip: its stored title, and the call's tool, arguments and result from its record.
     A chip without a record shows its stored text."""
-    task = item.task
+    call = _call(item.task, record)
+    return ChatMessage(
+        id=item.id,
+        role="tool",
+        tool_title=call.title,
+        tool_name=call.tool_name,
+        tool_args=call.tool_args,
+        tool_result=call.tool_result,
+        failed=call.failed,
+    )
+
+
+def _call(task, record: ToolCallRecord | None) -> ToolStep:
+    """What a chip or a workflow step shows of one call: from its record, else its stored text."""
     title = getattr(task, "title", None) or "Tool call"
     if record is None:
         content = getattr(task, "content", None) or ""
         failed = getattr(task, "icon", None) == FAILED_ICON
-        return ChatMessage(
-            id=item.id, role="tool", tool_title=title, tool_result=content, failed=failed
-        )
-    return ChatMessage(
-        id=item.id,
-        role="tool",
-        tool_title=title,
-        tool_name=record.name,
-        tool_args=json.dumps(record.arguments, ensure_ascii=False, indent=2),
-        tool_result=_pretty(record.output.strip()),
-        failed=record.failed,
-    )
-
-
-def _step(task, record: ToolCallRecord | None) -> ToolStep:
-    title = getattr(task, "title", None) or "Tool call"
-    if record is None:
-        content = getattr(task, "content", None) or ""
-        return ToolStep(title=title, tool_result=content, failed=task.icon == FAILED_ICON)
+        return ToolStep(title=title, tool_result=content, failed=failed)
     return ToolStep(
         title=title,
         tool_name=record.name,
-        tool_args=json.dumps(record.arguments, ensure_ascii=False, indent=2),
+        tool_args=_json(record.arguments),
         tool_result=_pretty(record.output.strip()),
         failed=record.failed,
     )
@@ -146,7 +146,7 @@ def workflow_message(item: WorkflowItem, records: Sequence[ToolCallRecord] = ())
     by_step = {record.step: record for record in records}
     workflow = item.workflow
     steps = [
-        _step(task, by_step.get(index))
+        _call(task, by_step.get(index))
         for index, task in enumerate(workflow.tasks)
         if not isinstance(task, ThoughtTask)
     ]
@@ -172,8 +172,8 @@ def client_tool_message(item: ClientToolCallItem) -> ChatMessage:
         role="tool",
         tool_title=f"{label} ({item.name})",
         tool_name=item.name,
-        tool_args=json.dumps(item.arguments, ensure_ascii=False, indent=2),
-        tool_result=_pretty(json.dumps(output, ensure_ascii=False)) if done else WAITING_FOR_APP,
+        tool_args=_json(item.arguments),
+        tool_result=_json(output) if done else WAITING_FOR_APP,
         failed=done and failure_of(output) is not None,
     )
 

@@ -25,6 +25,10 @@ from chatapp.state.task_form import (
 )
 from chatapp.tasks import service
 from chatapp.tasks.schemas import (
+    PRIORITIES,
+    SEARCH_MAX,
+    SORT_KEYS,
+    STATUSES,
     Order,
     SortKey,
     Status,
@@ -303,22 +307,22 @@ class TaskState(AuthState):
 
     @rx.event
     def set_new_priority(self, value: str):
-        self.new_priority = value if value in ("low", "medium", "high") else ""
+        self.new_priority = value if value in PRIORITIES else ""
 
     @rx.event
     async def set_status_filter(self, value: str | list[str]):
         value = value[0] if isinstance(value, list) and value else value
-        self.status_filter = value if value in ("all", "pending", "completed") else "all"
+        self.status_filter = value if value in STATUSES else "all"
         await self._reload()
 
     @rx.event
     async def set_search(self, value: str):
-        self.search = value[:200]
+        self.search = value[:SEARCH_MAX]
         await self._reload()
 
     @rx.event
     async def set_sort(self, value: str):
-        self.sort = value if value in ("created", "due", "priority", "title") else "created"
+        self.sort = value if value in SORT_KEYS else "created"
         await self._reload()
 
     @rx.event

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal, overload
+from typing import Annotated, Literal, get_args, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from chatapp.db.models import DESCRIPTION_MAX, TASK_TITLE_MAX
 from chatapp.tasks.recurrence import RULE_MAX, ZONE_MAX, Recurrence, normalise_rule
 from chatapp.timezones import DEFAULT_ZONE, valid_zone
 
-TASK_TITLE_MAX = 200
-DESCRIPTION_MAX = 2000
 TAGS_MAX = 10
 TAG_MAX = 32
 LIST_LIMIT_DEFAULT = 50
 LIST_LIMIT_MAX = 200
+SEARCH_MAX = 200  # characters of a task search
 LIST_OFFSET_MAX = 2**63 - 1  # the largest OFFSET PostgreSQL and SQLite accept
 COMPLETIONS_LIMIT_DEFAULT = 100
 COMPLETIONS_LIMIT_MAX = 500
@@ -24,6 +24,9 @@ Priority = Literal["low", "medium", "high"]
 Status = Literal["all", "pending", "completed"]
 SortKey = Literal["created", "due", "priority", "title"]
 Order = Literal["asc", "desc"]
+PRIORITIES: tuple[Priority, ...] = get_args(Priority)
+STATUSES: tuple[Status, ...] = get_args(Status)
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 
 
 @overload
@@ -188,7 +191,7 @@ class TaskQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     status: Status = "all"
-    q: str | None = Field(default=None, max_length=200)
+    q: str | None = Field(default=None, max_length=SEARCH_MAX)
     priority: Priority | None = None
     tag: str | None = Field(default=None, max_length=TAG_MAX + 1)
     due_before: Moment | None = None
@@ -235,6 +238,10 @@ class TaskOut(BaseModel):
     reminded_at: datetime | None
     # The rule's anchor (its first due time): internal, kept so an undo restores it exactly.
     _recurrence_start: datetime | None = PrivateAttr(default=None)
+
+    @property
+    def recurrence_start(self) -> datetime | None:
+        return self._recurrence_start
 
     @classmethod
     def of(cls, task) -> TaskOut:

@@ -534,7 +534,7 @@ def restore_task(user_id: int, snapshot: TaskOut) -> TaskOut:
         completed_at=snapshot.completed_at,
         created_at=snapshot.created_at,
         updated_at=utcnow(),
-        recurrence_start=snapshot._recurrence_start,
+        recurrence_start=snapshot.recurrence_start,
         reminded_at=snapshot.reminded_at,
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from chatapp.state.chat import RENDERER_STORAGE_KEY
+from chatapp.state.chat_renderer import RENDERER_STORAGE_KEY
 from chatapp.state.chat_scripts import CHATKIT_DETECT_SECONDS
 from tests.browser.test_tasks_flow import sign_up, task_item, wait_chat_settled
 

@@ -10,6 +10,7 @@ import reflex as rx
 from chatapp.chat.turns import MESSAGE_MAX_CHARS
 from chatapp.components.attachments import PICKER_INPUT_ID, attachment_link, attachment_picker
 from chatapp.components.chat.suggest import composer_suggest
+from chatapp.components.ui import icon_button, muted, row, wrap_row
 from chatapp.settings import get_settings
 from chatapp.state.attachments import FAILED, UPLOADING, Upload
 from chatapp.state.auth import AuthState
@@ -21,7 +22,7 @@ OPEN_PICKER = f"document.getElementById('{PICKER_INPUT_ID}')?.click()"
 
 def _upload_chip(upload: Upload) -> rx.Component:
     """A file in the tray: its thumbnail or name, its progress, or why it was refused."""
-    return rx.hstack(
+    return row(
         rx.cond(
             upload.image & (upload.id != ""),
             attachment_link(
@@ -52,34 +53,28 @@ def _upload_chip(upload: Upload) -> rx.Component:
             min_width="0",
             flex="1",
         ),
-        rx.icon_button(
-            rx.icon("x", size=12),
+        icon_button(
+            "x",
+            "Remove " + upload.name,
+            icon_size=12,
             type="button",
             size="1",
-            variant="ghost",
             color_scheme="gray",
             on_click=ComposerState.remove_upload(upload.key),
-            aria_label="Remove " + upload.name,
             title="Remove",
         ),
-        align="center",
-        spacing="2",
         class_name="chat-tray-item",
         data_status=upload.status,
     )
 
 
 def _tray() -> rx.Component:
-    return rx.cond(
-        ComposerState.uploads.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
-        rx.flex(
-            rx.foreach(ComposerState.uploads, _upload_chip),
-            wrap="wrap",
-            gap="2",
-            id="chat-tray",
-            aria_label="Files to send",
-            margin_bottom="6px",
-        ),
+    return wrap_row(
+        ComposerState.uploads,
+        _upload_chip,
+        id="chat-tray",
+        aria_label="Files to send",
+        margin_bottom="6px",
     )
 
 
@@ -104,14 +99,15 @@ def composer() -> rx.Component:
             on_need=ComposerState.load_suggestions,
         ),
         rx.hstack(
-            rx.icon_button(
-                rx.icon("paperclip", size=16),
+            icon_button(
+                "paperclip",
+                "Attach files",
+                icon_size=16,
                 type="button",
                 size="3",
                 variant="soft",
                 color_scheme="gray",
                 on_click=rx.call_script(OPEN_PICKER),
-                aria_label="Attach files",
                 title="Attach files (or drop them here, or paste an image)",
                 id="chat-attach",
             ),
@@ -131,23 +127,26 @@ def composer() -> rx.Component:
             ),
             rx.cond(
                 ChatState.processing,
-                rx.icon_button(
-                    rx.icon("square", size=16),
+                icon_button(
+                    "square",
+                    "Stop the reply",
+                    icon_size=16,
+                    variant="solid",
                     type="button",
                     on_click=ChatState.stop,
                     size="3",
                     color_scheme="gray",
-                    variant="solid",
                     high_contrast=True,
-                    aria_label="Stop the reply",
                     title="Stop",
                     id="chat-stop",
                 ),
-                rx.icon_button(
-                    rx.icon("arrow-up", size=18),
+                icon_button(
+                    "arrow-up",
+                    "Send",
+                    icon_size=18,
+                    variant="solid",
                     type="submit",
                     size="3",
-                    aria_label="Send",
                     title="Send (Enter)",
                     id="chat-send",
                     disabled=ChatState.loading_thread | ComposerState.uploading,
@@ -157,10 +156,9 @@ def composer() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        rx.text(
+        muted(
             "Enter to send · Shift+Enter for a new line · drop or paste files to attach",
             size="1",
-            color_scheme="gray",
             display=rx.breakpoints(initial="none", sm="block"),
             margin_top="4px",
         ),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from chatapp.components.attachments import attachment_view
+from chatapp.components.attachments import attachment_row
 from chatapp.components.chat.code_block import chat_code_block
-from chatapp.components.ui import loading_screen, muted
+from chatapp.components.ui import alert, blank_slate, button_with_icon, loading_screen, muted, row
 from chatapp.state import chat_scripts
 from chatapp.state.chat import ChatState
 from chatapp.state.chat_items import ChatMessage, ToolStep
@@ -37,15 +37,7 @@ def _markdown(text) -> rx.Component:
 
 def user_bubble(message: ChatMessage) -> rx.Component:
     return rx.box(
-        rx.cond(
-            message.attachments.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
-            rx.flex(
-                rx.foreach(message.attachments, attachment_view),
-                wrap="wrap",
-                gap="2",
-                class_name="chat-files",
-            ),
-        ),
+        attachment_row(message.attachments, class_name="chat-files"),
         rx.text(message.text, class_name="chat-user-text", size="2"),
         class_name="chat-message chat-user",
         data_role="user",
@@ -63,12 +55,8 @@ def assistant_bubble(message: ChatMessage) -> rx.Component:
 
 
 def error_bubble(message: ChatMessage) -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("triangle-alert", size=16)),
-        rx.callout.text(message.text),
-        color_scheme="red",
-        size="1",
-        variant="surface",
+    return alert(
+        message.text,
         class_name="chat-message chat-error",
         data_role="error",
         data_item_id=message.id,
@@ -97,11 +85,9 @@ def _call_body(call: ChatMessage | ToolStep, class_name: str) -> rx.Component:
     return rx.vstack(
         rx.cond(
             call.tool_name != "",
-            rx.hstack(
+            row(
                 muted("Tool", size="1", weight="medium"),
                 rx.code(call.tool_name, size="1", class_name="tool-chip-name"),
-                align="center",
-                spacing="2",
             ),
         ),
         rx.cond(call.tool_args != "", _code("Arguments", call.tool_args)),
@@ -131,11 +117,9 @@ def tool_chip(message: ChatMessage) -> rx.Component:
 
 def workflow_step(step: ToolStep, index) -> rx.Component:
     return rx.el.li(
-        rx.hstack(
+        row(
             _status_icon(step.failed, "circle-check"),
             rx.text(step.title, size="1", weight="medium"),
-            align="center",
-            spacing="2",
         ),
         _call_body(step, "workflow-step-body"),
         class_name="workflow-step",
@@ -194,11 +178,9 @@ def draft_bubble() -> rx.Component:
 
 
 def thinking() -> rx.Component:
-    return rx.hstack(
+    return row(
         rx.box(rx.el.span(), rx.el.span(), rx.el.span(), class_name="chat-dots"),
         muted("Thinking…", size="1"),
-        align="center",
-        spacing="2",
         id="chat-thinking",
         role="status",
     )
@@ -211,22 +193,11 @@ def turn_footer() -> rx.Component:
             ChatState.stopped,
             muted("Stopped.", size="1", id="chat-stopped", role="status"),
         ),
-        rx.cond(
-            ChatState.error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert", size=16)),
-                rx.callout.text(ChatState.error),
-                color_scheme="red",
-                size="1",
-                variant="surface",
-                id="chat-error",
-                role="alert",
-            ),
-        ),
+        rx.cond(ChatState.error != "", alert(ChatState.error, id="chat-error", role="alert")),
         rx.cond(
             ChatState.can_retry & ~ChatState.processing,
-            rx.button(
-                rx.icon("rotate-ccw", size=14),
+            button_with_icon(
+                "rotate-ccw",
                 "Retry",
                 size="1",
                 variant="soft",
@@ -238,47 +209,40 @@ def turn_footer() -> rx.Component:
 
 
 def start_screen() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("messages-square", size=32, color=rx.color("accent", 9)),
-            rx.heading("What should we get done?", size="5", align="center"),
-            rx.text(
-                "Tell me what to add, change or finish. Your task list updates as we talk.",
-                size="2",
-                color_scheme="gray",
-                align="center",
-            ),
-            rx.grid(
-                *[
-                    rx.button(
-                        rx.icon(icon, size=14),
-                        text,
-                        variant="surface",
-                        color_scheme="gray",
-                        size="2",
-                        on_click=ChatState.send_prompt(text),
-                        class_name="chat-example",
-                        justify="start",
-                    )
-                    for text, icon in EXAMPLE_PROMPTS
-                ],
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="2",
-                width="100%",
-            ),
+    return blank_slate(
+        "messages-square",
+        rx.heading("What should we get done?", size="5", align="center"),
+        rx.text(
+            "Tell me what to add, change or finish. Your task list updates as we talk.",
+            size="2",
+            color_scheme="gray",
             align="center",
-            spacing="3",
-            max_width="520px",
+        ),
+        rx.grid(
+            *[
+                button_with_icon(
+                    icon,
+                    text,
+                    variant="surface",
+                    color_scheme="gray",
+                    size="2",
+                    on_click=ChatState.send_prompt(text),
+                    class_name="chat-example",
+                    justify="start",
+                )
+                for text, icon in EXAMPLE_PROMPTS
+            ],
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="2",
             width="100%",
         ),
+        icon_size=32,
+        spacing="3",
+        max_width="520px",
         id="chat-start",
         height="100%",
         padding="16px",
     )
-
-
-def loading_thread() -> rx.Component:
-    return loading_screen("Loading conversation…", id="chat-loading")
 
 
 def older_button() -> rx.Component:
@@ -303,7 +267,7 @@ def message_list() -> rx.Component:
     return rx.auto_scroll(
         rx.cond(
             ChatState.loading_thread,
-            loading_thread(),
+            loading_screen("Loading conversation…", id="chat-loading"),
             rx.cond(
                 ChatState.empty & (ChatState.error == ""),
                 start_screen(),

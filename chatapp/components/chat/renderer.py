@@ -61,14 +61,10 @@ def _chatkit_branch() -> rx.Component:
     )
 
 
-def _detecting() -> rx.Component:
-    return loading_screen("Loading chat…", id="chat-detecting")
-
-
 def chat_area() -> rx.Component:
     return rx.match(  # pyright: ignore[reportReturnType]  -- rx.match is typed Component | Var; with component cases it is a Component
         ChatState.renderer,
         ("chatkit", _chatkit_branch()),
-        ("detecting", _detecting()),
+        ("detecting", loading_screen("Loading chat…", id="chat-detecting")),
         native_chat(_native_note()),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from chatapp.chat.history import NEW_THREAD_TITLE, THREAD_TITLE_MAX
-from chatapp.components.ui import cancel_button, icon_button, muted
+from chatapp.components.ui import button_with_icon, cancel_button, icon_button, muted, row
 from chatapp.state.chat import ChatState
 from chatapp.state.chat_items import ThreadRow
 
@@ -48,7 +48,7 @@ def _thread_row(thread: ThreadRow) -> rx.Component:
         rx.cond(
             ChatState.renaming_id == thread.id,
             _rename_form(thread),
-            rx.hstack(
+            row(
                 rx.el.button(
                     rx.text(thread.title, size="2", class_name="thread-title"),
                     on_click=ChatState.select_thread(thread.id),
@@ -62,7 +62,6 @@ def _thread_row(thread: ThreadRow) -> rx.Component:
                     spacing="1",
                     class_name="thread-actions",
                 ),
-                align="center",
                 spacing="1",
                 width="100%",
             ),
@@ -104,8 +103,8 @@ def delete_dialog() -> rx.Component:
 
 def thread_sidebar() -> rx.Component:
     return rx.vstack(
-        rx.button(
-            rx.icon("square-pen", size=14),
+        button_with_icon(
+            "square-pen",
             NEW_THREAD_TITLE,
             on_click=ChatState.new_thread,
             variant="soft",
