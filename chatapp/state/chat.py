@@ -32,7 +32,6 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
-    UserMessageItem,
 )
 
 from chatapp.chat import get_chat_server, turns
@@ -45,9 +44,9 @@ from chatapp.state.chat_items import (
     ChatMessage,
     ThreadRow,
     add_item,
-    changes_view,
     last_user_index,
     retitled,
+    split_frame,
     with_client_answer,
 )
 from chatapp.state.chat_paging import OpenThread
@@ -63,14 +62,6 @@ THREAD_PAGE = 50
 # Client tool round trips one message may take (each answer may ask the browser again).
 MAX_CLIENT_TOOL_ROUNDS = 3
 _TURNS: dict[str, turns.RunningTurn] = {}  # the running turns of this process, by _turn_key
-
-
-def _can_wait(event: object) -> bool:
-    """Events that need not reach the screen before the reply's first words: the saved user
-    message (it only gives the one shown its id) and a thread's new title."""
-    if isinstance(event, ThreadItemDoneEvent):
-        return isinstance(event.item, UserMessageItem)
-    return isinstance(event, ThreadUpdatedEvent)
 
 
 class ChatState(OpenThread, ChatRenderer, AuthState):
@@ -356,11 +347,8 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
                 pending = None
                 tasks_changed = False
                 async for frame in turns.frames(queue, lambda: turn.stopped):
-                    shown = [event for event in frame if changes_view(event)]
-                    # Held until the list changes anyway (or the turn ends), these do not make
-                    # the first words wait for a redraw of the whole thread and its list.
-                    held += [event for event in shown if _can_wait(event)]
-                    shown = [event for event in shown if not _can_wait(event)]
+                    shown, later = split_frame(frame)
+                    held += later
                     if shown:
                         async with self:
                             if not all(map(turns.is_text_delta, shown)):

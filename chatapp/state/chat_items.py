@@ -237,6 +237,21 @@ def changes_view(event: object) -> bool:
     )
 
 
+def _can_wait(event: object) -> bool:
+    if isinstance(event, ThreadItemDoneEvent):
+        return isinstance(event.item, UserMessageItem)
+    return isinstance(event, ThreadUpdatedEvent)
+
+
+def split_frame(frame: Sequence[object]) -> tuple[list, list]:
+    """A frame's events that change the view: those to show now, and those that can wait for
+    the next change to the list (or the turn's end): the saved user message, which only gives
+    the one shown its id, and a thread's new title. Held, they do not make the reply's first
+    words wait for a redraw of the whole thread and its list."""
+    shown = [event for event in frame if changes_view(event)]
+    return [e for e in shown if not _can_wait(e)], [e for e in shown if _can_wait(e)]
+
+
 def last_user_index(messages: Sequence[ChatMessage]) -> int:
     """Where the last user message is (-1 when there is none)."""
     return next((i for i in range(len(messages) - 1, -1, -1) if messages[i].role == "user"), -1)

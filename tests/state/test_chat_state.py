@@ -348,3 +348,43 @@ async def test_a_streamed_chip_gets_its_fields_from_the_turns_records(ann):
     message = to_message(chip, by_chip(ann.tool_calls))
     assert message is not None and (message.tool_name, message.failed) == ("add_task", False)
     assert json.loads(message.tool_args)["title"].lower() == "buy milk"
+
+
+def test_a_frame_shows_the_first_words_now_and_holds_what_can_wait():
+    """The saved user message (its id only) and a thread's new title wait for the next change
+    to the list; the reply's text and the items it finishes are shown at once."""
+    from chatkit.types import (
+        AssistantMessageContentPartTextDelta,
+        Page,
+        StreamOptions,
+        StreamOptionsEvent,
+        Thread,
+        ThreadItemDoneEvent,
+        ThreadItemUpdatedEvent,
+        ThreadUpdatedEvent,
+    )
+
+    from chatapp.state.chat_items import split_frame
+
+    user = UserMessageItem(
+        id="msg_u",
+        thread_id="thr_1",
+        created_at=NOW,
+        content=[UserMessageTextContent(text="hello")],
+        inference_options=InferenceOptions(),
+    )
+    reply = AssistantMessageItem(
+        id="msg_a", thread_id="thr_1", created_at=NOW, content=[AssistantMessageContent(text="Hi")]
+    )
+    saved = ThreadItemDoneEvent(item=user)
+    thread = Thread(id="thr_1", title="Hello", created_at=NOW, items=Page(data=[], has_more=False))
+    titled = ThreadUpdatedEvent(thread=thread)
+    words = ThreadItemUpdatedEvent(
+        item_id="msg_a", update=AssistantMessageContentPartTextDelta(content_index=0, delta="Hi")
+    )
+    done = ThreadItemDoneEvent(item=reply)
+    options = StreamOptionsEvent(stream_options=StreamOptions(allow_cancel=True))
+
+    assert split_frame([saved, options, titled, words]) == ([words], [saved, titled])
+    assert split_frame([done]) == ([done], [])
+    assert split_frame([options]) == ([], [])
