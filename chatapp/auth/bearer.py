@@ -44,15 +44,9 @@ def _judge(claims: TokenClaims, account: Account | None) -> Account:
     return account
 
 
-def verify_account(claims: TokenClaims) -> Account:
-    """The live account the claims name, or Unauthorized (blocking on a cache miss)."""
-    if not 1 <= claims.user_id <= MAX_USER_ID:
-        raise Unauthorized(ACCOUNT_GONE)
-    return _judge(claims, account_cache().account(claims.user_id))
-
-
 async def live_account(claims: TokenClaims) -> Account:
-    """`verify_account` for the event loop: a cache hit costs no thread hop, a miss one read."""
+    """The live account the claims name, or Unauthorized: a cache hit costs no thread hop, a
+    miss one read in a worker thread (never on the event loop)."""
     if not 1 <= claims.user_id <= MAX_USER_ID:
         raise Unauthorized(ACCOUNT_GONE)
     cache = account_cache()

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from chatapp.auth import accounts
-from chatapp.auth.bearer import verify_account
+from chatapp.auth.bearer import live_account
 from chatapp.auth.security import InvalidToken, decode_token, issue_token
 from chatapp.errors import AppError, Unauthorized
 
@@ -46,13 +46,15 @@ class AuthState(rx.State):
     auth_notice: str = ""
     submitting: bool = False
 
-    def current_user_id(self) -> int | None:
+    async def current_user_id(self) -> int | None:
         """The verified user id for this event, or None when the token is missing/invalid, or
-        its account is gone or has signed out since (the same check as the HTTP doors, cached)."""
+        its account is gone or has signed out since (the same check as the HTTP doors, cached).
+        A cache miss reads the account in a worker thread, never on the event loop every tab
+        of this server shares."""
         if not self.token:
             return None
         try:
-            return verify_account(decode_token(self.token)).user_id
+            return (await live_account(decode_token(self.token))).user_id
         except (InvalidToken, Unauthorized):
             return None
 
@@ -61,7 +63,7 @@ class AuthState(rx.State):
         return bool(self.token)
 
     @rx.event
-    def on_auth_page_load(self):
+    async def on_auth_page_load(self):
         """Sign-in/up pages: bounce signed-in users to their tasks; show why we're here."""
         self.auth_error = ""
         self.submitting = False
@@ -70,20 +72,20 @@ class AuthState(rx.State):
             "expired": EXPIRED_MESSAGE,
             "signed_out": "You have been signed out.",
         }.get(reason, "")
-        if self.current_user_id() is not None:
+        if await self.current_user_id() is not None:
             return rx.redirect(HOME_ROUTE)
         return None
 
     @rx.event
-    def require_auth(self):
+    async def require_auth(self):
         """Protected pages' on_load: a missing or expired token goes to sign-in with a message."""
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             had_token = bool(self.token)
             self.token = ""
             return rx.redirect(EXPIRED_LOGIN_ROUTE if had_token else LOGIN_ROUTE)
         if not self.email:
-            user = accounts.get_user(user_id)
+            user = await asyncio.to_thread(accounts.get_user, user_id)
             if user is None:
                 self.token = ""
                 return rx.redirect(LOGIN_ROUTE)
@@ -133,7 +135,7 @@ class AuthState(rx.State):
         # Server-side too: a copy of this token (another tab, a device) stops working now.
         # This browser forgets its token even if that fails (the database is down).
         try:
-            user_id = self.current_user_id()
+            user_id = await self.current_user_id()
             if user_id is not None:
                 await asyncio.to_thread(accounts.sign_out_everywhere, user_id)
         except SQLAlchemyError:

@@ -110,7 +110,7 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
     @rx.event
     async def load(self):
         """on_load of /chat: the thread list and the thread named in `?thread=`, if any."""
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             return  # TaskState.load_beside_chat, next in on_load, sends them to sign in
         self._choose_renderer()
@@ -170,7 +170,7 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
         forced ChatKit (CHATAPP_CHAT_UI=chatkit) keeps showing the element's error instead."""
         if not self._fall_back_to_native(cause, message):
             return
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         requested = self.router.url.query_parameters.get("thread", "")
         if user_id is not None and requested not in ("", self.thread_id) and not self.processing:
             await self._open(user_id, requested)
@@ -180,7 +180,7 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
         if self.processing or thread_id == self.thread_id:
             self.show_threads = False
             return
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             yield rx.redirect(EXPIRED_LOGIN_ROUTE)
             return
@@ -220,7 +220,7 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
     async def rename_thread(self, form_data: dict):
         thread_id, self.renaming_id = self.renaming_id, ""
         title = " ".join(str(form_data.get("title", "")).split())[:THREAD_TITLE_MAX]
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             return rx.redirect(EXPIRED_LOGIN_ROUTE)
         if not thread_id or not title:
@@ -241,7 +241,7 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
     @rx.event
     async def delete_thread(self):
         thread_id, self.confirm_delete_id = self.confirm_delete_id, ""
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             return rx.redirect(EXPIRED_LOGIN_ROUTE)
         if not thread_id or (self.processing and thread_id == self.thread_id):
@@ -316,7 +316,7 @@ class ChatState(OpenThread, ChatRenderer, AuthState):
     async def _turn(self, text: str | None) -> AsyncIterator[Any]:
         """One turn: the request runs in its own task, its events are folded in frame by frame."""
         async with self:
-            user_id = self.current_user_id()
+            user_id = await self.current_user_id()
             if user_id is None:
                 self.token = ""
                 refusal = rx.redirect(EXPIRED_LOGIN_ROUTE)

@@ -49,7 +49,7 @@ class OpenThread(AuthState, mixin=True):
     async def load_older(self):
         """The page of the open thread just before what is shown, put in front of it (the
         browser keeps the reader's place: chat_scripts.KEEP_PLACE ran before this event)."""
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None or not self.has_older or self.loading_older:
             return
         thread_id, before = self.thread_id, self._older_before

@@ -121,7 +121,7 @@ class ChatKitState(AuthState):
 
     async def _act(self, name: str, params: dict[str, Any]) -> tuple[dict[str, Any], list]:
         """Run one browser-side action for the signed-in user → (result for the agent, events)."""
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             return {"error": "Not signed in."}, [ChatKitState.session_expired]
         result, events = await client_tool_result(self, user_id, name, params)

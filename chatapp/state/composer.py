@@ -112,7 +112,7 @@ class ComposerState(AuthState):
         return ready
 
     async def _discard(self, attachment_id: str) -> None:
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if not attachment_id or user_id is None:
             return
         try:
@@ -125,7 +125,7 @@ class ComposerState(AuthState):
     async def load_suggestions(self):
         """The user's tags and tasks for the composer's auto-complete (asked for as they type)."""
         async with self:
-            user_id = self.current_user_id()
+            user_id = await self.current_user_id()
         if user_id is None:
             return
         rows, _ = await asyncio.to_thread(service.list_tasks, user_id, SUGGEST_QUERY)

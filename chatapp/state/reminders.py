@@ -61,7 +61,7 @@ class ReminderState(AuthState):
 
     @rx.event
     async def tick(self, zone: str):
-        user_id = self.current_user_id()
+        user_id = await self.current_user_id()
         if user_id is None:
             return None
         try:

@@ -203,8 +203,8 @@ class TaskState(AuthState):
     def pending_count(self) -> int:
         return sum(1 for t in self.tasks if not t.completed)
 
-    def _user(self) -> int | None:
-        return self.current_user_id()
+    async def _user(self) -> int | None:
+        return await self.current_user_id()
 
     def _session_expired(self):
         self.token = ""
@@ -227,7 +227,7 @@ class TaskState(AuthState):
         self._list_version += 1
 
     async def _reload(self) -> None:
-        user_id = self._user()
+        user_id = await self._user()
         if user_id is None:
             return
         self._show(*await asyncio.to_thread(_fetch, user_id, self._query()))
@@ -235,7 +235,7 @@ class TaskState(AuthState):
     @rx.event
     async def load(self):
         """on_load of /tasks: verify the session, then fetch."""
-        if self._user() is None:
+        if await self._user() is None:
             return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
         self.loading = True
         try:
@@ -251,7 +251,7 @@ class TaskState(AuthState):
         """on_load of /chat: `load`, but the list is read without holding the state, so the chat
         beside it (its renderer, its composer) is not kept waiting for the task list."""
         async with self:
-            user_id = self._user()
+            user_id = await self._user()
             if user_id is None:
                 return self._session_expired() if self.token else rx.redirect(LOGIN_ROUTE)
             query, seen = self._query(), self._list_version
@@ -266,7 +266,7 @@ class TaskState(AuthState):
     @rx.event
     async def refresh(self):
         """Re-read the list without a spinner (the chat sends this after the agent changed tasks)."""
-        if self._user() is not None:
+        if await self._user() is not None:
             await self._reload()
 
     async def open_task(self, user_id: int, task_id: int) -> tuple[dict[str, Any], list]:
@@ -292,7 +292,7 @@ class TaskState(AuthState):
 
     async def _guarded(self, action, success: str | None = None):
         """Run a service call for the signed-in user; errors become toasts, never tracebacks."""
-        user_id = self._user()
+        user_id = await self._user()
         if user_id is None:
             return self._session_expired()
         try:
@@ -428,7 +428,7 @@ class TaskState(AuthState):
 
     @rx.event
     async def delete(self, task_id: int):
-        user_id = self._user()
+        user_id = await self._user()
         if user_id is None:
             return self._session_expired()
         try:

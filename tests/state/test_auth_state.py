@@ -17,34 +17,34 @@ def _tab(token: str) -> AuthState:
     return auth
 
 
-def test_a_valid_token_names_its_user(db) -> None:
+async def test_a_valid_token_names_its_user(db) -> None:
     user = insert_user()
-    assert _tab(user.token).current_user_id() == user.id
+    assert (await _tab(user.token).current_user_id()) == user.id
 
 
-def test_a_token_signed_out_elsewhere_names_nobody(db) -> None:
+async def test_a_token_signed_out_elsewhere_names_nobody(db) -> None:
     from chatapp.auth import accounts
 
     user = insert_user()
     tab = _tab(user.token)
-    assert tab.current_user_id() == user.id
+    assert (await tab.current_user_id()) == user.id
 
     accounts.sign_out_everywhere(user.id)
 
-    assert tab.current_user_id() is None
+    assert (await tab.current_user_id()) is None
 
 
-def test_a_deleted_accounts_token_names_nobody(db) -> None:
+async def test_a_deleted_accounts_token_names_nobody(db) -> None:
     from chatapp.db import User, session_scope
 
     user = insert_user()
     tab = _tab(user.token)
-    assert tab.current_user_id() == user.id
+    assert (await tab.current_user_id()) == user.id
 
     with session_scope() as session:
         session.delete(session.get(User, user.id))
 
-    assert tab.current_user_id() is None
+    assert (await tab.current_user_id()) is None
 
 
 async def test_signing_out_in_one_tab_ends_the_others(db) -> None:
@@ -53,4 +53,4 @@ async def test_signing_out_in_one_tab_ends_the_others(db) -> None:
 
     await this_tab.sign_out()
 
-    assert this_tab.token == "" and other_tab.current_user_id() is None
+    assert this_tab.token == "" and (await other_tab.current_user_id()) is None
