@@ -8,6 +8,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -87,6 +88,19 @@ class ApiUser:
         self.password = password
         self.headers = {"Authorization": f"Bearer {self.token}"}
         self.tasks_url = f"/api/{self.id}/tasks"
+
+
+@pytest.fixture
+def attachment_dir(db, tmp_path, monkeypatch) -> Iterator[Path]:
+    """Local attachment storage in a folder of this test's own (settings re-read)."""
+    from chatapp.settings import get_settings
+
+    root = tmp_path / "attachments"
+    monkeypatch.setenv("ATTACHMENT_DIR", str(root))
+    get_settings.cache_clear()
+    yield root
+    monkeypatch.delenv("ATTACHMENT_DIR")
+    get_settings.cache_clear()
 
 
 @pytest.fixture

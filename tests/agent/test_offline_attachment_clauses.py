@@ -7,27 +7,11 @@ ends up holding are read back from the tasks API.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.support import files
 from tests.support.attachments import uploaded_id
 from tests.support.auth import QuickUser, insert_user
-
-
-@pytest.fixture
-def attachment_dir(db, tmp_path, monkeypatch) -> Iterator[Path]:
-    """Local attachment storage in a folder of this test's own (settings re-read)."""
-    from chatapp.settings import get_settings
-
-    root = tmp_path / "attachments"
-    monkeypatch.setenv("ATTACHMENT_DIR", str(root))
-    get_settings.cache_clear()
-    yield root
-    monkeypatch.delenv("ATTACHMENT_DIR")
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.agent.heldout.evaluate import evaluate, load_cases, table
+from tests.agent.heldout.evaluate import evaluate, load_cases, print_failures, table
 
 DATA = Path(__file__).with_name("phrasings.yaml")
 # Messages sent with files, run by tests/agent/heldout/attachments.py (`--data` takes this path).
@@ -21,13 +21,7 @@ ATTACHMENT_DATA = Path(__file__).with_name("attachments.yaml")
 def main() -> int:
     results = asyncio.run(evaluate(load_cases(DATA)))
     if "-v" in sys.argv[1:]:
-        for result in results:
-            if not result.passed:
-                print(f"FAIL {result.id}: {result.message}")
-                for reason in result.reasons:
-                    print(f"     - {reason}")
-                for reply in result.replies:
-                    print(f"     > {' '.join(reply.split())[:300]}")
+        print_failures(results)
     print(table(results))
     return 0
 

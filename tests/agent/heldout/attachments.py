@@ -29,6 +29,7 @@ from tests.agent.heldout.evaluate import (
     HeldoutStore,
     Priority,
     effect_problems,
+    print_failures,
     reply_problems,
     seed,
     table,
@@ -186,14 +187,7 @@ def main() -> int:
     path = Path(args[args.index("--data") + 1]) if "--data" in args else DATA
     results = asyncio.run(evaluate(load_cases(path)))
     if "-v" in sys.argv[1:]:
-        for result in results:
-            if not result.passed:
-                print(f"FAIL {result.id}: {result.message}")
-                for reason in result.reasons:
-                    print(f"     - {reason}")
-                for reply in result.replies:
-                    print(f"     > {' '.join(reply.split())[:300]}")
-                print(f"     calls: {result.calls}")
+        print_failures(results, calls=True)
     print(table(results))
     return 0
 

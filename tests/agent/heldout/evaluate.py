@@ -530,17 +530,25 @@ def write_results(results: list[CaseResult], path: Path = RESULTS) -> None:
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def print_failures(results: list[CaseResult], *, calls: bool = False) -> None:
+    """Each failed case with its reasons and replies (and its tool calls), for `-v`."""
+    for result in results:
+        if result.passed:
+            continue
+        print(f"FAIL {result.id}: {result.message}")
+        for reason in result.reasons:
+            print(f"     - {reason}")
+        for reply in result.replies:
+            print(f"     > {' '.join(reply.split())[:300]}")
+        if calls:
+            print(f"     calls: {result.calls}")
+
+
 def main() -> int:
     results = asyncio.run(evaluate())
     write_results(results)
-    verbose = "-v" in sys.argv[1:]
-    for result in results:
-        if not result.passed and verbose:
-            print(f"FAIL {result.id}: {result.message}")
-            for reason in result.reasons:
-                print(f"     - {reason}")
-            for reply in result.replies:
-                print(f"     > {' '.join(reply.split())[:300]}")
+    if "-v" in sys.argv[1:]:
+        print_failures(results)
     print(table(results))
     print(f"per-case results: {RESULTS.relative_to(ROOT)}")
     return 0
