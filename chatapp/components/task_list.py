@@ -91,7 +91,7 @@ def schedule_fields(form: str, prefix: str, rule: str = "", custom_time: str = "
         _schedule_choice(
             "bell", REMIND_CHOICES, f"{form}_remind", "Reminder", f"{prefix}-remind", time_field
         ),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         width="100%",
     )
@@ -144,7 +144,7 @@ def add_form() -> rx.Component:
                     default=None,
                 ),
                 _new_task_input("tags", min_width="120px"),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 width="100%",
             ),
@@ -208,7 +208,7 @@ def filter_bar() -> rx.Component:
             ),
             spacing="1",
         ),
-        gap="2",
+        spacing="2",
         wrap="wrap",
         align="center",
         width="100%",
@@ -317,7 +317,7 @@ def _edit_row(task: TaskRow) -> rx.Component:
                 _task_input("due", default_value=task.due_input),
                 priority_select("priority", default=task.priority),
                 _task_input("tags", default_value=task.tags_text),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
             ),
             schedule_fields("edit", "edit", rule=task.recurrence, custom_time=task.remind_input),

@@ -34,7 +34,7 @@ def wrap_row(items: list | rx.Var, render, **props) -> rx.Component:
     """Each item rendered, side by side and wrapping (files, uploads); nothing when there are none."""
     return rx.cond(
         items.length() > 0,  # pyright: ignore[reportAttributeAccessIssue]  -- a list Var
-        rx.flex(rx.foreach(items, render), wrap="wrap", gap="2", **props),
+        rx.flex(rx.foreach(items, render), wrap="wrap", spacing="2", align="start", **props),
     )
 
 

@@ -88,6 +88,10 @@ def test_pick_send_and_open_attachments(page: Page, live_server: str, artifacts)
     expect(task.locator(".task-files .chat-file")).to_have_count(2)
     expect(task.locator(".chat-file", has_text="contract.pdf")).to_be_visible()
     assert _natural_width(page, ".task-files .chat-file-image img") == 800
+    # Side by side with space between them (a unitless CSS gap once left them touching).
+    for shown in (user.locator(".chat-files"), task.locator(".task-files")):
+        first, second = (shown.locator(".chat-file").nth(i).bounding_box() for i in (0, 1))
+        assert first and second and second["x"] >= first["x"] + first["width"] + 4, (first, second)
     page.screenshot(path=str(artifacts / "chat-attachments-sent.png"))
 
     # A click on the thumbnail opens the original, full size, in a new tab.
