@@ -22,24 +22,25 @@ is streaming other users' replies.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
-from sqlalchemy import delete, tuple_, update
+from sqlalchemy import Connection, Insert, Select, Table, delete, insert, tuple_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
 from chatapp.attachments import records
-from chatapp.db import session_scope
+from chatapp.db import connection_scope, session_scope
 from chatapp.db.models import ChatConversation, ChatItem, ChatThread, utcnow
 from chatapp.errors import NotFound
 
@@ -137,7 +138,8 @@ class SQLStore(Store[RequestContext]):
         ChatKit announces a new thread from its own copy, which never passes through a load.
         """
         context.checked_threads.pop(thread.id, None)
-        number = await _db(context, _save_thread, context.user_id, thread)
+        stored = thread.id in context.conversation_numbers
+        number = await _db(context, _save_thread, context.user_id, thread, stored)
         if number is not None:
             context.conversation_numbers[thread.id] = number
 
@@ -329,6 +331,13 @@ def _thread_not_found(thread_id: str) -> NotFoundError:
     return NotFoundError(f"Thread {thread_id} not found")
 
 
+# The chat tables as SQL Core tables: a turn's reads and writes are single statements, and the
+# ORM's unit of work (identity map, flush, attribute events) cost several times the statement.
+_THREADS: Table = ChatThread.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- sqlmodel sets it on the class
+_ITEMS: Table = ChatItem.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- as above
+_CONVERSATIONS: Table = ChatConversation.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- as above
+
+
 def _owned_thread(session: Session, user_id: int, thread_id: str) -> ChatThread:
     if _storable(thread_id):
         row = session.exec(
@@ -339,28 +348,41 @@ def _owned_thread(session: Session, user_id: int, thread_id: str) -> ChatThread:
     raise _thread_not_found(thread_id)
 
 
-def _owned_item(session: Session, user_id: int, thread_id: str, item_id: str) -> ChatItem:
-    _owned_thread(session, user_id, thread_id)
-    if _storable(item_id):
-        row = session.exec(
-            select(ChatItem).where(
-                ChatItem.thread_id == thread_id,
-                ChatItem.id == item_id,
-                ChatItem.user_id == user_id,
+def _thread_key(conn: Connection, user_id: int, thread_id: str) -> tuple[datetime, str]:
+    """(created_at, id) of one of the user's threads, its place in threads.list; NotFoundError
+    if the thread is missing or not theirs."""
+    if _storable(thread_id):
+        row = conn.execute(
+            sa_select(_THREADS.c.created_at, _THREADS.c.id).where(
+                _THREADS.c.id == thread_id, _THREADS.c.user_id == user_id
             )
         ).first()
         if row is not None:
-            return row
+            return row[0], row[1]
+    raise _thread_not_found(thread_id)
+
+
+def _owned_item(conn: Connection, user_id: int, thread_id: str, item_id: str, column: Any) -> Any:
+    """One column of an item of one of the user's threads (NotFoundError otherwise)."""
+    _thread_key(conn, user_id, thread_id)
+    if _storable(item_id):
+        row = conn.execute(
+            sa_select(column).where(
+                _ITEMS.c.thread_id == thread_id,
+                _ITEMS.c.id == item_id,
+                _ITEMS.c.user_id == user_id,
+            )
+        ).first()
+        if row is not None:
+            return row[0]
     raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
 
 
-def _numbered_threads() -> Select[dict[str, Any], int]:
+def _numbered_threads() -> Select:
     """SELECT a thread's payload with its conversation number."""
-    stmt = select(ChatThread.payload, ChatConversation.id).join(
-        ChatConversation, col(ChatConversation.thread_id) == col(ChatThread.id)
+    return sa_select(_THREADS.c.payload, _CONVERSATIONS.c.id).join_from(
+        _THREADS, _CONVERSATIONS, _CONVERSATIONS.c.thread_id == _THREADS.c.id
     )
-    # sqlmodel types a JSON column as a Mapping and a primary key as the unsaved row's int | None.
-    return cast("Select[dict[str, Any], int]", stmt)
 
 
 def _numbered(payload: dict[str, Any], number: int) -> ThreadMetadata:
@@ -371,12 +393,11 @@ def _numbered(payload: dict[str, Any], number: int) -> ThreadMetadata:
 
 def _load_thread(user_id: int, thread_id: str) -> ThreadMetadata:
     if _storable(thread_id):
-        with session_scope() as session:
-            row = session.exec(
-                _numbered_threads().where(ChatThread.id == thread_id, ChatThread.user_id == user_id)
-            ).first()
+        stmt = _numbered_threads().where(_THREADS.c.id == thread_id, _THREADS.c.user_id == user_id)
+        with connection_scope() as conn:
+            row = conn.execute(stmt).first()
         if row is not None:
-            return _numbered(*row)
+            return _numbered(row[0], row[1])
     raise _thread_not_found(thread_id)
 
 
@@ -392,55 +413,64 @@ def _thread_payload(thread: ThreadMetadata) -> dict[str, Any]:
     return payload
 
 
-def _save_thread(user_id: int, thread: ThreadMetadata) -> int | None:
-    """Insert or update the thread; a new thread's conversation number, else None."""
+def _save_thread(user_id: int, thread: ThreadMetadata, stored: bool = False) -> int | None:
+    """Insert or update the thread; a new thread's conversation number, else None.
+
+    `stored`: the request already knows the thread as the user's, so the update is tried first
+    (one statement); a thread gone since is then looked up like any other."""
     _require_storable(thread.id, "Thread")
     # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
     title = thread.title.replace("\x00", "") if thread.title is not None else None
-    payload = _thread_payload(thread)
-    with session_scope() as session:
-        row = session.get(ChatThread, thread.id)
-        if row is None:
-            session.add(
-                ChatThread(
-                    id=thread.id,
-                    user_id=user_id,
-                    title=title,
-                    created_at=_utc(thread.created_at),
-                    payload=payload,
+    fields = {
+        "title": title,
+        "created_at": _utc(thread.created_at),
+        "payload": _thread_payload(thread),
+    }
+    owned = (_THREADS.c.id == thread.id) & (_THREADS.c.user_id == user_id)
+    with connection_scope() as conn:
+        if (
+            stored
+            and conn.execute(
+                update(_THREADS).where(owned).values(updated_at=utcnow(), **fields)
+            ).rowcount
+        ):
+            return None
+        owner = conn.execute(
+            sa_select(_THREADS.c.user_id).where(_THREADS.c.id == thread.id)
+        ).scalar()
+        if owner is None:
+            conn.execute(
+                insert(_THREADS).values(
+                    id=thread.id, user_id=user_id, updated_at=utcnow(), **fields
                 )
             )
-            session.flush()  # the thread row first: the number's row refers to it
-            conversation = ChatConversation(thread_id=thread.id, user_id=user_id)
-            session.add(conversation)
-            session.flush()
-            return conversation.id
-        if row.user_id != user_id:
+            # After the thread row: the number's row refers to it.
+            numbered = conn.execute(
+                insert(_CONVERSATIONS).values(thread_id=thread.id, user_id=user_id)
+            )
+            key = numbered.inserted_primary_key
+            if key is None:  # a single-row INSERT always reports its key
+                raise RuntimeError("chat_conversations gave no id")
+            return key[0]
+        if owner != user_id:
             raise _thread_not_found(thread.id)
-        row.sqlmodel_update(
-            {
-                "title": title,
-                "created_at": _utc(thread.created_at),
-                "updated_at": utcnow(),
-                "payload": payload,
-            }
-        )
+        conn.execute(update(_THREADS).where(owned).values(updated_at=utcnow(), **fields))
         return None
 
 
 def _load_conversation_thread(user_id: int, conversation: int | str) -> ThreadMetadata:
-    stmt = _numbered_threads().where(ChatThread.user_id == user_id)
+    stmt = _numbered_threads().where(_THREADS.c.user_id == user_id)
     if isinstance(conversation, int):
         known = 1 <= conversation <= MAX_CONVERSATION_ID
-        stmt = stmt.where(ChatConversation.id == conversation)
+        stmt = stmt.where(_CONVERSATIONS.c.id == conversation)
     else:
         known = _storable(conversation)
-        stmt = stmt.where(ChatThread.id == conversation)
+        stmt = stmt.where(_THREADS.c.id == conversation)
     if known:
-        with session_scope() as session:
-            row = session.exec(stmt).first()
+        with connection_scope() as conn:
+            row = conn.execute(stmt).first()
         if row is not None:
-            return _numbered(*row)
+            return _numbered(row[0], row[1])
     if isinstance(conversation, str):
         raise _thread_not_found(conversation)  # what ChatKit's own load would say
     raise NotFoundError(f"Conversation {conversation} not found")
@@ -449,18 +479,17 @@ def _load_conversation_thread(user_id: int, conversation: int | str) -> ThreadMe
 def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Page[ThreadMetadata]:
     descending = _descending(order)
     limit = max(limit, 1)
-    key = tuple_(col(ChatThread.created_at), col(ChatThread.id))
-    with session_scope() as session:
-        stmt = _numbered_threads().where(ChatThread.user_id == user_id)
+    key = tuple_(_THREADS.c.created_at, _THREADS.c.id)
+    with connection_scope() as conn:
+        stmt = _numbered_threads().where(_THREADS.c.user_id == user_id)
         if after:
-            mark = _owned_thread(session, user_id, after)
-            position = (mark.created_at, mark.id)
+            position = _thread_key(conn, user_id, after)
             stmt = stmt.where(key < position if descending else key > position)
         if descending:
-            stmt = stmt.order_by(col(ChatThread.created_at).desc(), col(ChatThread.id).desc())
+            stmt = stmt.order_by(_THREADS.c.created_at.desc(), _THREADS.c.id.desc())
         else:
-            stmt = stmt.order_by(col(ChatThread.created_at), col(ChatThread.id))
-        rows = session.exec(stmt.limit(limit + 1)).all()
+            stmt = stmt.order_by(_THREADS.c.created_at, _THREADS.c.id)
+        rows = conn.execute(stmt.limit(limit + 1)).all()
     threads = [_numbered(payload, number) for payload, number in rows]
     data, has_more, next_after = _page(threads, limit, lambda thread: thread.id)
     return Page[ThreadMetadata](data=data, has_more=has_more, after=next_after)
@@ -484,29 +513,29 @@ def _load_items(
 ) -> Page[ThreadItem]:
     descending = _descending(order)
     limit = max(limit, 1)
-    seq = col(ChatItem.seq)
-    with session_scope() as session:
+    seq = _ITEMS.c.seq
+    with connection_scope() as conn:
         if not owned:  # an empty page must still tell a missing or foreign thread apart
-            _owned_thread(session, user_id, thread_id)
-        stmt = select(ChatItem.payload).where(
-            ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
+            _thread_key(conn, user_id, thread_id)
+        stmt = sa_select(_ITEMS.c.payload).where(
+            _ITEMS.c.thread_id == thread_id, _ITEMS.c.user_id == user_id
         )
         if after:
-            mark = _owned_item(session, user_id, thread_id, after).seq
+            mark = _owned_item(conn, user_id, thread_id, after, _ITEMS.c.seq)
             stmt = stmt.where(seq < mark if descending else seq > mark)
         stmt = stmt.order_by(seq.desc() if descending else seq)
-        payloads = session.exec(stmt.limit(limit + 1)).all()
+        payloads = conn.execute(stmt.limit(limit + 1)).scalars().all()
     items = [_ITEM.validate_python(payload) for payload in payloads]
     data, has_more, next_after = _page(items, limit, lambda item: item.id)
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
 
 
-def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
+def _touch_owned_thread(conn: Connection, user_id: int, thread_id: str) -> None:
     """Bump the thread's updated_at; that it matched a row is the ownership check (one query)."""
     if _storable(thread_id):
-        touched = session.exec(
-            update(ChatThread)
-            .where(col(ChatThread.id) == thread_id, col(ChatThread.user_id) == user_id)
+        touched = conn.execute(
+            update(_THREADS)
+            .where(_THREADS.c.id == thread_id, _THREADS.c.user_id == user_id)
             .values(updated_at=utcnow())
         )
         if touched.rowcount:
@@ -514,45 +543,51 @@ def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
     raise _thread_not_found(thread_id)
 
 
+@functools.cache
+def _upsert_item(dialect: str) -> Insert:
+    """INSERT an item; one already stored under its id in the thread is updated in place and
+    keeps its seq (its place in the thread). One statement either way."""
+    insert_for = sqlite_insert if dialect == "sqlite" else pg_insert
+    stmt = insert_for(_ITEMS)
+    changed = {name: stmt.excluded[name] for name in ("type", "created_at", "payload")}
+    return stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=changed)
+
+
 def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None:
     for item in items:
         _require_storable(item.id, "Item")
-    with session_scope() as session:
-        _touch_owned_thread(session, user_id, thread_id)
-        dialect = session.get_bind().dialect.name
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    with connection_scope() as conn:
+        _touch_owned_thread(conn, user_id, thread_id)
+        upsert = _upsert_item(conn.dialect.name)
         for item in items:
-            fields = {
+            row = {
+                "id": item.id,
+                "thread_id": thread_id,
+                "user_id": user_id,
                 "type": item.type,
                 "created_at": _utc(item.created_at),
                 "payload": item.model_dump(mode="json"),
             }
-            # One statement either way; an existing row keeps its seq (its place in the thread).
-            stmt = insert(ChatItem).values(
-                id=item.id, thread_id=thread_id, user_id=user_id, **fields
-            )
-            session.exec(
-                stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields)
-            )
+            conn.execute(upsert, row)
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:
-    with session_scope() as session:
-        payload = _owned_item(session, user_id, thread_id, item_id).payload
+    with connection_scope() as conn:
+        payload = _owned_item(conn, user_id, thread_id, item_id, _ITEMS.c.payload)
     return _ITEM.validate_python(payload)
 
 
 def _delete_item(user_id: int, thread_id: str, item_id: str) -> None:
-    with session_scope() as session:
-        thread = _owned_thread(session, user_id, thread_id)
+    with connection_scope() as conn:
+        _thread_key(conn, user_id, thread_id)
         if not _storable(item_id):
             return
-        deleted = session.exec(
-            delete(ChatItem).where(
-                col(ChatItem.thread_id) == thread_id,
-                col(ChatItem.id) == item_id,
-                col(ChatItem.user_id) == user_id,
+        deleted = conn.execute(
+            delete(_ITEMS).where(
+                _ITEMS.c.thread_id == thread_id,
+                _ITEMS.c.id == item_id,
+                _ITEMS.c.user_id == user_id,
             )
         )
         if deleted.rowcount:
-            thread.updated_at = utcnow()
+            _touch_owned_thread(conn, user_id, thread_id)
