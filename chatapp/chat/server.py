@@ -243,7 +243,7 @@ class TodoChatServer(ChatKitServer[RequestContext]):
     store: SQLStore  # the front doors use its own methods too (load_conversation, ...)
 
     def __init__(self, store: SQLStore | None = None) -> None:
-        super().__init__(store or SQLStore(), TodoAttachmentStore())
+        super().__init__(store or SQLStore(HISTORY_WINDOW), TodoAttachmentStore())
 
     async def process(
         self, request: str | bytes | bytearray, context: RequestContext

@@ -100,7 +100,14 @@ class SQLStore(Store[RequestContext]):
       of the thread (after the chat core read the last forty) costs no query;
     - the items it committed with `add_thread_items`, so ChatKit's own save of the same item,
       unchanged, right after, is not a second transaction.
+
+    `history_window`: adding a user message also reads back that many of the thread's newest
+    items, in the same transaction, as the read above: the chat core answers a user message by
+    reading the thread's newest items (the model's history), which then costs no second trip.
     """
+
+    def __init__(self, history_window: int = 0) -> None:
+        self.history_window = history_window
 
     def generate_thread_id(self, context: RequestContext) -> str:
         """A "thr_" id with 96 random bits: thread ids are global, 32 bits would collide."""
@@ -211,8 +218,11 @@ class SQLStore(Store[RequestContext]):
         For items that only make sense together (a tool chip and the record the model replays).
         """
         context.recent_items.pop(thread_id, None)
-        await _db(context, _upsert_items, context.user_id, thread_id, items)
+        read_back = self.history_window if any(_is_user_message(i) for i in items) else 0
+        newest = await _db(context, _upsert_items, context.user_id, thread_id, items, read_back)
         context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
+        if newest is not None:
+            context.recent_items[thread_id] = (list(newest.data), newest.has_more)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Upsert an item by id within the thread, keeping its position (a no-op for one this
@@ -275,6 +285,10 @@ def _found(fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         return fn(*args, **kwargs)
     except NotFound as exc:
         raise AttachmentNotFoundError(exc.message) from exc
+
+
+def _is_user_message(item: ThreadItem) -> bool:
+    return item.type == "user_message"
 
 
 def _copies(items: list[ThreadItem]) -> list[ThreadItem]:
@@ -511,20 +525,27 @@ def _delete_thread(user_id: int, thread_id: str) -> list[str]:
 def _load_items(
     user_id: int, thread_id: str, after: str | None, limit: int, order: str, owned: bool = False
 ) -> Page[ThreadItem]:
-    descending = _descending(order)
-    limit = max(limit, 1)
-    seq = _ITEMS.c.seq
     with connection_scope() as conn:
         if not owned:  # an empty page must still tell a missing or foreign thread apart
             _thread_key(conn, user_id, thread_id)
-        stmt = sa_select(_ITEMS.c.payload).where(
-            _ITEMS.c.thread_id == thread_id, _ITEMS.c.user_id == user_id
-        )
-        if after:
-            mark = _owned_item(conn, user_id, thread_id, after, _ITEMS.c.seq)
-            stmt = stmt.where(seq < mark if descending else seq > mark)
-        stmt = stmt.order_by(seq.desc() if descending else seq)
-        payloads = conn.execute(stmt.limit(limit + 1)).scalars().all()
+        return _items_page(conn, user_id, thread_id, after, limit, order)
+
+
+def _items_page(
+    conn: Connection, user_id: int, thread_id: str, after: str | None, limit: int, order: str
+) -> Page[ThreadItem]:
+    """A page of one of the user's threads' items (the thread's ownership already checked)."""
+    descending = _descending(order)
+    limit = max(limit, 1)
+    seq = _ITEMS.c.seq
+    stmt = sa_select(_ITEMS.c.payload).where(
+        _ITEMS.c.thread_id == thread_id, _ITEMS.c.user_id == user_id
+    )
+    if after:
+        mark = _owned_item(conn, user_id, thread_id, after, _ITEMS.c.seq)
+        stmt = stmt.where(seq < mark if descending else seq > mark)
+    stmt = stmt.order_by(seq.desc() if descending else seq)
+    payloads = conn.execute(stmt.limit(limit + 1)).scalars().all()
     items = [_ITEM.validate_python(payload) for payload in payloads]
     data, has_more, next_after = _page(items, limit, lambda item: item.id)
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
@@ -553,7 +574,11 @@ def _upsert_item(dialect: str) -> Insert:
     return stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=changed)
 
 
-def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None:
+def _upsert_items(
+    user_id: int, thread_id: str, items: list[ThreadItem], read_back: int = 0
+) -> Page[ThreadItem] | None:
+    """Store the items; with `read_back`, also the thread's newest `read_back` items as they
+    are after the write (newest first), read in the same transaction."""
     for item in items:
         _require_storable(item.id, "Item")
     with connection_scope() as conn:
@@ -569,6 +594,9 @@ def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None
                 "payload": item.model_dump(mode="json"),
             }
             conn.execute(upsert, row)
+        if read_back:
+            return _items_page(conn, user_id, thread_id, None, read_back, "desc")
+        return None
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:

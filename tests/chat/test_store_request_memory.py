@@ -213,3 +213,28 @@ async def test_another_users_request_never_sees_the_memory(store, ann, ben, thre
     await store.load_thread_items(thread, None, 10, "desc", ann)
     with pytest.raises(NotFoundError):
         await store.load_thread_items(thread, None, 10, "desc", ben)
+
+
+async def test_a_user_message_brings_back_the_history_the_next_read_takes(ann, thread) -> None:
+    store = SQLStore(history_window=3)
+    for n in range(4):
+        await store.add_thread_item(thread, _message(f"msg_{n}"), fresh(ann))
+    request = fresh(ann)
+    await store.add_thread_item(thread, _message("msg_new"), request)
+
+    with statements() as seen:
+        history = await store.load_thread_items(thread, None, 3, "desc", request)
+    assert seen == []
+    assert history == await store.load_thread_items(thread, None, 3, "desc", fresh(ann))
+    assert [i.id for i in history.data] == ["msg_new", "msg_3", "msg_2"]
+    assert history.has_more
+
+
+async def test_items_other_than_a_user_message_bring_nothing_back(ann, thread) -> None:
+    store = SQLStore(history_window=3)
+    with statements() as seen:
+        await store.add_thread_items(thread, _pair(1), ann)
+    assert "SELECT" not in seen
+    with statements() as seen:
+        await store.load_thread_items(thread, None, 3, "desc", ann)
+    assert seen == ["SELECT"]
