@@ -314,6 +314,9 @@ class TodoChatServer(ChatKitServer[RequestContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         if input_user_message is not None and not thread.title:
             thread.title = thread_title(user_text(input_user_message))
+            # ChatKit saves the title after the turn's first event; with a tool call first, in
+            # the transaction of its chip instead of one of its own.
+            self.store.save_thread_with_next_item(thread, context)
         agent_ctx = AgentContext(thread=thread, store=self.store, request_context=context)
         page = await self.store.load_thread_items(thread.id, None, HISTORY_WINDOW, "desc", context)
         history = await CONVERTER.to_agent_input(list(reversed(page.data)))

@@ -87,6 +87,9 @@ class RequestContext:
     base_url: str | None = None
     # A thread the front door checked (load_conversation_thread), handed to ChatKit's next load.
     checked_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
+    # Thread changes waiting to go with the thread's next item write, and those that went.
+    pending_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
+    saved_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
 
 
 class SQLStore(Store[RequestContext]):
@@ -99,7 +102,8 @@ class SQLStore(Store[RequestContext]):
     - the newest items of a thread it just read, so ChatKit's second look at the last two items
       of the thread (after the chat core read the last forty) costs no query;
     - the items it committed with `add_thread_items`, so ChatKit's own save of the same item,
-      unchanged, right after, is not a second transaction.
+      unchanged, right after, is not a second transaction; likewise a thread whose changes
+      went with an item write (`save_thread_with_next_item`).
 
     `history_window`: adding a user message also reads back that many of the thread's newest
     items, in the same transaction, as the read above: the chat core answers a user message by
@@ -145,10 +149,20 @@ class SQLStore(Store[RequestContext]):
         ChatKit announces a new thread from its own copy, which never passes through a load.
         """
         context.checked_threads.pop(thread.id, None)
+        context.pending_threads.pop(thread.id, None)
+        if context.saved_threads.get(thread.id) == thread:
+            return  # committed with an item in this request, and unchanged since
         stored = thread.id in context.conversation_numbers
         number = await _db(context, _save_thread, context.user_id, thread, stored)
         if number is not None:
             context.conversation_numbers[thread.id] = number
+
+    def save_thread_with_next_item(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Save the thread's changes in the transaction of this request's next item write to
+        it (which updates the thread row anyway); ChatKit's own save of the thread after that,
+        unchanged, is then no transaction of its own. A save_thread before any such write
+        saves the thread itself, as always."""
+        context.pending_threads[thread.id] = thread.model_copy(deep=True)
 
     async def load_conversation(
         self, conversation: int | str, context: RequestContext
@@ -171,6 +185,8 @@ class SQLStore(Store[RequestContext]):
         context.recent_items.pop(thread_id, None)
         context.checked_threads.pop(thread_id, None)
         context.conversation_numbers.pop(thread_id, None)
+        context.pending_threads.pop(thread_id, None)
+        context.saved_threads.pop(thread_id, None)
         for item_id in [k for k, v in context.saved_items.items() if v.thread_id == thread_id]:
             del context.saved_items[item_id]
         released = await _db(context, _delete_thread, context.user_id, thread_id)
@@ -219,8 +235,13 @@ class SQLStore(Store[RequestContext]):
         """
         context.recent_items.pop(thread_id, None)
         read_back = self.history_window if any(_is_user_message(i) for i in items) else 0
-        newest = await _db(context, _upsert_items, context.user_id, thread_id, items, read_back)
+        thread = context.pending_threads.pop(thread_id, None)
+        newest = await _db(
+            context, _upsert_items, context.user_id, thread_id, items, read_back, thread
+        )
         context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
+        if thread is not None:
+            context.saved_threads[thread_id] = thread
         if newest is not None:
             context.recent_items[thread_id] = (list(newest.data), newest.has_more)
 
@@ -427,19 +448,24 @@ def _thread_payload(thread: ThreadMetadata) -> dict[str, Any]:
     return payload
 
 
+def _thread_fields(thread: ThreadMetadata) -> dict[str, Any]:
+    """The chat_threads columns a save writes (besides updated_at)."""
+    # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
+    title = thread.title.replace("\x00", "") if thread.title is not None else None
+    return {
+        "title": title,
+        "created_at": _utc(thread.created_at),
+        "payload": _thread_payload(thread),
+    }
+
+
 def _save_thread(user_id: int, thread: ThreadMetadata, stored: bool = False) -> int | None:
     """Insert or update the thread; a new thread's conversation number, else None.
 
     `stored`: the request already knows the thread as the user's, so the update is tried first
     (one statement); a thread gone since is then looked up like any other."""
     _require_storable(thread.id, "Thread")
-    # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
-    title = thread.title.replace("\x00", "") if thread.title is not None else None
-    fields = {
-        "title": title,
-        "created_at": _utc(thread.created_at),
-        "payload": _thread_payload(thread),
-    }
+    fields = _thread_fields(thread)
     owned = (_THREADS.c.id == thread.id) & (_THREADS.c.user_id == user_id)
     with connection_scope() as conn:
         if (
@@ -551,13 +577,17 @@ def _items_page(
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
 
 
-def _touch_owned_thread(conn: Connection, user_id: int, thread_id: str) -> None:
-    """Bump the thread's updated_at; that it matched a row is the ownership check (one query)."""
+def _touch_owned_thread(
+    conn: Connection, user_id: int, thread_id: str, thread: ThreadMetadata | None = None
+) -> None:
+    """Bump the thread's updated_at (and save `thread`'s changes, if given); that it matched a
+    row is the ownership check (one query)."""
     if _storable(thread_id):
+        fields = _thread_fields(thread) if thread is not None else {}
         touched = conn.execute(
             update(_THREADS)
             .where(_THREADS.c.id == thread_id, _THREADS.c.user_id == user_id)
-            .values(updated_at=utcnow())
+            .values(updated_at=utcnow(), **fields)
         )
         if touched.rowcount:
             return
@@ -575,14 +605,19 @@ def _upsert_item(dialect: str) -> Insert:
 
 
 def _upsert_items(
-    user_id: int, thread_id: str, items: list[ThreadItem], read_back: int = 0
+    user_id: int,
+    thread_id: str,
+    items: list[ThreadItem],
+    read_back: int = 0,
+    thread: ThreadMetadata | None = None,
 ) -> Page[ThreadItem] | None:
-    """Store the items; with `read_back`, also the thread's newest `read_back` items as they
-    are after the write (newest first), read in the same transaction."""
+    """Store the items (and `thread`'s changes, if given); with `read_back`, also the thread's
+    newest `read_back` items as they are after the write (newest first), read in the same
+    transaction."""
     for item in items:
         _require_storable(item.id, "Item")
     with connection_scope() as conn:
-        _touch_owned_thread(conn, user_id, thread_id)
+        _touch_owned_thread(conn, user_id, thread_id, thread)
         upsert = _upsert_item(conn.dialect.name)
         for item in items:
             row = {

@@ -238,3 +238,48 @@ async def test_items_other_than_a_user_message_bring_nothing_back(ann, thread) -
     with statements() as seen:
         await store.load_thread_items(thread, None, 3, "desc", ann)
     assert seen == ["SELECT"]
+
+
+async def _title(store: SQLStore, ctx: RequestContext, thread_id: str) -> str | None:
+    return (await store.load_thread(thread_id, fresh(ctx))).title
+
+
+async def test_a_thread_change_goes_with_the_next_item_write(store, ann, thread) -> None:
+    request = fresh(ann)
+    metadata = await store.load_thread(thread, request)
+    metadata.title = "Groceries"
+    store.save_thread_with_next_item(metadata, request)
+    assert await _title(store, ann, thread) is None
+
+    await store.add_thread_items(thread, _pair(1), request)
+    assert await _title(store, ann, thread) == "Groceries"
+    with statements() as seen:
+        await store.save_thread(metadata, request)  # ChatKit's own save, unchanged
+    assert seen == []
+
+
+async def test_a_thread_saved_before_any_item_write_is_saved_at_once(store, ann, thread) -> None:
+    request = fresh(ann)
+    metadata = await store.load_thread(thread, request)
+    metadata.title = "Groceries"
+    store.save_thread_with_next_item(metadata, request)
+    await store.save_thread(metadata, request)
+    assert await _title(store, ann, thread) == "Groceries"
+
+    metadata.title = "Changed later"
+    await store.add_thread_items(thread, _pair(1), request)  # carries nothing now
+    assert await _title(store, ann, thread) == "Groceries"
+    await store.save_thread(metadata, request)
+    assert await _title(store, ann, thread) == "Changed later"
+
+
+async def test_a_thread_changed_after_its_item_write_is_saved_again(store, ann, thread) -> None:
+    request = fresh(ann)
+    metadata = await store.load_thread(thread, request)
+    metadata.title = "Groceries"
+    store.save_thread_with_next_item(metadata, request)
+    await store.add_thread_items(thread, _pair(1), request)
+
+    metadata.title = "Renamed"
+    await store.save_thread(metadata, request)
+    assert await _title(store, ann, thread) == "Renamed"
