@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Insert, Select, Table, delete, insert, tuple_, update
+from sqlalchemy import Connection, Insert, Select, Table, bindparam, delete, insert, tuple_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -371,6 +371,13 @@ def _thread_not_found(thread_id: str) -> NotFoundError:
 _THREADS: Table = ChatThread.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- sqlmodel sets it on the class
 _ITEMS: Table = ChatItem.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- as above
 _CONVERSATIONS: Table = ChatConversation.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- as above
+# A turn's writes, built once (building and keying a statement costs as much as running it):
+# the SET clause is the parameters given besides the two that pick the user's thread.
+_UPDATE_OWNED_THREAD = update(_THREADS).where(
+    _THREADS.c.id == bindparam("owned_thread"), _THREADS.c.user_id == bindparam("owner")
+)
+_INSERT_THREAD = insert(_THREADS)
+_INSERT_CONVERSATION = insert(_CONVERSATIONS)
 
 
 def _owned_thread(session: Session, user_id: int, thread_id: str) -> ChatThread:
@@ -466,27 +473,23 @@ def _save_thread(user_id: int, thread: ThreadMetadata, stored: bool = False) -> 
     (one statement); a thread gone since is then looked up like any other."""
     _require_storable(thread.id, "Thread")
     fields = _thread_fields(thread)
-    owned = (_THREADS.c.id == thread.id) & (_THREADS.c.user_id == user_id)
+    owned = {"owned_thread": thread.id, "owner": user_id}
     with connection_scope() as conn:
-        if (
-            stored
-            and conn.execute(
-                update(_THREADS).where(owned).values(updated_at=utcnow(), **fields)
-            ).rowcount
-        ):
-            return None
+        if stored:
+            updated = conn.execute(
+                _UPDATE_OWNED_THREAD, {**owned, "updated_at": utcnow(), **fields}
+            )
+            if updated.rowcount:
+                return None
         owner = conn.execute(
             sa_select(_THREADS.c.user_id).where(_THREADS.c.id == thread.id)
         ).scalar()
         if owner is None:
-            conn.execute(
-                insert(_THREADS).values(
-                    id=thread.id, user_id=user_id, updated_at=utcnow(), **fields
-                )
-            )
+            row = {"id": thread.id, "user_id": user_id, "updated_at": utcnow(), **fields}
+            conn.execute(_INSERT_THREAD, row)
             # After the thread row: the number's row refers to it.
             numbered = conn.execute(
-                insert(_CONVERSATIONS).values(thread_id=thread.id, user_id=user_id)
+                _INSERT_CONVERSATION, {"thread_id": thread.id, "user_id": user_id}
             )
             key = numbered.inserted_primary_key
             if key is None:  # a single-row INSERT always reports its key
@@ -494,7 +497,7 @@ def _save_thread(user_id: int, thread: ThreadMetadata, stored: bool = False) -> 
             return key[0]
         if owner != user_id:
             raise _thread_not_found(thread.id)
-        conn.execute(update(_THREADS).where(owned).values(updated_at=utcnow(), **fields))
+        conn.execute(_UPDATE_OWNED_THREAD, {**owned, "updated_at": utcnow(), **fields})
         return None
 
 
@@ -584,11 +587,8 @@ def _touch_owned_thread(
     row is the ownership check (one query)."""
     if _storable(thread_id):
         fields = _thread_fields(thread) if thread is not None else {}
-        touched = conn.execute(
-            update(_THREADS)
-            .where(_THREADS.c.id == thread_id, _THREADS.c.user_id == user_id)
-            .values(updated_at=utcnow(), **fields)
-        )
+        owned = {"owned_thread": thread_id, "owner": user_id}
+        touched = conn.execute(_UPDATE_OWNED_THREAD, {**owned, "updated_at": utcnow(), **fields})
         if touched.rowcount:
             return
     raise _thread_not_found(thread_id)
