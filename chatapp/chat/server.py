@@ -255,6 +255,23 @@ class TodoChatServer(ChatKitServer[RequestContext]):
             return StreamingResult(self._process_streaming(parsed, context))
         return NonStreamingResult(await self._process_non_streaming(parsed, context))
 
+    async def stream(
+        self, request: str | bytes | bytearray, context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
+        """A streaming request's events as the objects `process` would send as JSON, for a
+        caller in this process that is done with each event before it asks for the next (the
+        server may still change an item after it was sent, as it streams the item's text)."""
+        parsed = CHATKIT_REQUEST.validate_json(request)
+        if not is_streaming_req(parsed):
+            raise ValueError(f"{parsed.type} is not a streaming request")
+        try:
+            async with aclosing(self._process_streaming_impl(parsed, context)) as events:
+                async for event in events:
+                    yield event
+        except Exception:  # as the library's own stream does, then the caller decides
+            logger.exception("Error while generating streamed response")
+            raise
+
     async def _process_streaming_impl(
         self, request: StreamingReq, context: RequestContext
     ) -> AsyncGenerator[ThreadStreamEvent, None]:
