@@ -3,7 +3,10 @@ bench/chat_turn.py): database round trips, thread hops and (de)serialisation per
 by wrapping the real functions, plus a sampling profile of the server's event-loop thread.
 
     python bench/profile_chat_turn.py [--turns 40] [--backend sqlite|postgres]
-                                      [--profile pyinstrument|cprofile|none]
+                                      [--profile pyinstrument|cprofile|none] [--new]
+
+--new starts a new conversation every turn, as bench/chat_turn.py does (its thread row, number
+and title are then part of each turn); without it every turn continues one conversation.
 
 pyinstrument is not a chatapp dependency: `pip install --target /tmp/pyinst pyinstrument` and
 run with PYTHONPATH=/tmp/pyinst (without it, cProfile is used).
@@ -145,6 +148,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=40)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--profile", choices=["pyinstrument", "cprofile", "none"], default=None)
+    parser.add_argument("--new", action="store_true", help="a new conversation every turn")
     args = parser.parse_args()
     kind = args.profile
     if kind is None:
@@ -189,11 +193,10 @@ def main() -> None:
             walls = []
             for i in range(args.turns):
                 start = time.perf_counter()
-                r = http.post(
-                    url,
-                    json={"message": f"add buy milk {i}", "conversation_id": conversation},
-                    headers=headers,
-                )
+                body = {"message": f"add buy milk {i}"}
+                if not args.new:
+                    body["conversation_id"] = conversation
+                r = http.post(url, json=body, headers=headers)
                 walls.append(time.perf_counter() - start)
                 assert r.status_code == 200 and r.json()["tool_calls"][0]["name"] == "add_task"
             if profiler is not None:
@@ -204,7 +207,8 @@ def main() -> None:
 
     n = args.turns
     turn_ms = statistics.median(walls) * 1000
-    print(f"{n} add-task turns on {args.backend}, one conversation; median turn {turn_ms:.2f} ms")
+    where = "a new conversation each" if args.new else "one conversation"
+    print(f"{n} add-task turns on {args.backend}, {where}; median turn {turn_ms:.2f} ms")
     print(f"{'per turn':<58} {'count':>7} {'ms':>8}")
     for name in sorted(COUNTS, key=lambda k: (k.split(":")[0], -COUNTS[k])):
         ms = f"{SECONDS[name] / n * 1000:8.2f}" if name in SECONDS else ""

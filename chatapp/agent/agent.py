@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 from agents import Agent, RunContextWrapper, Tool
 from agents.agent import StopAtTools, ToolsToFinalOutputFunction
 from agents.mcp import MCPServer
+from agents.tool import default_tool_error_function
+
+from chatapp.tools import InProcessTaskMCP
 
 ToolUseBehavior = (
     Literal["run_llm_again", "stop_on_first_tool"] | StopAtTools | ToolsToFinalOutputFunction
@@ -46,15 +49,35 @@ class TodoAgent(Agent):
     """An Agent that turns its MCP tools into function tools once, not before every model step.
 
     The SDK lists and converts every MCP tool (copying each JSON schema twice) on every step of
-    a run; an add-task turn has two steps. Built per turn, so the list never outlives the turn.
+    a run; an add-task turn has two steps. The in-process task tools are converted once per
+    process (InProcessTaskMCP.function_tools); any other MCP server's, once per run (the agent
+    is built per turn, so its list never outlives the turn).
     """
 
     _mcp_tools: list[Tool] | None = field(default=None, init=False, repr=False, compare=False)
 
     async def get_mcp_tools(self, run_context: RunContextWrapper[Any]) -> list[Tool]:
         if self._mcp_tools is None:
+            self._mcp_tools = await self._shared_mcp_tools(run_context)
+        if self._mcp_tools is None:
             self._mcp_tools = await super().get_mcp_tools(run_context)
         return list(self._mcp_tools)
+
+    async def _shared_mcp_tools(self, run_context: RunContextWrapper[Any]) -> list[Tool] | None:
+        config = self.mcp_config
+        if len(self.mcp_servers) != 1 or config.get("include_server_in_tool_names"):
+            return None
+        [server] = self.mcp_servers
+        if not isinstance(server, InProcessTaskMCP):
+            return None
+        return await server.function_tools(
+            run_context,
+            self,
+            convert_schemas_to_strict=config.get("convert_schemas_to_strict", False),
+            failure_error_function=config.get(
+                "failure_error_function", default_tool_error_function
+            ),
+        )
 
 
 def build_agent(

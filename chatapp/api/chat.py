@@ -148,7 +148,8 @@ async def chat(
     # Another user's or a missing attachment is 404 (AppError), before anything is stored.
     if body.attachments:
         await asyncio.to_thread(records.require_uploaded, user, body.attachments)
-    events = stream_turn(server, ctx, body.message, thread_id, body.attachments)
+    # Each event is read (summary.observe) before the next is asked for: no copies needed.
+    events = stream_turn(server, ctx, body.message, thread_id, body.attachments, copies=False)
     first: list[ThreadStreamEvent] = []
     if thread_id is None:
         # A new conversation is named once its thread row is committed: that write (and a

@@ -243,7 +243,7 @@ class TodoChatServer(ChatKitServer[RequestContext]):
     store: SQLStore  # the front doors use its own methods too (load_conversation, ...)
 
     def __init__(self, store: SQLStore | None = None) -> None:
-        super().__init__(store or SQLStore(), TodoAttachmentStore())
+        super().__init__(store or SQLStore(HISTORY_WINDOW), TodoAttachmentStore())
 
     async def process(
         self, request: str | bytes | bytearray, context: RequestContext
@@ -254,6 +254,23 @@ class TodoChatServer(ChatKitServer[RequestContext]):
         if is_streaming_req(parsed):
             return StreamingResult(self._process_streaming(parsed, context))
         return NonStreamingResult(await self._process_non_streaming(parsed, context))
+
+    async def stream(
+        self, request: str | bytes | bytearray, context: RequestContext
+    ) -> AsyncGenerator[ThreadStreamEvent, None]:
+        """A streaming request's events as the objects `process` would send as JSON, for a
+        caller in this process that is done with each event before it asks for the next (the
+        server may still change an item after it was sent, as it streams the item's text)."""
+        parsed = CHATKIT_REQUEST.validate_json(request)
+        if not is_streaming_req(parsed):
+            raise ValueError(f"{parsed.type} is not a streaming request")
+        try:
+            async with aclosing(self._process_streaming_impl(parsed, context)) as events:
+                async for event in events:
+                    yield event
+        except Exception:  # as the library's own stream does, then the caller decides
+            logger.exception("Error while generating streamed response")
+            raise
 
     async def _process_streaming_impl(
         self, request: StreamingReq, context: RequestContext
@@ -314,6 +331,9 @@ class TodoChatServer(ChatKitServer[RequestContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         if input_user_message is not None and not thread.title:
             thread.title = thread_title(user_text(input_user_message))
+            # ChatKit saves the title after the turn's first event; with a tool call first, in
+            # the transaction of its chip instead of one of its own.
+            self.store.save_thread_with_next_item(thread, context)
         agent_ctx = AgentContext(thread=thread, store=self.store, request_context=context)
         page = await self.store.load_thread_items(thread.id, None, HISTORY_WINDOW, "desc", context)
         history = await CONVERTER.to_agent_input(list(reversed(page.data)))

@@ -22,24 +22,25 @@ is streaming other users' replies.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from chatkit.store import NotFoundError, Store, StoreItemType, default_generate_id
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from pydantic import TypeAdapter
-from sqlalchemy import delete, tuple_, update
+from sqlalchemy import Connection, Insert, Select, Table, bindparam, delete, insert, tuple_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
 from chatapp.attachments import records
-from chatapp.db import session_scope
+from chatapp.db import connection_scope, session_scope
 from chatapp.db.models import ChatConversation, ChatItem, ChatThread, utcnow
 from chatapp.errors import NotFound
 
@@ -86,6 +87,9 @@ class RequestContext:
     base_url: str | None = None
     # A thread the front door checked (load_conversation_thread), handed to ChatKit's next load.
     checked_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
+    # Thread changes waiting to go with the thread's next item write, and those that went.
+    pending_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
+    saved_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
 
 
 class SQLStore(Store[RequestContext]):
@@ -98,8 +102,16 @@ class SQLStore(Store[RequestContext]):
     - the newest items of a thread it just read, so ChatKit's second look at the last two items
       of the thread (after the chat core read the last forty) costs no query;
     - the items it committed with `add_thread_items`, so ChatKit's own save of the same item,
-      unchanged, right after, is not a second transaction.
+      unchanged, right after, is not a second transaction; likewise a thread whose changes
+      went with an item write (`save_thread_with_next_item`).
+
+    `history_window`: adding a user message also reads back that many of the thread's newest
+    items, in the same transaction, as the read above: the chat core answers a user message by
+    reading the thread's newest items (the model's history), which then costs no second trip.
     """
+
+    def __init__(self, history_window: int = 0) -> None:
+        self.history_window = history_window
 
     def generate_thread_id(self, context: RequestContext) -> str:
         """A "thr_" id with 96 random bits: thread ids are global, 32 bits would collide."""
@@ -137,9 +149,20 @@ class SQLStore(Store[RequestContext]):
         ChatKit announces a new thread from its own copy, which never passes through a load.
         """
         context.checked_threads.pop(thread.id, None)
-        number = await _db(context, _save_thread, context.user_id, thread)
+        context.pending_threads.pop(thread.id, None)
+        if context.saved_threads.get(thread.id) == thread:
+            return  # committed with an item in this request, and unchanged since
+        stored = thread.id in context.conversation_numbers
+        number = await _db(context, _save_thread, context.user_id, thread, stored)
         if number is not None:
             context.conversation_numbers[thread.id] = number
+
+    def save_thread_with_next_item(self, thread: ThreadMetadata, context: RequestContext) -> None:
+        """Save the thread's changes in the transaction of this request's next item write to
+        it (which updates the thread row anyway); ChatKit's own save of the thread after that,
+        unchanged, is then no transaction of its own. A save_thread before any such write
+        saves the thread itself, as always."""
+        context.pending_threads[thread.id] = thread.model_copy(deep=True)
 
     async def load_conversation(
         self, conversation: int | str, context: RequestContext
@@ -162,6 +185,8 @@ class SQLStore(Store[RequestContext]):
         context.recent_items.pop(thread_id, None)
         context.checked_threads.pop(thread_id, None)
         context.conversation_numbers.pop(thread_id, None)
+        context.pending_threads.pop(thread_id, None)
+        context.saved_threads.pop(thread_id, None)
         for item_id in [k for k, v in context.saved_items.items() if v.thread_id == thread_id]:
             del context.saved_items[item_id]
         released = await _db(context, _delete_thread, context.user_id, thread_id)
@@ -209,8 +234,16 @@ class SQLStore(Store[RequestContext]):
         For items that only make sense together (a tool chip and the record the model replays).
         """
         context.recent_items.pop(thread_id, None)
-        await _db(context, _upsert_items, context.user_id, thread_id, items)
+        read_back = self.history_window if any(_is_user_message(i) for i in items) else 0
+        thread = context.pending_threads.pop(thread_id, None)
+        newest = await _db(
+            context, _upsert_items, context.user_id, thread_id, items, read_back, thread
+        )
         context.saved_items.update(zip((i.id for i in items), _copies(items), strict=True))
+        if thread is not None:
+            context.saved_threads[thread_id] = thread
+        if newest is not None:
+            context.recent_items[thread_id] = (list(newest.data), newest.has_more)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Upsert an item by id within the thread, keeping its position (a no-op for one this
@@ -275,6 +308,10 @@ def _found(fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         raise AttachmentNotFoundError(exc.message) from exc
 
 
+def _is_user_message(item: ThreadItem) -> bool:
+    return item.type == "user_message"
+
+
 def _copies(items: list[ThreadItem]) -> list[ThreadItem]:
     # Callers may change the items they were given or read; the memory must not change with them.
     return [item.model_copy(deep=True) for item in items]
@@ -329,6 +366,20 @@ def _thread_not_found(thread_id: str) -> NotFoundError:
     return NotFoundError(f"Thread {thread_id} not found")
 
 
+# The chat tables as SQL Core tables: a turn's reads and writes are single statements, and the
+# ORM's unit of work (identity map, flush, attribute events) cost several times the statement.
+_THREADS: Table = ChatThread.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- sqlmodel sets it on the class
+_ITEMS: Table = ChatItem.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- as above
+_CONVERSATIONS: Table = ChatConversation.__table__  # pyright: ignore[reportAttributeAccessIssue]  -- as above
+# A turn's writes, built once (building and keying a statement costs as much as running it):
+# the SET clause is the parameters given besides the two that pick the user's thread.
+_UPDATE_OWNED_THREAD = update(_THREADS).where(
+    _THREADS.c.id == bindparam("owned_thread"), _THREADS.c.user_id == bindparam("owner")
+)
+_INSERT_THREAD = insert(_THREADS)
+_INSERT_CONVERSATION = insert(_CONVERSATIONS)
+
+
 def _owned_thread(session: Session, user_id: int, thread_id: str) -> ChatThread:
     if _storable(thread_id):
         row = session.exec(
@@ -339,28 +390,41 @@ def _owned_thread(session: Session, user_id: int, thread_id: str) -> ChatThread:
     raise _thread_not_found(thread_id)
 
 
-def _owned_item(session: Session, user_id: int, thread_id: str, item_id: str) -> ChatItem:
-    _owned_thread(session, user_id, thread_id)
-    if _storable(item_id):
-        row = session.exec(
-            select(ChatItem).where(
-                ChatItem.thread_id == thread_id,
-                ChatItem.id == item_id,
-                ChatItem.user_id == user_id,
+def _thread_key(conn: Connection, user_id: int, thread_id: str) -> tuple[datetime, str]:
+    """(created_at, id) of one of the user's threads, its place in threads.list; NotFoundError
+    if the thread is missing or not theirs."""
+    if _storable(thread_id):
+        row = conn.execute(
+            sa_select(_THREADS.c.created_at, _THREADS.c.id).where(
+                _THREADS.c.id == thread_id, _THREADS.c.user_id == user_id
             )
         ).first()
         if row is not None:
-            return row
+            return row[0], row[1]
+    raise _thread_not_found(thread_id)
+
+
+def _owned_item(conn: Connection, user_id: int, thread_id: str, item_id: str, column: Any) -> Any:
+    """One column of an item of one of the user's threads (NotFoundError otherwise)."""
+    _thread_key(conn, user_id, thread_id)
+    if _storable(item_id):
+        row = conn.execute(
+            sa_select(column).where(
+                _ITEMS.c.thread_id == thread_id,
+                _ITEMS.c.id == item_id,
+                _ITEMS.c.user_id == user_id,
+            )
+        ).first()
+        if row is not None:
+            return row[0]
     raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
 
 
-def _numbered_threads() -> Select[dict[str, Any], int]:
+def _numbered_threads() -> Select:
     """SELECT a thread's payload with its conversation number."""
-    stmt = select(ChatThread.payload, ChatConversation.id).join(
-        ChatConversation, col(ChatConversation.thread_id) == col(ChatThread.id)
+    return sa_select(_THREADS.c.payload, _CONVERSATIONS.c.id).join_from(
+        _THREADS, _CONVERSATIONS, _CONVERSATIONS.c.thread_id == _THREADS.c.id
     )
-    # sqlmodel types a JSON column as a Mapping and a primary key as the unsaved row's int | None.
-    return cast("Select[dict[str, Any], int]", stmt)
 
 
 def _numbered(payload: dict[str, Any], number: int) -> ThreadMetadata:
@@ -371,12 +435,11 @@ def _numbered(payload: dict[str, Any], number: int) -> ThreadMetadata:
 
 def _load_thread(user_id: int, thread_id: str) -> ThreadMetadata:
     if _storable(thread_id):
-        with session_scope() as session:
-            row = session.exec(
-                _numbered_threads().where(ChatThread.id == thread_id, ChatThread.user_id == user_id)
-            ).first()
+        stmt = _numbered_threads().where(_THREADS.c.id == thread_id, _THREADS.c.user_id == user_id)
+        with connection_scope() as conn:
+            row = conn.execute(stmt).first()
         if row is not None:
-            return _numbered(*row)
+            return _numbered(row[0], row[1])
     raise _thread_not_found(thread_id)
 
 
@@ -392,55 +455,65 @@ def _thread_payload(thread: ThreadMetadata) -> dict[str, Any]:
     return payload
 
 
-def _save_thread(user_id: int, thread: ThreadMetadata) -> int | None:
-    """Insert or update the thread; a new thread's conversation number, else None."""
-    _require_storable(thread.id, "Thread")
+def _thread_fields(thread: ThreadMetadata) -> dict[str, Any]:
+    """The chat_threads columns a save writes (besides updated_at)."""
     # The payload keeps the title exactly; the column drops NUL, which PostgreSQL text refuses.
     title = thread.title.replace("\x00", "") if thread.title is not None else None
-    payload = _thread_payload(thread)
-    with session_scope() as session:
-        row = session.get(ChatThread, thread.id)
-        if row is None:
-            session.add(
-                ChatThread(
-                    id=thread.id,
-                    user_id=user_id,
-                    title=title,
-                    created_at=_utc(thread.created_at),
-                    payload=payload,
-                )
+    return {
+        "title": title,
+        "created_at": _utc(thread.created_at),
+        "payload": _thread_payload(thread),
+    }
+
+
+def _save_thread(user_id: int, thread: ThreadMetadata, stored: bool = False) -> int | None:
+    """Insert or update the thread; a new thread's conversation number, else None.
+
+    `stored`: the request already knows the thread as the user's, so the update is tried first
+    (one statement); a thread gone since is then looked up like any other."""
+    _require_storable(thread.id, "Thread")
+    fields = _thread_fields(thread)
+    owned = {"owned_thread": thread.id, "owner": user_id}
+    with connection_scope() as conn:
+        if stored:
+            updated = conn.execute(
+                _UPDATE_OWNED_THREAD, {**owned, "updated_at": utcnow(), **fields}
             )
-            session.flush()  # the thread row first: the number's row refers to it
-            conversation = ChatConversation(thread_id=thread.id, user_id=user_id)
-            session.add(conversation)
-            session.flush()
-            return conversation.id
-        if row.user_id != user_id:
+            if updated.rowcount:
+                return None
+        owner = conn.execute(
+            sa_select(_THREADS.c.user_id).where(_THREADS.c.id == thread.id)
+        ).scalar()
+        if owner is None:
+            row = {"id": thread.id, "user_id": user_id, "updated_at": utcnow(), **fields}
+            conn.execute(_INSERT_THREAD, row)
+            # After the thread row: the number's row refers to it.
+            numbered = conn.execute(
+                _INSERT_CONVERSATION, {"thread_id": thread.id, "user_id": user_id}
+            )
+            key = numbered.inserted_primary_key
+            if key is None:  # a single-row INSERT always reports its key
+                raise RuntimeError("chat_conversations gave no id")
+            return key[0]
+        if owner != user_id:
             raise _thread_not_found(thread.id)
-        row.sqlmodel_update(
-            {
-                "title": title,
-                "created_at": _utc(thread.created_at),
-                "updated_at": utcnow(),
-                "payload": payload,
-            }
-        )
+        conn.execute(_UPDATE_OWNED_THREAD, {**owned, "updated_at": utcnow(), **fields})
         return None
 
 
 def _load_conversation_thread(user_id: int, conversation: int | str) -> ThreadMetadata:
-    stmt = _numbered_threads().where(ChatThread.user_id == user_id)
+    stmt = _numbered_threads().where(_THREADS.c.user_id == user_id)
     if isinstance(conversation, int):
         known = 1 <= conversation <= MAX_CONVERSATION_ID
-        stmt = stmt.where(ChatConversation.id == conversation)
+        stmt = stmt.where(_CONVERSATIONS.c.id == conversation)
     else:
         known = _storable(conversation)
-        stmt = stmt.where(ChatThread.id == conversation)
+        stmt = stmt.where(_THREADS.c.id == conversation)
     if known:
-        with session_scope() as session:
-            row = session.exec(stmt).first()
+        with connection_scope() as conn:
+            row = conn.execute(stmt).first()
         if row is not None:
-            return _numbered(*row)
+            return _numbered(row[0], row[1])
     if isinstance(conversation, str):
         raise _thread_not_found(conversation)  # what ChatKit's own load would say
     raise NotFoundError(f"Conversation {conversation} not found")
@@ -449,18 +522,17 @@ def _load_conversation_thread(user_id: int, conversation: int | str) -> ThreadMe
 def _load_threads(user_id: int, limit: int, after: str | None, order: str) -> Page[ThreadMetadata]:
     descending = _descending(order)
     limit = max(limit, 1)
-    key = tuple_(col(ChatThread.created_at), col(ChatThread.id))
-    with session_scope() as session:
-        stmt = _numbered_threads().where(ChatThread.user_id == user_id)
+    key = tuple_(_THREADS.c.created_at, _THREADS.c.id)
+    with connection_scope() as conn:
+        stmt = _numbered_threads().where(_THREADS.c.user_id == user_id)
         if after:
-            mark = _owned_thread(session, user_id, after)
-            position = (mark.created_at, mark.id)
+            position = _thread_key(conn, user_id, after)
             stmt = stmt.where(key < position if descending else key > position)
         if descending:
-            stmt = stmt.order_by(col(ChatThread.created_at).desc(), col(ChatThread.id).desc())
+            stmt = stmt.order_by(_THREADS.c.created_at.desc(), _THREADS.c.id.desc())
         else:
-            stmt = stmt.order_by(col(ChatThread.created_at), col(ChatThread.id))
-        rows = session.exec(stmt.limit(limit + 1)).all()
+            stmt = stmt.order_by(_THREADS.c.created_at, _THREADS.c.id)
+        rows = conn.execute(stmt.limit(limit + 1)).all()
     threads = [_numbered(payload, number) for payload, number in rows]
     data, has_more, next_after = _page(threads, limit, lambda thread: thread.id)
     return Page[ThreadMetadata](data=data, has_more=has_more, after=next_after)
@@ -482,77 +554,103 @@ def _delete_thread(user_id: int, thread_id: str) -> list[str]:
 def _load_items(
     user_id: int, thread_id: str, after: str | None, limit: int, order: str, owned: bool = False
 ) -> Page[ThreadItem]:
+    with connection_scope() as conn:
+        if not owned:  # an empty page must still tell a missing or foreign thread apart
+            _thread_key(conn, user_id, thread_id)
+        return _items_page(conn, user_id, thread_id, after, limit, order)
+
+
+def _items_page(
+    conn: Connection, user_id: int, thread_id: str, after: str | None, limit: int, order: str
+) -> Page[ThreadItem]:
+    """A page of one of the user's threads' items (the thread's ownership already checked)."""
     descending = _descending(order)
     limit = max(limit, 1)
-    seq = col(ChatItem.seq)
-    with session_scope() as session:
-        if not owned:  # an empty page must still tell a missing or foreign thread apart
-            _owned_thread(session, user_id, thread_id)
-        stmt = select(ChatItem.payload).where(
-            ChatItem.thread_id == thread_id, ChatItem.user_id == user_id
-        )
-        if after:
-            mark = _owned_item(session, user_id, thread_id, after).seq
-            stmt = stmt.where(seq < mark if descending else seq > mark)
-        stmt = stmt.order_by(seq.desc() if descending else seq)
-        payloads = session.exec(stmt.limit(limit + 1)).all()
+    seq = _ITEMS.c.seq
+    stmt = sa_select(_ITEMS.c.payload).where(
+        _ITEMS.c.thread_id == thread_id, _ITEMS.c.user_id == user_id
+    )
+    if after:
+        mark = _owned_item(conn, user_id, thread_id, after, _ITEMS.c.seq)
+        stmt = stmt.where(seq < mark if descending else seq > mark)
+    stmt = stmt.order_by(seq.desc() if descending else seq)
+    payloads = conn.execute(stmt.limit(limit + 1)).scalars().all()
     items = [_ITEM.validate_python(payload) for payload in payloads]
     data, has_more, next_after = _page(items, limit, lambda item: item.id)
     return Page[ThreadItem](data=data, has_more=has_more, after=next_after)
 
 
-def _touch_owned_thread(session: Session, user_id: int, thread_id: str) -> None:
-    """Bump the thread's updated_at; that it matched a row is the ownership check (one query)."""
+def _touch_owned_thread(
+    conn: Connection, user_id: int, thread_id: str, thread: ThreadMetadata | None = None
+) -> None:
+    """Bump the thread's updated_at (and save `thread`'s changes, if given); that it matched a
+    row is the ownership check (one query)."""
     if _storable(thread_id):
-        touched = session.exec(
-            update(ChatThread)
-            .where(col(ChatThread.id) == thread_id, col(ChatThread.user_id) == user_id)
-            .values(updated_at=utcnow())
-        )
+        fields = _thread_fields(thread) if thread is not None else {}
+        owned = {"owned_thread": thread_id, "owner": user_id}
+        touched = conn.execute(_UPDATE_OWNED_THREAD, {**owned, "updated_at": utcnow(), **fields})
         if touched.rowcount:
             return
     raise _thread_not_found(thread_id)
 
 
-def _upsert_items(user_id: int, thread_id: str, items: list[ThreadItem]) -> None:
+@functools.cache
+def _upsert_item(dialect: str) -> Insert:
+    """INSERT an item; one already stored under its id in the thread is updated in place and
+    keeps its seq (its place in the thread). One statement either way."""
+    insert_for = sqlite_insert if dialect == "sqlite" else pg_insert
+    stmt = insert_for(_ITEMS)
+    changed = {name: stmt.excluded[name] for name in ("type", "created_at", "payload")}
+    return stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=changed)
+
+
+def _upsert_items(
+    user_id: int,
+    thread_id: str,
+    items: list[ThreadItem],
+    read_back: int = 0,
+    thread: ThreadMetadata | None = None,
+) -> Page[ThreadItem] | None:
+    """Store the items (and `thread`'s changes, if given); with `read_back`, also the thread's
+    newest `read_back` items as they are after the write (newest first), read in the same
+    transaction."""
     for item in items:
         _require_storable(item.id, "Item")
-    with session_scope() as session:
-        _touch_owned_thread(session, user_id, thread_id)
-        dialect = session.get_bind().dialect.name
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    with connection_scope() as conn:
+        _touch_owned_thread(conn, user_id, thread_id, thread)
+        upsert = _upsert_item(conn.dialect.name)
         for item in items:
-            fields = {
+            row = {
+                "id": item.id,
+                "thread_id": thread_id,
+                "user_id": user_id,
                 "type": item.type,
                 "created_at": _utc(item.created_at),
                 "payload": item.model_dump(mode="json"),
             }
-            # One statement either way; an existing row keeps its seq (its place in the thread).
-            stmt = insert(ChatItem).values(
-                id=item.id, thread_id=thread_id, user_id=user_id, **fields
-            )
-            session.exec(
-                stmt.on_conflict_do_update(index_elements=["thread_id", "id"], set_=fields)
-            )
+            conn.execute(upsert, row)
+        if read_back:
+            return _items_page(conn, user_id, thread_id, None, read_back, "desc")
+        return None
 
 
 def _load_item(user_id: int, thread_id: str, item_id: str) -> ThreadItem:
-    with session_scope() as session:
-        payload = _owned_item(session, user_id, thread_id, item_id).payload
+    with connection_scope() as conn:
+        payload = _owned_item(conn, user_id, thread_id, item_id, _ITEMS.c.payload)
     return _ITEM.validate_python(payload)
 
 
 def _delete_item(user_id: int, thread_id: str, item_id: str) -> None:
-    with session_scope() as session:
-        thread = _owned_thread(session, user_id, thread_id)
+    with connection_scope() as conn:
+        _thread_key(conn, user_id, thread_id)
         if not _storable(item_id):
             return
-        deleted = session.exec(
-            delete(ChatItem).where(
-                col(ChatItem.thread_id) == thread_id,
-                col(ChatItem.id) == item_id,
-                col(ChatItem.user_id) == user_id,
+        deleted = conn.execute(
+            delete(_ITEMS).where(
+                _ITEMS.c.thread_id == thread_id,
+                _ITEMS.c.id == item_id,
+                _ITEMS.c.user_id == user_id,
             )
         )
         if deleted.rowcount:
-            thread.updated_at = utcnow()
+            _touch_owned_thread(conn, user_id, thread_id)

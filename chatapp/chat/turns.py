@@ -1,8 +1,10 @@
 """Drive one chat turn through the ChatKit protocol in-process (JSON API and native Reflex chat).
 
 Both build the same ChatKit request a browser's <openai-chatkit> would send and run it through
-`TodoChatServer.process`, so every door shares one protocol path and one agent loop: the
-requests are built here, and the SSE bytes are parsed back into events here, once.
+the ChatKit server, so every door shares one protocol path and one agent loop: the requests are
+built here, and the events come back here, once: parsed back from the SSE bytes
+(`TodoChatServer.process`), or, for the JSON API, which reads each event as it comes, as the
+server's own objects (`TodoChatServer.stream`).
 """
 
 from __future__ import annotations
@@ -83,13 +85,24 @@ def client_tool_output_request(thread_id: str, result: dict[str, Any]) -> bytes:
 
 
 async def turn_events(
-    request: bytes, ctx: RequestContext, server: TodoChatServer | None = None
+    request: bytes,
+    ctx: RequestContext,
+    server: TodoChatServer | None = None,
+    *,
+    copies: bool = True,
 ) -> AsyncGenerator[ThreadStreamEvent]:
-    """Every ThreadStreamEvent of one streaming ChatKit request, parsed back from its SSE bytes."""
+    """Every ThreadStreamEvent of one streaming ChatKit request, parsed back from its SSE bytes:
+    copies that stay as they were sent. `copies=False` hands over the server's own objects
+    instead (no JSON), for a caller that is done with each event before it takes the next."""
     if server is None:
         from chatapp.chat import get_chat_server
 
         server = get_chat_server()
+    if not copies:
+        async with aclosing(server.stream(request, ctx)) as events:
+            async for event in events:
+                yield event
+        return
     result = await server.process(request, ctx)
     assert isinstance(result, StreamingResult)
     # Closed here, in this task, even when the consumer stops early: otherwise the agent run
@@ -107,10 +120,13 @@ async def stream_turn(
     message: str,
     thread_id: str | None,
     attachments: Sequence[str] = (),
+    *,
+    copies: bool = True,
 ) -> AsyncIterator[ThreadStreamEvent]:
-    """Every event of the turn that adds `message` to `thread_id` (or starts a new thread)."""
+    """Every event of the turn that adds `message` to `thread_id` (or starts a new thread);
+    `copies` as for `turn_events`."""
     request = user_message_request(message, thread_id, attachments)
-    async with aclosing(turn_events(request, ctx, server)) as events:
+    async with aclosing(turn_events(request, ctx, server, copies=copies)) as events:
         async for event in events:
             yield event
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from chatapp.settings import get_settings
@@ -65,3 +65,11 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def connection_scope() -> Iterator[Connection]:
+    """One transaction on a plain connection, committed on success and rolled back on any
+    error: for SQL Core statements, which need none of a Session's unit of work."""
+    with get_engine().begin() as connection:
+        yield connection

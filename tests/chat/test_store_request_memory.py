@@ -213,3 +213,73 @@ async def test_another_users_request_never_sees_the_memory(store, ann, ben, thre
     await store.load_thread_items(thread, None, 10, "desc", ann)
     with pytest.raises(NotFoundError):
         await store.load_thread_items(thread, None, 10, "desc", ben)
+
+
+async def test_a_user_message_brings_back_the_history_the_next_read_takes(ann, thread) -> None:
+    store = SQLStore(history_window=3)
+    for n in range(4):
+        await store.add_thread_item(thread, _message(f"msg_{n}"), fresh(ann))
+    request = fresh(ann)
+    await store.add_thread_item(thread, _message("msg_new"), request)
+
+    with statements() as seen:
+        history = await store.load_thread_items(thread, None, 3, "desc", request)
+    assert seen == []
+    assert history == await store.load_thread_items(thread, None, 3, "desc", fresh(ann))
+    assert [i.id for i in history.data] == ["msg_new", "msg_3", "msg_2"]
+    assert history.has_more
+
+
+async def test_items_other_than_a_user_message_bring_nothing_back(ann, thread) -> None:
+    store = SQLStore(history_window=3)
+    with statements() as seen:
+        await store.add_thread_items(thread, _pair(1), ann)
+    assert "SELECT" not in seen
+    with statements() as seen:
+        await store.load_thread_items(thread, None, 3, "desc", ann)
+    assert seen == ["SELECT"]
+
+
+async def _title(store: SQLStore, ctx: RequestContext, thread_id: str) -> str | None:
+    return (await store.load_thread(thread_id, fresh(ctx))).title
+
+
+async def test_a_thread_change_goes_with_the_next_item_write(store, ann, thread) -> None:
+    request = fresh(ann)
+    metadata = await store.load_thread(thread, request)
+    metadata.title = "Groceries"
+    store.save_thread_with_next_item(metadata, request)
+    assert await _title(store, ann, thread) is None
+
+    await store.add_thread_items(thread, _pair(1), request)
+    assert await _title(store, ann, thread) == "Groceries"
+    with statements() as seen:
+        await store.save_thread(metadata, request)  # ChatKit's own save, unchanged
+    assert seen == []
+
+
+async def test_a_thread_saved_before_any_item_write_is_saved_at_once(store, ann, thread) -> None:
+    request = fresh(ann)
+    metadata = await store.load_thread(thread, request)
+    metadata.title = "Groceries"
+    store.save_thread_with_next_item(metadata, request)
+    await store.save_thread(metadata, request)
+    assert await _title(store, ann, thread) == "Groceries"
+
+    metadata.title = "Changed later"
+    await store.add_thread_items(thread, _pair(1), request)  # carries nothing now
+    assert await _title(store, ann, thread) == "Groceries"
+    await store.save_thread(metadata, request)
+    assert await _title(store, ann, thread) == "Changed later"
+
+
+async def test_a_thread_changed_after_its_item_write_is_saved_again(store, ann, thread) -> None:
+    request = fresh(ann)
+    metadata = await store.load_thread(thread, request)
+    metadata.title = "Groceries"
+    store.save_thread_with_next_item(metadata, request)
+    await store.add_thread_items(thread, _pair(1), request)
+
+    metadata.title = "Renamed"
+    await store.save_thread(metadata, request)
+    assert await _title(store, ann, thread) == "Renamed"

@@ -400,3 +400,47 @@ async def test_the_agent_converts_its_mcp_tools_once_per_run(ann):
     assert [stored(task_id).title for task_id in stored_ids(ann)] == ["Buy milk"]
     assert "Buy milk" in result.final_output
     assert CountingTools.listed == 1
+
+
+async def test_tools_converted_once_act_for_the_user_of_each_run(ann, ben):
+    """The agent's task tools are converted once per process; each call still goes to the
+    adapter of the run making it, so each user's request changes only their own tasks."""
+    from agents import RunConfig, RunContextWrapper, Runner
+
+    from chatapp.agent.agent import build_agent
+    from chatapp.agent.offline.model import OfflineModelProvider
+
+    config = RunConfig(model_provider=OfflineModelProvider(), tracing_disabled=True)
+    converted = []
+    for user, title in ((ann, "buy milk"), (ben, "walk the dog")):
+        agent = build_agent(
+            now=datetime.now(UTC), timezone="UTC", mcp_servers=[InProcessTaskMCP(user.id)]
+        )
+        await Runner.run(agent, f"add {title}", run_config=config)
+        converted.append(await agent.get_mcp_tools(RunContextWrapper(None)))
+
+    assert [stored(task_id).title for task_id in stored_ids(ann)] == ["Buy milk"]
+    assert [stored(task_id).title for task_id in stored_ids(ben)] == ["Walk the dog"]
+    assert [id(tool) for tool in converted[0]] == [id(tool) for tool in converted[1]]
+
+
+async def test_a_converted_tool_called_without_its_runs_adapter_acts_for_nobody(ann):
+    from agents import Agent, FunctionTool, RunContextWrapper
+    from agents.tool_context import ToolContext
+
+    from chatapp.agent.agent import build_agent
+    from chatapp.tools.contract import failure_of
+
+    agent = build_agent(now=datetime.now(UTC), timezone="UTC", mcp_servers=[tools_for(ann)])
+    [add] = [t for t in await agent.get_mcp_tools(RunContextWrapper(None)) if t.name == "add_task"]
+    stranger = Agent(name="stranger")  # no task adapter: no signed-in user
+    arguments = '{"title": "Sneaky"}'
+    context = ToolContext(
+        None, tool_name="add_task", tool_call_id="c1", tool_arguments=arguments, agent=stranger
+    )
+
+    assert isinstance(add, FunctionTool)
+    output = await add.on_invoke_tool(context, arguments)
+    failure = failure_of(output)
+    assert failure is not None and failure.code == "unauthorized"
+    assert stored_ids(ann) == []

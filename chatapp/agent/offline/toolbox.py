@@ -55,10 +55,11 @@ class Toolbox:
 
     def __init__(self, tools: Sequence[Tool]) -> None:
         self._by_kind: dict[ToolKind, FunctionTool] = {}
-        function_tools = [tool for tool in tools if isinstance(tool, FunctionTool)]
+        # Each tool's kind once (not once per kind asked about): a step builds its own Toolbox.
+        named = [(t, kind_of_name(t.name)) for t in tools if isinstance(t, FunctionTool)]
         for kind in TOOL_KINDS:
-            exact = [tool for tool in function_tools if tool.name == kind]
-            prefixed = [tool for tool in function_tools if kind_of_name(tool.name) == kind]
+            exact = [tool for tool, _ in named if tool.name == kind]
+            prefixed = [tool for tool, of_kind in named if of_kind == kind]
             if exact or prefixed:
                 self._by_kind[kind] = (exact or prefixed)[0]
 
