@@ -240,7 +240,12 @@ async def chatkit(
     if problem:
         return JSONResponse({"detail": f"Invalid ChatKit request: {problem}"}, status_code=400)
     tz = zone_or_default(x_chatapp_timezone).key
-    ctx = RequestContext(user_id=claims.user_id, timezone=tz, base_url=str(request.base_url))
+    ctx = RequestContext(
+        user_id=claims.user_id,
+        timezone=tz,
+        base_url=str(request.base_url),
+        read_back_history=False,  # ChatKit's first event is the stored message: not after a read
+    )
     server = get_chat_server()
     try:
         await _require_own_ids(parsed.params, server.store, ctx)

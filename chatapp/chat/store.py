@@ -85,6 +85,10 @@ class RequestContext:
     conversation_numbers: dict[str, int] = field(default_factory=dict, repr=False)
     # This app's address as the request reached it (for attachment upload URLs), if known.
     base_url: str | None = None
+    # Whether adding the user's message also reads the model's history in its transaction (see
+    # SQLStore): off for the door whose first event is that stored message (/chatkit), so the
+    # read does not stand between the commit and the reader's first byte.
+    read_back_history: bool = True
     # A thread the front door checked (load_conversation_thread), handed to ChatKit's next load.
     checked_threads: dict[str, ThreadMetadata] = field(default_factory=dict, repr=False)
     # Thread changes waiting to go with the thread's next item write, and those that went.
@@ -234,7 +238,8 @@ class SQLStore(Store[RequestContext]):
         For items that only make sense together (a tool chip and the record the model replays).
         """
         context.recent_items.pop(thread_id, None)
-        read_back = self.history_window if any(_is_user_message(i) for i in items) else 0
+        wanted = context.read_back_history and any(_is_user_message(i) for i in items)
+        read_back = self.history_window if wanted else 0
         thread = context.pending_threads.pop(thread_id, None)
         newest = await _db(
             context, _upsert_items, context.user_id, thread_id, items, read_back, thread

@@ -240,6 +240,22 @@ async def test_items_other_than_a_user_message_bring_nothing_back(ann, thread) -
     assert seen == ["SELECT"]
 
 
+async def test_a_door_that_streams_the_stored_message_first_reads_no_history_with_it(
+    ann, thread
+) -> None:
+    """/chatkit's first event is the stored user message: its commit is not followed by the
+    history read in the same trip (the read comes when the model needs it)."""
+    store = SQLStore(history_window=3)
+    request = fresh(ann)
+    request.read_back_history = False
+    with statements() as seen:
+        await store.add_thread_item(thread, _message("msg_new"), request)
+    assert "SELECT" not in seen
+    with statements() as seen:
+        history = await store.load_thread_items(thread, None, 3, "desc", request)
+    assert "SELECT" in seen and [i.id for i in history.data] == ["msg_new"]
+
+
 async def _title(store: SQLStore, ctx: RequestContext, thread_id: str) -> str | None:
     return (await store.load_thread(thread_id, fresh(ctx))).title
 
