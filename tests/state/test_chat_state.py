@@ -195,14 +195,18 @@ def test_a_tool_answering_in_prose_is_not_guessed_to_have_failed():
     assert not message.failed
 
 
-def test_messages_render_by_kind_and_hidden_context_is_skipped():
-    user = UserMessageItem(
+def _user_item(text: str) -> UserMessageItem:
+    return UserMessageItem(
         id="msg_u",
         thread_id="thr_1",
         created_at=NOW,
-        content=[UserMessageTextContent(text="line one\nline two")],
+        content=[UserMessageTextContent(text=text)],
         inference_options=InferenceOptions(),
     )
+
+
+def test_messages_render_by_kind_and_hidden_context_is_skipped():
+    user = _user_item("line one\nline two")
     reply = AssistantMessageItem(
         id="msg_a",
         thread_id="thr_1",
@@ -366,13 +370,7 @@ def test_a_frame_shows_the_first_words_now_and_holds_what_can_wait():
 
     from chatapp.state.chat_items import split_frame
 
-    user = UserMessageItem(
-        id="msg_u",
-        thread_id="thr_1",
-        created_at=NOW,
-        content=[UserMessageTextContent(text="hello")],
-        inference_options=InferenceOptions(),
-    )
+    user = _user_item("hello")
     reply = AssistantMessageItem(
         id="msg_a", thread_id="thr_1", created_at=NOW, content=[AssistantMessageContent(text="Hi")]
     )
